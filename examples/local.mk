@@ -1,0 +1,32 @@
+# examples and the probe: static musl guests linked with libminos.
+# They are built with $(GUEST_CC) and $(GUEST_CFLAGS), never the host's
+# CFLAGS, by explicit rules; all-local builds everything in GUESTS.
+GUESTS += \
+	examples/hello \
+	examples/cat \
+	examples/pipe \
+	examples/counter \
+	t/probe/probe
+EXTRA_DIST += \
+	examples/hello.c \
+	examples/cat.c \
+	examples/pipe.c \
+	examples/counter.c \
+	t/probe/probe.c
+
+# $(@D) may not exist yet in a VPATH build (make distcheck).
+GUEST_LINK = $(AM_V_CC)$(MKDIR_P) $(@D) && \
+	$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_LIBS)
+
+examples/hello: examples/hello.c libminos/minos.h $(GUEST_LIBS)
+	$(GUEST_LINK)
+examples/cat: examples/cat.c libminos/minos.h $(GUEST_LIBS)
+	$(GUEST_LINK)
+examples/pipe: examples/pipe.c libminos/minos.h $(GUEST_LIBS)
+	$(GUEST_LINK)
+examples/counter: examples/counter.c $(GUEST_LIBS)
+	$(GUEST_LINK)
+
+# The probe also includes libminos/syscall.h for its raw system calls.
+t/probe/probe: t/probe/probe.c libminos/minos.h libminos/syscall.h $(GUEST_LIBS)
+	$(GUEST_LINK)

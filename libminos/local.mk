@@ -1,0 +1,21 @@
+# libminos: the Minos system call wrappers, one per file (musl-shaped).
+# Freestanding: no libc calls, so it links into any static guest.  It is
+# compiled with the host compiler, which is fine for freestanding code.
+lib_LIBRARIES += libminos/libminos.a
+libminos_libminos_a_SOURCES = \
+	libminos/syscall.h \
+	libminos/cnew.c \
+	libminos/ckill.c \
+	libminos/pipe.c \
+	libminos/read.c \
+	libminos/write.c \
+	libminos/wclose.c \
+	libminos/rclose.c \
+	libminos/wpass.c \
+	libminos/rpass.c
+libminos_libminos_a_CFLAGS = -std=gnu11 -O2 -ffreestanding \
+	-fno-stack-protector -fno-sanitize=all -fPIE $(WARN_CFLAGS)
+
+include_HEADERS += libminos/minos.h
+pkgconfig_DATA += libminos/minos.pc
+EXTRA_DIST += libminos/minos.pc.in

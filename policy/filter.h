@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/* filter.h - the seccomp filter, built once per run from syscalls.def. */
+#ifndef MINOS_FILTER_H
+#define MINOS_FILTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/filter.h>
+
+/*
+ * A private call number, never part of the ABI: the supervisor rewrites a
+ * traced Minos call into it when descriptors must be installed in the
+ * caller; the filter sends it to the seccomp listener, where the supervisor
+ * uses SECCOMP_IOCTL_NOTIF_ADDFD.  A container that makes this call itself
+ * gets ENOSYS (the supervisor knows which threads it rewrote).
+ */
+#define MINOS_PRIV_INSTALL 0x44ff
+
+/* SECCOMP_RET_DATA of a trace stop: why the call stopped. */
+enum filter_why {
+	FILTER_HANDLE = 0,       /* a TRACE row: run its handler */
+	FILTER_REFUSED_NOSYS = 1, /* --trace only: not in the table */
+	FILTER_REFUSED_PERM = 2,  /* --trace only: listed, outside its allowed form */
+	FILTER_FOREIGN_ARCH = 3,  /* --trace only: i386 or x32 entry */
+};
+
+struct filter {
+	struct sock_filter *insns;
+	unsigned short len;
+};
+
+/*
+ * Build the filter.  With trace_refusals, refused calls stop in the
+ * supervisor (so --trace can report them) instead of failing in-kernel.
+ * Returns 0, or -1 with a reason in err.
+ */
+int filter_build(bool trace_refusals, struct filter *out, char *err, size_t errlen);
+void filter_free(struct filter *f);
+
+/* Human name of a call number ("openat", "minos_pipe"), or NULL. */
+const char *filter_call_name(long nr);
+
+#endif

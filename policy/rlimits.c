@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * rlimits.c - rlimits of a container.  Memory, descriptors and CPU are the
+ * kernel's own (ENOMEM, EMFILE, SIGXCPU then SIGKILL); threads are counted
+ * by the supervisor (the kernel's RLIMIT_NPROC is per user, not per
+ * container); wall time is the supervisor's timer.
+ */
+#include <errno.h>
+#include <sys/resource.h>
+
+#include "rlimits.h"
+
+unsigned long limits_cpu_seconds(const struct minos_limits *lim)
+{
+	return (unsigned long)((lim->cpu_ms + 999) / 1000);
+}
+
+static int set(int resource, rlim_t soft, rlim_t hard)
+{
+	struct rlimit r = { soft, hard };
+	return setrlimit(resource, &r) < 0 ? -errno : 0;
+}
+
+int limits_apply(const struct minos_limits *lim, const char **which)
+{
+	unsigned long cpu = limits_cpu_seconds(lim);
+	struct {
+		int resource;
+		rlim_t soft, hard;
+		const char *name;
+	} rows[] = {
+		{ RLIMIT_AS, lim->memory, lim->memory, "memory (RLIMIT_AS)" },
+		{ RLIMIT_DATA, lim->memory, lim->memory, "memory (RLIMIT_DATA)" },
+		/* SIGXCPU at the limit, SIGKILL one second later. */
+		{ RLIMIT_CPU, cpu, cpu + 1, "CPU time (RLIMIT_CPU)" },
+		{ RLIMIT_NOFILE, lim->fds, lim->fds, "descriptors (RLIMIT_NOFILE)" },
+		{ RLIMIT_CORE, 0, 0, "core dumps (RLIMIT_CORE)" },
+		{ RLIMIT_MEMLOCK, 0, 0, "locked memory (RLIMIT_MEMLOCK)" },
+		{ RLIMIT_MSGQUEUE, 0, 0, "message queues (RLIMIT_MSGQUEUE)" },
+		{ RLIMIT_RTPRIO, 0, 0, "real-time priority (RLIMIT_RTPRIO)" },
+	};
+	for (unsigned i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		int rc = set(rows[i].resource, rows[i].soft, rows[i].hard);
+		if (rc < 0) {
+			*which = rows[i].name;
+			return rc;
+		}
+	}
+	/* The stack may not exceed the address space. */
+	struct rlimit st;
+	if (getrlimit(RLIMIT_STACK, &st) == 0 &&
+	    (st.rlim_cur == RLIM_INFINITY || st.rlim_cur > lim->memory)) {
+		rlim_t cur = lim->memory / 4;
+		int rc = set(RLIMIT_STACK, cur,
+			     st.rlim_max != RLIM_INFINITY && st.rlim_max < cur ? st.rlim_max : cur);
+		if (rc < 0) {
+			*which = "stack (RLIMIT_STACK)";
+			return rc;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+/* ctab.c - containers (a list: they are few) and threads (a hash by tid). */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ctab.h"
+#include "log.h"
+
+#define NBUCKETS 1024
+
+static struct container *head, *tail;
+static int next_id = 1;
+static unsigned live;
+static struct thread *buckets[NBUCKETS];
+
+static void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n, size);
+	if (!p)
+		die(125, "out of memory");
+	return p;
+}
+
+struct container *ctab_new_container(pid_t pid, const char *name)
+{
+	struct container *c = xcalloc(1, sizeof(*c));
+	c->id = next_id++;
+	c->pid = pid;
+	c->pidfd = -1;
+	c->listener = -1;
+	c->errpipe = -1;
+	c->name = name;
+	c->state = C_STARTING;
+	c->threads = 1;
+	if (tail)
+		tail->next = c;
+	else
+		head = c;
+	tail = c;
+	live++;
+	return c;
+}
+
+struct container *ctab_head(void)
+{
+	return head;
+}
+
+unsigned ctab_live(void)
+{
+	return live;
+}
+
+void ctab_container_dead(struct container *c)
+{
+	if (c->state == C_DEAD)
+		return;
+	c->state = C_DEAD;
+	live--;
+	if (c->pidfd >= 0)
+		close(c->pidfd);
+	if (c->listener >= 0)
+		close(c->listener);
+	if (c->errpipe >= 0)
+		close(c->errpipe);
+	c->pidfd = c->listener = c->errpipe = -1;
+}
+
+static unsigned hash(pid_t tid)
+{
+	return (unsigned)tid % NBUCKETS;
+}
+
+struct thread *thread_find(pid_t tid)
+{
+	for (struct thread *t = buckets[hash(tid)]; t; t = t->hnext)
+		if (t->tid == tid)
+			return t;
+	return NULL;
+}
+
+struct thread *thread_add(pid_t tid, struct container *c)
+{
+	struct thread *t = xcalloc(1, sizeof(*t));
+	t->tid = tid;
+	t->c = c;
+	t->state = T_RUNNING;
+	t->hnext = buckets[hash(tid)];
+	buckets[hash(tid)] = t;
+	return t;
+}
+
+void thread_remove(struct thread *t)
+{
+	struct thread **pp = &buckets[hash(t->tid)];
+	while (*pp && *pp != t)
+		pp = &(*pp)->hnext;
+	if (*pp)
+		*pp = t->hnext;
+	free(t);
+}
+
+void thread_each(struct container *c, void (*fn)(struct thread *, void *), void *arg)
+{
+	for (unsigned b = 0; b < NBUCKETS; b++) {
+		struct thread *t = buckets[b];
+		while (t) {
+			struct thread *next = t->hnext;
+			if (t->c == c)
+				fn(t, arg);
+			t = next;
+		}
+	}
+}

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ctab.h - the container and thread table: only what the kernel cannot
+ * tell us (which threads form which container, limits, pending operations).
+ * Descriptors are never mirrored: the container's fd table is the truth.
+ */
+#ifndef MINOS_CTAB_H
+#define MINOS_CTAB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/user.h>
+
+#include "minos.h"
+
+enum cstate {
+	C_STARTING, /* between clone() and the trampoline's execveat */
+	C_RUNNING,
+	C_DEAD,
+};
+
+/* Why the sandbox ended a container (for the message and the report). */
+enum cend {
+	END_NONE,      /* it ended by itself (exit, or a signal of its own) */
+	END_CPU,       /* CPU time limit */
+	END_WALL,      /* wall time limit */
+	END_SIGNAL,    /* a fatal signal minos-exec delivered for it (pid-ns init) */
+	END_SESSION,   /* minos-exec was told to stop (SIGINT, SIGTERM, SIGHUP) */
+	END_START,     /* the trampoline failed before the program started */
+};
+
+struct container {
+	int id;             /* session-wide number for messages; the first is 1 */
+	pid_t pid;          /* thread-group id, in minos-exec's pid namespace */
+	int pidfd;
+	int listener;       /* seccomp notification fd; -1 until started */
+	bool listener_watched;
+	int errpipe;        /* trampoline failure reports; -1 once started */
+	const char *name;   /* for messages: the program's base name */
+	enum cstate state;
+	bool pidns_init;    /* pid 1 of its own pid namespace */
+	unsigned threads;   /* live threads */
+	unsigned pending_clones;
+	enum cend end;
+	int end_sig;        /* the signal that ended it, if any */
+	int wstatus;        /* the leader's wait status, once C_DEAD */
+	struct container *next;
+};
+
+enum tstate {
+	T_RUNNING,
+	T_EARLY,      /* stopped before we knew whose thread it is */
+	T_NEW,        /* announced by PTRACE_EVENT_CLONE, first stop not seen */
+	T_EXIT_STOP,  /* resumed with PTRACE_SYSCALL: next stop is syscall exit */
+	T_WAIT_READ,  /* stopped in a multi-rfd Minos read, rfds in the epoll */
+};
+
+/* What to do at the syscall-exit stop of a rewritten call. */
+enum fixup {
+	FIX_NONE,
+	FIX_READ,    /* restore args, rdx = the rfd read from */
+	FIX_PIPE,    /* rdx = the rfd installed by the listener */
+	FIX_CLONE,   /* the clone is over: pending_clones-- */
+	FIX_TRACE,   /* --trace: just print the result */
+};
+
+#define WAIT_MAX_FDS 64
+
+struct thread {
+	pid_t tid;
+	struct container *c;
+	enum tstate state;
+	/* The stopped call, as it was entered (restored at exit). */
+	struct user_regs_struct entry;
+	enum fixup fix;
+	long fix_rdx;
+	bool expect_notif;   /* we rewrote its call into MINOS_PRIV_INSTALL */
+	/* T_WAIT_READ: supervisor copies of the rfds and their numbers. */
+	unsigned nwait;
+	int wait_fd[WAIT_MAX_FDS];
+	int wait_num[WAIT_MAX_FDS];
+	struct thread *hnext;
+};
+
+struct container *ctab_new_container(pid_t pid, const char *name);
+unsigned ctab_live(void);           /* containers not yet C_DEAD */
+void ctab_container_dead(struct container *c);
+#define CTAB_FOREACH(c) for (struct container *c = ctab_head(); c; c = c->next)
+struct container *ctab_head(void);
+
+struct thread *thread_find(pid_t tid);
+struct thread *thread_add(pid_t tid, struct container *c);
+void thread_remove(struct thread *t);
+/* Call fn for every thread of c (safe against removal of the current one). */
+void thread_each(struct container *c, void (*fn)(struct thread *, void *), void *arg);
+
+#endif

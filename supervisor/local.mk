@@ -1,0 +1,27 @@
+# supervisor: minos-exec, plus the same sources built with ASan+UBSan for
+# make check.
+bin_PROGRAMS += minos-exec
+
+minos_exec_core = \
+	supervisor/main.c supervisor/cli.c supervisor/cli.h supervisor/units.c \
+	supervisor/units.h supervisor/config.h supervisor/elfcheck.c supervisor/elfcheck.h \
+	supervisor/image.c supervisor/image.h supervisor/ctab.c supervisor/ctab.h \
+	supervisor/loop.c supervisor/loop.h supervisor/ptrace.c supervisor/ptrace.h \
+	supervisor/mem.c supervisor/mem.h supervisor/sys.h supervisor/sys_minos.c \
+	supervisor/sys_linux.c supervisor/spawn.c supervisor/spawn.h \
+	supervisor/stdfds.c supervisor/stdfds.h supervisor/log.c supervisor/log.h \
+	$(policy_sources) $(trampoline_sources) libminos/minos.h
+
+minos_exec_SOURCES = $(minos_exec_core)
+minos_exec_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS) $(CAP_CFLAGS) -pthread
+minos_exec_LDFLAGS = -pthread
+minos_exec_LDADD = $(SECCOMP_LIBS) $(CAP_LIBS)
+
+if SANITIZERS
+check_PROGRAMS += minos-exec-san
+minos_exec_san_SOURCES = $(minos_exec_core)
+minos_exec_san_CFLAGS = $(minos_exec_CFLAGS) -O1 -g -fsanitize=address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer
+minos_exec_san_LDFLAGS = -pthread -fsanitize=address,undefined
+minos_exec_san_LDADD = $(minos_exec_LDADD)
+endif

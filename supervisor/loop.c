@@ -1,0 +1,753 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * loop.c - the supervisor's event loop.
+ *
+ * One epoll set watches a signalfd (SIGCHLD and the signals that end the
+ * session), the wall-time timerfd, every container's seccomp listener and
+ * the rfds that multi-rfd reads wait on.  Each wait status is classified
+ * into an enum event first, then dispatched to a short function; every
+ * case says how the tracee is resumed.  Nothing a container controls can
+ * block the loop: it only ever waits in epoll_wait.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <linux/seccomp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "filter.h"
+#include "rlimits.h"
+#include "log.h"
+#include "loop.h"
+#include "ptrace.h"
+#include "sys.h"
+#include "trampoline.h"
+
+/* What an epoll event is about: type in the top byte, an index in the next,
+ * a tid or container id in the low 32 bits. */
+enum wtag { W_SIGNAL = 1, W_TIMER, W_LISTENER, W_READ };
+#define TAG(type, idx, id) \
+	(((uint64_t)(type) << 56) | ((uint64_t)(idx) << 32) | (uint32_t)(id))
+
+enum event {
+	EV_EXIT,         /* thread or process gone: nothing to resume */
+	EV_SECCOMP,      /* seccomp stop: resume after the handler decided */
+	EV_SYSCALL_EXIT, /* exit of a call we asked to see: fix up, resume */
+	EV_CLONE,        /* a new thread announced: resume both */
+	EV_STOP,         /* PTRACE_EVENT_STOP: new thread, or group-stop (LISTEN) */
+	EV_SIGNAL,       /* signal-delivery-stop: deliver, discard, or end */
+	EV_OTHER,        /* anything else: resume */
+};
+
+static const struct minos_config *cfg;
+static int epfd = -1, sigfd = -1, timerfd = -1;
+static struct seccomp_notif_sizes sizes;
+static void *notif_buf, *resp_buf;
+static int session_sig;      /* a signal that ended the session */
+static struct loop_result result;
+
+static void watch(int fd, uint64_t tag)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = tag };
+	if (epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
+		BUG(strerror(errno));
+}
+
+static void unwatch(int fd)
+{
+	epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL);
+}
+
+void loop_init(const struct minos_config *config)
+{
+	cfg = config;
+	sys_cfg = config;
+	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0)
+		die(125, "seccomp: cannot get notification sizes: %s; "
+			 "minos needs Linux 5.9 or later", strerror(errno));
+	notif_buf = calloc(1, sizes.seccomp_notif);
+	resp_buf = calloc(1, sizes.seccomp_notif_resp);
+	if (!notif_buf || !resp_buf)
+		die(125, "out of memory");
+
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		die(125, "sigprocmask: %s", strerror(errno));
+	epfd = epoll_create1(EPOLL_CLOEXEC);
+	sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (epfd < 0 || sigfd < 0)
+		die(125, "epoll/signalfd: %s", strerror(errno));
+	watch(sigfd, TAG(W_SIGNAL, 0, 0));
+}
+
+void loop_start_clock(void)
+{
+	if (cfg->lim.wall_ms == 0)
+		return;
+	timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (timerfd < 0)
+		die(125, "timerfd_create: %s", strerror(errno));
+	struct itimerspec its = {
+		.it_value.tv_sec = (time_t)(cfg->lim.wall_ms / 1000),
+		.it_value.tv_nsec = (long)(cfg->lim.wall_ms % 1000) * 1000000L,
+	};
+	timerfd_settime(timerfd, 0, &its, NULL);
+	watch(timerfd, TAG(W_TIMER, 0, 0));
+}
+
+/* ---- messages ------------------------------------------------------------ */
+
+static void fmt_arg(char *buf, size_t len, uint64_t v)
+{
+	int64_t s = (int64_t)v;
+	if (s > -65536 && s < 65536)
+		snprintf(buf, len, "%" PRId64, s);
+	else
+		snprintf(buf, len, "%#" PRIx64, v);
+}
+
+static void fmt_result(char *buf, size_t len, long r)
+{
+	const char *e = r < 0 && r >= -4095 ? errno_name((int)-r) : NULL;
+	if (e)
+		snprintf(buf, len, "-%s", e);
+	else
+		snprintf(buf, len, "%ld", r);
+}
+
+static void trace_line(struct thread *t, const char *what, const char *name,
+		       long nr, const uint64_t *a, long r, const long *rdx)
+{
+	char args[3][32], res[32], callname[32];
+	for (int i = 0; i < 3; i++)
+		fmt_arg(args[i], sizeof(args[i]), a[i]);
+	fmt_result(res, sizeof(res), r);
+	if (!name) {
+		snprintf(callname, sizeof(callname), "syscall_%ld", nr);
+		name = callname;
+	}
+	if (rdx)
+		msg("[%d:%d] %s%s(%s, %s, %s) = %s, %ld", t->c ? t->c->id : 0,
+		    t->tid, what, name, args[0], args[1], args[2], res, *rdx);
+	else
+		msg("[%d:%d] %s%s(%s, %s, %s) = %s", t->c ? t->c->id : 0, t->tid,
+		    what, name, args[0], args[1], args[2], res);
+}
+
+static void fmt_time(char *buf, size_t len, unsigned long long ms)
+{
+	if (ms % 1000 == 0)
+		snprintf(buf, len, "%llus", ms / 1000);
+	else
+		snprintf(buf, len, "%llums", ms);
+}
+
+/* Say how a container ended, when the sandbox or a signal ended it. */
+static void report_end(struct container *c)
+{
+	char lim[32];
+	int st = c->wstatus;
+	switch (c->end) {
+	case END_CPU:
+		fmt_time(lim, sizeof(lim), cfg->lim.cpu_ms);
+		msg("container %d (%s): killed: CPU time limit %s exceeded",
+		    c->id, c->name, lim);
+		return;
+	case END_WALL:
+		fmt_time(lim, sizeof(lim), cfg->lim.wall_ms);
+		msg("container %d (%s): killed: wall time limit %s exceeded",
+		    c->id, c->name, lim);
+		return;
+	case END_SESSION:
+		msg("container %d (%s): killed: minos-exec received %s",
+		    c->id, c->name, signal_name(session_sig));
+		return;
+	case END_SIGNAL:
+		msg("container %d (%s): killed by signal %d (%s)", c->id,
+		    c->name, c->end_sig, signal_name(c->end_sig));
+		return;
+	case END_START:
+	case END_NONE:
+		break;
+	}
+	if (WIFSIGNALED(st))
+		msg("container %d (%s): killed by signal %d (%s)", c->id,
+		    c->name, WTERMSIG(st), signal_name(WTERMSIG(st)));
+}
+
+/* ---- ending containers --------------------------------------------------- */
+
+static void end_container(struct container *c, enum cend why, int sig)
+{
+	if (c->state == C_DEAD)
+		return;
+	if (c->end == END_NONE) {
+		c->end = why;
+		c->end_sig = sig;
+	}
+	kill(c->pid, SIGKILL);
+}
+
+static void end_all(enum cend why, int sig)
+{
+	CTAB_FOREACH(c)
+		end_container(c, why, sig);
+}
+
+static void wait_unregister(struct thread *t)
+{
+	for (unsigned i = 0; i < t->nwait; i++) {
+		unwatch(t->wait_fd[i]);
+		close(t->wait_fd[i]);
+	}
+	t->nwait = 0;
+}
+
+static void drop_thread(struct thread *t, void *unused)
+{
+	wait_unregister(t);
+	thread_remove(t);
+}
+
+/* The trampoline failed: say which step and why. */
+static void report_start_failure(struct container *c)
+{
+	struct tramp_err e;
+	ssize_t n = c->errpipe >= 0 ? read(c->errpipe, &e, sizeof(e)) : -1;
+	if (n == (ssize_t)sizeof(e)) {
+		e.what[sizeof(e.what) - 1] = 0;
+		msg("%s: cannot start the container: %s%s%s: %s", c->name,
+		    tramp_step_name(e.step), e.what[0] ? " " : "", e.what,
+		    strerror(e.err));
+		c->end = END_START;
+	}
+}
+
+static void container_exit(struct container *c, int status, const struct rusage *ru)
+{
+	c->wstatus = status;
+	if (c->state == C_STARTING)
+		report_start_failure(c);
+	/* A fatal SIGXCPU, or the SIGKILL of the hard CPU limit. */
+	if (c->end == END_NONE && WIFSIGNALED(status) &&
+	    (WTERMSIG(status) == SIGXCPU ||
+	     (WTERMSIG(status) == SIGKILL &&
+	      (unsigned long long)ru->ru_utime.tv_sec * 1000 + ru->ru_utime.tv_usec / 1000 +
+	      (unsigned long long)ru->ru_stime.tv_sec * 1000 + ru->ru_stime.tv_usec / 1000 >=
+	      limits_cpu_seconds(&cfg->lim) * 1000))) {
+		c->end = END_CPU;
+		c->end_sig = WTERMSIG(status);
+	}
+	thread_each(c, drop_thread, NULL);
+	ctab_container_dead(c);
+	report_end(c);
+	if (c == ctab_head()) {
+		result.first_status = status;
+		result.first_end = c->end;
+		result.first_sig = c->end_sig;
+	}
+}
+
+/* ---- events --------------------------------------------------------------- */
+
+static enum event classify(int status)
+{
+	if (WIFEXITED(status) || WIFSIGNALED(status))
+		return EV_EXIT;
+	if (!WIFSTOPPED(status))
+		return EV_OTHER;
+	switch (status >> 16) {
+	case PTRACE_EVENT_SECCOMP:
+		return EV_SECCOMP;
+	case PTRACE_EVENT_CLONE:
+		return EV_CLONE;
+	case PTRACE_EVENT_STOP:
+		return EV_STOP;
+	case 0:
+		return WSTOPSIG(status) == (SIGTRAP | 0x80) ? EV_SYSCALL_EXIT
+							   : EV_SIGNAL;
+	default:
+		return EV_OTHER;
+	}
+}
+
+static void args_of(struct sysargs *a, const struct user_regs_struct *r)
+{
+	memset(a, 0, sizeof(*a));
+	a->regs = *r;
+	a->nr = (long)r->orig_rax;
+	a->a[0] = r->rdi;
+	a->a[1] = r->rsi;
+	a->a[2] = r->rdx;
+	a->a[3] = r->r10;
+	a->a[4] = r->r8;
+	a->a[5] = r->r9;
+}
+
+/* Finish a stopped call with a result, skipping it. */
+static void finish_call(struct thread *t, struct sysargs *a, long r)
+{
+	a->regs.orig_rax = (unsigned long long)-1;
+	a->regs.rax = (unsigned long long)r;
+	if (a->set_rdx)
+		a->regs.rdx = (unsigned long long)a->rdx;
+	if (ptr_setregs(t->tid, &a->regs) == 0)
+		ptr_cont(t->tid, 0);
+}
+
+/* Run the call now in a->regs; stop at its exit if there is work there. */
+static void run_rewritten(struct thread *t, struct sysargs *a,
+			  const struct user_regs_struct *entry)
+{
+	t->entry = *entry;
+	t->fix = a->fix;
+	t->fix_rdx = a->rdx;
+	if (ptr_setregs(t->tid, &a->regs) < 0)
+		return;
+	if (t->fix != FIX_NONE || cfg->trace) {
+		t->state = T_EXIT_STOP;
+		ptr_syscall(t->tid, 0);
+	} else {
+		ptr_cont(t->tid, 0);
+	}
+}
+
+static void dispatch(struct thread *t, struct sysargs *a,
+		     const struct user_regs_struct *entry, long r)
+{
+	if (r == SYS_ALLOW) {
+		a->fix = FIX_NONE;
+		a->regs = *entry;
+		if (!cfg->trace) {
+			ptr_cont(t->tid, 0);
+			return;
+		}
+		a->fix = FIX_TRACE;
+		run_rewritten(t, a, entry);
+	} else if (r == SYS_REWRITE) {
+		run_rewritten(t, a, entry);
+	} else if (r == SYS_DEFER) {
+		t->entry = *entry;
+		t->state = T_WAIT_READ;
+		for (unsigned i = 0; i < t->nwait; i++)
+			watch(t->wait_fd[i], TAG(W_READ, i, t->tid));
+	} else {
+		if (cfg->trace) {
+			const char *name;
+			sys_lookup(a->nr, &name);
+			trace_line(t, "", name, a->nr, a->a, r,
+				   a->set_rdx ? &a->rdx : NULL);
+		}
+		finish_call(t, a, r);
+	}
+}
+
+static void on_seccomp(struct thread *t)
+{
+	struct user_regs_struct regs;
+	unsigned long why;
+	struct sysargs a;
+
+	if (ptr_eventmsg(t->tid, &why) < 0 || ptr_getregs(t->tid, &regs) < 0)
+		return; /* gone: its exit follows */
+	args_of(&a, &regs);
+	if (!t->c) {
+		kill(t->tid, SIGKILL);
+		return;
+	}
+	switch (why) {
+	case FILTER_HANDLE: {
+		const char *name;
+		sys_handler h = sys_lookup(a.nr, &name);
+		long r = h ? h(t, &a) : -ENOSYS;
+		dispatch(t, &a, &regs, r);
+		return;
+	}
+	case FILTER_REFUSED_PERM:
+	case FILTER_REFUSED_NOSYS:
+	case FILTER_FOREIGN_ARCH: {
+		long r = why == FILTER_REFUSED_PERM ? -EPERM : -ENOSYS;
+		char what[48];
+		snprintf(what, sizeof(what), "refused %s",
+			 why == FILTER_FOREIGN_ARCH ? "i386/x32 " : "");
+		trace_line(t, what, filter_call_name(a.nr), a.nr, a.a, r, NULL);
+		finish_call(t, &a, r);
+		return;
+	}
+	default:
+		finish_call(t, &a, -ENOSYS);
+	}
+}
+
+static bool is_restart(long r)
+{
+	return r == -512 || r == -513 || r == -514 || r == -516;
+}
+
+static void on_syscall_exit(struct thread *t)
+{
+	struct user_regs_struct regs;
+	if (t->state != T_EXIT_STOP) {
+		ptr_cont(t->tid, 0);
+		return;
+	}
+	if (ptr_getregs(t->tid, &regs) < 0)
+		return;
+	long r = (long)regs.rax;
+	t->state = T_RUNNING;
+	switch (t->fix) {
+	case FIX_READ:
+	case FIX_PIPE:
+		/* Back to the Minos call's registers: only rax (and rdx) change.
+		 * Interrupted: the kernel restarts the Minos call itself. */
+		regs = t->entry;
+		regs.rax = (unsigned long long)r;
+		if (r >= 0)
+			regs.rdx = (unsigned long long)t->fix_rdx;
+		break;
+	case FIX_CLONE:
+		t->c->pending_clones--; /* failed: no PTRACE_EVENT_CLONE came */
+		break;
+	case FIX_TRACE:
+	case FIX_NONE:
+		break;
+	}
+	if (cfg->trace && !is_restart(r)) {
+		struct sysargs a;
+		const char *name;
+		args_of(&a, &t->entry);
+		sys_lookup(a.nr, &name);
+		trace_line(t, "", name, a.nr, a.a, r,
+			   (t->fix == FIX_READ || t->fix == FIX_PIPE) && r >= 0 ?
+				   &t->fix_rdx : NULL);
+	}
+	t->fix = FIX_NONE;
+	if (ptr_setregs(t->tid, &regs) == 0)
+		ptr_cont(t->tid, 0);
+}
+
+static void on_clone(struct thread *t)
+{
+	unsigned long newtid;
+	if (ptr_eventmsg(t->tid, &newtid) == 0 && t->c) {
+		struct thread *nt = thread_find((pid_t)newtid);
+		if (!nt) {
+			nt = thread_add((pid_t)newtid, t->c);
+			nt->state = T_NEW;
+		} else if (nt->state == T_EARLY) {
+			nt->c = t->c;
+			nt->state = T_RUNNING;
+			ptr_cont(nt->tid, 0);
+		}
+		t->c->threads++;
+		if (t->fix == FIX_CLONE) {
+			t->c->pending_clones--;
+			t->fix = cfg->trace ? FIX_TRACE : FIX_NONE;
+		}
+	}
+	if (t->state == T_EXIT_STOP)
+		ptr_syscall(t->tid, 0);
+	else
+		ptr_cont(t->tid, 0);
+}
+
+static void on_stop(struct thread *t, pid_t tid, int status)
+{
+	if (!t) {
+		/* A new thread's first stop, before its creator's EVENT_CLONE. */
+		t = thread_add(tid, NULL);
+		t->state = T_EARLY;
+		return;
+	}
+	int sig = WSTOPSIG(status);
+	if (t->state == T_NEW)
+		t->state = T_RUNNING;
+	if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
+		ptr_listen(t->tid); /* a group-stop from outside: stay stopped */
+	else
+		ptr_cont(t->tid, 0);
+}
+
+/* Default action of a signal is to end the process. */
+static bool fatal_by_default(int sig)
+{
+	switch (sig) {
+	case SIGCHLD: case SIGCONT: case SIGURG: case SIGWINCH:
+	case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
+		return false;
+	default:
+		return true;
+	}
+}
+
+/* Does the container catch or ignore sig?  (/proc: only on rare signals.) */
+static bool handles(pid_t tid, int sig)
+{
+	char path[64], line[256];
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return false;
+	unsigned long long cgt = 0, ign = 0;
+	while (fgets(line, sizeof(line), f)) {
+		sscanf(line, "SigCgt: %llx", &cgt);
+		sscanf(line, "SigIgn: %llx", &ign);
+	}
+	fclose(f);
+	return ((cgt | ign) >> (sig - 1)) & 1;
+}
+
+static void on_signal(struct thread *t, int sig)
+{
+	struct container *c = t->c;
+	siginfo_t si;
+
+	switch (sig) {
+	case SIGPIPE: /* SPEC: EPIPE, never a signal that kills the writer */
+	case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
+		ptr_cont(t->tid, 0);
+		return;
+	}
+	if (c && sig == SIGXCPU && ptr_siginfo(t->tid, &si) == 0 &&
+	    si.si_code == SI_KERNEL && c->end == END_NONE) {
+		c->end = END_CPU;
+		c->end_sig = SIGXCPU;
+	}
+	/* As pid 1 of its namespace the kernel would drop an unhandled fatal
+	 * signal (and refault forever): end the container ourselves. */
+	if (c && c->pidns_init && fatal_by_default(sig) && !handles(t->tid, sig)) {
+		if (c->end == END_NONE) {
+			c->end = END_SIGNAL;
+			c->end_sig = sig;
+		}
+		if (c->end == END_CPU)
+			c->end_sig = sig;
+		kill(c->pid, SIGKILL);
+		return;
+	}
+	if (c && c->end == END_CPU && sig != SIGXCPU)
+		c->end = END_NONE;
+	ptr_cont(t->tid, sig);
+}
+
+static void on_exit_event(struct thread *t, pid_t tid, int status,
+			  const struct rusage *ru)
+{
+	if (!t)
+		return;
+	struct container *c = t->c;
+	wait_unregister(t);
+	thread_remove(t);
+	if (!c)
+		return;
+	if (c->threads)
+		c->threads--;
+	if (tid == c->pid)
+		container_exit(c, status, ru);
+}
+
+static void handle(pid_t tid, int status, const struct rusage *ru)
+{
+	struct thread *t = thread_find(tid);
+	switch (classify(status)) {
+	case EV_EXIT:
+		on_exit_event(t, tid, status, ru);
+		break;
+	case EV_SECCOMP:
+		if (t)
+			on_seccomp(t);
+		break;
+	case EV_SYSCALL_EXIT:
+		if (t)
+			on_syscall_exit(t);
+		else
+			ptr_cont(tid, 0);
+		break;
+	case EV_CLONE:
+		if (t)
+			on_clone(t);
+		break;
+	case EV_STOP:
+		on_stop(t, tid, status);
+		break;
+	case EV_SIGNAL:
+		if (t)
+			on_signal(t, WSTOPSIG(status));
+		else
+			ptr_cont(tid, WSTOPSIG(status));
+		break;
+	case EV_OTHER:
+		ptr_cont(tid, 0);
+		break;
+	}
+}
+
+static void drain_waits(void)
+{
+	for (;;) {
+		int status;
+		struct rusage ru;
+		pid_t tid = wait4(-1, &status, __WALL | WNOHANG, &ru);
+		if (tid <= 0)
+			return;
+		handle(tid, status, &ru);
+	}
+}
+
+/* ---- other event sources --------------------------------------------------- */
+
+static void on_signalfd(void)
+{
+	struct signalfd_siginfo si;
+	while (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGCHLD)
+			continue;
+		if (!session_sig)
+			session_sig = (int)si.ssi_signo;
+		end_all(END_SESSION, (int)si.ssi_signo);
+	}
+}
+
+static void on_timer(void)
+{
+	uint64_t ticks;
+	ssize_t unused = read(timerfd, &ticks, sizeof(ticks));
+	(void)unused;
+	end_all(END_WALL, SIGKILL);
+}
+
+static struct container *container_by_id(int id)
+{
+	CTAB_FOREACH(c)
+		if (c->id == id)
+			return c;
+	return NULL;
+}
+
+/* Install a new pipe in the notifying thread: wfd first (lowest number). */
+static long install_pipe(struct container *c, uint64_t id, long *rfd_out)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return errno == EMFILE || errno == ENFILE ? -ENFILE : -ENOMEM;
+	struct seccomp_notif_addfd af = { .id = id, .srcfd = (unsigned)p[1] };
+	int w = ioctl(c->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &af);
+	int err = errno;
+	int r = -1;
+	if (w >= 0) {
+		af.srcfd = (unsigned)p[0];
+		r = ioctl(c->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &af);
+		err = errno;
+	}
+	close(p[0]);
+	close(p[1]);
+	if (w < 0 || r < 0) {
+		/* The wfd, if installed, stays: the caller's table is full
+		 * anyway; report EMFILE.  (Rare: see minos(7).) */
+		return err == EMFILE || err == EBADF ? -EMFILE : -err;
+	}
+	*rfd_out = r;
+	return w;
+}
+
+static void on_listener(struct container *c)
+{
+	struct seccomp_notif *req = notif_buf;
+	struct seccomp_notif_resp *resp = resp_buf;
+	memset(req, 0, sizes.seccomp_notif);
+	if (ioctl(c->listener, SECCOMP_IOCTL_NOTIF_RECV, req) < 0)
+		return; /* the caller died meanwhile */
+	memset(resp, 0, sizes.seccomp_notif_resp);
+	resp->id = req->id;
+	struct thread *t = thread_find((pid_t)req->pid);
+	if (!t || t->c != c || !t->expect_notif ||
+	    req->data.nr != MINOS_PRIV_INSTALL) {
+		resp->error = -ENOSYS;
+	} else {
+		t->expect_notif = false;
+		long r = install_pipe(c, req->id, &t->fix_rdx);
+		if (r < 0)
+			resp->error = (int)r;
+		else
+			resp->val = r;
+	}
+	ioctl(c->listener, SECCOMP_IOCTL_NOTIF_SEND, resp);
+}
+
+static void on_read_ready(pid_t tid, unsigned idx)
+{
+	struct thread *t = thread_find(tid);
+	if (!t || t->state != T_WAIT_READ || idx >= t->nwait)
+		return;
+	struct sysargs a;
+	args_of(&a, &t->entry);
+	for (unsigned i = 0; i < t->nwait; i++)
+		unwatch(t->wait_fd[i]);
+	sys_read_ready(t, &a, (int)idx);
+	t->state = T_RUNNING;
+	run_rewritten(t, &a, &t->entry);
+}
+
+struct loop_result loop_run(void)
+{
+	struct epoll_event ev[32];
+
+	for (;;) {
+		drain_waits();
+		/* Watch the listeners of containers that have started. */
+		CTAB_FOREACH(c)
+			if (c->listener >= 0 && !c->listener_watched) {
+				watch(c->listener, TAG(W_LISTENER, 0, c->id));
+				c->listener_watched = true;
+			}
+		if (ctab_live() == 0)
+			break;
+		int n = epoll_wait(epfd, ev, 32, -1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			BUG(strerror(errno));
+		}
+		for (int i = 0; i < n; i++) {
+			uint64_t tag = ev[i].data.u64;
+			uint32_t id = (uint32_t)tag;
+			switch (tag >> 56) {
+			case W_SIGNAL:
+				on_signalfd();
+				break;
+			case W_TIMER:
+				on_timer();
+				break;
+			case W_LISTENER: {
+				struct container *c = container_by_id((int)id);
+				if (c && c->listener >= 0)
+					on_listener(c);
+				break;
+			}
+			case W_READ:
+				on_read_ready((pid_t)id, (unsigned)((tag >> 32) & 0xff));
+				break;
+			}
+		}
+	}
+	result.session_sig = session_sig;
+	return result;
+}

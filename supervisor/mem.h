@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: MIT */
+/* mem.h - copy-in/copy-out of container memory: the only process_vm_* user. */
+#ifndef MINOS_MEM_H
+#define MINOS_MEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Copy len bytes at the container's addr, once; 0, or -EFAULT on any short
+ * copy (a bad pointer is the container's mistake, never ours). */
+int mem_read(pid_t tid, uint64_t addr, void *buf, size_t len);
+int mem_write(pid_t tid, uint64_t addr, const void *buf, size_t len);
+
+#endif

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/* ptrace.c - the only file that calls ptrace(2). */
+#include <errno.h>
+#include <stdint.h>
+#include <sys/ptrace.h>
+
+#include "ptrace.h"
+
+static int req(enum __ptrace_request r, pid_t tid, void *addr, void *data)
+{
+	return ptrace(r, tid, addr, data) < 0 ? -errno : 0;
+}
+
+int ptr_seize(pid_t pid)
+{
+	long opts = PTRACE_O_EXITKILL | PTRACE_O_TRACESECCOMP |
+		    PTRACE_O_TRACECLONE | PTRACE_O_TRACESYSGOOD;
+	return req(PTRACE_SEIZE, pid, 0, (void *)opts);
+}
+
+int ptr_cont(pid_t tid, int sig)
+{
+	return req(PTRACE_CONT, tid, 0, (void *)(long)sig);
+}
+
+int ptr_syscall(pid_t tid, int sig)
+{
+	return req(PTRACE_SYSCALL, tid, 0, (void *)(long)sig);
+}
+
+int ptr_listen(pid_t tid)
+{
+	return req(PTRACE_LISTEN, tid, 0, 0);
+}
+
+int ptr_getregs(pid_t tid, struct user_regs_struct *r)
+{
+	return req(PTRACE_GETREGS, tid, 0, r);
+}
+
+int ptr_setregs(pid_t tid, const struct user_regs_struct *r)
+{
+	return req(PTRACE_SETREGS, tid, 0, (void *)(uintptr_t)r);
+}
+
+int ptr_eventmsg(pid_t tid, unsigned long *m)
+{
+	return req(PTRACE_GETEVENTMSG, tid, 0, m);
+}
+
+int ptr_siginfo(pid_t tid, siginfo_t *si)
+{
+	return req(PTRACE_GETSIGINFO, tid, 0, si);
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/* ptrace.h - every PTRACE_* request of minos-exec goes through here. */
+#ifndef MINOS_PTRACE_H
+#define MINOS_PTRACE_H
+
+#include <signal.h>
+#include <sys/types.h>
+#include <sys/user.h>
+
+/* All return 0 or -errno; -ESRCH means the tracee is gone (an event, not
+ * an error: the loop will see its exit). */
+int ptr_seize(pid_t pid);
+int ptr_cont(pid_t tid, int sig);
+int ptr_syscall(pid_t tid, int sig); /* resume; stop again at syscall exit */
+int ptr_listen(pid_t tid);
+int ptr_getregs(pid_t tid, struct user_regs_struct *r);
+int ptr_setregs(pid_t tid, const struct user_regs_struct *r);
+int ptr_eventmsg(pid_t tid, unsigned long *msg);
+int ptr_siginfo(pid_t tid, siginfo_t *si);
+
+#endif

@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * spawn.c - the parent's half of starting a container (the child's half is
+ * trampoline/): clone with new namespaces where the kernel allows it, seize
+ * the child before it does anything, map its user namespace, let it go.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "ptrace.h"
+#include "spawn.h"
+#include "trampoline.h"
+
+#define NS_FLAGS (CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | \
+		  CLONE_NEWUTS | CLONE_NEWNS)
+
+static int ns_usable = -1; /* unknown until the first clone */
+
+void host_check(void)
+{
+	struct utsname u;
+	unsigned major = 0, minor = 0;
+	if (uname(&u) == 0 && sscanf(u.release, "%u.%u", &major, &minor) == 2 &&
+	    (major < 5 || (major == 5 && minor < 9)))
+		die(125, "Linux %u.%u is too old: minos needs 5.9 or later "
+			 "(pidfd_getfd, seccomp descriptor install)", major, minor);
+	if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) < 0 && errno == EINVAL)
+		die(125, "this kernel has no seccomp (CONFIG_SECCOMP); "
+			 "minos needs seccomp filters");
+	unsigned acts[] = { SECCOMP_RET_TRACE, SECCOMP_RET_USER_NOTIF,
+			    SECCOMP_RET_ERRNO };
+	for (unsigned i = 0; i < sizeof(acts) / sizeof(acts[0]); i++)
+		if (syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &acts[i]) < 0)
+			die(125, "this kernel lacks seccomp filter action %#x "
+				 "(CONFIG_SECCOMP_FILTER, Linux 5.9+): %s",
+			    acts[i], strerror(errno));
+	FILE *f = fopen("/proc/sys/kernel/yama/ptrace_scope", "re");
+	if (f) {
+		int scope = 0;
+		if (fscanf(f, "%d", &scope) == 1 && scope >= 3)
+			die(125, "ptrace is disabled on this host "
+				 "(kernel.yama.ptrace_scope = %d); minos-exec "
+				 "traces its containers and needs it at 0, 1 or 2",
+			    scope);
+		fclose(f);
+	}
+}
+
+static int write_file(pid_t pid, const char *file, const char *text)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, file);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t n = write(fd, text, strlen(text));
+	int err = errno;
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -err;
+}
+
+/* The container's root is an unprivileged user outside: nobody when we are
+ * root, ourselves otherwise (the only mapping an unprivileged user may make). */
+static int map_user(pid_t pid)
+{
+	char map[64];
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+	if (uid == 0)
+		uid = gid = 65534;
+	int rc = write_file(pid, "setgroups", "deny");
+	if (rc == 0) {
+		snprintf(map, sizeof(map), "0 %u 1\n", uid);
+		rc = write_file(pid, "uid_map", map);
+	}
+	if (rc == 0) {
+		snprintf(map, sizeof(map), "0 %u 1\n", gid);
+		rc = write_file(pid, "gid_map", map);
+	}
+	return rc;
+}
+
+static pid_t clone_child(unsigned long flags, int *pidfd)
+{
+	return (pid_t)syscall(SYS_clone, flags | CLONE_PIDFD | SIGCHLD, NULL,
+			      pidfd, NULL, 0);
+}
+
+struct container *spawn_container(const struct minos_config *cfg, int memfd,
+				  const struct filter *f, const int stdio[3],
+				  const char *name)
+{
+	int syncp[2], errp[2], pidfd = -1;
+	if (pipe2(syncp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0)
+		die(125, "pipe2: %s", strerror(errno));
+
+	bool ns = !cfg->no_namespaces && ns_usable != 0;
+	pid_t pid = clone_child(ns ? NS_FLAGS : 0, &pidfd);
+	if (pid < 0 && ns) {
+		/* No unprivileged user namespaces here: run without them. */
+		ns_usable = 0;
+		ns = false;
+		if (cfg->trace)
+			msg("namespaces unavailable (%s); containers run without them",
+			    strerror(errno));
+		pid = clone_child(0, &pidfd);
+	}
+	if (pid < 0)
+		die(125, "cannot create the container process: clone: %s",
+		    strerror(errno));
+	if (pid == 0) {
+		close(syncp[1]);
+		close(errp[0]);
+		struct tramp_args a = {
+			.sync_fd = syncp[0], .err_fd = errp[1],
+			.stdio = { stdio[0], stdio[1], stdio[2] },
+			.memfd = memfd, .mount_ns = ns, .filter = f,
+			.lim = &cfg->lim, .argv = cfg->argv, .envp = cfg->envp,
+		};
+		tramp_run(&a);
+	}
+	if (ns)
+		ns_usable = 1;
+	close(syncp[0]);
+	close(errp[1]);
+
+	int rc = ptr_seize(pid);
+	if (rc < 0) {
+		kill(pid, SIGKILL);
+		die(125, "cannot trace the container: ptrace: %s; ptrace is blocked "
+			 "here (a container runtime's seccomp profile, Yama, or "
+			 "a missing CAP_SYS_PTRACE)", strerror(-rc));
+	}
+	if (ns && (rc = map_user(pid)) < 0) {
+		kill(pid, SIGKILL);
+		die(125, "cannot map the container's user namespace: %s; "
+			 "try --no-namespaces", strerror(-rc));
+	}
+
+	struct container *c = ctab_new_container(pid, name);
+	c->pidfd = pidfd;
+	c->errpipe = errp[0];
+	c->pidns_init = ns;
+	thread_add(pid, c);
+	if (write(syncp[1], "g", 1) != 1)
+		BUG("cannot release the new container");
+	close(syncp[1]);
+	return c;
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/* sys.h - traced call handlers: one signature, result or -errno. */
+#ifndef MINOS_SYS_H
+#define MINOS_SYS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/user.h>
+
+#include "config.h"
+#include "ctab.h"
+
+/* A traced call as it was entered; handlers decide on this copy only. */
+struct sysargs {
+	struct user_regs_struct regs; /* a rewrite edits these */
+	long nr;
+	uint64_t a[6];
+	bool set_rdx;                 /* second result */
+	long rdx;
+	enum fixup fix;               /* for SYS_REWRITE: work at syscall exit */
+};
+
+/* Besides a result or -errno, a handler may return: */
+#define SYS_ALLOW   (-100000L) /* run the call as it was entered */
+#define SYS_REWRITE (-100001L) /* run the call now in a->regs */
+#define SYS_DEFER   (-100002L) /* leave the thread stopped; the loop resumes it */
+
+/* The run's configuration, read-only (set once by main). */
+extern const struct minos_config *sys_cfg;
+
+#define CALL(name, nr, action, handler) \
+	long sys_##handler(struct thread *t, struct sysargs *a);
+#define FORM(...)
+#define FORM2(...)
+#include "syscalls.def"
+#undef CALL
+#undef FORM
+#undef FORM2
+
+/* The handler of a traced call number, and its name; NULL if none. */
+typedef long (*sys_handler)(struct thread *, struct sysargs *);
+sys_handler sys_lookup(long nr, const char **name);
+
+/* Descriptor helpers on a container's table (pidfd_getfd). */
+int fd_take(struct container *c, int num);       /* our copy, or -errno */
+int fd_direction(struct container *c, int num);  /* O_RDONLY/O_WRONLY or -EBADF */
+
+/* Multi-rfd read wait: the loop calls this when a waited rfd is ready. */
+void sys_read_ready(struct thread *t, struct sysargs *a, int idx);
+
+#endif

@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sys_minos.c - the Minos calls that live inside one container.
+ *
+ * The kernel's descriptor table is the descriptor table: most calls become
+ * the Linux call on the container's own descriptor (the kernel checks
+ * direction, since every descriptor is opened read-only or write-only).
+ * Argument memory is copied once and decided on the copy.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "filter.h"
+#include "log.h"
+#include "mem.h"
+#include "sys.h"
+
+int fd_take(struct container *c, int num)
+{
+	if (num < 0)
+		return -EBADF;
+	int fd = (int)syscall(SYS_pidfd_getfd, c->pidfd, num, 0);
+	if (fd < 0)
+		return -errno;
+	return fd;
+}
+
+int fd_direction(struct container *c, int num)
+{
+	int fd = fd_take(c, num);
+	if (fd < 0)
+		return -EBADF;
+	int fl = fcntl(fd, F_GETFL);
+	close(fd);
+	if (fl < 0)
+		return -EBADF;
+	return fl & O_ACCMODE;
+}
+
+/* write(wfd, buf, size) has Linux write's registers: just renumber. */
+long sys_write(struct thread *t, struct sysargs *a)
+{
+	a->regs.orig_rax = __NR_write;
+	return SYS_REWRITE;
+}
+
+static long close_dir(struct thread *t, struct sysargs *a, int want)
+{
+	if ((int64_t)a->a[0] < 0 || a->a[0] > 0x7fffffff)
+		return -EBADF;
+	if (fd_direction(t->c, (int)a->a[0]) != want)
+		return -EBADF;
+	a->regs.orig_rax = __NR_close;
+	return SYS_REWRITE;
+}
+
+long sys_wclose(struct thread *t, struct sysargs *a)
+{
+	return close_dir(t, a, O_WRONLY);
+}
+
+long sys_rclose(struct thread *t, struct sysargs *a)
+{
+	return close_dir(t, a, O_RDONLY);
+}
+
+/* Turn the stopped Minos read into Linux read(rfd, buf, size); at its exit
+ * the arguments are restored and rdx = rfd. */
+static long read_from(struct sysargs *a, int rfd)
+{
+	uint64_t buf = a->a[2], size = a->a[3];
+	a->regs.orig_rax = __NR_read;
+	a->regs.rdi = (unsigned)rfd;
+	a->regs.rsi = buf;
+	a->regs.rdx = size;
+	a->fix = FIX_READ;
+	a->rdx = rfd;
+	return SYS_REWRITE;
+}
+
+static void wait_release(struct thread *t)
+{
+	for (unsigned i = 0; i < t->nwait; i++)
+		close(t->wait_fd[i]);
+	t->nwait = 0;
+}
+
+void sys_read_ready(struct thread *t, struct sysargs *a, int idx)
+{
+	int rfd = t->wait_num[idx];
+	wait_release(t);
+	read_from(a, rfd);
+}
+
+/*
+ * read(rfds, count, buf, size): one rfd is a plain read.  Several: the
+ * supervisor polls its own copies; if none is ready the thread waits,
+ * stopped, and the rfds join the loop's epoll (the loop never blocks).
+ */
+long sys_read(struct thread *t, struct sysargs *a)
+{
+	unsigned limit = sys_cfg->lim.fds > MINOS_READ_MAX_RFDS ?
+				 sys_cfg->lim.fds : MINOS_READ_MAX_RFDS;
+	uint64_t count = a->a[1];
+	if (count == 0 || count > limit || count > WAIT_MAX_FDS)
+		return -EINVAL;
+
+	int rfds[WAIT_MAX_FDS];
+	int rc = mem_read(t->tid, a->a[0], rfds, count * sizeof(int));
+	if (rc < 0)
+		return rc;
+	if (count == 1) {
+		if (rfds[0] < 0)
+			return -EBADF;
+		return read_from(a, rfds[0]);
+	}
+
+	struct pollfd pfd[WAIT_MAX_FDS];
+	t->nwait = 0;
+	for (unsigned i = 0; i < count; i++) {
+		int fd = fd_take(t->c, rfds[i]);
+		int fl = fd < 0 ? -1 : fcntl(fd, F_GETFL);
+		if (fl < 0 || (fl & O_ACCMODE) != O_RDONLY) {
+			if (fd >= 0)
+				close(fd);
+			wait_release(t);
+			return -EBADF;
+		}
+		t->wait_fd[t->nwait] = fd;
+		t->wait_num[t->nwait] = rfds[i];
+		pfd[t->nwait].fd = fd;
+		pfd[t->nwait].events = POLLIN;
+		t->nwait++;
+	}
+	if (poll(pfd, t->nwait, 0) > 0)
+		for (unsigned i = 0; i < t->nwait; i++)
+			if (pfd[i].revents) {
+				sys_read_ready(t, a, (int)i);
+				return SYS_REWRITE;
+			}
+	return SYS_DEFER;
+}
+
+/*
+ * pipe(): both ends are made here and installed in the caller through its
+ * seccomp listener (SECCOMP_IOCTL_NOTIF_ADDFD), wfd first so it takes the
+ * lowest free number.  The call is rewritten into MINOS_PRIV_INSTALL; the
+ * loop does the install when the notification arrives, and sets rdx at the
+ * syscall exit.
+ */
+long sys_pipe(struct thread *t, struct sysargs *a)
+{
+	if (t->c->listener < 0)
+		return -ENOSYS;
+	a->regs.orig_rax = MINOS_PRIV_INSTALL;
+	a->fix = FIX_PIPE;
+	t->expect_notif = true;
+	return SYS_REWRITE;
+}
+
+/* Child containers come with the next issue. */
+long sys_cnew(struct thread *t, struct sysargs *a)
+{
+	return -ENOSYS;
+}
+
+long sys_ckill(struct thread *t, struct sysargs *a)
+{
+	return -ENOSYS;
+}
+
+long sys_wpass(struct thread *t, struct sysargs *a)
+{
+	return -ENOSYS;
+}
+
+long sys_rpass(struct thread *t, struct sysargs *a)
+{
+	return -ENOSYS;
+}
+
+sys_handler sys_lookup(long nr, const char **name)
+{
+	switch (nr) {
+#define CALL(cname, cnr, action, handler) \
+	case cnr: *name = #cname; return sys_##handler;
+#define FORM(...)
+#define FORM2(...)
+#include "syscalls.def"
+#undef CALL
+#undef FORM
+#undef FORM2
+	}
+	*name = NULL;
+	return NULL;
+}

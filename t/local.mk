@@ -1,0 +1,26 @@
+# t: bats end-to-end tests and C unit tests, all TAP through tap-driver.sh.
+# Every bats file runs in a fresh PID namespace (t/run-bats), so a wrong
+# implementation can never signal anything outside the test.
+include t/unit/local.mk
+
+TEST_EXTENSIONS = .bats .sh
+LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
+BATS_LOG_DRIVER = $(LOG_DRIVER)
+SH_LOG_DRIVER = $(LOG_DRIVER)
+BATS_LOG_COMPILER = $(SHELL) $(top_srcdir)/t/run-bats
+SH_LOG_COMPILER = $(SHELL)
+AM_TESTS_ENVIRONMENT = \
+	MINOS_EXEC='$(abs_top_builddir)/minos-exec'; \
+	MINOS_EXEC_SAN='$(abs_top_builddir)/minos-exec-san'; \
+	MINOS_BUILD='$(abs_top_builddir)'; MINOS_SRC='$(abs_top_srcdir)'; \
+	MANDOC='$(MANDOC)'; BATS='$(BATS)'; \
+	export MINOS_EXEC MINOS_EXEC_SAN MINOS_BUILD MINOS_SRC MANDOC BATS;
+
+bats_tests = t/100-run.bats t/200-stream.bats t/300-threads.bats \
+	t/400-limits.bats t/500-errors.bats t/600-trace.bats t/900-escape.bats
+TESTS += $(bats_tests) t/man.sh
+if SANITIZERS
+TESTS += t/sanitizer.sh
+endif
+check_SCRIPTS += $(GUESTS)
+EXTRA_DIST += $(bats_tests) t/run-bats t/helpers.bash t/man.sh t/sanitizer.sh

@@ -1,0 +1,28 @@
+# t/unit: C unit tests of the pure modules (cli.c + units.c, elf.c).  Each
+# links only the module under test and prints TAP.  In the sanitizer build
+# (the default; ./configure --disable-sanitizers turns it off) they run under
+# ASan and UBSan; -fno-sanitize-recover makes a UBSan report fail the test
+# instead of only printing.  test-elf also execs the images it builds
+# (from a memfd) and skips that part where the host cannot.
+check_PROGRAMS += t/unit/test-cli t/unit/test-elf
+TESTS += t/unit/test-cli t/unit/test-elf
+
+if SANITIZERS
+UNIT_SAN = -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+else
+UNIT_SAN =
+endif
+
+t_unit_test_cli_SOURCES = t/unit/test-cli.c \
+	supervisor/cli.c supervisor/cli.h supervisor/units.c supervisor/units.h \
+	supervisor/config.h
+t_unit_test_cli_CFLAGS = $(AM_CFLAGS) $(UNIT_SAN)
+t_unit_test_cli_LDFLAGS = $(AM_LDFLAGS) $(UNIT_SAN)
+t_unit_test_cli_LDADD =
+
+t_unit_test_elf_SOURCES = t/unit/test-elf.c \
+	supervisor/elfcheck.c supervisor/elfcheck.h supervisor/config.h libminos/minos.h
+t_unit_test_elf_CFLAGS = $(AM_CFLAGS) $(UNIT_SAN)
+t_unit_test_elf_LDFLAGS = $(AM_LDFLAGS) $(UNIT_SAN)
+t_unit_test_elf_LDADD =

@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * trampoline.c - turn the child copy of minos-exec into a container.
+ *
+ * Order matters: everything that needs privilege (the empty root) comes
+ * before the capabilities go; the filter comes last, because after it only
+ * the calls of syscalls.def work; and the one execveat it allows is
+ * recognised by the supervisor (it stops: the filter traces execveat).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/seccomp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "rlimits.h"
+#include "trampoline.h"
+
+const char *tramp_step_name(int step)
+{
+	static const char *const names[] = {
+		[STEP_SYNC] = "waiting to be traced",
+		[STEP_ROOT] = "making the empty root",
+		[STEP_SETSID] = "setsid",
+		[STEP_FDS] = "placing descriptors 0, 1, 2",
+		[STEP_SIGNALS] = "resetting signals",
+		[STEP_LIMITS] = "setting limits",
+		[STEP_CAPS] = "dropping capabilities",
+		[STEP_NNP] = "setting no_new_privs",
+		[STEP_FILTER] = "loading the seccomp filter",
+		[STEP_EXEC] = "starting the program",
+	};
+	if (step >= 0 && (size_t)step < sizeof(names) / sizeof(names[0]))
+		return names[step];
+	return "starting";
+}
+
+static _Noreturn void fail(const struct tramp_args *a, int step, int err,
+			   const char *what)
+{
+	struct tramp_err e = { .step = step, .err = err };
+	if (what) {
+		size_t n = strlen(what);
+		if (n >= sizeof(e.what))
+			n = sizeof(e.what) - 1;
+		memcpy(e.what, what, n);
+	}
+	ssize_t unused = write(a->err_fd, &e, sizeof(e));
+	(void)unused;
+	_exit(125);
+}
+
+/*
+ * An empty, read-only root: a tmpfs mounted over an existing directory of
+ * our private mount namespace, made the root with pivot_root(".", "."),
+ * the old root detached.  Nothing of the host's files stays reachable.
+ */
+static int empty_root(void)
+{
+	static const char *const dirs[] = { "/tmp", "/mnt", "/run", "/dev", "/" };
+	const char *dir = NULL;
+	struct stat st;
+
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return -errno;
+	for (unsigned i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (stat(dirs[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+			dir = dirs[i];
+			break;
+		}
+	if (!dir)
+		return -ENOENT;
+	if (mount("minos", dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "size=4k,nr_inodes=2,mode=0555") < 0)
+		return -errno;
+	if (chdir(dir) < 0)
+		return -errno;
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		return -errno;
+	if (umount2(".", MNT_DETACH) < 0)
+		return -errno;
+	if (chdir("/") < 0)
+		return -errno;
+	if (mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID |
+		  MS_NODEV | MS_NOEXEC, NULL) < 0)
+		return -errno;
+	return 0;
+}
+
+/* Move the three stdio sources, the image and the error pipe to 0..4; close
+ * the rest.  Sources may sit anywhere, even on 0..4, so lift them first. */
+static int place_fds(const struct tramp_args *a)
+{
+	int src[5] = { a->stdio[0], a->stdio[1], a->stdio[2], a->memfd, a->err_fd };
+	int lifted[5];
+	for (int i = 0; i < 5; i++) {
+		lifted[i] = fcntl(src[i], F_DUPFD_CLOEXEC, 64);
+		if (lifted[i] < 0)
+			return -errno;
+	}
+	/* 0, 1, 2 survive the exec; the image and the error pipe do not. */
+	for (int i = 0; i < 5; i++)
+		if (dup3(lifted[i], i, i < 3 ? 0 : O_CLOEXEC) < 0)
+			return -errno;
+	if (syscall(SYS_close_range, TRAMP_IMAGE_FD + 2, ~0U, 0) < 0)
+		return -errno;
+	return TRAMP_IMAGE_FD + 1;
+}
+
+static int reset_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	for (int sig = 1; sig < _NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			sigaction(sig, &sa, NULL); /* EINVAL for 32, 33: fine */
+	sigset_t none;
+	sigemptyset(&none);
+	return sigprocmask(SIG_SETMASK, &none, NULL) < 0 ? -errno : 0;
+}
+
+void tramp_run(const struct tramp_args *a)
+{
+	struct tramp_args me = *a;
+	char go;
+	int rc;
+
+	while ((rc = (int)read(me.sync_fd, &go, 1)) < 0 && errno == EINTR)
+		;
+	if (rc != 1)
+		fail(&me, STEP_SYNC, rc < 0 ? errno : EPIPE, NULL);
+	if (me.mount_ns && (rc = empty_root()) < 0)
+		fail(&me, STEP_ROOT, -rc, NULL);
+	if (setsid() < 0)
+		fail(&me, STEP_SETSID, errno, NULL);
+	if ((rc = place_fds(&me)) < 0)
+		fail(&me, STEP_FDS, -rc, NULL);
+	me.err_fd = rc;
+	if ((rc = reset_signals()) < 0)
+		fail(&me, STEP_SIGNALS, -rc, NULL);
+	const char *which = NULL;
+	if ((rc = limits_apply(me.lim, &which)) < 0)
+		fail(&me, STEP_LIMITS, -rc, which);
+	if ((rc = caps_drop_all()) < 0)
+		fail(&me, STEP_CAPS, -rc, NULL);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		fail(&me, STEP_NNP, errno, NULL);
+
+	struct sock_fprog prog = { me.filter->len, me.filter->insns };
+	long listener = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+				SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+	if (listener < 0)
+		fail(&me, STEP_FILTER, errno, NULL);
+	/* The listener's number rides in r9 (execveat has five arguments), so
+	 * the supervisor can take it with pidfd_getfd at this stop. */
+	syscall(SYS_execveat, TRAMP_IMAGE_FD, "", me.argv, me.envp,
+		AT_EMPTY_PATH, listener);
+	fail(&me, STEP_EXEC, errno, NULL);
+}
