@@ -25,6 +25,8 @@
 #include "minos.h"
 #include "filter.h"
 
+#define X32_SYSCALL_BIT 0x40000000U
+
 #define CLONE_THREAD_REQUIRED \
 	(CLONE_VM | CLONE_THREAD | CLONE_SIGHAND | CLONE_FILES)
 #define CLONE_THREAD_ALLOWED \
@@ -51,12 +53,35 @@ static const struct row {
 #undef FORM
 #undef FORM2
 
+/* Our own rows first (the Minos calls), then libseccomp's table of Linux
+ * names, for the refused calls that --trace reports. */
+static const char *resolve(uint32_t arch, long nr, const char *prefix)
+{
+	static char name[64];
+	if (nr < 0 || nr > 0xffff)
+		return NULL;
+	char *n = seccomp_syscall_resolve_num_arch(arch, (int)nr);
+	if (!n)
+		return NULL;
+	snprintf(name, sizeof(name), "%s%s", prefix, n);
+	free(n);
+	return name;
+}
+
 const char *filter_call_name(long nr)
 {
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
 		if (rows[i].nr == nr)
 			return rows[i].name;
-	return NULL;
+	return resolve(SCMP_ARCH_X86_64, nr, "");
+}
+
+/* A call refused before the table: an x32 number, or an i386 entry. */
+const char *filter_foreign_name(long nr)
+{
+	if (nr >= 0 && (nr & X32_SYSCALL_BIT))
+		return resolve(SCMP_ARCH_X32, nr & ~(long)X32_SYSCALL_BIT, "x32 ");
+	return resolve(SCMP_ARCH_X86, nr, "i386 ");
 }
 
 /*
@@ -70,7 +95,6 @@ const char *filter_call_name(long nr)
  *      FORM rows test each allowed form (a masked compare of both 32-bit
  *      halves of one argument) and fall through to EPERM.
  */
-#define X32_SYSCALL_BIT 0x40000000U
 #define OFF_NR 0
 #define OFF_ARCH 4
 #define OFF_ARG_LO(i) (16 + 8 * (i))

@@ -39,5 +39,7 @@ void filter_free(struct filter *f);
 
 /* Human name of a call number ("openat", "minos_pipe"), or NULL. */
 const char *filter_call_name(long nr);
+/* Name of a call refused as foreign: "i386 getpid", "x32 socket", or NULL. */
+const char *filter_foreign_name(long nr);
 
 #endif

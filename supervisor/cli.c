@@ -31,6 +31,7 @@ enum opt_id {
 	OPT_CHECK,
 	OPT_ENV,
 	OPT_NO_NAMESPACES,
+	OPT_NETNS,
 	OPT_HELP,
 	OPT_VERSION,
 	OPT_COUNT
@@ -61,6 +62,8 @@ const struct cli_option cli_options[] = {
 		      "set a variable for PROGRAM; NAME alone copies ours" },
 	[OPT_NO_NAMESPACES] = { "no-namespaces", 0, NULL,
 				"do not unshare namespaces (the filter still applies)" },
+	[OPT_NETNS] = { "netns", 0, NULL,
+			"also give containers an empty network namespace" },
 	[OPT_HELP] = { "help", 'h', NULL, "print this help and exit" },
 	[OPT_VERSION] = { "version", 'V', NULL, "print the version and exit" },
 	[OPT_COUNT] = { NULL, 0, NULL, NULL },
@@ -461,6 +464,9 @@ static enum cli_result flag_option(struct parser *p, enum opt_id id)
 		break;
 	case OPT_NO_NAMESPACES:
 		p->cfg->no_namespaces = true;
+		break;
+	case OPT_NETNS:
+		p->cfg->netns = true;
 		break;
 	case OPT_HELP:
 		return CLI_HELP;

@@ -38,6 +38,7 @@ struct minos_config {
 	bool trace;         /* --trace */
 	bool check;         /* --check (needs --policy) */
 	bool no_namespaces; /* --no-namespaces: skip the defense-in-depth namespaces */
+	bool netns;         /* --netns: a network namespace too (costs ~0.5 ms) */
 	const char *report; /* --report=FILE, "-" for stderr; NULL: none */
 	const char *policy; /* --policy=FILE; NULL: none */
 	const char *program;   /* PROGRAM as given */

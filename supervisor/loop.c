@@ -385,10 +385,9 @@ static void on_seccomp(struct thread *t)
 	case FILTER_REFUSED_NOSYS:
 	case FILTER_FOREIGN_ARCH: {
 		long r = why == FILTER_REFUSED_PERM ? -EPERM : -ENOSYS;
-		char what[48];
-		snprintf(what, sizeof(what), "refused %s",
-			 why == FILTER_FOREIGN_ARCH ? "i386/x32 " : "");
-		trace_line(t, what, filter_call_name(a.nr), a.nr, a.a, r, NULL);
+		trace_line(t, "refused ", why == FILTER_FOREIGN_ARCH ?
+				filter_foreign_name(a.nr) : filter_call_name(a.nr),
+			   a.nr, a.a, r, NULL);
 		finish_call(t, &a, r);
 		return;
 	}

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -22,10 +23,38 @@
 #include "spawn.h"
 #include "trampoline.h"
 
-#define NS_FLAGS (CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | \
-		  CLONE_NEWUTS | CLONE_NEWNS)
+/* Defense in depth; the filter is the boundary.  No mount namespace: the
+ * empty root is a chroot (see empty_root in trampoline.c). */
+#define NS_FLAGS (CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS)
 
 static int ns_usable = -1; /* unknown until the first clone */
+static char root_dir[64];  /* the run's empty root directory, or "" */
+
+/* One empty, read-only directory per run, removed when the run ends. */
+static const char *make_root_dir(void)
+{
+	if (root_dir[0])
+		return root_dir;
+	const char *tmp = getenv("TMPDIR");
+	if (!tmp || tmp[0] != '/' || strlen(tmp) > 40)
+		tmp = "/tmp";
+	snprintf(root_dir, sizeof(root_dir), "%s/minos-root.XXXXXX", tmp);
+	if (!mkdtemp(root_dir) || chmod(root_dir, 0555) < 0) {
+		if (root_dir[0] && strchr(root_dir, 'X') == NULL)
+			rmdir(root_dir);
+		root_dir[0] = 0;
+		return NULL;
+	}
+	atexit(spawn_cleanup);
+	return root_dir;
+}
+
+void spawn_cleanup(void)
+{
+	if (root_dir[0])
+		rmdir(root_dir);
+	root_dir[0] = 0;
+}
 
 void host_check(void)
 {
@@ -106,11 +135,14 @@ struct container *spawn_container(const struct minos_config *cfg, int memfd,
 		die(125, "pipe2: %s", strerror(errno));
 
 	bool ns = !cfg->no_namespaces && ns_usable != 0;
-	pid_t pid = clone_child(ns ? NS_FLAGS : 0, &pidfd);
+	unsigned long flags = NS_FLAGS | (cfg->netns ? CLONE_NEWNET : 0);
+	const char *root = ns ? make_root_dir() : NULL;
+	pid_t pid = clone_child(ns ? flags : 0, &pidfd);
 	if (pid < 0 && ns) {
 		/* No unprivileged user namespaces here: run without them. */
 		ns_usable = 0;
 		ns = false;
+		root = NULL;
 		if (cfg->trace)
 			msg("namespaces unavailable (%s); containers run without them",
 			    strerror(errno));
@@ -125,7 +157,7 @@ struct container *spawn_container(const struct minos_config *cfg, int memfd,
 		struct tramp_args a = {
 			.sync_fd = syncp[0], .err_fd = errp[1],
 			.stdio = { stdio[0], stdio[1], stdio[2] },
-			.memfd = memfd, .mount_ns = ns, .filter = f,
+			.memfd = memfd, .root_dir = root, .filter = f,
 			.lim = &cfg->lim, .argv = cfg->argv, .envp = cfg->envp,
 		};
 		tramp_run(&a);

@@ -16,4 +16,7 @@ struct container *spawn_container(const struct minos_config *cfg, int memfd,
 				  const struct filter *f, const int stdio[3],
 				  const char *name);
 
+/* Remove what the run left on the host (its empty root directory). */
+void spawn_cleanup(void);
+
 #endif

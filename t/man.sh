@@ -17,9 +17,9 @@ for p in $pages; do
 done
 for o in $opts; do
 	n=$((n + 1))
-	# roff escapes the dashes: \-\-memory
-	esc=$(printf '%s' "$o" | sed 's/-/\\\\-/g')
-	if grep -q -- "$esc" man/minos-exec.1; then
+	# roff escapes the leading dashes: \-\-memory, \-\-no-namespaces
+	esc="\\-\\-${o#--}"
+	if grep -qF -- "$esc" man/minos-exec.1; then
 		echo "ok $n - $o from --help is in minos-exec.1"
 	else
 		echo "not ok $n - $o from --help is in minos-exec.1"

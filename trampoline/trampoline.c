@@ -13,7 +13,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -58,38 +57,16 @@ static _Noreturn void fail(const struct tramp_args *a, int step, int err,
 }
 
 /*
- * An empty, read-only root: a tmpfs mounted over an existing directory of
- * our private mount namespace, made the root with pivot_root(".", "."),
- * the old root detached.  Nothing of the host's files stays reachable.
+ * An empty root: chroot into the empty, read-only directory the supervisor
+ * made for this run (root_dir).  We are root of our own user namespace, so
+ * we may chroot; nothing of the host's files stays reachable, and the
+ * filter refuses every call that could climb out (chroot, open, mount...).
+ * (A tmpfs and pivot_root in a mount namespace gives the same and costs
+ * 1 to 2 ms more per container: see minos(7).)
  */
-static int empty_root(void)
+static int empty_root(const char *dir)
 {
-	static const char *const dirs[] = { "/tmp", "/mnt", "/run", "/dev", "/" };
-	const char *dir = NULL;
-	struct stat st;
-
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		return -errno;
-	for (unsigned i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
-		if (stat(dirs[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-			dir = dirs[i];
-			break;
-		}
-	if (!dir)
-		return -ENOENT;
-	if (mount("minos", dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		  "size=4k,nr_inodes=2,mode=0555") < 0)
-		return -errno;
-	if (chdir(dir) < 0)
-		return -errno;
-	if (syscall(SYS_pivot_root, ".", ".") < 0)
-		return -errno;
-	if (umount2(".", MNT_DETACH) < 0)
-		return -errno;
-	if (chdir("/") < 0)
-		return -errno;
-	if (mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID |
-		  MS_NODEV | MS_NOEXEC, NULL) < 0)
+	if (chdir(dir) < 0 || chroot(".") < 0 || chdir("/") < 0)
 		return -errno;
 	return 0;
 }
@@ -137,7 +114,7 @@ void tramp_run(const struct tramp_args *a)
 		;
 	if (rc != 1)
 		fail(&me, STEP_SYNC, rc < 0 ? errno : EPIPE, NULL);
-	if (me.mount_ns && (rc = empty_root()) < 0)
+	if (me.root_dir && (rc = empty_root(me.root_dir)) < 0)
 		fail(&me, STEP_ROOT, -rc, NULL);
 	if (setsid() < 0)
 		fail(&me, STEP_SETSID, errno, NULL);

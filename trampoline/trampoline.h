@@ -17,7 +17,7 @@ struct tramp_args {
 	int err_fd;     /* write end: a struct tramp_err if a step fails */
 	int stdio[3];   /* the descriptors that become 0, 1, 2 */
 	int memfd;      /* the sealed image */
-	bool mount_ns;  /* we are in a new mount namespace: make the root empty */
+	const char *root_dir; /* chroot here (an empty directory), or NULL */
 	const struct filter *filter;
 	const struct minos_limits *lim;
 	char *const *argv;

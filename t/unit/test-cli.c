@@ -64,7 +64,7 @@ static int tap_done(void)
 
 enum field {
 	F_NONE, F_MEMORY, F_CPU, F_WALL, F_THREADS, F_FDS, F_CONTAINERS,
-	F_IMAGE, F_FLAT, F_TRACE, F_CHECK, F_NONS, F_ARGC, F_ENVC,
+	F_IMAGE, F_FLAT, F_TRACE, F_CHECK, F_NONS, F_NETNS, F_ARGC, F_ENVC,
 	F_PROGRAM, F_ARG1, F_REPORT, F_POLICY, F_ENV0, F_ENV1,
 };
 
@@ -206,6 +206,8 @@ static const struct row rows[] = {
 	{ { "--flat", "p" }, NUM(F_FLAT, 1) },
 	{ { "--trace", "p" }, NUM(F_TRACE, 1) },
 	{ { "--no-namespaces", "p" }, NUM(F_NONS, 1) },
+	{ { "--netns", "p" }, NUM(F_NETNS, 1) },
+	{ { "p" }, NUM(F_NETNS, 0) },
 	{ { "--flat=1", "p" }, BAD("=--flat takes no value") },
 	{ { "--trace=", "p" }, BAD("--trace takes no value") },
 	{ { "--help=x" }, BAD("--help takes no value") },
@@ -301,6 +303,7 @@ static bool field_num(const struct minos_config *c, enum field f,
 	case F_TRACE: *v = c->trace; return true;
 	case F_CHECK: *v = c->check; return true;
 	case F_NONS: *v = c->no_namespaces; return true;
+	case F_NETNS: *v = c->netns; return true;
 	case F_ARGC: *v = (unsigned long long)c->argc; return true;
 	case F_ENVC: *v = (unsigned long long)c->envc; return true;
 	default: return false;
@@ -597,7 +600,7 @@ static void test_usage(void)
 			    (o->short_name && o->short_name == o2->short_name))
 				uniq = false;
 	}
-	ok(n == 16, "the option table has 16 options and ends with a NULL row");
+	ok(n == 17, "the option table has 17 options and ends with a NULL row");
 	ok(all, "--help lists every option of the table with its value");
 	ok(uniq, "option names and letters are unique");
 	for (p = u; *p; p = q + 1) {
