@@ -60,7 +60,6 @@ enum tstate {
 enum fixup {
 	FIX_NONE,
 	FIX_READ,    /* restore args, rdx = the rfd read from */
-	FIX_PIPE,    /* rdx = the rfd installed by the listener */
 	FIX_CLONE,   /* the clone is over: pending_clones-- */
 	FIX_TRACE,   /* --trace: just print the result */
 };
@@ -76,6 +75,7 @@ struct thread {
 	enum fixup fix;
 	long fix_rdx;
 	bool expect_notif;   /* we rewrote its call into MINOS_PRIV_INSTALL */
+	int install[2];      /* where: wfd, rfd */
 	/* T_WAIT_READ: supervisor copies of the rfds and their numbers. */
 	unsigned nwait;
 	int wait_fd[WAIT_MAX_FDS];

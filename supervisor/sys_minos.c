@@ -9,6 +9,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/kcmp.h>
+#include <stdbool.h>
 #include <poll.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -144,19 +146,41 @@ long sys_read(struct thread *t, struct sysargs *a)
 	return SYS_DEFER;
 }
 
+/* Is num an open descriptor of c?  kcmp is one call and makes no copy. */
+static bool fd_open(struct thread *t, int num)
+{
+	long rc = syscall(SYS_kcmp, t->tid, t->tid, KCMP_FILE, num, num);
+	if (rc >= 0)
+		return true;
+	if (errno == EBADF)
+		return false;
+	int fd = fd_take(t->c, num); /* no kcmp in this kernel */
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
 /*
- * pipe(): both ends are made here and installed in the caller through its
- * seccomp listener (SECCOMP_IOCTL_NOTIF_ADDFD), wfd first so it takes the
- * lowest free number.  The call is rewritten into MINOS_PRIV_INSTALL; the
- * loop does the install when the notification arrives, and sets rdx at the
- * syscall exit.
+ * pipe(): the two lowest free numbers are found now, rdx is set to the
+ * second (the rfd), and the call is rewritten into MINOS_PRIV_INSTALL,
+ * which the filter sends to the seccomp listener.  There the supervisor
+ * makes the pipe and installs its ends at exactly those numbers
+ * (SECCOMP_IOCTL_NOTIF_ADDFD with SETFD), wfd first, and answers wfd:
+ * two wakeups, no syscall-exit stop.
  */
 long sys_pipe(struct thread *t, struct sysargs *a)
 {
+	unsigned limit = sys_cfg->lim.fds, found = 0;
 	if (t->c->listener < 0)
 		return -ENOSYS;
+	for (unsigned num = 0; num < limit && found < 2; num++)
+		if (!fd_open(t, (int)num))
+			t->install[found++] = (int)num;
+	if (found < 2)
+		return -EMFILE;
 	a->regs.orig_rax = MINOS_PRIV_INSTALL;
-	a->fix = FIX_PIPE;
+	a->regs.rdx = (unsigned)t->install[1];
 	t->expect_notif = true;
 	return SYS_REWRITE;
 }

@@ -22,9 +22,12 @@ static void on_segv(int sig)
 	_exit(7);
 }
 
+/* An address that is never mapped; volatile so the store is made. */
+static int *volatile nowhere = (int *)16;
+
 static void fault(void)
 {
-	*(volatile int *)16 = 1;
+	*nowhere = 1;
 }
 
 int main(int argc, char **argv)

@@ -1,0 +1,41 @@
+# t/guests: static musl test guests for the bats files, built like the
+# examples (examples/local.mk defines GUEST_LINK).
+GUESTS += \
+	t/guests/args \
+	t/guests/env \
+	t/guests/alloc \
+	t/guests/spin \
+	t/guests/signals \
+	t/guests/threads \
+	t/guests/minos_err
+EXTRA_DIST += \
+	t/guests/guest.h \
+	t/guests/args.c \
+	t/guests/env.c \
+	t/guests/alloc.c \
+	t/guests/spin.c \
+	t/guests/signals.c \
+	t/guests/threads.c \
+	t/guests/minos_err.c
+
+t/guests/args: t/guests/args.c $(GUEST_LIBS)
+	$(AM_V_CC)$(MKDIR_P) $(@D) && \
+	$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_LIBS)
+t/guests/env: t/guests/env.c $(GUEST_LIBS)
+	$(AM_V_CC)$(MKDIR_P) $(@D) && \
+	$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_LIBS)
+t/guests/alloc: t/guests/alloc.c $(GUEST_LIBS)
+	$(AM_V_CC)$(MKDIR_P) $(@D) && \
+	$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_LIBS)
+t/guests/spin: t/guests/spin.c libminos/minos.h $(GUEST_LIBS)
+	$(AM_V_CC)$(MKDIR_P) $(@D) && \
+	$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_LIBS)
+t/guests/signals: t/guests/signals.c $(GUEST_LIBS)
+	$(AM_V_CC)$(MKDIR_P) $(@D) && \
+	$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_LIBS)
+t/guests/threads: t/guests/threads.c t/guests/guest.h $(GUEST_LIBS)
+	$(AM_V_CC)$(MKDIR_P) $(@D) && \
+	$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_LIBS)
+t/guests/minos_err: t/guests/minos_err.c t/guests/guest.h libminos/minos.h $(GUEST_LIBS)
+	$(AM_V_CC)$(MKDIR_P) $(@D) && \
+	$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_LIBS)
