@@ -2,6 +2,7 @@
 # Every bats file runs in a fresh PID namespace (t/run-bats), so a wrong
 # implementation can never signal anything outside the test.
 include t/unit/local.mk
+include t/guests/local.mk
 
 TEST_EXTENSIONS = .bats .sh
 LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
@@ -18,9 +19,9 @@ AM_TESTS_ENVIRONMENT = \
 
 bats_tests = t/100-run.bats t/200-stream.bats t/300-threads.bats \
 	t/400-limits.bats t/500-errors.bats t/600-trace.bats t/900-escape.bats
-TESTS += $(bats_tests) t/man.sh
+TESTS += $(bats_tests) t/man.sh t/layout.sh
 if SANITIZERS
 TESTS += t/sanitizer.sh
 endif
 check_SCRIPTS += $(GUESTS)
-EXTRA_DIST += $(bats_tests) t/run-bats t/helpers.bash t/man.sh t/sanitizer.sh
+EXTRA_DIST += $(bats_tests) t/run-bats t/helpers.bash t/man.sh t/layout.sh t/sanitizer.sh

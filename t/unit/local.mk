@@ -26,3 +26,15 @@ t_unit_test_elf_SOURCES = t/unit/test-elf.c \
 t_unit_test_elf_CFLAGS = $(AM_CFLAGS) $(UNIT_SAN)
 t_unit_test_elf_LDFLAGS = $(AM_LDFLAGS) $(UNIT_SAN)
 t_unit_test_elf_LDADD =
+
+# The generated seccomp filter, run offline in a small BPF interpreter.
+check_PROGRAMS += t/unit/test-filter
+TESTS += t/unit/test-filter
+t_unit_test_filter_SOURCES = t/unit/test-filter.c policy/filter.c policy/filter.h \
+	policy/syscalls.def libminos/minos.h
+t_unit_test_filter_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS)
+t_unit_test_filter_LDADD = $(SECCOMP_LIBS)
+if SANITIZERS
+t_unit_test_filter_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+t_unit_test_filter_LDFLAGS = -fsanitize=address,undefined
+endif
