@@ -27,6 +27,6 @@ examples/pipe: examples/pipe.c libminos/minos.h $(GUEST_LIBS)
 examples/counter: examples/counter.c $(GUEST_LIBS)
 	$(GUEST_LINK)
 
-# The probe also includes libminos/syscall.h for its raw system calls.
-t/probe/probe: t/probe/probe.c libminos/minos.h libminos/syscall.h $(GUEST_LIBS)
+# The probe also includes libminos/syscall_arch.h for its raw system calls.
+t/probe/probe: t/probe/probe.c libminos/minos.h libminos/syscall_arch.h $(GUEST_LIBS)
 	$(GUEST_LINK)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* ckill.c - minos_ckill: end a child container and all it created. */
 #include "minos.h"
-#include "syscall.h"
+#include "syscall_arch.h"
 
 long minos_ckill(int cid)
 {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* cnew.c - minos_cnew: start a child container from a code stream. */
 #include "minos.h"
-#include "syscall.h"
+#include "syscall_arch.h"
 
 long minos_cnew(int code_rfd, const int *fds, unsigned rfd_count,
 		unsigned wfd_count, unsigned long arch)

@@ -3,7 +3,7 @@
 # compiled with the host compiler, which is fine for freestanding code.
 lib_LIBRARIES += libminos/libminos.a
 libminos_libminos_a_SOURCES = \
-	libminos/syscall.h \
+	libminos/syscall_arch.h \
 	libminos/cnew.c \
 	libminos/ckill.c \
 	libminos/pipe.c \

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* pipe.c - minos_pipe: make a stream; rax = its wfd, rdx = its rfd. */
 #include "minos.h"
-#include "syscall.h"
+#include "syscall_arch.h"
 
 long minos_pipe(int *wfd, int *rfd)
 {

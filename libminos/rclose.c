@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* rclose.c - minos_rclose: close an rfd. */
 #include "minos.h"
-#include "syscall.h"
+#include "syscall_arch.h"
 
 long minos_rclose(int rfd)
 {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* read.c - minos_read: read from whichever listed rfd is ready first. */
 #include "minos.h"
-#include "syscall.h"
+#include "syscall_arch.h"
 
 long minos_read(const int *rfds, unsigned rfd_count, void *buf, size_t size,
 		int *from)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* rpass.c - minos_rpass: move an rfd into a child container. */
 #include "minos.h"
-#include "syscall.h"
+#include "syscall_arch.h"
 
 long minos_rpass(int rfd, int cid)
 {

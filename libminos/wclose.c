@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* wclose.c - minos_wclose: close a wfd. */
 #include "minos.h"
-#include "syscall.h"
+#include "syscall_arch.h"
 
 long minos_wclose(int wfd)
 {

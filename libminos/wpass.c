@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* wpass.c - minos_wpass: move a wfd into a child container. */
 #include "minos.h"
-#include "syscall.h"
+#include "syscall_arch.h"
 
 long minos_wpass(int wfd, int cid)
 {

@@ -19,7 +19,7 @@
 #include "image.h"
 #include "log.h"
 #include "loop.h"
-#include "spawn.h"
+#include "launch.h"
 #include "stdfds.h"
 
 extern char **environ;

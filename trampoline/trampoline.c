@@ -26,6 +26,7 @@ const char *tramp_step_name(int step)
 {
 	static const char *const names[] = {
 		[STEP_SYNC] = "waiting to be traced",
+		[STEP_IDS] = "taking the mapped user and group",
 		[STEP_ROOT] = "making the empty root",
 		[STEP_SETSID] = "setsid",
 		[STEP_FDS] = "placing descriptors 0, 1, 2",
@@ -91,14 +92,15 @@ static int place_fds(const struct tramp_args *a)
 	return TRAMP_IMAGE_FD + 1;
 }
 
-static int reset_signals(void)
+/* Handlers do not survive exec, but ignored signals and the mask do. */
+static int reset_signals(const int *ignored)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_DFL;
-	for (int sig = 1; sig < _NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			sigaction(sig, &sa, NULL); /* EINVAL for 32, 33: fine */
+	for (; ignored && *ignored; ignored++)
+		if (sigaction(*ignored, &sa, NULL) < 0)
+			return -errno;
 	sigset_t none;
 	sigemptyset(&none);
 	return sigprocmask(SIG_SETMASK, &none, NULL) < 0 ? -errno : 0;
@@ -114,6 +116,10 @@ void tramp_run(const struct tramp_args *a)
 		;
 	if (rc != 1)
 		fail(&me, STEP_SYNC, rc < 0 ? errno : EPIPE, NULL);
+	/* The maps are written: become their root, an unprivileged user
+	 * outside (credentials do not change by themselves). */
+	if (me.become_root && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
+		fail(&me, STEP_IDS, errno, NULL);
 	if (me.root_dir && (rc = empty_root(me.root_dir)) < 0)
 		fail(&me, STEP_ROOT, -rc, NULL);
 	if (setsid() < 0)
@@ -121,7 +127,7 @@ void tramp_run(const struct tramp_args *a)
 	if ((rc = place_fds(&me)) < 0)
 		fail(&me, STEP_FDS, -rc, NULL);
 	me.err_fd = rc;
-	if ((rc = reset_signals()) < 0)
+	if ((rc = reset_signals(me.ignored)) < 0)
 		fail(&me, STEP_SIGNALS, -rc, NULL);
 	const char *which = NULL;
 	if ((rc = limits_apply(me.lim, &which)) < 0)

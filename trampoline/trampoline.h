@@ -18,6 +18,8 @@ struct tramp_args {
 	int stdio[3];   /* the descriptors that become 0, 1, 2 */
 	int memfd;      /* the sealed image */
 	const char *root_dir; /* chroot here (an empty directory), or NULL */
+	bool become_root;     /* setresuid/gid(0) in the new user namespace */
+	const int *ignored;   /* signals ignored in minos-exec: reset them */
 	const struct filter *filter;
 	const struct minos_limits *lim;
 	char *const *argv;
@@ -32,7 +34,7 @@ struct tramp_err {
 };
 
 enum tramp_step {
-	STEP_SYNC, STEP_ROOT, STEP_SETSID, STEP_FDS, STEP_SIGNALS, STEP_LIMITS,
+	STEP_SYNC, STEP_IDS, STEP_ROOT, STEP_SETSID, STEP_FDS, STEP_SIGNALS, STEP_LIMITS,
 	STEP_CAPS, STEP_NNP, STEP_FILTER, STEP_EXEC,
 };
 

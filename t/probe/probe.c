@@ -35,7 +35,7 @@
 #include <sys/wait.h>
 
 #include <minos.h>
-#include "syscall.h"
+#include "syscall_arch.h"
 
 /* Not in musl's headers. */
 #define X32_SYSCALL_BIT 0x40000000L

@@ -120,6 +120,7 @@ static const struct row {
 	{ "a thread clone with CLONE_UNTRACED is EPERM", AUDIT_ARCH_X86_64, __NR_clone, { THREAD_FLAGS | CLONE_UNTRACED }, PERM, T_PERM },
 	{ "a thread clone with flag bits above 32 is EPERM", AUDIT_ARCH_X86_64, __NR_clone, { THREAD_FLAGS | (1ULL << 40) }, PERM, T_PERM },
 	{ "a clone missing CLONE_FILES is EPERM", AUDIT_ARCH_X86_64, __NR_clone, { THREAD_FLAGS & ~(uint64_t)CLONE_FILES }, PERM, T_PERM },
+	{ "pipe runs in-kernel (musl's pipe2(fds, 0))", AUDIT_ARCH_X86_64, __NR_pipe, { 0x1000 }, ALLOWED, ALLOWED },
 	{ "pipe2(0) runs in-kernel", AUDIT_ARCH_X86_64, __NR_pipe2, { 0x1000, 0 }, ALLOWED, ALLOWED },
 	{ "pipe2(O_CLOEXEC) runs in-kernel", AUDIT_ARCH_X86_64, __NR_pipe2, { 0x1000, O_CLOEXEC }, ALLOWED, ALLOWED },
 	{ "pipe2(O_NONBLOCK) is EPERM", AUDIT_ARCH_X86_64, __NR_pipe2, { 0x1000, O_NONBLOCK }, PERM, T_PERM },

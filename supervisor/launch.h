@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* spawn.h - make a new container process and start tracing it. */
-#ifndef MINOS_SPAWN_H
-#define MINOS_SPAWN_H
+/* launch.h - make a new container process and start tracing it. */
+#ifndef MINOS_LAUNCH_H
+#define MINOS_LAUNCH_H
 
 #include "config.h"
 #include "ctab.h"

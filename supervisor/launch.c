@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * spawn.c - the parent's half of starting a container (the child's half is
+ * launch.c - the parent's half of starting a container (the child's half is
  * trampoline/): clone with new namespaces where the kernel allows it, seize
  * the child before it does anything, map its user namespace, let it go.
  */
@@ -20,7 +20,7 @@
 
 #include "log.h"
 #include "ptrace.h"
-#include "spawn.h"
+#include "launch.h"
 #include "trampoline.h"
 
 /* Defense in depth; the filter is the boundary.  No mount namespace: the
@@ -120,6 +120,25 @@ static int map_user(pid_t pid)
 	return rc;
 }
 
+/* Signals ignored here (SIGPIPE, and any we were started with, as under
+ * nohup): the child resets them, since SIG_IGN survives exec. */
+static const int *ignored_signals(void)
+{
+	static int list[_NSIG];
+	static bool done;
+	if (!done) {
+		unsigned n = 0;
+		for (int sig = 1; sig < _NSIG; sig++) {
+			struct sigaction sa;
+			if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
+				list[n++] = sig;
+		}
+		list[n] = 0;
+		done = true;
+	}
+	return list;
+}
+
 static pid_t clone_child(unsigned long flags, int *pidfd)
 {
 	return (pid_t)syscall(SYS_clone, flags | CLONE_PIDFD | SIGCHLD, NULL,
@@ -137,6 +156,7 @@ struct container *spawn_container(const struct minos_config *cfg, int memfd,
 	bool ns = !cfg->no_namespaces && ns_usable != 0;
 	unsigned long flags = NS_FLAGS | (cfg->netns ? CLONE_NEWNET : 0);
 	const char *root = ns ? make_root_dir() : NULL;
+	const int *ignored = ignored_signals();
 	pid_t pid = clone_child(ns ? flags : 0, &pidfd);
 	if (pid < 0 && ns) {
 		/* No unprivileged user namespaces here: run without them. */
@@ -158,6 +178,7 @@ struct container *spawn_container(const struct minos_config *cfg, int memfd,
 			.sync_fd = syncp[0], .err_fd = errp[1],
 			.stdio = { stdio[0], stdio[1], stdio[2] },
 			.memfd = memfd, .root_dir = root, .filter = f,
+			.become_root = ns, .ignored = ignored,
 			.lim = &cfg->lim, .argv = cfg->argv, .envp = cfg->envp,
 		};
 		tramp_run(&a);
