@@ -15,6 +15,9 @@ minos_exec_core = \
 minos_exec_SOURCES = $(minos_exec_core)
 minos_exec_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS) $(CAP_CFLAGS) -pthread
 minos_exec_LDFLAGS = -pthread
+if STATIC_EXEC
+minos_exec_LDFLAGS += -static
+endif
 minos_exec_LDADD = $(SECCOMP_LIBS) $(CAP_LIBS)
 
 if SANITIZERS
