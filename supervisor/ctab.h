@@ -64,7 +64,7 @@ enum fixup {
 	FIX_TRACE,   /* --trace: just print the result */
 };
 
-#define WAIT_MAX_FDS 64
+#define WAIT_MAX_FDS MINOS_READ_MAX_RFDS
 
 struct thread {
 	pid_t tid;

@@ -150,7 +150,8 @@ struct container *spawn_container(const struct minos_config *cfg, int memfd,
 				  const char *name)
 {
 	int syncp[2], errp[2], pidfd = -1;
-	if (pipe2(syncp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0)
+	if (pipe2(syncp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0 ||
+	    fcntl(errp[0], F_SETFL, O_NONBLOCK) < 0)
 		die(125, "pipe2: %s", strerror(errno));
 
 	bool ns = !cfg->no_namespaces && ns_usable != 0;

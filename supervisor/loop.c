@@ -255,8 +255,10 @@ static void report_start_failure(struct container *c)
 static void container_exit(struct container *c, int status, const struct rusage *ru)
 {
 	c->wstatus = status;
-	if (c->state == C_STARTING)
-		report_start_failure(c);
+	/* Before its exec the trampoline reports failures on the error pipe
+	 * (even a failed execveat, after the supervisor allowed it); a
+	 * successful exec closed the pipe's other end, so this never blocks. */
+	report_start_failure(c);
 	/* A fatal SIGXCPU, or the SIGKILL of the hard CPU limit. */
 	if (c->end == END_NONE && WIFSIGNALED(status) &&
 	    (WTERMSIG(status) == SIGXCPU ||

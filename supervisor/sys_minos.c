@@ -104,13 +104,11 @@ void sys_read_ready(struct thread *t, struct sysargs *a, int idx)
  */
 long sys_read(struct thread *t, struct sysargs *a)
 {
-	unsigned limit = sys_cfg->lim.fds > MINOS_READ_MAX_RFDS ?
-				 sys_cfg->lim.fds : MINOS_READ_MAX_RFDS;
 	uint64_t count = a->a[1];
-	if (count == 0 || count > limit || count > WAIT_MAX_FDS)
+	if (count == 0 || count > MINOS_READ_MAX_RFDS)
 		return -EINVAL;
 
-	int rfds[WAIT_MAX_FDS];
+	int rfds[MINOS_READ_MAX_RFDS];
 	int rc = mem_read(t->tid, a->a[0], rfds, count * sizeof(int));
 	if (rc < 0)
 		return rc;
@@ -120,7 +118,7 @@ long sys_read(struct thread *t, struct sysargs *a)
 		return read_from(a, rfds[0]);
 	}
 
-	struct pollfd pfd[WAIT_MAX_FDS];
+	struct pollfd pfd[MINOS_READ_MAX_RFDS];
 	t->nwait = 0;
 	for (unsigned i = 0; i < count; i++) {
 		int fd = fd_take(t->c, rfds[i]);
