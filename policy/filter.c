@@ -39,13 +39,14 @@
 	(~(scmp_datum_t)(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME))
 
 enum action { ALLOW, FORM, TRACE, FTRACE, NOSYS };
-#define CALL(name, nr, action, handler) { #name, nr, action },
+#define CALL(name, nr, action, handler, nargs) { #name, nr, action, nargs },
 #define FORM(...)
 #define FORM2(...)
 static const struct row {
 	const char *name;
 	long nr;
 	enum action action;
+	int nargs;
 } rows[] = {
 #include "syscalls.def"
 };
@@ -66,6 +67,14 @@ static const char *resolve(uint32_t arch, long nr, const char *prefix)
 	snprintf(name, sizeof(name), "%s%s", prefix, n);
 	free(n);
 	return name;
+}
+
+int filter_call_nargs(long nr)
+{
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		if (rows[i].nr == nr)
+			return rows[i].nargs;
+	return 6;
 }
 
 const char *filter_call_name(long nr)

@@ -37,6 +37,8 @@ struct filter {
 int filter_build(bool trace_refusals, struct filter *out, char *err, size_t errlen);
 void filter_free(struct filter *f);
 
+/* How many arguments a listed call takes; 6 for any other. */
+int filter_call_nargs(long nr);
 /* Human name of a call number ("openat", "minos_pipe"), or NULL. */
 const char *filter_call_name(long nr);
 /* Name of a call refused as foreign: "i386 getpid", "x32 socket", or NULL. */

@@ -10,6 +10,19 @@
 
 #include "rlimits.h"
 
+/*
+ * The descriptor limit is set from outside, by the supervisor at the
+ * trampoline's execveat stop: inside, the seccomp listener needs a free
+ * number after 0..4 (so --fds below 6 could not start), and after the
+ * filter is loaded the container cannot set limits.  The start-up
+ * descriptors above the limit are close-on-exec and go with the exec.
+ */
+int limits_apply_fds(pid_t pid, const struct minos_limits *lim)
+{
+	struct rlimit r = { lim->fds, lim->fds };
+	return prlimit(pid, RLIMIT_NOFILE, &r, NULL) < 0 ? -errno : 0;
+}
+
 unsigned long limits_cpu_seconds(const struct minos_limits *lim)
 {
 	return (unsigned long)((lim->cpu_ms + 999) / 1000);
@@ -33,7 +46,6 @@ int limits_apply(const struct minos_limits *lim, const char **which)
 		{ RLIMIT_DATA, lim->memory, lim->memory, "memory (RLIMIT_DATA)" },
 		/* SIGXCPU at the limit, SIGKILL one second later. */
 		{ RLIMIT_CPU, cpu, cpu + 1, "CPU time (RLIMIT_CPU)" },
-		{ RLIMIT_NOFILE, lim->fds, lim->fds, "descriptors (RLIMIT_NOFILE)" },
 		{ RLIMIT_CORE, 0, 0, "core dumps (RLIMIT_CORE)" },
 		{ RLIMIT_MEMLOCK, 0, 0, "locked memory (RLIMIT_MEMLOCK)" },
 		{ RLIMIT_MSGQUEUE, 0, 0, "message queues (RLIMIT_MSGQUEUE)" },

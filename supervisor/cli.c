@@ -359,7 +359,7 @@ static enum cli_result unknown(struct parser *p, const char *word)
 	if (near)
 		return fail(p, "unknown option '%s' (did you mean '--%s'?)",
 			    show, near);
-	return fail(p, "unknown option '%s'; see minos-exec --help", show);
+	return fail(p, "unknown option '%s'", show);
 }
 
 /* ---- --env ----------------------------------------------------------- */

@@ -145,22 +145,24 @@ static void fmt_result(char *buf, size_t len, long r)
 }
 
 static void trace_line(struct thread *t, const char *what, const char *name,
-		       long nr, const uint64_t *a, long r, const long *rdx)
+		       long nr, const uint64_t *a, int nargs, long r, const long *rdx)
 {
-	char args[3][32], res[32], callname[32];
-	for (int i = 0; i < 3; i++)
-		fmt_arg(args[i], sizeof(args[i]), a[i]);
+	char args[6 * 24] = "", res[32], callname[32], more[32] = "";
+	for (int i = 0, off = 0; i < nargs && i < 6; i++) {
+		char one[24];
+		fmt_arg(one, sizeof(one), a[i]);
+		off += snprintf(args + off, sizeof(args) - (size_t)off, "%s%s",
+				i ? ", " : "", one);
+	}
 	fmt_result(res, sizeof(res), r);
 	if (!name) {
 		snprintf(callname, sizeof(callname), "syscall_%ld", nr);
 		name = callname;
 	}
 	if (rdx)
-		msg("[%d:%d] %s%s(%s, %s, %s) = %s, %ld", t->c ? t->c->id : 0,
-		    t->tid, what, name, args[0], args[1], args[2], res, *rdx);
-	else
-		msg("[%d:%d] %s%s(%s, %s, %s) = %s", t->c ? t->c->id : 0, t->tid,
-		    what, name, args[0], args[1], args[2], res);
+		snprintf(more, sizeof(more), ", %ld", *rdx);
+	msg("[%d:%d] %s%s(%s) = %s%s", t->c ? t->c->id : 0, t->tid, what, name,
+	    args, res, more);
 }
 
 static void fmt_time(char *buf, size_t len, unsigned long long ms)
@@ -366,7 +368,8 @@ static void dispatch(struct thread *t, struct sysargs *a,
 		if (cfg->trace) {
 			const char *name;
 			sys_lookup(a->nr, &name);
-			trace_line(t, "", name, a->nr, a->a, r,
+			trace_line(t, "", name, a->nr, a->a,
+				   filter_call_nargs(a->nr), r,
 				   a->set_rdx ? &a->rdx : NULL);
 		}
 		finish_call(t, a, r);
@@ -402,9 +405,10 @@ static void on_seccomp(struct thread *t)
 	case FILTER_REFUSED_NOSYS:
 	case FILTER_FOREIGN_ARCH: {
 		long r = why == FILTER_REFUSED_PERM ? -EPERM : -ENOSYS;
-		trace_line(t, "refused ", why == FILTER_FOREIGN_ARCH ?
-				filter_foreign_name(a.nr) : filter_call_name(a.nr),
-			   a.nr, a.a, r, NULL);
+		bool foreign = why == FILTER_FOREIGN_ARCH;
+		trace_line(t, "refused ", foreign ? filter_foreign_name(a.nr) :
+						    filter_call_name(a.nr),
+			   a.nr, a.a, foreign ? 6 : filter_call_nargs(a.nr), r, NULL);
 		finish_call(t, &a, r);
 		return;
 	}
@@ -452,7 +456,8 @@ static void on_syscall_exit(struct thread *t)
 		sys_lookup(a.nr, &name);
 		long rdx = (long)regs.rdx;
 		bool two = a.nr == MINOS_SYS_READ || a.nr == MINOS_SYS_PIPE;
-		trace_line(t, "", name, a.nr, a.a, r, two && r >= 0 ? &rdx : NULL);
+		trace_line(t, "", name, a.nr, a.a, filter_call_nargs(a.nr), r,
+			   two && r >= 0 ? &rdx : NULL);
 	}
 	t->fix = FIX_NONE;
 	if (ptr_setregs(t->tid, &regs) == 0)

@@ -55,7 +55,12 @@ int main(int argc, char **argv)
 	struct minos_config cfg;
 	char err[512];
 
-	switch (cli_parse(argc, argv, environ, &cfg, err, sizeof(err))) {
+	stdio_fill_closed();
+
+	enum cli_result parsed = cli_parse(argc, argv, environ, &cfg, err, sizeof(err));
+	if (parsed != CLI_RUN)
+		cli_free(&cfg);
+	switch (parsed) {
 	case CLI_HELP:
 		fputs(cli_usage(), stdout);
 		return 0;

@@ -90,6 +90,20 @@ static void start_relay(struct stdio_plan *p, int i, int want)
 		die(125, "stdio relay: pthread_create: %s", strerror(rc));
 }
 
+void stdio_fill_closed(void)
+{
+	for (int i = 0; i < 3; i++) {
+		if (fcntl(i, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		int fd = open("/dev/null", (i == 0 ? O_RDONLY : O_WRONLY) | O_CLOEXEC);
+		if (fd < 0)
+			die(125, "descriptor %d is closed and /dev/null cannot be "
+				 "opened: %s", i, strerror(errno));
+		if (fd != i) /* a lower one was closed too: it takes the next */
+			die(125, "cannot place /dev/null on descriptor %d", i);
+	}
+}
+
 void stdio_prepare(struct stdio_plan *p)
 {
 	static const char *const names[] = { "stdin", "stdout", "stderr" };

@@ -14,6 +14,11 @@ struct stdio_plan {
 	pthread_t relay[3];
 };
 
+/* First thing in main: a closed 0, 1 or 2 becomes /dev/null (read-only for
+ * 0, write-only for 1 and 2), before any descriptor of ours takes its
+ * number. */
+void stdio_fill_closed(void);
+
 /* Decide, for each of 0, 1, 2: pass it as it is (already strictly
  * read-only / write-only), reopen it that way (a terminal, a file opened
  * read-write), relay it through a pipe (a socket), or /dev/null (closed). */

@@ -28,7 +28,7 @@ struct sysargs {
 /* The run's configuration, read-only (set once by main). */
 extern const struct minos_config *sys_cfg;
 
-#define CALL(name, nr, action, handler) \
+#define CALL(name, nr, action, handler, nargs) \
 	long sys_##handler(struct thread *t, struct sysargs *a);
 #define FORM(...)
 #define FORM2(...)

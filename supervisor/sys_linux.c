@@ -1,9 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* sys_linux.c - the Linux calls that stop: what BPF cannot decide. */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+#include <signal.h>
+#include <string.h>
 #include <sys/syscall.h>
 
 #include "log.h"
+#include "rlimits.h"
 #include "sys.h"
 
 const struct minos_config *sys_cfg;
@@ -13,12 +19,47 @@ long sys_none(struct thread *t, struct sysargs *a)
 	return -ENOSYS;
 }
 
-/* A thread (the filter checked the flags): count it against --threads. */
+/* Is the thread already in do_exit (PF_EXITING, field 9 of stat)? */
+static bool exiting(pid_t tid)
+{
+	char path[48], buf[512];
+	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return true; /* gone already */
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return true;
+	buf[n] = 0;
+	const char *p = strrchr(buf, ')'); /* the name may hold anything */
+	unsigned long flags = 0;
+	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) != 1)
+		return false;
+	return flags & 0x4; /* PF_EXITING */
+}
+
+static void count_exiting(struct thread *o, void *n)
+{
+	if (exiting(o->tid))
+		++*(unsigned *)n;
+}
+
+/*
+ * A thread (the filter checked the flags): count it against --threads.
+ * A joined thread may not have reached us as an exit yet (pthread_join
+ * returns when the kernel clears the tid, inside do_exit), so at the limit
+ * threads already exiting are not counted.
+ */
 long sys_clone(struct thread *t, struct sysargs *a)
 {
 	struct container *c = t->c;
-	if (c->threads + c->pending_clones >= sys_cfg->lim.threads)
-		return -EAGAIN;
+	if (c->threads + c->pending_clones >= sys_cfg->lim.threads) {
+		unsigned gone = 0;
+		thread_each(c, count_exiting, &gone);
+		if (c->threads - gone + c->pending_clones >= sys_cfg->lim.threads)
+			return -EAGAIN;
+	}
 	c->pending_clones++;
 	a->fix = FIX_CLONE;
 	return SYS_REWRITE; /* unchanged, but watch its exit */
@@ -62,6 +103,13 @@ long sys_execveat(struct thread *t, struct sysargs *a)
 	if (listener < 0)
 		BUG("cannot take the seccomp listener of a new container");
 	c->listener = listener;
+	int rc = limits_apply_fds(c->pid, &sys_cfg->lim);
+	if (rc < 0) {
+		msg("container %d (%s): cannot set its descriptor limit: %s",
+		    c->id, c->name, strerror(-rc));
+		kill(c->pid, SIGKILL);
+		return -EPERM;
+	}
 	c->state = C_RUNNING;
 	return SYS_ALLOW;
 }

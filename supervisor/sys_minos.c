@@ -207,7 +207,7 @@ long sys_rpass(struct thread *t, struct sysargs *a)
 sys_handler sys_lookup(long nr, const char **name)
 {
 	switch (nr) {
-#define CALL(cname, cnr, action, handler) \
+#define CALL(cname, cnr, action, handler, nargs) \
 	case cnr: *name = #cname; return sys_##handler;
 #define FORM(...)
 #define FORM2(...)

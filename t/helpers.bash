@@ -3,6 +3,7 @@
 : "${MINOS_EXEC:?run the tests through make check}"
 : "${MINOS_BUILD:?}"
 EX="$MINOS_BUILD/examples"
+bats_require_minimum_version 1.5.0 # run -N
 PROBE="$MINOS_BUILD/t/probe/probe"
 
 # minos-exec with a bound on its wall time, so no test can hang.
@@ -34,4 +35,37 @@ expect_status() {
 # Tests that signal or kill need the PID namespace t/run-bats gives them.
 need_pidns() {
 	[ -z "${MINOS_NO_PIDNS:-}" ] || skip "no PID namespace to isolate this test"
+}
+
+# Test guests (t/guests): small static programs made for these tests.
+G="$MINOS_BUILD/t/guests"
+
+# Fail with a readable message unless $output is exactly $1.
+expect_exact() {
+	if [ "$output" != "$1" ]; then
+		printf 'expected output:\n%s\ngot:\n%s\n' "$1" "$output" >&2
+		return 1
+	fi
+}
+
+# A table of probe calls on stdin, one row per call:
+#	RESULT NAME [ARG...]
+# Each row runs `probe NAME ARG...` in a fresh container, which must print
+# exactly `NAME = RESULT` and nothing else, and exit 0 (so the call was
+# made, had no effect that killed anything, and minos-exec ended normally).
+# Every row is run; all mismatches are reported, then the test fails.
+probe_table() {
+	local want args fails=0
+
+	while read -r want args; do
+		case "$want" in '' | '#'*) continue ;; esac
+		# shellcheck disable=SC2086 # ARGs are words by design
+		run mx "$PROBE" $args </dev/null
+		if [ "$status" -ne 0 ] || [ "$output" != "${args%% *} = $want" ]; then
+			echo "probe $args: expected '${args%% *} = $want' and status 0;" \
+				"got '$output' and status $status" >&2
+			fails=$((fails + 1))
+		fi
+	done
+	[ "$fails" -eq 0 ]
 }

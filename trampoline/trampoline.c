@@ -2,6 +2,9 @@
 /*
  * trampoline.c - turn the child copy of minos-exec into a container.
  *
+ * The child of a process that may have threads (the stdio relays): only
+ * async-signal-safe calls, and no glibc call that synchronises threads.
+ *
  * Order matters: everything that needs privilege (the empty root) comes
  * before the capabilities go; the filter comes last, because after it only
  * the calls of syscalls.def work; and the one execveat it allows is
@@ -118,7 +121,11 @@ void tramp_run(const struct tramp_args *a)
 		fail(&me, STEP_SYNC, rc < 0 ? errno : EPIPE, NULL);
 	/* The maps are written: become their root, an unprivileged user
 	 * outside (credentials do not change by themselves). */
-	if (me.become_root && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
+	/* Raw calls: glibc's setresuid waits for every thread of the process
+	 * to follow (__nptl_setxid), and minos-exec's relay threads do not
+	 * exist in this child: that hung.  Only this thread matters here. */
+	if (me.become_root && (syscall(SYS_setresgid, 0, 0, 0) < 0 ||
+			       syscall(SYS_setresuid, 0, 0, 0) < 0))
 		fail(&me, STEP_IDS, errno, NULL);
 	if (me.root_dir && (rc = empty_root(me.root_dir)) < 0)
 		fail(&me, STEP_ROOT, -rc, NULL);

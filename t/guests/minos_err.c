@@ -6,10 +6,14 @@
  *	minos_err		every case below, in order
  *	minos_err pipes N	N Minos pipes, one line each:
  *				"pipe K = WFD RFD" or "pipe K = -ENAME"
+ *	minos_err fds		which descriptors are open, found with poll
+ *				(which touches none): "open fds: 0 1 2"
  *
  * In a fresh container: rfd 0, wfds 1 and 2; the first pipe is wfd 3,
  * rfd 4.
  */
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +46,27 @@ static int pipes(int n)
 	return 0;
 }
 
+static int open_fds(void)
+{
+	static struct pollfd p[1024];
+	int n;
+
+	for (int i = 0; i < 1024; i++)
+		p[i] = (struct pollfd){ .fd = i, .events = 0 };
+	/* poll takes at most RLIMIT_NOFILE entries, which we cannot ask. */
+	for (n = 1024; n > 0 && poll(p, (nfds_t)n, 0) < 0; n--)
+		if (errno != EINVAL) {
+			perror("minos_err: poll");
+			return 1;
+		}
+	printf("open fds:");
+	for (int i = 0; i < n; i++)
+		if (!(p[i].revents & POLLNVAL))
+			printf(" %d", i);
+	printf("\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static int many[MINOS_READ_MAX_RFDS + 1];
@@ -51,8 +76,10 @@ int main(int argc, char **argv)
 
 	if (argc == 3 && strcmp(argv[1], "pipes") == 0)
 		return pipes(atoi(argv[2]));
+	if (argc == 2 && strcmp(argv[1], "fds") == 0)
+		return open_fds();
 	if (argc != 1) {
-		fprintf(stderr, "usage: minos_err [pipes N]\n");
+		fprintf(stderr, "usage: minos_err [pipes N | fds]\n");
 		return 2;
 	}
 
@@ -75,8 +102,9 @@ int main(int argc, char **argv)
 	show("rclose a closed number", minos_rclose(closed));
 
 	/* a pipe: bad buffers, 64 rfds, end of stream, EPIPE */
-	show("pipe", minos_pipe(&wfd, &rfd));
-	printf("pipe ends = %d %d\n", wfd, rfd);
+	if (minos_pipe(&wfd, &rfd) < 0)
+		return 1;
+	printf("pipe = %d %d\n", wfd, rfd);
 	show("write from a bad pointer", minos_write(wfd, (const void *)8, 1));
 	show("write 1 byte", minos_write(wfd, "x", 1));
 	show("read into a bad pointer", minos_read(&rfd, 1, (void *)8, 1, NULL));
@@ -87,7 +115,9 @@ int main(int argc, char **argv)
 	show("wclose the wfd", minos_wclose(wfd));
 	show("read at end of stream", minos_read(&rfd, 1, buf, sizeof(buf), NULL));
 	show("rclose the rfd", minos_rclose(rfd));
-	show("pipe again", minos_pipe(&wfd, &rfd));
+	if (minos_pipe(&wfd, &rfd) < 0)
+		return 1;
+	printf("pipe again = %d %d\n", wfd, rfd);
 	show("rclose its rfd", minos_rclose(rfd));
 	show("write with no reader", minos_write(wfd, "x", 1));
 

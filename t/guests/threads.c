@@ -6,6 +6,8 @@
  *				print "created K of N" (and ": ERROR" if the
  *				(K+1)th pthread_create failed), open the gate
  *				and join them; exit 0
+ *	threads serial N	start and join N threads, one at a time:
+ *				"joined N one after another" (or the error)
  *	threads peer		three workers; one returns at once and is
  *				joined while the other two still wait; then
  *				they are let go and joined: "3 joined"
@@ -70,6 +72,25 @@ static int create(int n)
 	pthread_mutex_unlock(&gate);
 	for (int i = 0; i < k; i++)
 		pthread_join(tid[i], NULL);
+	return 0;
+}
+
+static int serial(int n)
+{
+	char buf[32];
+	pthread_t t;
+
+	for (int k = 0; k < n; k++) {
+		int err = pthread_create(&t, NULL, return_now, NULL);
+
+		if (err) {
+			printf("thread %d of %d: %s\n", k + 1, n,
+			       guest_result(-err, buf) + 1);
+			return 0;
+		}
+		pthread_join(t, NULL);
+	}
+	printf("joined %d one after another\n", n);
 	return 0;
 }
 
@@ -202,6 +223,8 @@ int main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "create") == 0)
 		return create(number(argv[2]));
+	if (argc == 3 && strcmp(argv[1], "serial") == 0)
+		return serial(number(argv[2]));
 	if (argc == 2 && strcmp(argv[1], "peer") == 0)
 		return peer();
 	if (argc == 2 && strcmp(argv[1], "mainexit") == 0)
@@ -210,6 +233,6 @@ int main(int argc, char **argv)
 		return exitgroup(number(argv[2]));
 	if (argc == 2 && strcmp(argv[1], "kill") == 0)
 		return kill_thread();
-	fprintf(stderr, "usage: threads create N | peer | mainexit | exitgroup N | kill\n");
+	fprintf(stderr, "usage: threads create N | serial N | peer | mainexit | exitgroup N | kill\n");
 	return 2;
 }

@@ -162,7 +162,7 @@ int main(void)
 	 * search must not lose or misplace any of them. */
 	enum { K_ALLOW, K_FORM, K_TRACE, K_FTRACE, K_NOSYS };
 	static const struct { long nr; int kind; } table[] = {
-#define CALL(name, nr, action, handler) { nr, K_##action },
+#define CALL(name, nr, action, handler, nargs) { nr, K_##action },
 #define FORM(...)
 #define FORM2(...)
 #include "syscalls.def"
