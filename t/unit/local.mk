@@ -14,14 +14,14 @@ else
 UNIT_SAN =
 endif
 
-t_unit_test_cli_SOURCES = t/unit/test-cli.c \
+t_unit_test_cli_SOURCES = t/unit/tap.h t/unit/test-cli.c \
 	supervisor/cli.c supervisor/cli.h supervisor/units.c supervisor/units.h \
 	supervisor/config.h
 t_unit_test_cli_CFLAGS = $(AM_CFLAGS) $(UNIT_SAN)
 t_unit_test_cli_LDFLAGS = $(AM_LDFLAGS) $(UNIT_SAN)
 t_unit_test_cli_LDADD =
 
-t_unit_test_elf_SOURCES = t/unit/test-elf.c \
+t_unit_test_elf_SOURCES = t/unit/tap.h t/unit/test-elf.c \
 	supervisor/elfcheck.c supervisor/elfcheck.h supervisor/config.h libminos/minos.h
 t_unit_test_elf_CFLAGS = $(AM_CFLAGS) $(UNIT_SAN)
 t_unit_test_elf_LDFLAGS = $(AM_LDFLAGS) $(UNIT_SAN)
@@ -30,7 +30,7 @@ t_unit_test_elf_LDADD =
 # The generated seccomp filter, run offline in a small BPF interpreter.
 check_PROGRAMS += t/unit/test-filter
 TESTS += t/unit/test-filter
-t_unit_test_filter_SOURCES = t/unit/test-filter.c policy/filter.c policy/filter.h \
+t_unit_test_filter_SOURCES = t/unit/tap.h t/unit/test-filter.c policy/filter.c policy/filter.h \
 	policy/syscalls.def libminos/minos.h
 t_unit_test_filter_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS)
 t_unit_test_filter_LDADD = $(SECCOMP_LIBS)

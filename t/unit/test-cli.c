@@ -16,45 +16,7 @@
 #include "cli.h"
 #include "units.h"
 
-/* ---- TAP --------------------------------------------------------------- */
-
-static unsigned tap_n, tap_failed;
-
-static bool ok(bool cond, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static bool ok(bool cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s %u - ", cond ? "ok" : "not ok", ++tap_n);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	if (!cond)
-		tap_failed++;
-	return cond;
-}
-
-static void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("# ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
-
-static int tap_done(void)
-{
-	printf("1..%u\n", tap_n);
-	return tap_failed ? 1 : 0;
-}
+#include "tap.h"
 
 /* ---- command lines ------------------------------------------------------ */
 

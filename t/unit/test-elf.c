@@ -27,53 +27,7 @@
 #include "elfcheck.h"
 #include "minos.h"
 
-/* ---- TAP --------------------------------------------------------------- */
-
-static unsigned tap_n, tap_failed;
-
-static bool ok(bool cond, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static bool ok(bool cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s %u - ", cond ? "ok" : "not ok", ++tap_n);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	if (!cond)
-		tap_failed++;
-	return cond;
-}
-
-static void skip(const char *why, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void skip(const char *why, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("ok %u - ", ++tap_n);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf(" # SKIP %s\n", why);
-}
-
-static void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("# ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
+#include "tap.h"
 
 /* ---- the test image ----------------------------------------------------- */
 
@@ -731,6 +685,5 @@ int main(void)
 	test_wrap();
 	test_kernel();
 	test_random();
-	printf("1..%u\n", tap_n);
-	return tap_failed ? 1 : 0;
+	return tap_done();
 }

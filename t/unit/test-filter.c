@@ -22,21 +22,7 @@
 #include "filter.h"
 #include "minos.h"
 
-static int failures, count;
-
-static void ok(bool cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-#include <stdarg.h>
-static void ok(bool cond, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	printf("%sok %d - ", cond ? "" : "not ", ++count);
-	vprintf(fmt, ap);
-	printf("\n");
-	va_end(ap);
-	if (!cond)
-		failures++;
-}
+#include "tap.h"
 
 /* Run prog on data the way the kernel does; -1 on a malformed program. */
 static int64_t run(const struct filter *f, const struct seccomp_data *d)
@@ -210,6 +196,5 @@ int main(void)
 
 	filter_free(&plain);
 	filter_free(&traced);
-	printf("1..%d\n", count);
-	return failures ? 1 : 0;
+	return tap_done();
 }
