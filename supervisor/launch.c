@@ -5,6 +5,7 @@
  * the child before it does anything, map its user namespace, let it go.
  */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <linux/seccomp.h>
 #include <sched.h>
@@ -28,32 +29,88 @@
 #define NS_FLAGS (CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS)
 
 static int ns_usable = -1; /* unknown until the first clone */
-static char root_dir[64];  /* the run's empty root directory, or "" */
 
-/* One empty, read-only directory per run, removed when the run ends. */
-static const char *make_root_dir(void)
+/*
+ * The empty root.  Made once and kept: /run/minos/empty for root,
+ * $XDG_RUNTIME_DIR/minos/empty for others, used only if it and its parent
+ * are ours, writable by no one, and it is empty (checked at every run, on
+ * an open descriptor).  Failing that, a directory made for this run and
+ * removed at its end.  (Making and removing one per run cost 0.16 ms of
+ * a 1.2 ms start on ext4.)  The child gets the descriptor: fchdir, then
+ * chroot("."), no path to race.
+ */
+static int root_fd = -1;
+static char temp_root[64]; /* the per-run fallback, removed at exit */
+
+static bool safe_dir(int fd, bool must_be_empty)
 {
-	if (root_dir[0])
-		return root_dir;
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
+	    (st.st_mode & 0022))
+		return false;
+	if (!must_be_empty)
+		return true;
+	char buf[256];
+	long n = syscall(SYS_getdents64, fd, buf, sizeof(buf));
+	/* "." and ".." only: two records, each 24 bytes on x86-64 */
+	return n > 0 && n <= 48;
+}
+
+static int open_kept_root(void)
+{
+	char base[PATH_MAX - 16], path[PATH_MAX];
+	const char *run = getenv("XDG_RUNTIME_DIR");
+	if (geteuid() == 0)
+		snprintf(base, sizeof(base), "/run/minos");
+	else if (run && run[0] == '/' && strlen(run) < PATH_MAX - 32)
+		snprintf(base, sizeof(base), "%s/minos", run);
+	else
+		return -1;
+	snprintf(path, sizeof(path), "%s/empty", base);
+	mkdir(base, 0755);
+	mkdir(path, 0555);
+	int bfd = open(base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	bool ok = bfd >= 0 && fd >= 0 && safe_dir(bfd, false) && safe_dir(fd, true);
+	if (bfd >= 0)
+		close(bfd);
+	if (!ok && fd >= 0) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+static int open_temp_root(void)
+{
 	const char *tmp = getenv("TMPDIR");
 	if (!tmp || tmp[0] != '/' || strlen(tmp) > 40)
 		tmp = "/tmp";
-	snprintf(root_dir, sizeof(root_dir), "%s/minos-root.XXXXXX", tmp);
-	if (!mkdtemp(root_dir) || chmod(root_dir, 0555) < 0) {
-		if (root_dir[0] && strchr(root_dir, 'X') == NULL)
-			rmdir(root_dir);
-		root_dir[0] = 0;
-		return NULL;
+	snprintf(temp_root, sizeof(temp_root), "%s/minos-root.XXXXXX", tmp);
+	if (!mkdtemp(temp_root)) {
+		temp_root[0] = 0;
+		return -1;
 	}
 	atexit(spawn_cleanup);
-	return root_dir;
+	if (chmod(temp_root, 0555) < 0)
+		return -1;
+	return open(temp_root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+static int root_dir_fd(void)
+{
+	if (root_fd < 0)
+		root_fd = open_kept_root();
+	if (root_fd < 0)
+		root_fd = open_temp_root();
+	return root_fd;
 }
 
 void spawn_cleanup(void)
 {
-	if (root_dir[0])
-		rmdir(root_dir);
-	root_dir[0] = 0;
+	if (temp_root[0])
+		rmdir(temp_root);
+	temp_root[0] = 0;
 }
 
 void host_check(void)
@@ -156,14 +213,14 @@ struct container *spawn_container(const struct minos_config *cfg, int memfd,
 
 	bool ns = !cfg->no_namespaces && ns_usable != 0;
 	unsigned long flags = NS_FLAGS | (cfg->netns ? CLONE_NEWNET : 0);
-	const char *root = ns ? make_root_dir() : NULL;
+	int root = ns ? root_dir_fd() : -1;
 	const int *ignored = ignored_signals();
 	pid_t pid = clone_child(ns ? flags : 0, &pidfd);
 	if (pid < 0 && ns) {
 		/* No unprivileged user namespaces here: run without them. */
 		ns_usable = 0;
 		ns = false;
-		root = NULL;
+		root = -1;
 		if (cfg->trace)
 			msg("namespaces unavailable (%s); containers run without them",
 			    strerror(errno));
@@ -178,7 +235,7 @@ struct container *spawn_container(const struct minos_config *cfg, int memfd,
 		struct tramp_args a = {
 			.sync_fd = syncp[0], .err_fd = errp[1],
 			.stdio = { stdio[0], stdio[1], stdio[2] },
-			.memfd = memfd, .root_dir = root, .filter = f,
+			.memfd = memfd, .root_fd = root, .filter = f,
 			.become_root = ns, .ignored = ignored,
 			.lim = &cfg->lim, .argv = cfg->argv, .envp = cfg->envp,
 		};

@@ -62,15 +62,15 @@ static _Noreturn void fail(const struct tramp_args *a, int step, int err,
 
 /*
  * An empty root: chroot into the empty, read-only directory the supervisor
- * made for this run (root_dir).  We are root of our own user namespace, so
- * we may chroot; nothing of the host's files stays reachable, and the
- * filter refuses every call that could climb out (chroot, open, mount...).
- * (A tmpfs and pivot_root in a mount namespace gives the same and costs
- * 1 to 2 ms more per container: see minos(7).)
+ * holds open for the run (root_fd).  We are root of our own user
+ * namespace, so we may chroot; nothing of the host's files stays
+ * reachable, and the filter refuses every call that could climb out
+ * (chroot, open, mount...).  (A tmpfs and pivot_root in a mount namespace
+ * gives the same and costs 1 to 2 ms more per container: see minos(7).)
  */
-static int empty_root(const char *dir)
+static int empty_root(int fd)
 {
-	if (chdir(dir) < 0 || chroot(".") < 0 || chdir("/") < 0)
+	if (fchdir(fd) < 0 || chroot(".") < 0 || chdir("/") < 0)
 		return -errno;
 	return 0;
 }
@@ -127,7 +127,7 @@ void tramp_run(const struct tramp_args *a)
 	if (me.become_root && (syscall(SYS_setresgid, 0, 0, 0) < 0 ||
 			       syscall(SYS_setresuid, 0, 0, 0) < 0))
 		fail(&me, STEP_IDS, errno, NULL);
-	if (me.root_dir && (rc = empty_root(me.root_dir)) < 0)
+	if (me.root_fd >= 0 && (rc = empty_root(me.root_fd)) < 0)
 		fail(&me, STEP_ROOT, -rc, NULL);
 	if (setsid() < 0)
 		fail(&me, STEP_SETSID, errno, NULL);

@@ -17,7 +17,7 @@ struct tramp_args {
 	int err_fd;     /* write end: a struct tramp_err if a step fails */
 	int stdio[3];   /* the descriptors that become 0, 1, 2 */
 	int memfd;      /* the sealed image */
-	const char *root_dir; /* chroot here (an empty directory), or NULL */
+	int root_fd;          /* chroot here (an empty directory), or -1 */
 	bool become_root;     /* setresuid/gid(0) in the new user namespace */
 	const int *ignored;   /* signals ignored in minos-exec: reset them */
 	const struct filter *filter;
