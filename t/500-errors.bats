@@ -147,3 +147,13 @@ teardown() {
 	[ "$first" = started ]
 	[ "$rest" = "still here" ]
 }
+
+@test "a host where minos-exec cannot trace its container is refused with 125 and the reason" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	# Under strace -f the container is strace's tracee: ptrace is taken,
+	# as under a container runtime that blocks it.
+	run timeout -k 5 60 strace -f -o /dev/null "$MINOS_EXEC" "$EX/hello"
+	expect_status 125
+	expect_output "cannot trace the container: ptrace:"
+	[[ "$output" != *"hello, world"* ]]
+}
