@@ -45,6 +45,9 @@ struct container {
 	enum cend end;
 	int end_sig;        /* the signal that ended it, if any */
 	int wstatus;        /* the leader's wait status, once C_DEAD */
+	struct container *parent; /* the container that made it by cnew */
+	int cid;            /* its handle in the parent (cnew's result) */
+	int next_cid;       /* the last cid this container handed out */
 	struct container *next;
 };
 

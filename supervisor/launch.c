@@ -5,6 +5,7 @@
  * the child before it does anything, map its user namespace, let it go.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <limits.h>
 #include <fcntl.h>
 #include <linux/seccomp.h>
@@ -17,6 +18,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -202,21 +204,39 @@ static pid_t clone_child(unsigned long flags, int *pidfd)
 			      pidfd, NULL, 0);
 }
 
-struct container *spawn_container(const struct minos_config *cfg, int memfd,
-				  const struct filter *f, const int stdio[3],
-				  const char *name)
+/* Fail a spawn: -e, and why in err. */
+static int spawn_fail(char *err, size_t errlen, int e, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int spawn_fail(char *err, size_t errlen, int e, const char *fmt, ...)
 {
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -e;
+}
+
+int spawn_container(const struct spawn_req *rq, struct container **out,
+		    char *err, size_t errlen)
+{
+	const struct minos_config *cfg = rq->cfg;
 	int syncp[2], errp[2], pidfd = -1;
-	if (pipe2(syncp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0 ||
-	    fcntl(errp[0], F_SETFL, O_NONBLOCK) < 0)
-		die(125, "pipe2: %s", strerror(errno));
+	if (pipe2(syncp, O_CLOEXEC) < 0)
+		return spawn_fail(err, errlen, errno, "pipe2: %s", strerror(errno));
+	if (pipe2(errp, O_CLOEXEC) < 0) {
+		int e = errno;
+		close(syncp[0]);
+		close(syncp[1]);
+		return spawn_fail(err, errlen, e, "pipe2: %s", strerror(e));
+	}
+	fcntl(errp[0], F_SETFL, O_NONBLOCK);
 
 	bool ns = !cfg->no_namespaces && ns_usable != 0;
 	unsigned long flags = NS_FLAGS | (cfg->netns ? CLONE_NEWNET : 0);
 	int root = ns ? root_dir_fd() : -1;
 	const int *ignored = ignored_signals();
 	pid_t pid = clone_child(ns ? flags : 0, &pidfd);
-	if (pid < 0 && ns) {
+	if (pid < 0 && ns && ns_usable < 0) {
 		/* No unprivileged user namespaces here: run without them. */
 		ns_usable = 0;
 		ns = false;
@@ -226,18 +246,25 @@ struct container *spawn_container(const struct minos_config *cfg, int memfd,
 			    strerror(errno));
 		pid = clone_child(0, &pidfd);
 	}
-	if (pid < 0)
-		die(125, "cannot create the container process: clone: %s",
-		    strerror(errno));
+	if (pid < 0) {
+		int e = errno;
+		close(syncp[0]);
+		close(syncp[1]);
+		close(errp[0]);
+		close(errp[1]);
+		return spawn_fail(err, errlen, e,
+				  "cannot create the container process: clone: %s",
+				  strerror(e));
+	}
 	if (pid == 0) {
 		close(syncp[1]);
 		close(errp[0]);
 		struct tramp_args a = {
 			.sync_fd = syncp[0], .err_fd = errp[1],
-			.stdio = { stdio[0], stdio[1], stdio[2] },
-			.memfd = memfd, .root_fd = root, .filter = f,
+			.slots = rq->slots, .nslots = rq->nslots,
+			.memfd = rq->memfd, .root_fd = root, .filter = rq->filter,
 			.become_root = ns, .ignored = ignored,
-			.lim = &cfg->lim, .argv = cfg->argv, .envp = cfg->envp,
+			.lim = &cfg->lim, .argv = rq->argv, .envp = rq->envp,
 		};
 		tramp_run(&a);
 	}
@@ -246,26 +273,34 @@ struct container *spawn_container(const struct minos_config *cfg, int memfd,
 	close(syncp[0]);
 	close(errp[1]);
 
-	int rc = ptr_seize(pid);
-	if (rc < 0) {
+	int seized = ptr_seize(pid);
+	int mapped = seized == 0 && ns ? map_user(pid) : 0;
+	if (seized < 0 || mapped < 0) {
 		kill(pid, SIGKILL);
-		die(125, "cannot trace the container: ptrace: %s; ptrace is blocked "
-			 "here (a container runtime's seccomp profile, Yama, or "
-			 "a missing CAP_SYS_PTRACE)", strerror(-rc));
-	}
-	if (ns && (rc = map_user(pid)) < 0) {
-		kill(pid, SIGKILL);
-		die(125, "cannot map the container's user namespace: %s; "
-			 "try --no-namespaces", strerror(-rc));
+		waitpid(pid, NULL, __WALL);
+		close(syncp[1]);
+		close(errp[0]);
+		close(pidfd);
+		if (seized < 0)
+			return spawn_fail(err, errlen, EAGAIN,
+					  "cannot trace the container: ptrace: %s; "
+					  "ptrace is blocked here (a container runtime's "
+					  "seccomp profile, Yama, or a missing "
+					  "CAP_SYS_PTRACE)", strerror(-seized));
+		return spawn_fail(err, errlen, EAGAIN,
+				  "cannot map the container's user namespace: %s; "
+				  "try --no-namespaces", strerror(-mapped));
 	}
 
-	struct container *c = ctab_new_container(pid, name);
+	struct container *c = ctab_new_container(pid, rq->name);
 	c->pidfd = pidfd;
 	c->errpipe = errp[0];
 	c->pidns_init = ns;
+	c->parent = rq->parent;
 	thread_add(pid, c);
 	if (write(syncp[1], "g", 1) != 1)
 		BUG("cannot release the new container");
 	close(syncp[1]);
-	return c;
+	*out = c;
+	return 0;
 }

@@ -10,11 +10,23 @@
 /* Refuse with 125 and a reason if this host cannot run containers. */
 void host_check(void);
 
-/* Start PROGRAM (the sealed memfd) as a container holding stdio[0..2] at
- * 0, 1, 2.  Dies with 125 on a setup failure of ours. */
-struct container *spawn_container(const struct minos_config *cfg, int memfd,
-				  const struct filter *f, const int stdio[3],
-				  const char *name);
+/* What to start. */
+struct spawn_req {
+	const struct minos_config *cfg;
+	const struct filter *filter;
+	int memfd;               /* the sealed image */
+	int *slots;              /* slots[k] becomes descriptor k; -1: empty */
+	unsigned nslots;
+	char *const *argv;
+	char *const *envp;
+	const char *name;        /* for messages */
+	struct container *parent; /* NULL for the first container */
+};
+
+/* Start a container.  0 with *out, or -errno (EAGAIN, ENOMEM...) with
+ * the reason in err. */
+int spawn_container(const struct spawn_req *rq, struct container **out,
+		    char *err, size_t errlen);
 
 /* Remove what the run left on the host (its empty root directory). */
 void spawn_cleanup(void);

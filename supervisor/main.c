@@ -94,7 +94,14 @@ int main(int argc, char **argv)
 	struct stdio_plan io;
 	stdio_prepare(&io);
 	const char *base = strrchr(cfg.program, '/');
-	spawn_container(&cfg, memfd, &filter, io.fd, base ? base + 1 : cfg.program);
+	struct spawn_req first = {
+		.cfg = &cfg, .filter = &filter, .memfd = memfd,
+		.slots = io.fd, .nslots = 3, .argv = cfg.argv, .envp = cfg.envp,
+		.name = base ? base + 1 : cfg.program,
+	};
+	struct container *c;
+	if (spawn_container(&first, &c, err, sizeof(err)) < 0)
+		die(MINOS_EXIT_FAIL, "%s", err);
 	stdio_after_spawn(&io);
 	close(memfd);
 	loop_start_clock();

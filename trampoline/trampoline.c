@@ -32,7 +32,7 @@ const char *tramp_step_name(int step)
 		[STEP_IDS] = "taking the mapped user and group",
 		[STEP_ROOT] = "making the empty root",
 		[STEP_SETSID] = "setsid",
-		[STEP_FDS] = "placing descriptors 0, 1, 2",
+		[STEP_FDS] = "placing its descriptors",
 		[STEP_SIGNALS] = "resetting signals",
 		[STEP_LIMITS] = "setting limits",
 		[STEP_CAPS] = "dropping capabilities",
@@ -75,24 +75,42 @@ static int empty_root(int fd)
 	return 0;
 }
 
-/* Move the three stdio sources, the image and the error pipe to 0..4; close
- * the rest.  Sources may sit anywhere, even on 0..4, so lift them first. */
-static int place_fds(const struct tramp_args *a)
+/*
+ * Put slots[k] at k for every k, the image and the error pipe just above
+ * the slots (close-on-exec: the exec closes them), and close everything
+ * else.  Sources may sit on any number, even one of the targets, so all
+ * are lifted out of the way first.  Returns the image's number; *err_fd
+ * gets the error pipe's.
+ */
+static int place_fds(const struct tramp_args *a, int *err_fd)
 {
-	int src[5] = { a->stdio[0], a->stdio[1], a->stdio[2], a->memfd, a->err_fd };
-	int lifted[5];
-	for (int i = 0; i < 5; i++) {
-		lifted[i] = fcntl(src[i], F_DUPFD_CLOEXEC, 64);
-		if (lifted[i] < 0)
-			return -errno;
-	}
-	/* 0, 1, 2 survive the exec; the image and the error pipe do not. */
-	for (int i = 0; i < 5; i++)
-		if (dup3(lifted[i], i, i < 3 ? 0 : O_CLOEXEC) < 0)
-			return -errno;
-	if (syscall(SYS_close_range, TRAMP_IMAGE_FD + 2, ~0U, 0) < 0)
+	unsigned n = a->nslots, top = n < 3 ? 3 : n;
+	int lifted_image = fcntl(a->memfd, F_DUPFD_CLOEXEC, TRAMP_LIFT_FD);
+	int lifted_err = fcntl(a->err_fd, F_DUPFD_CLOEXEC, TRAMP_LIFT_FD);
+	if (lifted_image < 0 || lifted_err < 0)
 		return -errno;
-	return TRAMP_IMAGE_FD + 1;
+	/* slots is this child's own copy (fork): note where each went. */
+	for (unsigned k = 0; k < n; k++) {
+		if (a->slots[k] < 0)
+			continue;
+		int fd = fcntl(a->slots[k], F_DUPFD_CLOEXEC, TRAMP_LIFT_FD);
+		if (fd < 0)
+			return -errno;
+		a->slots[k] = fd;
+	}
+	for (unsigned k = 0; k < n; k++) {
+		if (a->slots[k] >= 0 && dup3(a->slots[k], (int)k, 0) < 0)
+			return -errno;
+		if (a->slots[k] < 0)
+			close((int)k);
+	}
+	if (dup3(lifted_image, (int)top, O_CLOEXEC) < 0 ||
+	    dup3(lifted_err, (int)top + 1, O_CLOEXEC) < 0)
+		return -errno;
+	if (syscall(SYS_close_range, top + 2, ~0U, 0) < 0)
+		return -errno;
+	*err_fd = (int)top + 1;
+	return (int)top;
 }
 
 /* Handlers do not survive exec, but ignored signals and the mask do. */
@@ -131,9 +149,11 @@ void tramp_run(const struct tramp_args *a)
 		fail(&me, STEP_ROOT, -rc, NULL);
 	if (setsid() < 0)
 		fail(&me, STEP_SETSID, errno, NULL);
-	if ((rc = place_fds(&me)) < 0)
+	int image, err_fd = -1;
+	if ((rc = place_fds(&me, &err_fd)) < 0)
 		fail(&me, STEP_FDS, -rc, NULL);
-	me.err_fd = rc;
+	image = rc;
+	me.err_fd = err_fd;
 	if ((rc = reset_signals(me.ignored)) < 0)
 		fail(&me, STEP_SIGNALS, -rc, NULL);
 	const char *which = NULL;
@@ -151,7 +171,7 @@ void tramp_run(const struct tramp_args *a)
 		fail(&me, STEP_FILTER, errno, NULL);
 	/* The listener's number rides in r9 (execveat has five arguments), so
 	 * the supervisor can take it with pidfd_getfd at this stop. */
-	syscall(SYS_execveat, TRAMP_IMAGE_FD, "", me.argv, me.envp,
+	syscall(SYS_execveat, image, "", me.argv, me.envp,
 		AT_EMPTY_PATH, listener);
 	fail(&me, STEP_EXEC, errno, NULL);
 }

@@ -15,7 +15,8 @@
 struct tramp_args {
 	int sync_fd;    /* read end: one byte once we are seized */
 	int err_fd;     /* write end: a struct tramp_err if a step fails */
-	int stdio[3];   /* the descriptors that become 0, 1, 2 */
+	int *slots;       /* slots[k] becomes descriptor k; -1 leaves k empty */
+	unsigned nslots;
 	int memfd;      /* the sealed image */
 	int root_fd;          /* chroot here (an empty directory), or -1 */
 	bool become_root;     /* setresuid/gid(0) in the new user namespace */
@@ -40,8 +41,8 @@ enum tramp_step {
 
 const char *tramp_step_name(int step);
 
-/* The descriptor the image sits at during start-up (close-on-exec). */
-#define TRAMP_IMAGE_FD 3
+/* The lowest number the sources are lifted to while they are placed. */
+#define TRAMP_LIFT_FD 1024
 
 _Noreturn void tramp_run(const struct tramp_args *a);
 
