@@ -28,6 +28,7 @@ enum cend {
 	END_SIGNAL,    /* a fatal signal minos-exec delivered for it (pid-ns init) */
 	END_SESSION,   /* minos-exec was told to stop (SIGINT, SIGTERM, SIGHUP) */
 	END_START,     /* the trampoline failed before the program started */
+	END_CKILL,     /* its parent (or an ancestor's) ckill */
 };
 
 struct container {
@@ -48,6 +49,7 @@ struct container {
 	struct container *parent; /* the container that made it by cnew */
 	int cid;            /* its handle in the parent (cnew's result) */
 	int next_cid;       /* the last cid this container handed out */
+	int killer;         /* END_CKILL: the id of the container that asked */
 	struct container *next;
 };
 
@@ -57,6 +59,9 @@ enum tstate {
 	T_NEW,        /* announced by PTRACE_EVENT_CLONE, first stop not seen */
 	T_EXIT_STOP,  /* resumed with PTRACE_SYSCALL: next stop is syscall exit */
 	T_WAIT_READ,  /* stopped in a multi-rfd Minos read, rfds in the epoll */
+	T_WAIT_CODE,  /* stopped in cnew, its code stream in the epoll */
+	T_INJECT_EXIT,  /* an injected close runs: next stop is its exit */
+	T_INJECT_ENTRY, /* the next injected close enters: next stop is entry */
 };
 
 /* What to do at the syscall-exit stop of a rewritten call. */
@@ -69,6 +74,21 @@ enum fixup {
 
 #define WAIT_MAX_FDS MINOS_READ_MAX_RFDS
 
+/* A cnew in progress (supervisor/sys_cnew.c). */
+struct cnew_op {
+	int code;                /* our copy of the code stream */
+	bool watched;            /* code is in the loop's epoll */
+	bool file;               /* code is a file: read it, never wait */
+	unsigned char *buf;      /* the image as read so far */
+	size_t len, cap;
+	unsigned long arch;
+	int *slots;              /* our copies of the listed fds, by child slot */
+	unsigned nslots;
+	int *consume;            /* the caller's numbers to close: code rfd first */
+	unsigned nconsume, ndone;
+	long result;             /* cid or -errno, answered after the closes */
+};
+
 struct thread {
 	pid_t tid;
 	struct container *c;
@@ -80,6 +100,7 @@ struct thread {
 	bool expect_notif;   /* we rewrote its call into MINOS_PRIV_INSTALL */
 	int install[2];      /* where: wfd, rfd */
 	/* T_WAIT_READ: supervisor copies of the rfds and their numbers. */
+	struct cnew_op *cnew;  /* T_WAIT_CODE, T_INJECT_*: the cnew in progress */
 	unsigned nwait;
 	int wait_fd[WAIT_MAX_FDS];
 	int wait_num[WAIT_MAX_FDS];

@@ -48,7 +48,7 @@
 
 /* What an epoll event is about: type in the top byte, an index in the next,
  * a tid or container id in the low 32 bits. */
-enum wtag { W_SIGNAL = 1, W_TIMER, W_LISTENER, W_READ };
+enum wtag { W_SIGNAL = 1, W_TIMER, W_LISTENER, W_READ, W_CODE };
 #define TAG(type, idx, id) \
 	(((uint64_t)(type) << 56) | ((uint64_t)(idx) << 32) | (uint32_t)(id))
 
@@ -197,6 +197,10 @@ static void report_end(struct container *c)
 		msg("container %d (%s): killed by signal %d (%s)", c->id,
 		    c->name, c->end_sig, signal_name(c->end_sig));
 		return;
+	case END_CKILL:
+		msg("container %d (%s): killed: ckill by container %d", c->id,
+		    c->name, c->killer);
+		return;
 	case END_START:
 	case END_NONE:
 		break;
@@ -232,6 +236,11 @@ static void wait_unregister(struct thread *t)
 		close(t->wait_fd[i]);
 	}
 	t->nwait = 0;
+	if (t->cnew) {
+		if (t->cnew->watched)
+			unwatch(t->cnew->code);
+		sys_cnew_abandon(t);
+	}
 }
 
 static void drop_thread(struct thread *t, void *unused)
@@ -345,6 +354,68 @@ static void run_rewritten(struct thread *t, struct sysargs *a,
 	}
 }
 
+/*
+ * Close descriptors in a stopped thread's own table: the call it is
+ * stopped in becomes close(first); at each syscall exit the thread is sent
+ * back to its syscall instruction with the next close; after the last one
+ * its registers are put back with the answer.  Two stops per close, and
+ * only for cnew, whose descriptors must leave the caller.
+ */
+static void inject_start(struct thread *t, const struct user_regs_struct *entry)
+{
+	struct cnew_op *op = t->cnew;
+	struct user_regs_struct regs = *entry;
+	if (op->watched) {
+		unwatch(op->code);
+		op->watched = false;
+	}
+	t->entry = *entry;
+	regs.orig_rax = __NR_close;
+	regs.rdi = (unsigned)op->consume[0];
+	op->ndone = 1;
+	if (ptr_setregs(t->tid, &regs) == 0) {
+		t->state = T_INJECT_EXIT;
+		ptr_syscall(t->tid, 0);
+	}
+}
+
+static void inject_next(struct thread *t)
+{
+	struct cnew_op *op = t->cnew;
+	struct user_regs_struct regs;
+	if (t->state == T_INJECT_ENTRY) {
+		t->state = T_INJECT_EXIT;
+		ptr_syscall(t->tid, 0);
+		return;
+	}
+	if (ptr_getregs(t->tid, &regs) < 0)
+		return;
+	if (op->ndone < op->nconsume) {
+		regs.rip -= 2; /* back onto its syscall instruction */
+		regs.rax = __NR_close;
+		regs.rdi = (unsigned)op->consume[op->ndone++];
+		if (ptr_setregs(t->tid, &regs) == 0) {
+			t->state = T_INJECT_ENTRY;
+			ptr_syscall(t->tid, 0);
+		}
+		return;
+	}
+	long r = op->result;
+	regs = t->entry;
+	regs.rax = (unsigned long long)r;
+	if (cfg->trace) {
+		struct sysargs a;
+		const char *name;
+		args_of(&a, &t->entry);
+		sys_lookup(a.nr, &name);
+		trace_line(t, "", name, a.nr, a.a, filter_call_nargs(a.nr), r, NULL);
+	}
+	sys_cnew_abandon(t);
+	t->state = T_RUNNING;
+	if (ptr_setregs(t->tid, &regs) == 0)
+		ptr_cont(t->tid, 0);
+}
+
 static void dispatch(struct thread *t, struct sysargs *a,
 		     const struct user_regs_struct *entry, long r)
 {
@@ -359,11 +430,20 @@ static void dispatch(struct thread *t, struct sysargs *a,
 		run_rewritten(t, a, entry);
 	} else if (r == SYS_REWRITE) {
 		run_rewritten(t, a, entry);
+	} else if (r == SYS_DEFER && t->cnew) {
+		t->entry = *entry;
+		t->state = T_WAIT_CODE;
+		if (!t->cnew->watched) {
+			watch(t->cnew->code, TAG(W_CODE, 0, t->tid));
+			t->cnew->watched = true;
+		}
 	} else if (r == SYS_DEFER) {
 		t->entry = *entry;
 		t->state = T_WAIT_READ;
 		for (unsigned i = 0; i < t->nwait; i++)
 			watch(t->wait_fd[i], TAG(W_READ, i, t->tid));
+	} else if (r == SYS_INJECT) {
+		inject_start(t, entry);
 	} else {
 		if (cfg->trace) {
 			const char *name;
@@ -425,6 +505,10 @@ static bool is_restart(long r)
 static void on_syscall_exit(struct thread *t)
 {
 	struct user_regs_struct regs;
+	if (t->state == T_INJECT_EXIT || t->state == T_INJECT_ENTRY) {
+		inject_next(t);
+		return;
+	}
 	if (t->state != T_EXIT_STOP) {
 		ptr_cont(t->tid, 0);
 		return;
@@ -759,6 +843,16 @@ static void on_read_ready(pid_t tid, unsigned idx)
 	run_rewritten(t, &a, &t->entry);
 }
 
+static void on_code_ready(pid_t tid)
+{
+	struct thread *t = thread_find(tid);
+	if (!t || t->state != T_WAIT_CODE || !t->cnew)
+		return;
+	long r = sys_cnew_code_ready(t);
+	if (r == SYS_INJECT)
+		inject_start(t, &t->entry);
+}
+
 struct loop_result loop_run(void)
 {
 	struct epoll_event ev[32];
@@ -806,6 +900,9 @@ struct loop_result loop_run(void)
 			}
 			case W_READ:
 				on_read_ready((pid_t)id, (unsigned)((tag >> 32) & 0xff));
+				break;
+			case W_CODE:
+				on_code_ready((pid_t)id);
 				break;
 			}
 		}

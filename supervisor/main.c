@@ -21,6 +21,7 @@
 #include "loop.h"
 #include "launch.h"
 #include "stdfds.h"
+#include "sys.h"
 
 extern char **environ;
 
@@ -90,6 +91,7 @@ int main(int argc, char **argv)
 	if (caps_prepare() < 0)
 		die(MINOS_EXIT_FAIL, "libcap: cannot prepare capabilities");
 
+	sys_filter = &filter;
 	loop_init(&cfg);
 	struct stdio_plan io;
 	stdio_prepare(&io);

@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "ctab.h"
+#include "filter.h"
 
 /* A traced call as it was entered; handlers decide on this copy only. */
 struct sysargs {
@@ -24,6 +25,8 @@ struct sysargs {
 #define SYS_ALLOW   (-100000L) /* run the call as it was entered */
 #define SYS_REWRITE (-100001L) /* run the call now in a->regs */
 #define SYS_DEFER   (-100002L) /* leave the thread stopped; the loop resumes it */
+#define SYS_INJECT  (-100003L) /* close t->cnew->consume[] in the caller, then
+				* answer t->cnew->result */
 
 /* The run's configuration, read-only (set once by main). */
 extern const struct minos_config *sys_cfg;
@@ -44,6 +47,12 @@ sys_handler sys_lookup(long nr, const char **name);
 /* Descriptor helpers on a container's table (pidfd_getfd). */
 int fd_take(struct container *c, int num);       /* our copy, or -errno */
 int fd_direction(struct container *c, int num);  /* O_RDONLY/O_WRONLY or -EBADF */
+
+/* cnew: the code stream can be read (SYS_DEFER: wait more; SYS_INJECT:
+ * done); and forget a cnew whose thread is gone. */
+long sys_cnew_code_ready(struct thread *t);
+void sys_cnew_abandon(struct thread *t);
+extern const struct filter *sys_filter;
 
 /* Multi-rfd read wait: the loop calls this when a waited rfd is ready. */
 void sys_read_ready(struct thread *t, struct sysargs *a, int idx);

@@ -183,17 +183,7 @@ long sys_pipe(struct thread *t, struct sysargs *a)
 	return SYS_REWRITE;
 }
 
-/* Child containers come with the next issue. */
-long sys_cnew(struct thread *t, struct sysargs *a)
-{
-	return -ENOSYS;
-}
-
-long sys_ckill(struct thread *t, struct sysargs *a)
-{
-	return -ENOSYS;
-}
-
+/* Moving a descriptor into a running child: not yet (see minos(7)). */
 long sys_wpass(struct thread *t, struct sysargs *a)
 {
 	return -ENOSYS;

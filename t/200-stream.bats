@@ -79,8 +79,8 @@ rclose the rfd = 0
 pipe again = 3 4
 rclose its rfd = 0
 write with no reader = -EPIPE
-cnew = -ENOSYS
-ckill = -ENOSYS
+cnew = -ENOEXEC
+ckill = -ESRCH
 wpass = -ENOSYS
 rpass = -ENOSYS"
 }

@@ -1,0 +1,402 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sys_cnew.c - child containers: cnew and ckill (SPEC section 3).
+ *
+ * cnew is decided in three steps, none of which blocks the loop:
+ *   1. at the seccomp stop: the code rfd, arch, counts and the fds array
+ *      (copied once) are checked, and the supervisor takes its own copies
+ *      of every listed descriptor (pidfd_getfd);
+ *   2. the code stream is read without waiting (RWF_NOWAIT, or O_NONBLOCK):
+ *      while it has no data the calling thread stays stopped and the
+ *      stream waits in the loop's epoll, so a stream that never ends
+ *      delays only this cnew;
+ *   3. at its end the image is found in the cache or made, the child is
+ *      started from the supervisor's copies, and only then are the code rfd
+ *      and (on success) the listed descriptors removed from the caller:
+ *      the loop injects one close per descriptor into the stopped thread.
+ *      A cnew that fails leaves the caller's table as it was, except for
+ *      the code rfd, which is always consumed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "elfcheck.h"
+#include "launch.h"
+#include "log.h"
+#include "mem.h"
+#include "sys.h"
+
+#ifndef RWF_NOWAIT
+#define RWF_NOWAIT 0x00000008
+#endif
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U
+#endif
+
+const struct filter *sys_filter;
+
+/* ---- the image cache --------------------------------------------------------
+ * Keyed on (arch, length, a 64-bit hash of the bytes), confirmed by
+ * comparing every byte with the cached image, so a hash collision can only
+ * cost time.  Bounded: at most CACHE_MAX images and CACHE_BYTES bytes, the
+ * least recently used going first.  A hit reuses the sealed memfd and the
+ * checks already made: spawning one image 1000 times reads and checks it
+ * once. */
+#define CACHE_MAX 32
+#define CACHE_BYTES (256ULL << 20)
+
+struct image {
+	uint64_t hash;
+	size_t len;          /* of the code, without a flat image's header */
+	size_t off;          /* where the code starts in the memfd */
+	unsigned long arch;
+	int memfd;
+	unsigned long long used; /* LRU clock */
+};
+
+static struct image cache[CACHE_MAX];
+static unsigned ncache;
+static unsigned long long cache_clock, cache_bytes;
+
+static uint64_t hash_bytes(const unsigned char *p, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+static bool same_bytes(const struct image *im, const unsigned char *p)
+{
+	size_t total = im->off + im->len;
+	unsigned char *m = mmap(NULL, total, PROT_READ, MAP_PRIVATE, im->memfd, 0);
+	if (m == MAP_FAILED)
+		return false;
+	bool same = memcmp(m + im->off, p, im->len) == 0;
+	munmap(m, total);
+	return same;
+}
+
+static void cache_put(const struct image *im)
+{
+	while (ncache == CACHE_MAX || (ncache && cache_bytes + im->len > CACHE_BYTES)) {
+		unsigned old = 0;
+		for (unsigned i = 1; i < ncache; i++)
+			if (cache[i].used < cache[old].used)
+				old = i;
+		close(cache[old].memfd);
+		cache_bytes -= cache[old].len;
+		cache[old] = cache[--ncache];
+	}
+	cache[ncache++] = *im;
+	cache_bytes += im->len;
+}
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -ENOMEM;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* The sealed memfd of this image, from the cache or made now. */
+static int image_get(const unsigned char *code, size_t len, unsigned long arch)
+{
+	uint64_t h = hash_bytes(code, len);
+	for (unsigned i = 0; i < ncache; i++)
+		if (cache[i].hash == h && cache[i].len == len &&
+		    cache[i].arch == arch && same_bytes(&cache[i], code)) {
+			cache[i].used = ++cache_clock;
+			return cache[i].memfd;
+		}
+
+	unsigned char head[ELF_FLAT_HDR_SIZE];
+	size_t hdr = 0;
+	char why[256];
+	if (arch == MINOS_ARCH_X86_64_FLAT) {
+		if (elf_wrap_flat(code, len, head, sizeof(head), &hdr) < 0)
+			return -ENOEXEC;
+	} else if (elf_check(code, len, NULL, why, sizeof(why)) != 0) {
+		return -ENOEXEC;
+	}
+	int fd = memfd_create("minos:child", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+	if (fd < 0 && errno == EINVAL)
+		fd = memfd_create("minos:child", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0)
+		return -ENOMEM;
+	if ((hdr && write_all(fd, head, hdr) < 0) || write_all(fd, code, len) < 0 ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW |
+					   F_SEAL_WRITE) < 0) {
+		close(fd);
+		return -ENOMEM;
+	}
+	struct image im = { h, len, hdr, arch, fd, ++cache_clock };
+	cache_put(&im);
+	return fd;
+}
+
+/* ---- cnew --------------------------------------------------------------- */
+
+static void op_free(struct cnew_op *op)
+{
+	if (!op)
+		return;
+	if (op->code >= 0)
+		close(op->code);
+	for (unsigned k = 0; k < op->nslots; k++)
+		if (op->slots[k] >= 0)
+			close(op->slots[k]);
+	free(op->slots);
+	free(op->consume);
+	free(op->buf);
+	free(op);
+}
+
+void sys_cnew_abandon(struct thread *t)
+{
+	op_free(t->cnew);
+	t->cnew = NULL;
+}
+
+/* Finish the stopped cnew with result r: the loop closes op->consume[]
+ * in the caller, then answers r. */
+static long finish(struct thread *t, long r)
+{
+	struct cnew_op *op = t->cnew;
+	op->result = r;
+	if (r < 0)
+		op->nconsume = 1; /* only the code rfd: the caller's table stays */
+	return SYS_INJECT;
+}
+
+static long start_child(struct thread *t)
+{
+	struct cnew_op *op = t->cnew;
+	struct container *c = t->c;
+	int memfd = image_get(op->buf, op->len, op->arch);
+	if (memfd < 0)
+		return finish(t, memfd);
+	if (ctab_live() >= sys_cfg->lim.containers)
+		return finish(t, -EAGAIN);
+
+	/* Named for messages after its parent and cid: "grader/2". */
+	static char *const empty[] = { NULL };
+	char *name = malloc(strlen(c->name) + 16);
+	if (!name)
+		return finish(t, -ENOMEM);
+	sprintf(name, "%s/%d", c->name, c->next_cid + 1);
+	struct spawn_req rq = {
+		.cfg = sys_cfg, .filter = sys_filter, .memfd = memfd,
+		.slots = op->slots, .nslots = op->nslots,
+		.argv = empty, .envp = empty, .name = name, .parent = c,
+	};
+	struct container *child;
+	char err[256];
+	int rc = spawn_container(&rq, &child, err, sizeof(err));
+	if (rc < 0) {
+		if (sys_cfg->trace)
+			msg("container %d (%s): cnew: %s", c->id, c->name, err);
+		free(name);
+		return finish(t, rc);
+	}
+	child->cid = ++c->next_cid;
+	return finish(t, child->cid);
+}
+
+/* Read what the code stream has now, without waiting.  Returns 1 at its
+ * end, 0 if it must wait, or -errno. */
+static int read_code(struct cnew_op *op)
+{
+	for (;;) {
+		if (op->len == op->cap) {
+			size_t cap = op->cap ? op->cap * 2 : 65536;
+			if (cap > sys_cfg->lim.image_size + 1)
+				cap = sys_cfg->lim.image_size + 1;
+			if (cap <= op->len)
+				return -E2BIG;
+			unsigned char *b = realloc(op->buf, cap);
+			if (!b)
+				return -ENOMEM;
+			op->buf = b;
+			op->cap = cap;
+		}
+		struct iovec iov = { op->buf + op->len, op->cap - op->len };
+		/* A file (standard input redirected from one) cannot be
+		 * waited on and never waits on a container: read it. */
+		ssize_t n = op->file ? read(op->code, iov.iov_base, iov.iov_len)
+				     : preadv2(op->code, &iov, 1, -1, RWF_NOWAIT);
+		if (n < 0 && (errno == EOPNOTSUPP || errno == EINVAL)) {
+			/* No RWF_NOWAIT for pipes in this kernel: the stream is
+			 * consumed anyway, so its description may go nonblocking. */
+			fcntl(op->code, F_SETFL, O_NONBLOCK);
+			n = read(op->code, iov.iov_base, iov.iov_len);
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return 0;
+		if (n < 0)
+			return -EIO;
+		if (n == 0)
+			return 1;
+		op->len += (size_t)n;
+		if (op->len > sys_cfg->lim.image_size)
+			return -E2BIG;
+	}
+}
+
+long sys_cnew_code_ready(struct thread *t)
+{
+	int rc = read_code(t->cnew);
+	if (rc == 0)
+		return SYS_DEFER;
+	if (rc < 0)
+		return finish(t, rc);
+	return start_child(t);
+}
+
+long sys_cnew(struct thread *t, struct sysargs *a)
+{
+	struct container *c = t->c;
+	int64_t code_rfd = (int64_t)a->a[0];
+	uint64_t fds_ptr = a->a[1];
+	uint64_t rcount = (uint32_t)a->a[2], wcount = (uint32_t)a->a[3];
+	unsigned long arch = a->a[4];
+
+	/* A code rfd that is not ours: nothing is consumed. */
+	if (code_rfd < 0 || code_rfd > 0x7fffffff ||
+	    fd_direction(c, (int)code_rfd) != O_RDONLY)
+		return -EBADF;
+
+	struct cnew_op *op = calloc(1, sizeof(*op));
+	if (!op)
+		return -ENOMEM;
+	t->cnew = op;
+	op->consume = malloc(sizeof(int));
+	if (!op->consume) {
+		op_free(op);
+		t->cnew = NULL;
+		return -ENOMEM;
+	}
+	op->code = fd_take(c, (int)code_rfd);
+	op->consume[0] = (int)code_rfd;
+	op->nconsume = 1;
+	if (op->code < 0)
+		return finish(t, -EBADF);
+	if (arch != MINOS_ARCH_X86_64_FLAT && arch != MINOS_ARCH_X86_64_ELF)
+		return finish(t, -EINVAL);
+	if (rcount > sys_cfg->lim.fds || wcount > sys_cfg->lim.fds)
+		return finish(t, -EINVAL);
+
+	/* The array, copied once: rfd_count rfds, then wfd_count wfds. */
+	unsigned n = (unsigned)(rcount + wcount);
+	int *fds = n ? calloc(n, sizeof(int)) : NULL;
+	int *consume = realloc(op->consume, (n + 1) * sizeof(int));
+	if (consume)
+		op->consume = consume;
+	if ((n && !fds) || !consume) {
+		free(fds);
+		return finish(t, -ENOMEM);
+	}
+	int rc = mem_read(t->tid, fds_ptr, fds, n * sizeof(int));
+	if (rc < 0) {
+		free(fds);
+		return finish(t, -EFAULT);
+	}
+	op->nslots = (unsigned)(rcount > wcount ? rcount : wcount);
+	op->slots = malloc((op->nslots ? op->nslots : 1) * sizeof(int));
+	if (!op->slots) {
+		free(fds);
+		return finish(t, -ENOMEM);
+	}
+	for (unsigned k = 0; k < op->nslots; k++)
+		op->slots[k] = -1;
+
+	long err = 0;
+	for (unsigned i = 0; i < n && !err; i++) {
+		int fd = fds[i];
+		bool is_r = i < rcount;
+		unsigned slot = is_r ? i : (unsigned)(i - rcount);
+		if (fd == -1)
+			continue;
+		if (op->slots[slot] >= 0) {
+			err = -EINVAL; /* slot claimed by both parts */
+			break;
+		}
+		for (unsigned j = 0; j < i; j++)
+			if (fds[j] == fd)
+				err = -EINVAL; /* listed twice */
+		if (fd == code_rfd)
+			err = -EINVAL;         /* the code stream is consumed */
+		if (err)
+			break;
+		if (fd < 0 || fd_direction(c, fd) != (is_r ? O_RDONLY : O_WRONLY)) {
+			err = -EBADF;
+			break;
+		}
+		op->slots[slot] = fd_take(c, fd);
+		if (op->slots[slot] < 0) {
+			err = -EBADF;
+			break;
+		}
+		op->consume[op->nconsume++] = fd;
+	}
+	free(fds);
+	if (err)
+		return finish(t, err);
+	if (ctab_live() >= sys_cfg->lim.containers)
+		return finish(t, -EAGAIN);
+	op->arch = arch;
+	struct stat st;
+	op->file = fstat(op->code, &st) == 0 && !S_ISFIFO(st.st_mode) &&
+		   !S_ISSOCK(st.st_mode) && !S_ISCHR(st.st_mode);
+	return sys_cnew_code_ready(t);
+}
+
+/* ---- ckill ------------------------------------------------------------------ */
+
+static bool descends(const struct container *x, const struct container *from)
+{
+	for (; x; x = x->parent)
+		if (x == from)
+			return true;
+	return false;
+}
+
+long sys_ckill(struct thread *t, struct sysargs *a)
+{
+	int64_t cid = (int64_t)a->a[0];
+	struct container *child = NULL;
+	CTAB_FOREACH(x)
+		if (x->parent == t->c && x->cid == cid && x->state != C_DEAD)
+			child = x;
+	if (!child || cid <= 0)
+		return -ESRCH;
+	/* The child and every container it made, however deep, at once. */
+	CTAB_FOREACH(x)
+		if (x->state != C_DEAD && descends(x, child)) {
+			if (x->end == END_NONE) {
+				x->end = END_CKILL;
+				x->end_sig = SIGKILL;
+				x->killer = t->c->id;
+			}
+			kill(x->pid, SIGKILL);
+		}
+	return 0;
+}
