@@ -14,6 +14,8 @@
 
 #include "minos.h"
 
+struct thread;
+
 enum cstate {
 	C_STARTING, /* between clone() and the trampoline's execveat */
 	C_RUNNING,
@@ -47,6 +49,7 @@ struct container {
 	int end_sig;        /* the signal that ended it, if any */
 	int wstatus;        /* the leader's wait status, once C_DEAD */
 	struct container *parent; /* the container that made it by cnew */
+	uint64_t vdso_syscall;    /* a syscall instruction in its vDSO, or 0 */
 	int cid;            /* its handle in the parent (cnew's result) */
 	int next_cid;       /* the last cid this container handed out */
 	int killer;         /* END_CKILL: the id of the container that asked */
@@ -62,6 +65,8 @@ enum tstate {
 	T_WAIT_CODE,  /* stopped in cnew, its code stream in the epoll */
 	T_INJECT_EXIT,  /* an injected close runs: next stop is its exit */
 	T_INJECT_ENTRY, /* the next injected close enters: next stop is entry */
+	T_WAIT_PASS,  /* stopped in wpass/rpass until the child has the descriptor */
+	T_PASS,       /* lent to a wpass/rpass: making the install call */
 };
 
 /* What to do at the syscall-exit stop of a rewritten call. */
@@ -73,6 +78,22 @@ enum fixup {
 };
 
 #define WAIT_MAX_FDS MINOS_READ_MAX_RFDS
+
+/* A wpass/rpass in progress (supervisor/sys_pass.c). */
+enum pstate { P_QUEUED, P_INTERRUPTING, P_ENTRY, P_NOTIF };
+struct pass {
+	struct thread *caller;    /* NULL once the caller is gone */
+	struct container *from, *child;
+	struct thread *target;    /* the child's thread doing the install */
+	int copy;                 /* our copy of the descriptor */
+	int num;                  /* its number in the caller */
+	long result;              /* its number in the child, or -errno */
+	enum pstate state;
+	struct user_regs_struct saved; /* the target's registers before */
+	bool from_seccomp;        /* target was stopped in a seccomp stop */
+	bool restartable;         /* target was in a call we may restart */
+	struct pass *next;
+};
 
 /* A cnew in progress (supervisor/sys_cnew.c). */
 struct cnew_op {
@@ -101,6 +122,8 @@ struct thread {
 	int install[2];      /* where: wfd, rfd */
 	/* T_WAIT_READ: supervisor copies of the rfds and their numbers. */
 	struct cnew_op *cnew;  /* T_WAIT_CODE, T_INJECT_*: the cnew in progress */
+	struct pass *passing;  /* T_WAIT_PASS: the pass it waits for */
+	struct pass *lent;     /* this thread installs that pass's descriptor */
 	unsigned nwait;
 	int wait_fd[WAIT_MAX_FDS];
 	int wait_num[WAIT_MAX_FDS];

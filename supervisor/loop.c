@@ -229,13 +229,19 @@ static void end_all(enum cend why, int sig)
 		end_container(c, why, sig);
 }
 
-static void wait_unregister(struct thread *t)
+void loop_release_waits(struct thread *t)
 {
 	for (unsigned i = 0; i < t->nwait; i++) {
 		unwatch(t->wait_fd[i]);
 		close(t->wait_fd[i]);
 	}
 	t->nwait = 0;
+}
+
+static void wait_unregister(struct thread *t)
+{
+	loop_release_waits(t);
+	sys_pass_thread_gone(t);
 	if (t->cnew) {
 		if (t->cnew->watched)
 			unwatch(t->cnew->code);
@@ -324,6 +330,22 @@ static void args_of(struct sysargs *a, const struct user_regs_struct *r)
 	a->a[3] = r->r10;
 	a->a[4] = r->r8;
 	a->a[5] = r->r9;
+}
+
+/* Resume a thread the way its state needs: with PTRACE_SYSCALL while we
+ * wait for a syscall stop of it (PTRACE_CONT would cancel that stop). */
+static void resume(struct thread *t, int sig)
+{
+	switch (t->state) {
+	case T_EXIT_STOP:
+	case T_INJECT_EXIT:
+	case T_INJECT_ENTRY:
+	case T_PASS:
+		ptr_syscall(t->tid, sig);
+		break;
+	default:
+		ptr_cont(t->tid, sig);
+	}
 }
 
 /* Finish a stopped call with a result, skipping it. */
@@ -416,6 +438,44 @@ static void inject_next(struct thread *t)
 		ptr_cont(t->tid, 0);
 }
 
+void loop_finish_with_closes(struct thread *t, long answer, const int *nums,
+			     unsigned n)
+{
+	struct cnew_op *op = calloc(1, sizeof(*op));
+	int *consume = n ? malloc(n * sizeof(int)) : NULL;
+	if (!op || (n && !consume)) {
+		free(op);
+		free(consume);
+		answer = -ENOMEM;
+		n = 0;
+	}
+	if (n == 0) {
+		struct user_regs_struct regs = t->entry;
+		regs.rax = (unsigned long long)answer;
+		t->state = T_RUNNING;
+		if (cfg->trace) {
+			struct sysargs a;
+			const char *name;
+			args_of(&a, &t->entry);
+			sys_lookup(a.nr, &name);
+			trace_line(t, "", name, a.nr, a.a, filter_call_nargs(a.nr),
+				   answer, NULL);
+		}
+		if (ptr_setregs(t->tid, &regs) == 0)
+			ptr_cont(t->tid, 0);
+		free(op);
+		free(consume);
+		return;
+	}
+	memcpy(consume, nums, n * sizeof(int));
+	op->code = -1;
+	op->consume = consume;
+	op->nconsume = n;
+	op->result = answer;
+	t->cnew = op;
+	inject_start(t, &t->entry);
+}
+
 static void dispatch(struct thread *t, struct sysargs *a,
 		     const struct user_regs_struct *entry, long r)
 {
@@ -437,11 +497,15 @@ static void dispatch(struct thread *t, struct sysargs *a,
 			watch(t->cnew->code, TAG(W_CODE, 0, t->tid));
 			t->cnew->watched = true;
 		}
+	} else if (r == SYS_DEFER && t->passing) {
+		t->entry = *entry;
+		t->state = T_WAIT_PASS;
 	} else if (r == SYS_DEFER) {
 		t->entry = *entry;
 		t->state = T_WAIT_READ;
 		for (unsigned i = 0; i < t->nwait; i++)
 			watch(t->wait_fd[i], TAG(W_READ, i, t->tid));
+		sys_pass_stopped(t, &t->entry, true);
 	} else if (r == SYS_INJECT) {
 		inject_start(t, entry);
 	} else {
@@ -473,6 +537,8 @@ static void on_seccomp(struct thread *t)
 		kill(t->tid, SIGKILL);
 		return;
 	}
+	if (t->lent && sys_pass_stopped(t, &regs, true))
+		return; /* lent to a pass: its call runs afterwards */
 	switch (why) {
 	case FILTER_HANDLE: {
 		const char *name;
@@ -507,6 +573,10 @@ static void on_syscall_exit(struct thread *t)
 	struct user_regs_struct regs;
 	if (t->state == T_INJECT_EXIT || t->state == T_INJECT_ENTRY) {
 		inject_next(t);
+		return;
+	}
+	if (t->state == T_PASS && t->lent) {
+		sys_pass_syscall_stop(t);
 		return;
 	}
 	if (t->state != T_EXIT_STOP) {
@@ -544,6 +614,8 @@ static void on_syscall_exit(struct thread *t)
 			   two && r >= 0 ? &rdx : NULL);
 	}
 	t->fix = FIX_NONE;
+	if (t->lent && sys_pass_stopped(t, &regs, false))
+		return; /* the interrupt of a pass showed as this exit */
 	if (ptr_setregs(t->tid, &regs) == 0)
 		ptr_cont(t->tid, 0);
 }
@@ -567,10 +639,7 @@ static void on_clone(struct thread *t)
 			t->fix = cfg->trace ? FIX_TRACE : FIX_NONE;
 		}
 	}
-	if (t->state == T_EXIT_STOP)
-		ptr_syscall(t->tid, 0);
-	else
-		ptr_cont(t->tid, 0);
+	resume(t, 0);
 }
 
 static void on_stop(struct thread *t, pid_t tid, int status)
@@ -584,10 +653,15 @@ static void on_stop(struct thread *t, pid_t tid, int status)
 	int sig = WSTOPSIG(status);
 	if (t->state == T_NEW)
 		t->state = T_RUNNING;
+	if (sig == SIGTRAP && t->lent && t->state == T_RUNNING) {
+		struct user_regs_struct regs;
+		if (ptr_getregs(t->tid, &regs) == 0 && sys_pass_stopped(t, &regs, false))
+			return; /* our PTRACE_INTERRUPT: it installs a passed descriptor */
+	}
 	if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
 		ptr_listen(t->tid); /* a group-stop from outside: stay stopped */
 	else
-		ptr_cont(t->tid, 0);
+		resume(t, 0);
 }
 
 /* Default action of a signal is to end the process. */
@@ -627,7 +701,7 @@ static void on_signal(struct thread *t, int sig)
 	switch (sig) {
 	case SIGPIPE: /* SPEC: EPIPE, never a signal that kills the writer */
 	case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
-		ptr_cont(t->tid, 0);
+		resume(t, 0);
 		return;
 	}
 	if (c && sig == SIGXCPU && ptr_siginfo(t->tid, &si) == 0 &&
@@ -649,7 +723,7 @@ static void on_signal(struct thread *t, int sig)
 	}
 	if (c && c->end == END_CPU && sig != SIGXCPU)
 		c->end = END_NONE;
-	ptr_cont(t->tid, sig);
+	resume(t, sig);
 }
 
 static void on_exit_event(struct thread *t, pid_t tid, int status,
@@ -813,6 +887,9 @@ static void on_listener(struct container *c)
 	memset(resp, 0, sizes.seccomp_notif_resp);
 	resp->id = req->id;
 	struct thread *t = thread_find((pid_t)req->pid);
+	if (t && t->c == c && t->lent && req->data.nr == MINOS_PRIV_INSTALL &&
+	    sys_pass_notif(t, c->listener, req->id))
+		return;
 	if (!t || t->c != c || !t->expect_notif ||
 	    req->data.nr != MINOS_PRIV_INSTALL) {
 		resp->error = -ENOSYS;
@@ -862,6 +939,7 @@ struct loop_result loop_run(void)
 	for (;;) {
 		if (drain_waits())
 			spin_until = now_ns() + SPIN_NS;
+		sys_pass_retry();
 		/* Watch the listeners of containers that have started. */
 		CTAB_FOREACH(c)
 			if (c->listener >= 0 && !c->listener_watched) {

@@ -52,3 +52,8 @@ int ptr_siginfo(pid_t tid, siginfo_t *si)
 {
 	return req(PTRACE_GETSIGINFO, tid, 0, si);
 }
+
+int ptr_interrupt(pid_t tid)
+{
+	return req(PTRACE_INTERRUPT, tid, 0, 0);
+}

@@ -17,5 +17,6 @@ int ptr_getregs(pid_t tid, struct user_regs_struct *r);
 int ptr_setregs(pid_t tid, const struct user_regs_struct *r);
 int ptr_eventmsg(pid_t tid, unsigned long *msg);
 int ptr_siginfo(pid_t tid, siginfo_t *si);
+int ptr_interrupt(pid_t tid); /* stop a running tracee (PTRACE_EVENT_STOP) */
 
 #endif

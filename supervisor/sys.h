@@ -47,12 +47,26 @@ sys_handler sys_lookup(long nr, const char **name);
 /* Descriptor helpers on a container's table (pidfd_getfd). */
 int fd_take(struct container *c, int num);       /* our copy, or -errno */
 int fd_direction(struct container *c, int num);  /* O_RDONLY/O_WRONLY or -EBADF */
+/* Our copy of num if it is open with direction want (one take, checked on
+ * the copy: no window between check and take), else -EBADF. */
+int fd_take_dir(struct container *c, int64_t num, int want);
+/* Is the thread (or process) tid already in do_exit? */
+bool sys_exiting(pid_t tid);
 
 /* cnew: the code stream can be read (SYS_DEFER: wait more; SYS_INJECT:
  * done); and forget a cnew whose thread is gone. */
 long sys_cnew_code_ready(struct thread *t);
 void sys_cnew_abandon(struct thread *t);
 extern const struct filter *sys_filter;
+
+/* wpass/rpass (sys_pass.c), driven by the loop. */
+bool sys_pass_busy(const struct container *c, int num);
+void sys_pass_retry(void);
+bool sys_pass_stopped(struct thread *t, const struct user_regs_struct *regs,
+		      bool at_call);
+void sys_pass_syscall_stop(struct thread *t);
+bool sys_pass_notif(struct thread *t, int listener, uint64_t id);
+void sys_pass_thread_gone(struct thread *t);
 
 /* Multi-rfd read wait: the loop calls this when a waited rfd is ready. */
 void sys_read_ready(struct thread *t, struct sysargs *a, int idx);

@@ -280,25 +280,27 @@ long sys_cnew(struct thread *t, struct sysargs *a)
 	unsigned long arch = a->a[4];
 
 	/* A code rfd that is not ours: nothing is consumed. */
-	if (code_rfd < 0 || code_rfd > 0x7fffffff ||
-	    fd_direction(c, (int)code_rfd) != O_RDONLY)
+	int code = fd_take_dir(c, code_rfd, O_RDONLY);
+	if (code < 0)
 		return -EBADF;
+	if (sys_pass_busy(c, (int)code_rfd)) {
+		close(code);
+		return -EBADF;
+	}
 
 	struct cnew_op *op = calloc(1, sizeof(*op));
-	if (!op)
-		return -ENOMEM;
-	t->cnew = op;
-	op->consume = malloc(sizeof(int));
-	if (!op->consume) {
-		op_free(op);
-		t->cnew = NULL;
+	int *consume = malloc(sizeof(int));
+	if (!op || !consume) {
+		free(op);
+		free(consume);
+		close(code);
 		return -ENOMEM;
 	}
-	op->code = fd_take(c, (int)code_rfd);
+	t->cnew = op;
+	op->consume = consume;
+	op->code = code;
 	op->consume[0] = (int)code_rfd;
 	op->nconsume = 1;
-	if (op->code < 0)
-		return finish(t, -EBADF);
 	if (arch != MINOS_ARCH_X86_64_FLAT && arch != MINOS_ARCH_X86_64_ELF)
 		return finish(t, -EINVAL);
 	if (rcount > sys_cfg->lim.fds || wcount > sys_cfg->lim.fds)
@@ -307,10 +309,10 @@ long sys_cnew(struct thread *t, struct sysargs *a)
 	/* The array, copied once: rfd_count rfds, then wfd_count wfds. */
 	unsigned n = (unsigned)(rcount + wcount);
 	int *fds = n ? calloc(n, sizeof(int)) : NULL;
-	int *consume = realloc(op->consume, (n + 1) * sizeof(int));
-	if (consume)
-		op->consume = consume;
-	if ((n && !fds) || !consume) {
+	int *more = realloc(op->consume, (n + 1) * sizeof(int));
+	if (more)
+		op->consume = more;
+	if ((n && !fds) || !more) {
 		free(fds);
 		return finish(t, -ENOMEM);
 	}
@@ -346,11 +348,11 @@ long sys_cnew(struct thread *t, struct sysargs *a)
 			err = -EINVAL;         /* the code stream is consumed */
 		if (err)
 			break;
-		if (fd < 0 || fd_direction(c, fd) != (is_r ? O_RDONLY : O_WRONLY)) {
+		if (sys_pass_busy(c, fd)) {
 			err = -EBADF;
 			break;
 		}
-		op->slots[slot] = fd_take(c, fd);
+		op->slots[slot] = fd_take_dir(c, fd, is_r ? O_RDONLY : O_WRONLY);
 		if (op->slots[slot] < 0) {
 			err = -EBADF;
 			break;
@@ -386,7 +388,8 @@ long sys_ckill(struct thread *t, struct sysargs *a)
 	CTAB_FOREACH(x)
 		if (x->parent == t->c && x->cid == cid && x->state != C_DEAD)
 			child = x;
-	if (!child || cid <= 0)
+	/* A child already ending by itself (reaped soon) is not live. */
+	if (!child || cid <= 0 || sys_exiting(child->pid))
 		return -ESRCH;
 	/* The child and every container it made, however deep, at once. */
 	CTAB_FOREACH(x)

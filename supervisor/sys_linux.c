@@ -20,7 +20,7 @@ long sys_none(struct thread *t, struct sysargs *a)
 }
 
 /* Is the thread already in do_exit (PF_EXITING, field 9 of stat)? */
-static bool exiting(pid_t tid)
+bool sys_exiting(pid_t tid)
 {
 	char path[48], buf[512];
 	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
@@ -41,7 +41,7 @@ static bool exiting(pid_t tid)
 
 static void count_exiting(struct thread *o, void *n)
 {
-	if (exiting(o->tid))
+	if (sys_exiting(o->tid))
 		++*(unsigned *)n;
 }
 

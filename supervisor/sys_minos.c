@@ -30,6 +30,21 @@ int fd_take(struct container *c, int num)
 	return fd;
 }
 
+int fd_take_dir(struct container *c, int64_t num, int want)
+{
+	if (num < 0 || num > 0x7fffffff)
+		return -EBADF;
+	int fd = fd_take(c, (int)num);
+	if (fd < 0)
+		return -EBADF;
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || (fl & O_ACCMODE) != want) {
+		close(fd);
+		return -EBADF;
+	}
+	return fd;
+}
+
 int fd_direction(struct container *c, int num)
 {
 	int fd = fd_take(c, num);
@@ -181,17 +196,6 @@ long sys_pipe(struct thread *t, struct sysargs *a)
 	a->regs.rdx = (unsigned)t->install[1];
 	t->expect_notif = true;
 	return SYS_REWRITE;
-}
-
-/* Moving a descriptor into a running child: not yet (see minos(7)). */
-long sys_wpass(struct thread *t, struct sysargs *a)
-{
-	return -ENOSYS;
-}
-
-long sys_rpass(struct thread *t, struct sysargs *a)
-{
-	return -ENOSYS;
 }
 
 sys_handler sys_lookup(long nr, const char **name)

@@ -3,6 +3,7 @@
 # implementation can never signal anything outside the test.
 include t/unit/local.mk
 include t/guests/local.mk
+include t/pass/local.mk
 
 TEST_EXTENSIONS = .bats .sh
 LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
@@ -18,7 +19,8 @@ AM_TESTS_ENVIRONMENT = \
 	export MINOS_EXEC MINOS_EXEC_SAN MINOS_BUILD MINOS_SRC MANDOC BATS;
 
 bats_tests = t/100-run.bats t/200-stream.bats t/300-threads.bats \
-	t/400-limits.bats t/500-errors.bats t/600-trace.bats t/900-escape.bats
+	t/400-limits.bats t/500-errors.bats t/600-trace.bats t/710-pass.bats \
+	t/900-escape.bats
 TESTS += $(bats_tests) t/man.sh t/layout.sh
 if SANITIZERS
 TESTS += t/sanitizer.sh

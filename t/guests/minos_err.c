@@ -125,7 +125,7 @@ int main(int argc, char **argv)
 	 * image is malformed; no child, so ckill finds none */
 	show("cnew", minos_cnew(0, NULL, 0, 0, MINOS_ARCH_X86_64_ELF));
 	show("ckill", minos_ckill(1));
-	/* not implemented in this version */
+	/* no child: no such cid */
 	show("wpass", minos_wpass(1, 1));
 	show("rpass", minos_rpass(0, 1));
 	return 0;

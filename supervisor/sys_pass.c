@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sys_pass.c - wpass and rpass: move a descriptor into a running child.
+ *
+ * A descriptor can only be put into a container through its seccomp
+ * listener (SECCOMP_IOCTL_NOTIF_ADDFD), so one of the child's threads is
+ * borrowed to make the private install call:
+ *   - a running thread is stopped with PTRACE_INTERRUPT; at its stop it is
+ *     pointed at a syscall instruction (its own, if it was in a call; else
+ *     one in its vDSO) with the install call in rax; a thread stopped by us
+ *     in a multi-rfd read has its call rewritten in place;
+ *   - the listener installs our copy at the child's lowest free number,
+ *     answering the call with that number (ADDFD with SEND);
+ *   - at the call's exit the thread gets its registers back, an interrupted
+ *     call restarted as the kernel would have, a rewritten read re-issued.
+ * Only then does the descriptor leave the caller (a close injected into the
+ * stopped caller, if the number still holds the same file: kcmp), so it
+ * is in exactly one container at every moment the caller can observe, and
+ * a descriptor already on its way is EBADF for a second pass or a cnew.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kcmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <linux/seccomp.h>
+#include <unistd.h>
+
+#include "filter.h"
+#include "log.h"
+#include "loop.h"
+#include "mem.h"
+#include "ptrace.h"
+#include "sys.h"
+
+static struct pass *passes;
+
+static bool is_restart(long r)
+{
+	return r == -512 || r == -513 || r == -514 || r == -516;
+}
+
+/* Is number num of container c on its way out (a pass in flight)? */
+bool sys_pass_busy(const struct container *c, int num)
+{
+	for (struct pass *p = passes; p; p = p->next)
+		if (p->from == c && p->num == num)
+			return true;
+	return false;
+}
+
+/* A syscall instruction in c's vDSO (0f 05), found once. */
+static uint64_t vdso_syscall(struct container *c)
+{
+	if (c->vdso_syscall)
+		return c->vdso_syscall;
+	char path[48], line[256];
+	snprintf(path, sizeof(path), "/proc/%d/maps", c->pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return 0;
+	unsigned long lo = 0, hi = 0;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, "[vdso]") && sscanf(line, "%lx-%lx", &lo, &hi) == 2)
+			break;
+	fclose(f);
+	if (!lo || hi <= lo || hi - lo > (1 << 20))
+		return 0;
+	size_t n = hi - lo;
+	unsigned char *buf = malloc(n);
+	if (buf && mem_read(c->pid, lo, buf, n) == 0)
+		for (size_t i = 0; i + 1 < n; i++)
+			if (buf[i] == 0x0f && buf[i + 1] == 0x05) {
+				c->vdso_syscall = lo + i;
+				break;
+			}
+	free(buf);
+	return c->vdso_syscall;
+}
+
+static void pass_free(struct pass *p)
+{
+	struct pass **pp = &passes;
+	while (*pp && *pp != p)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = p->next;
+	if (p->copy >= 0)
+		close(p->copy);
+	free(p);
+}
+
+/* The pass is over: answer the caller. */
+static void pass_done(struct pass *p)
+{
+	struct thread *caller = p->caller;
+	if (p->target)
+		p->target->lent = NULL;
+	if (caller) {
+		caller->passing = NULL;
+		/* Close the caller's number only if it still holds the file we
+		 * moved (a thread of the caller may have closed it meanwhile). */
+		bool same = p->result >= 0 &&
+			    syscall(SYS_kcmp, caller->tid, getpid(), KCMP_FILE,
+				    p->num, p->copy) == 0;
+		int nums[1] = { p->num };
+		loop_finish_with_closes(caller, p->result, nums, same ? 1 : 0);
+	}
+	pass_free(p);
+}
+
+static void fail_pass(struct pass *p, long err)
+{
+	p->result = err;
+	pass_done(p);
+}
+
+static bool lendable(const struct thread *t)
+{
+	return !t->lent && !t->passing && !t->cnew &&
+	       (t->state == T_RUNNING || t->state == T_EXIT_STOP ||
+		t->state == T_WAIT_READ);
+}
+
+static void pick(struct thread *t, void *arg)
+{
+	struct thread **best = arg;
+	if (!lendable(t))
+		return;
+	/* A thread we hold stopped needs no interrupt: take it first. */
+	if (!*best || t->state == T_WAIT_READ)
+		*best = t;
+}
+
+/* Point the target at an install call; it is stopped (interrupt or seccomp). */
+static void start_install(struct pass *p, struct thread *t,
+			  const struct user_regs_struct *now)
+{
+	struct user_regs_struct regs = *now;
+	p->saved = *now;
+	if (p->from_seccomp) {
+		/* Stopped at its own call's seccomp stop: rewrite that call. */
+		regs.orig_rax = MINOS_PRIV_INSTALL;
+		p->state = P_NOTIF;
+	} else {
+		/* Its own syscall instruction if it was in a call (not just
+		 * after an exec: then rip is the new program's entry), else
+		 * one in its vDSO. */
+		unsigned char insn[2] = { 0, 0 };
+		uint64_t at = 0;
+		if (now->orig_rax != (unsigned long long)-1 &&
+		    mem_read(t->tid, now->rip - 2, insn, 2) == 0 &&
+		    insn[0] == 0x0f && insn[1] == 0x05)
+			at = now->rip - 2;
+		else
+			at = vdso_syscall(t->c);
+		if (!at) {
+			t->lent = NULL;
+			ptr_cont(t->tid, 0);
+			fail_pass(p, -ENOSYS);
+			return;
+		}
+		p->restartable = at == now->rip - 2;
+		regs.rip = at;
+		regs.rax = MINOS_PRIV_INSTALL;
+		regs.orig_rax = (unsigned long long)-1;
+		p->state = P_ENTRY;
+	}
+	t->state = T_PASS;
+	if (ptr_setregs(t->tid, &regs) == 0)
+		ptr_syscall(t->tid, 0);
+}
+
+static void try_start(struct pass *p)
+{
+	if (p->child->state == C_DEAD) {
+		fail_pass(p, -ESRCH);
+		return;
+	}
+	struct thread *t = NULL;
+	if (p->child->state == C_RUNNING) /* a starting child waits its turn */
+		thread_each(p->child, pick, &t);
+	if (!t) {
+		p->state = P_QUEUED; /* tried again at the next event */
+		return;
+	}
+	p->target = t;
+	t->lent = p;
+	if (t->state == T_WAIT_READ) {
+		loop_release_waits(t);
+		p->from_seccomp = true;
+		start_install(p, t, &t->entry);
+		return;
+	}
+	p->from_seccomp = false;
+	p->state = P_INTERRUPTING;
+	if (ptr_interrupt(t->tid) < 0) {
+		t->lent = NULL;
+		p->target = NULL;
+		p->state = P_QUEUED;
+	}
+}
+
+void sys_pass_retry(void)
+{
+	for (struct pass *p = passes, *next; p; p = next) {
+		next = p->next;
+		if (p->state == P_QUEUED)
+			try_start(p);
+	}
+}
+
+/*
+ * A thread lent to a pass while we interrupt it is stopped now, with regs,
+ * for whatever reason: the interrupt's PTRACE_EVENT_STOP, a seccomp stop of
+ * its own (at_call: its call is re-issued afterwards), or the syscall-exit
+ * stop of a call we resumed with PTRACE_SYSCALL (the interrupt shows as
+ * that).  Any of them serves.  Returns true if the thread is now ours.
+ */
+bool sys_pass_stopped(struct thread *t, const struct user_regs_struct *regs,
+		      bool at_call)
+{
+	struct pass *p = t->lent;
+	if (!p || p->state != P_INTERRUPTING)
+		return false;
+	if (t->state == T_WAIT_READ)
+		loop_release_waits(t);
+	if (at_call) {
+		/* Our interrupt is still pending and would break an install
+		 * call made now (the notification wait returns at once).  Put
+		 * the thread back on its syscall instruction, its call not
+		 * made (orig_rax -1), and let the interrupt stop it: the
+		 * install happens there, and then it makes its call. */
+		struct user_regs_struct back = *regs;
+		back.rip -= 2;
+		back.rax = regs->orig_rax;
+		back.orig_rax = (unsigned long long)-1;
+		t->state = T_RUNNING;
+		if (ptr_setregs(t->tid, &back) == 0) {
+			ptr_interrupt(t->tid);
+			ptr_cont(t->tid, 0);
+		}
+		return true;
+	}
+	p->from_seccomp = false;
+	start_install(p, t, regs);
+	return true;
+}
+
+/* A syscall stop of a lent thread (T_PASS). */
+void sys_pass_syscall_stop(struct thread *t)
+{
+	struct pass *p = t->lent;
+	struct user_regs_struct regs;
+	if (p->state == P_ENTRY) {
+		p->state = P_NOTIF;
+		ptr_syscall(t->tid, 0);
+		return;
+	}
+	if (ptr_getregs(t->tid, &regs) < 0)
+		return;
+	long got = (long)regs.rax;
+	/* Give the thread back as it was. */
+	regs = p->saved;
+	long was = (long)p->saved.rax;
+	if (p->from_seccomp) {
+		regs.rip -= 2; /* re-issue the call it was stopped in */
+		regs.rax = p->saved.orig_rax;
+	} else if (p->saved.orig_rax != (unsigned long long)-1 && is_restart(was) &&
+		   p->restartable) {
+		regs.rip -= 2; /* restart the call the interrupt broke */
+		regs.rax = was == -516 ? __NR_restart_syscall : p->saved.orig_rax;
+	}
+	regs.orig_rax = (unsigned long long)-1;
+	t->state = T_RUNNING;
+	if (ptr_setregs(t->tid, &regs) == 0)
+		ptr_cont(t->tid, 0);
+	p->result = got;
+	pass_done(p);
+}
+
+/* The install call's notification.  Returns true if handled. */
+bool sys_pass_notif(struct thread *t, int listener, uint64_t id)
+{
+	struct pass *p = t->lent;
+	if (!p || p->state != P_NOTIF)
+		return false;
+	struct seccomp_notif_addfd af = {
+		.id = id, .flags = SECCOMP_ADDFD_FLAG_SEND,
+		.srcfd = (unsigned)p->copy,
+	};
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ADDFD, &af) >= 0)
+		return true; /* answered with the new number */
+	struct seccomp_notif_resp resp = { .id = id,
+		.error = errno == EMFILE || errno == EBADF ? -EMFILE : -errno };
+	ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+	return true;
+}
+
+/* A thread is gone: a pass it waited for or was lent to goes on. */
+void sys_pass_thread_gone(struct thread *t)
+{
+	if (t->passing) {
+		t->passing->caller = NULL;
+		t->passing = NULL;
+	}
+	struct pass *p = t->lent;
+	if (p) {
+		t->lent = NULL;
+		p->target = NULL;
+		if (p->state == P_NOTIF && p->result == 0)
+			p->result = -ESRCH;
+		p->state = P_QUEUED;
+		try_start(p);
+	}
+}
+
+static long pass(struct thread *t, struct sysargs *a, int want)
+{
+	int64_t num = (int64_t)a->a[0], cid = (int64_t)a->a[1];
+	struct container *child = NULL;
+	CTAB_FOREACH(x)
+		if (x->parent == t->c && x->cid == cid && x->state != C_DEAD)
+			child = x;
+	if (!child || cid <= 0 || sys_exiting(child->pid))
+		return -ESRCH;
+	if (sys_pass_busy(t->c, (int)num))
+		return -EBADF;
+	int copy = fd_take_dir(t->c, num, want);
+	if (copy < 0)
+		return -EBADF;
+	struct pass *p = calloc(1, sizeof(*p));
+	if (!p) {
+		close(copy);
+		return -ENOMEM;
+	}
+	p->copy = copy;
+	p->caller = t;
+	p->from = t->c;
+	p->child = child;
+	p->num = (int)num;
+	p->next = passes;
+	passes = p;
+	t->passing = p;
+	try_start(p); /* never answers the caller from here: it is not parked yet */
+	return SYS_DEFER;
+}
+
+long sys_wpass(struct thread *t, struct sysargs *a)
+{
+	return pass(t, a, O_WRONLY);
+}
+
+long sys_rpass(struct thread *t, struct sysargs *a)
+{
+	return pass(t, a, O_RDONLY);
+}

@@ -1,0 +1,12 @@
+# t/pass: guests for t/710-pass.bats (wpass and rpass).
+GUESTS += t/pass/rpass_basic t/pass/wpass_blocked t/pass/wpass_spinning t/pass/spinner
+EXTRA_DIST += t/pass/rpass_basic.c t/pass/wpass_blocked.c t/pass/wpass_spinning.c \
+	t/pass/spinner.c
+t/pass/rpass_basic: t/pass/rpass_basic.c libminos/minos.h $(GUEST_LIBS)
+	$(GUEST_LINK)
+t/pass/wpass_blocked: t/pass/wpass_blocked.c libminos/minos.h $(GUEST_LIBS)
+	$(GUEST_LINK)
+t/pass/wpass_spinning: t/pass/wpass_spinning.c libminos/minos.h $(GUEST_LIBS)
+	$(GUEST_LINK)
+t/pass/spinner: t/pass/spinner.c
+	$(GUEST_LINK)
