@@ -23,6 +23,7 @@ enum opt_id {
 	OPT_THREADS,
 	OPT_FDS,
 	OPT_CONTAINERS,
+	OPT_TOTAL_MEMORY,
 	OPT_IMAGE_SIZE,
 	OPT_FLAT,
 	OPT_TRACE,
@@ -47,6 +48,8 @@ const struct cli_option cli_options[] = {
 	[OPT_FDS] = { "fds", 0, "N", "descriptors per container" },
 	[OPT_CONTAINERS] = { "containers", 0, "N",
 			     "live containers in the whole run" },
+	[OPT_TOTAL_MEMORY] = { "total-memory", 0, "SIZE",
+			       "memory of all live containers (0: derived)" },
 	[OPT_IMAGE_SIZE] = { "image-size", 0, "SIZE", "largest code image" },
 	[OPT_FLAT] = { "flat", 0, NULL,
 		       "PROGRAM is a flat image loaded at 0x10000, not an ELF" },
@@ -86,6 +89,8 @@ static const struct limit limits[OPT_COUNT] = {
 	[OPT_FDS] = { LIM_COUNT, CLI_MIN_FDS, CLI_MAX_FDS, false },
 	[OPT_CONTAINERS] = { LIM_COUNT, CLI_MIN_CONTAINERS, CLI_MAX_CONTAINERS,
 			     false },
+	[OPT_TOTAL_MEMORY] = { LIM_SIZE, CLI_MIN_MEMORY, CLI_MAX_TOTAL_MEMORY,
+				 true },
 	[OPT_IMAGE_SIZE] = { LIM_SIZE, CLI_MIN_IMAGE_SIZE, CLI_MAX_IMAGE_SIZE,
 			     false },
 };
@@ -176,6 +181,9 @@ static void limit_store(struct minos_limits *lim, enum opt_id id,
 	case OPT_CONTAINERS:
 		lim->containers = (unsigned)v;
 		break;
+	case OPT_TOTAL_MEMORY:
+		lim->total_memory = v;
+		break;
 	case OPT_IMAGE_SIZE:
 		lim->image_size = v;
 		break;
@@ -200,6 +208,8 @@ static unsigned long long limit_load(const struct minos_limits *lim,
 		return lim->fds;
 	case OPT_CONTAINERS:
 		return lim->containers;
+	case OPT_TOTAL_MEMORY:
+		return lim->total_memory;
 	case OPT_IMAGE_SIZE:
 		return lim->image_size;
 	default:
@@ -255,7 +265,8 @@ static int limit_set(struct minos_limits *lim, enum opt_id id,
 	limit_fmt(l->kind, l->min, lo, sizeof(lo));
 	limit_fmt(l->kind, l->max, hi, sizeof(hi));
 	snprintf(err, errlen, "out of range (%s%s to %s)",
-		 l->zero_ok ? "0 for none, or " : "", lo, hi);
+		 !l->zero_ok ? "" : id == OPT_TOTAL_MEMORY ?
+		 "0 for containers x memory, or " : "0 for none, or ", lo, hi);
 	return -1;
 }
 

@@ -36,6 +36,7 @@ extern const struct cli_option cli_options[];
 /* Ranges of the limits, inclusive; the same for options and policy files. */
 #define CLI_MIN_MEMORY     (1ULL << 20)         /* 1 MiB */
 #define CLI_MAX_MEMORY     (1ULL << 40)         /* 1 TiB */
+#define CLI_MAX_TOTAL_MEMORY (1ULL << 50)     /* 1 PiB */
 #define CLI_MIN_MS         1ULL                 /* cpu-time, wall-time */
 #define CLI_MAX_MS         (1000000ULL * 1000)  /* 1000000 s, ~11.5 days */
 #define CLI_MIN_THREADS    1U

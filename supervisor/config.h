@@ -21,6 +21,9 @@ struct minos_limits {
 	unsigned threads;              /* threads per container, first included */
 	unsigned fds;                  /* descriptors per container */
 	unsigned containers;           /* live containers in the run */
+	unsigned long long total_memory; /* memory all live containers may
+					    * reserve together (each its
+					    * memory); 0: containers x memory */
 	unsigned long long image_size; /* largest code image, bytes */
 };
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* ctab.c - containers (a list: they are few) and threads (a hash by tid). */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -50,6 +51,22 @@ struct container *ctab_head(void)
 unsigned ctab_live(void)
 {
 	return live;
+}
+
+unsigned ctab_counted(void)
+{
+	unsigned n = 0;
+	for (struct container *c = head; c; c = c->next)
+		n += c->state != C_DEAD && !c->killed;
+	return n;
+}
+
+void ctab_kill(struct container *c)
+{
+	if (c->state == C_DEAD)
+		return;
+	c->killed = true;
+	kill(c->pid, SIGKILL);
 }
 
 void ctab_container_dead(struct container *c)

@@ -53,6 +53,7 @@ struct container {
 	int cid;            /* its handle in the parent (cnew's result) */
 	int next_cid;       /* the last cid this container handed out */
 	int killer;         /* END_CKILL: the id of the container that asked */
+	bool killed;        /* we sent it SIGKILL: gone, though not yet reaped */
 	struct container *next;
 };
 
@@ -132,6 +133,10 @@ struct thread {
 
 struct container *ctab_new_container(pid_t pid, const char *name);
 unsigned ctab_live(void);           /* containers not yet C_DEAD */
+/* Containers that count against the limits: not dead, not being killed. */
+unsigned ctab_counted(void);
+/* SIGKILL a container (and note it: it no longer counts). */
+void ctab_kill(struct container *c);
 void ctab_container_dead(struct container *c);
 #define CTAB_FOREACH(c) for (struct container *c = ctab_head(); c; c = c->next)
 struct container *ctab_head(void);

@@ -220,7 +220,7 @@ static void end_container(struct container *c, enum cend why, int sig)
 		c->end = why;
 		c->end_sig = sig;
 	}
-	kill(c->pid, SIGKILL);
+	ctab_kill(c);
 }
 
 static void end_all(enum cend why, int sig)
@@ -718,7 +718,7 @@ static void on_signal(struct thread *t, int sig)
 		}
 		if (c->end == END_CPU)
 			c->end_sig = sig;
-		kill(c->pid, SIGKILL);
+		ctab_kill(c);
 		return;
 	}
 	if (c && c->end == END_CPU && sig != SIGXCPU)

@@ -185,15 +185,29 @@ static long finish(struct thread *t, long r)
 	return SYS_INJECT;
 }
 
+/* Every live container reserves its --memory; together they may reserve
+ * --total-memory (0, the default: --containers x --memory). */
+static bool memory_left(void)
+{
+	const struct minos_limits *l = &sys_cfg->lim;
+	unsigned long long total = l->total_memory ? l->total_memory :
+				   (unsigned long long)l->containers * l->memory;
+	return (unsigned long long)(ctab_counted() + 1) * l->memory <= total;
+}
+
 static long start_child(struct thread *t)
 {
 	struct cnew_op *op = t->cnew;
 	struct container *c = t->c;
+	if (c->end != END_NONE || sys_exiting(t->tid) || sys_exiting(c->pid))
+		return finish(t, -ESRCH);
 	int memfd = image_get(op->buf, op->len, op->arch);
 	if (memfd < 0)
 		return finish(t, memfd);
-	if (ctab_live() >= sys_cfg->lim.containers)
+	if (ctab_counted() >= sys_cfg->lim.containers)
 		return finish(t, -EAGAIN);
+	if (!memory_left())
+		return finish(t, -ENOMEM);
 
 	/* Named for messages after its parent and cid: "grader/2". */
 	static char *const empty[] = { NULL };
@@ -263,6 +277,11 @@ static int read_code(struct cnew_op *op)
 
 long sys_cnew_code_ready(struct thread *t)
 {
+	/* A caller that is ending starts nothing: its code stream may end
+	 * only because it dies (and then holds a truncated image). */
+	if (t->c->killed || t->c->end != END_NONE || sys_exiting(t->tid) ||
+	    sys_exiting(t->c->pid))
+		return finish(t, -ESRCH);
 	int rc = read_code(t->cnew);
 	if (rc == 0)
 		return SYS_DEFER;
@@ -362,7 +381,7 @@ long sys_cnew(struct thread *t, struct sysargs *a)
 	free(fds);
 	if (err)
 		return finish(t, err);
-	if (ctab_live() >= sys_cfg->lim.containers)
+	if (ctab_counted() >= sys_cfg->lim.containers)
 		return finish(t, -EAGAIN);
 	op->arch = arch;
 	struct stat st;
@@ -386,7 +405,8 @@ long sys_ckill(struct thread *t, struct sysargs *a)
 	int64_t cid = (int64_t)a->a[0];
 	struct container *child = NULL;
 	CTAB_FOREACH(x)
-		if (x->parent == t->c && x->cid == cid && x->state != C_DEAD)
+		if (x->parent == t->c && x->cid == cid && x->state != C_DEAD &&
+		    !x->killed)
 			child = x;
 	/* A child already ending by itself (reaped soon) is not live. */
 	if (!child || cid <= 0 || sys_exiting(child->pid))
@@ -399,7 +419,7 @@ long sys_ckill(struct thread *t, struct sysargs *a)
 				x->end_sig = SIGKILL;
 				x->killer = t->c->id;
 			}
-			kill(x->pid, SIGKILL);
+			ctab_kill(x);
 		}
 	return 0;
 }

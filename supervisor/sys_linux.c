@@ -107,7 +107,7 @@ long sys_execveat(struct thread *t, struct sysargs *a)
 	if (rc < 0) {
 		msg("container %d (%s): cannot set its descriptor limit: %s",
 		    c->id, c->name, strerror(-rc));
-		kill(c->pid, SIGKILL);
+		ctab_kill(c);
 		return -EPERM;
 	}
 	c->state = C_RUNNING;

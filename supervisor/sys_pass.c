@@ -177,7 +177,7 @@ static void start_install(struct pass *p, struct thread *t,
 
 static void try_start(struct pass *p)
 {
-	if (p->child->state == C_DEAD) {
+	if (p->child->state == C_DEAD || p->child->killed) {
 		fail_pass(p, -ESRCH);
 		return;
 	}
@@ -324,7 +324,8 @@ static long pass(struct thread *t, struct sysargs *a, int want)
 	int64_t num = (int64_t)a->a[0], cid = (int64_t)a->a[1];
 	struct container *child = NULL;
 	CTAB_FOREACH(x)
-		if (x->parent == t->c && x->cid == cid && x->state != C_DEAD)
+		if (x->parent == t->c && x->cid == cid && x->state != C_DEAD &&
+		    !x->killed)
 			child = x;
 	if (!child || cid <= 0 || sys_exiting(child->pid))
 		return -ESRCH;

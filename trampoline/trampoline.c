@@ -104,6 +104,10 @@ static int place_fds(const struct tramp_args *a, int *err_fd)
 		if (a->slots[k] < 0)
 			close((int)k);
 	}
+	/* Numbers between the slots and the image: ours (minos-exec's own
+	 * 0, 1, 2 when there are fewer than three slots), never the child's. */
+	for (unsigned k = n; k < top; k++)
+		close((int)k);
 	if (dup3(lifted_image, (int)top, O_CLOEXEC) < 0 ||
 	    dup3(lifted_err, (int)top + 1, O_CLOEXEC) < 0)
 		return -errno;

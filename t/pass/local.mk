@@ -10,3 +10,7 @@ t/pass/wpass_spinning: t/pass/wpass_spinning.c libminos/minos.h $(GUEST_LIBS)
 	$(GUEST_LINK)
 t/pass/spinner: t/pass/spinner.c
 	$(GUEST_LINK)
+GUESTS += t/pass/total_memory
+EXTRA_DIST += t/pass/total_memory.c
+t/pass/total_memory: t/pass/total_memory.c libminos/minos.h $(GUEST_LIBS)
+	$(GUEST_LINK)

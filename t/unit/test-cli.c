@@ -25,7 +25,7 @@
 #define K (1ULL << 10)
 
 enum field {
-	F_NONE, F_MEMORY, F_CPU, F_WALL, F_THREADS, F_FDS, F_CONTAINERS,
+	F_NONE, F_MEMORY, F_CPU, F_WALL, F_THREADS, F_FDS, F_CONTAINERS, F_SESSION,
 	F_IMAGE, F_FLAT, F_TRACE, F_CHECK, F_NONS, F_NETNS, F_ARGC, F_ENVC,
 	F_PROGRAM, F_ARG1, F_REPORT, F_POLICY, F_ENV0, F_ENV1,
 };
@@ -156,6 +156,10 @@ static const struct row rows[] = {
 	{ { "--fds=2", "p" }, BAD("=--fds=2: out of range (3 to 65536)") },
 	{ { "--fds=65537", "p" }, BAD("out of range") },
 	{ { "--containers=1", "p" }, NUM(F_CONTAINERS, 1) },
+	{ { "p" }, NUM(F_SESSION, 0) },
+	{ { "--total-memory=4G", "p" }, NUM(F_SESSION, 4ULL << 30) },
+	{ { "--total-memory=0", "p" }, NUM(F_SESSION, 0) },
+	{ { "--total-memory=12", "p" }, BAD("--total-memory=12: out of range (0 for containers x memory, or 1M to 1048576G)") },
 	{ { "--containers=100000", "p" }, NUM(F_CONTAINERS, 100000) },
 	{ { "--containers=0", "p" }, BAD("out of range (1 to 100000)") },
 	{ { "--containers=100001", "p" }, BAD("out of range") },
@@ -260,6 +264,7 @@ static bool field_num(const struct minos_config *c, enum field f,
 	case F_THREADS: *v = c->lim.threads; return true;
 	case F_FDS: *v = c->lim.fds; return true;
 	case F_CONTAINERS: *v = c->lim.containers; return true;
+	case F_SESSION: *v = c->lim.total_memory; return true;
 	case F_IMAGE: *v = c->lim.image_size; return true;
 	case F_FLAT: *v = c->flat; return true;
 	case F_TRACE: *v = c->trace; return true;
@@ -562,7 +567,7 @@ static void test_usage(void)
 			    (o->short_name && o->short_name == o2->short_name))
 				uniq = false;
 	}
-	ok(n == 17, "the option table has 17 options and ends with a NULL row");
+	ok(n == 18, "the option table has 18 options and ends with a NULL row");
 	ok(all, "--help lists every option of the table with its value");
 	ok(uniq, "option names and letters are unique");
 	for (p = u; *p; p = q + 1) {
