@@ -8,7 +8,7 @@ t/pass/wpass_blocked: t/pass/wpass_blocked.c libminos/minos.h $(GUEST_LIBS)
 	$(GUEST_LINK)
 t/pass/wpass_spinning: t/pass/wpass_spinning.c libminos/minos.h $(GUEST_LIBS)
 	$(GUEST_LINK)
-t/pass/spinner: t/pass/spinner.c
+t/pass/spinner: t/pass/spinner.c $(GUEST_LIBS)
 	$(GUEST_LINK)
 GUESTS += t/pass/total_memory
 EXTRA_DIST += t/pass/total_memory.c
