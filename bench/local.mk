@@ -1,17 +1,20 @@
 # bench: `make bench` (never part of `make all` or `make check`) prints
-# start-up, pipeline throughput and traced-call cost as ratios against
-# native, measured interleaved in the same run.  `make bench BENCH_QUICK=1`
+# start-up, pipeline throughput, traced-call cost and child-start (cnew)
+# cost as ratios against native, measured interleaved in the same run, and
+# the supervisor's memory with 1000 live containers.  `make bench BENCH_QUICK=1`
 # is a fast smoke run with small counts.
 #
 # Everything here is built on demand by explicit rules, so `make` alone
 # builds none of it: hosted helpers with $(CC), guests (static musl, linked
 # with libminos) with $(GUEST_CC) as in examples/local.mk.
-BENCH_HOSTED = bench/spawnbench bench/launcher bench/rettrace bench/zeros
-BENCH_GUESTS = bench/true bench/minoscall
+BENCH_HOSTED = bench/spawnbench bench/forkbench bench/launcher \
+	bench/rettrace bench/zeros
+BENCH_GUESTS = bench/true bench/minoscall bench/cnewbench bench/manykids
 BENCH_QUICK =
 
-EXTRA_DIST += bench/run bench/spawnbench.c bench/launcher.c bench/rettrace.c \
-	bench/zeros.c bench/true.c bench/minoscall.c
+EXTRA_DIST += bench/run bench/spawnbench.c bench/forkbench.c \
+	bench/launcher.c bench/rettrace.c bench/zeros.c bench/true.c \
+	bench/minoscall.c bench/cnewbench.c bench/manykids.c
 CLEANFILES += $(BENCH_HOSTED) $(BENCH_GUESTS)
 
 # $(@D) may not exist yet in a VPATH build.  Hosted helpers do not get
@@ -25,6 +28,8 @@ BENCH_GUEST_LINK = $(AM_V_CC)$(MKDIR_P) $(@D) && \
 
 bench/spawnbench: bench/spawnbench.c
 	$(BENCH_HOSTED_LINK)
+bench/forkbench: bench/forkbench.c
+	$(BENCH_HOSTED_LINK)
 bench/launcher: bench/launcher.c
 	$(BENCH_HOSTED_LINK)
 bench/rettrace: bench/rettrace.c
@@ -35,6 +40,14 @@ bench/true: bench/true.c
 	$(BENCH_GUEST_LINK)
 bench/minoscall: bench/minoscall.c libminos/minos.h $(GUEST_LIBS)
 	$(BENCH_GUEST_LINK)
+bench/manykids: bench/manykids.c libminos/minos.h $(GUEST_LIBS)
+	$(BENCH_GUEST_LINK)
+# cnewbench carries bench/true's image (.incbin of the built file, which
+# lives in the build tree), as examples/spawn carries examples/hello.
+bench/cnewbench: bench/cnewbench.c bench/true libminos/minos.h $(GUEST_LIBS)
+	$(AM_V_CC)$(MKDIR_P) $(@D) && \
+	$(GUEST_CC) $(GUEST_CFLAGS) -DCHILD_PATH='"$(abs_builddir)/bench/true"' \
+		-o $@ $< $(GUEST_LIBS)
 
 bench: minos-exec$(EXEEXT) $(BENCH_HOSTED) $(BENCH_GUESTS)
 	MINOS_EXEC='$(abs_top_builddir)/minos-exec$(EXEEXT)' \

@@ -6,12 +6,18 @@ GUESTS += \
 	examples/cat \
 	examples/pipe \
 	examples/counter \
+	examples/spawn \
+	examples/pipeline \
+	examples/fanout \
 	t/probe/probe
 EXTRA_DIST += \
 	examples/hello.c \
 	examples/cat.c \
 	examples/pipe.c \
 	examples/counter.c \
+	examples/spawn.c \
+	examples/pipeline.c \
+	examples/fanout.c \
 	t/probe/probe.c
 
 # $(@D) may not exist yet in a VPATH build (make distcheck).
@@ -25,6 +31,19 @@ examples/cat: examples/cat.c libminos/minos.h $(GUEST_LIBS)
 examples/pipe: examples/pipe.c libminos/minos.h $(GUEST_LIBS)
 	$(GUEST_LINK)
 examples/counter: examples/counter.c $(GUEST_LIBS)
+	$(GUEST_LINK)
+
+# spawn and pipeline carry a child's image (.incbin of the built
+# examples/hello or examples/cat, which live in the build tree).
+examples/spawn: examples/spawn.c examples/hello libminos/minos.h $(GUEST_LIBS)
+	$(AM_V_CC)$(MKDIR_P) $(@D) && \
+	$(GUEST_CC) $(GUEST_CFLAGS) -DCHILD_PATH='"$(abs_builddir)/examples/hello"' \
+		-o $@ $< $(GUEST_LIBS)
+examples/pipeline: examples/pipeline.c examples/cat libminos/minos.h $(GUEST_LIBS)
+	$(AM_V_CC)$(MKDIR_P) $(@D) && \
+	$(GUEST_CC) $(GUEST_CFLAGS) -DCHILD_PATH='"$(abs_builddir)/examples/cat"' \
+		-o $@ $< $(GUEST_LIBS)
+examples/fanout: examples/fanout.c libminos/minos.h $(GUEST_LIBS)
 	$(GUEST_LINK)
 
 # The probe also includes libminos/syscall_arch.h for its raw system calls.

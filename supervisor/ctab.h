@@ -107,6 +107,8 @@ struct cnew_op {
 	int *slots;              /* our copies of the listed fds, by child slot */
 	unsigned nslots;
 	int *consume;            /* the caller's numbers to close: code rfd first */
+	int *copies;             /* our copy of each, to check it is the same
+				  * file when the close comes (kcmp), or -1 */
 	unsigned nconsume, ndone;
 	long result;             /* cid or -errno, answered after the closes */
 };

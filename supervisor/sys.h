@@ -52,6 +52,8 @@ int fd_direction(struct container *c, int num);  /* O_RDONLY/O_WRONLY or -EBADF 
 int fd_take_dir(struct container *c, int64_t num, int want);
 /* Is the thread (or process) tid already in do_exit? */
 bool sys_exiting(pid_t tid);
+/* Is the thread going: in do_exit, or SIGKILL pending (exit_group)? */
+bool sys_dying(pid_t tid);
 
 /* cnew: the code stream can be read (SYS_DEFER: wait more; SYS_INJECT:
  * done); and forget a cnew whose thread is gone. */
@@ -61,6 +63,7 @@ extern const struct filter *sys_filter;
 
 /* wpass/rpass (sys_pass.c), driven by the loop. */
 bool sys_pass_busy(const struct container *c, int num);
+bool sys_cnew_busy(struct container *c, int num);
 void sys_pass_retry(void);
 bool sys_pass_stopped(struct thread *t, const struct user_regs_struct *regs,
 		      bool at_call);

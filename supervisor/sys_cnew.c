@@ -164,6 +164,7 @@ static void op_free(struct cnew_op *op)
 			close(op->slots[k]);
 	free(op->slots);
 	free(op->consume);
+	free(op->copies);
 	free(op->buf);
 	free(op);
 }
@@ -199,7 +200,7 @@ static long start_child(struct thread *t)
 {
 	struct cnew_op *op = t->cnew;
 	struct container *c = t->c;
-	if (c->end != END_NONE || sys_exiting(t->tid) || sys_exiting(c->pid))
+	if (c->killed || c->end != END_NONE || sys_dying(t->tid))
 		return finish(t, -ESRCH);
 	int memfd = image_get(op->buf, op->len, op->arch);
 	if (memfd < 0)
@@ -279,8 +280,7 @@ long sys_cnew_code_ready(struct thread *t)
 {
 	/* A caller that is ending starts nothing: its code stream may end
 	 * only because it dies (and then holds a truncated image). */
-	if (t->c->killed || t->c->end != END_NONE || sys_exiting(t->tid) ||
-	    sys_exiting(t->c->pid))
+	if (t->c->killed || t->c->end != END_NONE || sys_dying(t->tid))
 		return finish(t, -ESRCH);
 	int rc = read_code(t->cnew);
 	if (rc == 0)
@@ -308,17 +308,20 @@ long sys_cnew(struct thread *t, struct sysargs *a)
 	}
 
 	struct cnew_op *op = calloc(1, sizeof(*op));
-	int *consume = malloc(sizeof(int));
-	if (!op || !consume) {
+	int *consume = malloc(sizeof(int)), *copies = malloc(sizeof(int));
+	if (!op || !consume || !copies) {
 		free(op);
 		free(consume);
+		free(copies);
 		close(code);
 		return -ENOMEM;
 	}
 	t->cnew = op;
 	op->consume = consume;
+	op->copies = copies;
 	op->code = code;
 	op->consume[0] = (int)code_rfd;
+	op->copies[0] = code;
 	op->nconsume = 1;
 	if (arch != MINOS_ARCH_X86_64_FLAT && arch != MINOS_ARCH_X86_64_ELF)
 		return finish(t, -EINVAL);
@@ -331,7 +334,10 @@ long sys_cnew(struct thread *t, struct sysargs *a)
 	int *more = realloc(op->consume, (n + 1) * sizeof(int));
 	if (more)
 		op->consume = more;
-	if ((n && !fds) || !more) {
+	int *more_copies = realloc(op->copies, (n + 1) * sizeof(int));
+	if (more_copies)
+		op->copies = more_copies;
+	if ((n && !fds) || !more || !more_copies) {
 		free(fds);
 		return finish(t, -ENOMEM);
 	}
@@ -367,7 +373,7 @@ long sys_cnew(struct thread *t, struct sysargs *a)
 			err = -EINVAL;         /* the code stream is consumed */
 		if (err)
 			break;
-		if (sys_pass_busy(c, fd)) {
+		if (sys_pass_busy(c, fd)) { /* on its way with another call */
 			err = -EBADF;
 			break;
 		}
@@ -376,6 +382,7 @@ long sys_cnew(struct thread *t, struct sysargs *a)
 			err = -EBADF;
 			break;
 		}
+		op->copies[op->nconsume] = op->slots[slot];
 		op->consume[op->nconsume++] = fd;
 	}
 	free(fds);
@@ -388,6 +395,26 @@ long sys_cnew(struct thread *t, struct sysargs *a)
 	op->file = fstat(op->code, &st) == 0 && !S_ISFIFO(st.st_mode) &&
 		   !S_ISSOCK(st.st_mode) && !S_ISCHR(st.st_mode);
 	return sys_cnew_code_ready(t);
+}
+
+/* Is number num of c listed by a cnew of c still in progress? */
+struct busy_q { int num; bool found; };
+
+static void busy_in(struct thread *t, void *arg)
+{
+	struct busy_q *q = arg;
+	struct cnew_op *op = t->cnew;
+	if (op && op->copies) /* a cnew's (a pass's closes have no copies) */
+		for (unsigned i = 0; i < op->nconsume; i++)
+			if (op->consume[i] == q->num)
+				q->found = true;
+}
+
+bool sys_cnew_busy(struct container *c, int num)
+{
+	struct busy_q q = { num, false };
+	thread_each(c, busy_in, &q);
+	return q.found;
 }
 
 /* ---- ckill ------------------------------------------------------------------ */

@@ -39,6 +39,27 @@ bool sys_exiting(pid_t tid)
 	return flags & 0x4; /* PF_EXITING */
 }
 
+/* Is the thread going: in do_exit, or with SIGKILL pending (what
+ * exit_group and our kills send every thread)?  Not: its leader exiting
+ * alone, which leaves the other threads running. */
+bool sys_dying(pid_t tid)
+{
+	if (sys_exiting(tid))
+		return true;
+	char path[48], line[128];
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return true;
+	unsigned long long pend = 0, shd = 0;
+	while (fgets(line, sizeof(line), f)) {
+		sscanf(line, "SigPnd: %llx", &pend);
+		sscanf(line, "ShdPnd: %llx", &shd);
+	}
+	fclose(f);
+	return ((pend | shd) >> (SIGKILL - 1)) & 1;
+}
+
 static void count_exiting(struct thread *o, void *n)
 {
 	if (sys_exiting(o->tid))

@@ -20,14 +20,42 @@
 #include "mem.h"
 #include "sys.h"
 
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL
+#endif
+
+static void a_live_thread(struct thread *t, void *arg)
+{
+	pid_t *tid = arg;
+	if (!*tid && t->tid != t->c->pid)
+		*tid = t->tid;
+}
+
 int fd_take(struct container *c, int num)
 {
 	if (num < 0)
 		return -EBADF;
 	int fd = (int)syscall(SYS_pidfd_getfd, c->pidfd, num, 0);
-	if (fd < 0)
-		return -errno;
-	return fd;
+	if (fd >= 0)
+		return fd;
+	int err = errno;
+	/*
+	 * The leader may have left with SYS_exit while other threads go on:
+	 * its descriptor table is gone from it, not from them, and a pidfd
+	 * names the leader.  Take from a live thread then (PIDFD_THREAD,
+	 * Linux 6.9; before that such a container's calls get EBADF).
+	 */
+	if (!sys_exiting(c->pid))
+		return -err;
+	pid_t tid = 0;
+	thread_each(c, a_live_thread, &tid);
+	int pidfd = tid ? (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD) : -1;
+	if (pidfd < 0)
+		return -err;
+	fd = (int)syscall(SYS_pidfd_getfd, pidfd, num, 0);
+	err = errno;
+	close(pidfd);
+	return fd >= 0 ? fd : -err;
 }
 
 int fd_take_dir(struct container *c, int64_t num, int want)

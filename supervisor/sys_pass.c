@@ -23,6 +23,7 @@
 #include <linux/kcmp.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -50,16 +51,17 @@ bool sys_pass_busy(const struct container *c, int num)
 	for (struct pass *p = passes; p; p = p->next)
 		if (p->from == c && p->num == num)
 			return true;
-	return false;
+	return sys_cnew_busy((struct container *)(uintptr_t)c, num);
 }
 
-/* A syscall instruction in c's vDSO (0f 05), found once. */
-static uint64_t vdso_syscall(struct container *c)
+/* A syscall instruction in c's vDSO (0f 05), found once (through thread
+ * tid: the leader may have left). */
+static uint64_t vdso_syscall(struct container *c, pid_t tid)
 {
 	if (c->vdso_syscall)
 		return c->vdso_syscall;
 	char path[48], line[256];
-	snprintf(path, sizeof(path), "/proc/%d/maps", c->pid);
+	snprintf(path, sizeof(path), "/proc/%d/maps", tid);
 	FILE *f = fopen(path, "re");
 	if (!f)
 		return 0;
@@ -72,7 +74,7 @@ static uint64_t vdso_syscall(struct container *c)
 		return 0;
 	size_t n = hi - lo;
 	unsigned char *buf = malloc(n);
-	if (buf && mem_read(c->pid, lo, buf, n) == 0)
+	if (buf && mem_read(tid, lo, buf, n) == 0)
 		for (size_t i = 0; i + 1 < n; i++)
 			if (buf[i] == 0x0f && buf[i + 1] == 0x05) {
 				c->vdso_syscall = lo + i;
@@ -157,7 +159,7 @@ static void start_install(struct pass *p, struct thread *t,
 		    insn[0] == 0x0f && insn[1] == 0x05)
 			at = now->rip - 2;
 		else
-			at = vdso_syscall(t->c);
+			at = vdso_syscall(t->c, t->tid);
 		if (!at) {
 			t->lent = NULL;
 			ptr_cont(t->tid, 0);

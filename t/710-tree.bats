@@ -26,26 +26,34 @@ total 390"
 
 @test "wpass into a child spinning in user code, then ckill ends it with a message" {
 	need_pidns
-	run mx "$P/wpass_spinning" < "$P/spinner"
+	run --separate-stderr mx "$P/wpass_spinning" < "$P/spinner"
 	expect_status 0
-	expect_output "20 passes into a spinning child ok; ckill = 0"
-	expect_output "container 2 (wpass_spinning/1): killed: ckill by container 1"
+	expect_exact "20 passes into a spinning child ok; ckill = 0"
+	[ "$stderr" = "minos-exec: container 2 (wpass_spinning/1): killed: ckill by container 1" ]
 }
 
 @test "--total-memory: each live container reserves its --memory, and a cnew beyond the total fails with ENOMEM" {
 	need_pidns
-	run mx --memory=64M --total-memory=192M "$P/total_memory"
+	run --separate-stderr mx --memory=64M --total-memory=192M "$P/total_memory"
 	expect_status 0
-	expect_output "cnew 1 = 1
+	expect_exact "cnew 1 = 1
 cnew 2 = 2
 cnew 3 = -12"
 }
 
 @test "--containers counts the live containers of the run, the first included: a cnew beyond fails with EAGAIN" {
 	need_pidns
-	run mx --memory=64M --containers=3 "$P/total_memory"
+	run --separate-stderr mx --memory=64M --containers=3 "$P/total_memory"
 	expect_status 0
-	expect_output "cnew 1 = 1
+	expect_exact "cnew 1 = 1
 cnew 2 = 2
 cnew 3 = -11"
+}
+
+@test "regression: after the first thread leaves with SYS_exit, the other threads' Minos calls still see the descriptors" {
+	# The supervisor took descriptors through the leader's pidfd, which
+	# loses the table when the leader exits: every call was EBADF.
+	run mx "$P/leader_gone"
+	expect_status 0
+	expect_exact "after the leader left: pipe 3 4, write 1, wclose 0, rclose 0"
 }

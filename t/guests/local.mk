@@ -39,3 +39,10 @@ t/guests/threads: t/guests/threads.c t/guests/guest.h $(GUEST_LIBS)
 t/guests/minos_err: t/guests/minos_err.c t/guests/guest.h libminos/minos.h $(GUEST_LIBS)
 	$(AM_V_CC)$(MKDIR_P) $(@D) && \
 	$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_LIBS)
+
+# cnew_rules: the rules of cnew and ckill (t/700-cnew.bats).
+GUESTS += t/guests/cnew_rules
+EXTRA_DIST += t/guests/cnew_rules.c
+t/guests/cnew_rules: t/guests/cnew_rules.c t/guests/guest.h libminos/minos.h $(GUEST_LIBS)
+	$(AM_V_CC)$(MKDIR_P) $(@D) && \
+	$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_LIBS)

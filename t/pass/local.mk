@@ -14,3 +14,7 @@ GUESTS += t/pass/total_memory
 EXTRA_DIST += t/pass/total_memory.c
 t/pass/total_memory: t/pass/total_memory.c libminos/minos.h $(GUEST_LIBS)
 	$(GUEST_LINK)
+GUESTS += t/pass/leader_gone
+EXTRA_DIST += t/pass/leader_gone.c
+t/pass/leader_gone: t/pass/leader_gone.c libminos/minos.h $(GUEST_LIBS)
+	$(GUEST_LINK)
