@@ -117,6 +117,11 @@ static void pass_done(struct pass *p)
 
 static void fail_pass(struct pass *p, long err)
 {
+	/* A child being killed has no table to put anything in: to the
+	 * caller it is gone, whatever failed on the way. */
+	if (p->child->killed || p->child->state == C_DEAD ||
+	    (p->target && sys_dying(p->target->tid)))
+		err = -ESRCH;
 	p->result = err;
 	pass_done(p);
 }
@@ -281,6 +286,10 @@ void sys_pass_syscall_stop(struct thread *t)
 	t->state = T_RUNNING;
 	if (ptr_setregs(t->tid, &regs) == 0)
 		ptr_cont(t->tid, 0);
+	if (got < 0) {
+		fail_pass(p, got);
+		return;
+	}
 	p->result = got;
 	pass_done(p);
 }

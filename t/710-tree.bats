@@ -57,3 +57,18 @@ cnew 3 = -11"
 	expect_status 0
 	expect_exact "after the leader left: pipe 3 4, write 1, wclose 0, rclose 0"
 }
+
+@test "two threads passing the same wfd at once: one gets a number, the other EBADF, and it is gone from the caller" {
+	need_pidns
+	run --separate-stderr mx --fds=512 "$P/pass_races" same
+	expect_status 0
+	expect_exact "one number, one EBADF: yes; our wfd now: gone"
+}
+
+@test "a child ckilled while descriptors are being passed to it: each pass moves the wfd or leaves it with the caller" {
+	need_pidns
+	run --separate-stderr mx --fds=512 "$P/pass_races" kill
+	expect_status 0
+	expect_exact "ckill = 0
+moved 10 or more, kept some, inconsistent 0"
+}

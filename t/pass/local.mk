@@ -18,3 +18,7 @@ GUESTS += t/pass/leader_gone
 EXTRA_DIST += t/pass/leader_gone.c
 t/pass/leader_gone: t/pass/leader_gone.c libminos/minos.h $(GUEST_LIBS)
 	$(GUEST_LINK)
+GUESTS += t/pass/pass_races
+EXTRA_DIST += t/pass/pass_races.c
+t/pass/pass_races: t/pass/pass_races.c libminos/minos.h $(GUEST_LIBS)
+	$(GUEST_LINK)
