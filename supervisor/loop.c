@@ -716,18 +716,10 @@ static bool fatal_by_default(int sig)
 /* Does the container catch or ignore sig?  (/proc: only on rare signals.) */
 static bool handles(pid_t tid, int sig)
 {
-	char path[64], line[256];
-	snprintf(path, sizeof(path), "/proc/%d/status", tid);
-	FILE *f = fopen(path, "re");
-	if (!f)
+	struct sigmasks m;
+	if (sys_sigmasks(tid, &m) < 0)
 		return false;
-	unsigned long long cgt = 0, ign = 0;
-	while (fgets(line, sizeof(line), f)) {
-		sscanf(line, "SigCgt: %llx", &cgt);
-		sscanf(line, "SigIgn: %llx", &ign);
-	}
-	fclose(f);
-	return ((cgt | ign) >> (sig - 1)) & 1;
+	return ((m.caught | m.ignored) >> (sig - 1)) & 1;
 }
 
 static void on_signal(struct thread *t, int sig)

@@ -54,6 +54,13 @@ int fd_take_dir(struct container *c, int64_t num, int want);
 bool sys_exiting(pid_t tid);
 /* Is the thread going: in do_exit, or SIGKILL pending (exit_group)? */
 bool sys_dying(pid_t tid);
+/* The signal masks of /proc/<tid>/status.  0 or -errno. */
+struct sigmasks {
+	unsigned long long pending, shared, caught, ignored;
+};
+int sys_sigmasks(pid_t tid, struct sigmasks *m);
+/* c's live child cid (cnew's handle), or NULL. */
+struct container *sys_live_child(struct container *c, int64_t cid);
 
 /* cnew: the code stream can be read (SYS_DEFER: wait more; SYS_INJECT:
  * done); and forget a cnew whose thread is gone. */

@@ -429,14 +429,8 @@ static bool descends(const struct container *x, const struct container *from)
 
 long sys_ckill(struct thread *t, struct sysargs *a)
 {
-	int64_t cid = (int64_t)a->a[0];
-	struct container *child = NULL;
-	CTAB_FOREACH(x)
-		if (x->parent == t->c && x->cid == cid && x->state != C_DEAD &&
-		    !x->killed)
-			child = x;
-	/* A child already ending by itself (reaped soon) is not live. */
-	if (!child || cid <= 0 || sys_exiting(child->pid))
+	struct container *child = sys_live_child(t->c, (int64_t)a->a[0]);
+	if (!child)
 		return -ESRCH;
 	/* The child and every container it made, however deep, at once. */
 	CTAB_FOREACH(x)

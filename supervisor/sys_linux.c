@@ -39,25 +39,56 @@ bool sys_exiting(pid_t tid)
 	return flags & 0x4; /* PF_EXITING */
 }
 
+int sys_sigmasks(pid_t tid, struct sigmasks *m)
+{
+	char path[48], line[128];
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	memset(m, 0, sizeof(*m));
+	while (fgets(line, sizeof(line), f)) {
+		sscanf(line, "SigPnd: %llx", &m->pending);
+		sscanf(line, "ShdPnd: %llx", &m->shared);
+		sscanf(line, "SigCgt: %llx", &m->caught);
+		sscanf(line, "SigIgn: %llx", &m->ignored);
+	}
+	fclose(f);
+	return 0;
+}
+
 /* Is the thread going: in do_exit, or with SIGKILL pending (what
  * exit_group and our kills send every thread)?  Not: its leader exiting
  * alone, which leaves the other threads running. */
 bool sys_dying(pid_t tid)
 {
-	if (sys_exiting(tid))
+	struct sigmasks m;
+	if (sys_exiting(tid) || sys_sigmasks(tid, &m) < 0)
 		return true;
-	char path[48], line[128];
-	snprintf(path, sizeof(path), "/proc/%d/status", tid);
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return true;
-	unsigned long long pend = 0, shd = 0;
-	while (fgets(line, sizeof(line), f)) {
-		sscanf(line, "SigPnd: %llx", &pend);
-		sscanf(line, "ShdPnd: %llx", &shd);
-	}
-	fclose(f);
-	return ((pend | shd) >> (SIGKILL - 1)) & 1;
+	return ((m.pending | m.shared) >> (SIGKILL - 1)) & 1;
+}
+
+static void any_going_on(struct thread *t, void *alive)
+{
+	if (!sys_dying(t->tid))
+		*(bool *)alive = true;
+}
+
+/* The live child cid of c (cnew's handle), or NULL: one we have not
+ * killed, with a thread that is not ending (its first thread may have
+ * left alone while others go on). */
+struct container *sys_live_child(struct container *c, int64_t cid)
+{
+	if (cid <= 0)
+		return NULL;
+	CTAB_FOREACH(x)
+		if (x->parent == c && x->cid == cid && x->state != C_DEAD &&
+		    !x->killed) {
+			bool alive = false;
+			thread_each(x, any_going_on, &alive);
+			return alive ? x : NULL;
+		}
+	return NULL;
 }
 
 static void count_exiting(struct thread *o, void *n)

@@ -332,13 +332,9 @@ void sys_pass_thread_gone(struct thread *t)
 
 static long pass(struct thread *t, struct sysargs *a, int want)
 {
-	int64_t num = (int64_t)a->a[0], cid = (int64_t)a->a[1];
-	struct container *child = NULL;
-	CTAB_FOREACH(x)
-		if (x->parent == t->c && x->cid == cid && x->state != C_DEAD &&
-		    !x->killed)
-			child = x;
-	if (!child || cid <= 0 || sys_exiting(child->pid))
+	int64_t num = (int64_t)a->a[0];
+	struct container *child = sys_live_child(t->c, (int64_t)a->a[1]);
+	if (!child)
 		return -ESRCH;
 	if (sys_pass_busy(t->c, (int)num))
 		return -EBADF;
