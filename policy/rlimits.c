@@ -46,6 +46,9 @@ int limits_apply(const struct minos_limits *lim, const char **which)
 		{ RLIMIT_DATA, lim->memory, lim->memory, "memory (RLIMIT_DATA)" },
 		/* SIGXCPU at the limit, SIGKILL one second later. */
 		{ RLIMIT_CPU, cpu, cpu + 1, "CPU time (RLIMIT_CPU)" },
+		/* Writing past it: SIGXFSZ (EFBIG if the program ignores it). */
+		{ RLIMIT_FSIZE, lim->output ? lim->output : RLIM_INFINITY,
+		  lim->output ? lim->output : RLIM_INFINITY, "output (RLIMIT_FSIZE)" },
 		{ RLIMIT_CORE, 0, 0, "core dumps (RLIMIT_CORE)" },
 		{ RLIMIT_MEMLOCK, 0, 0, "locked memory (RLIMIT_MEMLOCK)" },
 		{ RLIMIT_MSGQUEUE, 0, 0, "message queues (RLIMIT_MSGQUEUE)" },

@@ -25,6 +25,7 @@ enum opt_id {
 	OPT_CONTAINERS,
 	OPT_TOTAL_MEMORY,
 	OPT_IMAGE_SIZE,
+	OPT_OUTPUT,
 	OPT_FLAT,
 	OPT_TRACE,
 	OPT_REPORT,
@@ -51,6 +52,8 @@ const struct cli_option cli_options[] = {
 	[OPT_TOTAL_MEMORY] = { "total-memory", 0, "SIZE",
 			       "memory of all live containers (0: derived)" },
 	[OPT_IMAGE_SIZE] = { "image-size", 0, "SIZE", "largest code image" },
+	[OPT_OUTPUT] = { "output", 0, "SIZE",
+			 "largest file a container may write, 0 for none" },
 	[OPT_FLAT] = { "flat", 0, NULL,
 		       "PROGRAM is a flat image loaded at 0x10000, not an ELF" },
 	[OPT_TRACE] = { "trace", 0, NULL,
@@ -93,6 +96,7 @@ static const struct limit limits[OPT_COUNT] = {
 				 true },
 	[OPT_IMAGE_SIZE] = { LIM_SIZE, CLI_MIN_IMAGE_SIZE, CLI_MAX_IMAGE_SIZE,
 			     false },
+	[OPT_OUTPUT] = { LIM_SIZE, CLI_MIN_OUTPUT, CLI_MAX_OUTPUT, true },
 };
 
 struct parser {
@@ -187,6 +191,9 @@ static void limit_store(struct minos_limits *lim, enum opt_id id,
 	case OPT_IMAGE_SIZE:
 		lim->image_size = v;
 		break;
+	case OPT_OUTPUT:
+		lim->output = v;
+		break;
 	default:
 		break;
 	}
@@ -212,6 +219,8 @@ static unsigned long long limit_load(const struct minos_limits *lim,
 		return lim->total_memory;
 	case OPT_IMAGE_SIZE:
 		return lim->image_size;
+	case OPT_OUTPUT:
+		return lim->output;
 	default:
 		return 0;
 	}
@@ -290,7 +299,6 @@ int cli_set_limit(struct minos_limits *lim, const char *name,
 
 /* ---- unknown options ---------------------------------------------------- */
 
-#define EDIT_MAX 32
 
 static size_t min3(size_t a, size_t b, size_t c)
 {
@@ -300,12 +308,12 @@ static size_t min3(size_t a, size_t b, size_t c)
 }
 
 /* Optimal string alignment distance (a swap of neighbours costs 1). */
-static size_t edit_distance(const char *a, size_t la, const char *b, size_t lb)
+size_t cli_edit_distance(const char *a, size_t la, const char *b, size_t lb)
 {
-	size_t d[EDIT_MAX + 1][EDIT_MAX + 1];
+	size_t d[CLI_EDIT_MAX + 1][CLI_EDIT_MAX + 1];
 	size_t i, j;
 
-	if (la > EDIT_MAX || lb > EDIT_MAX)
+	if (la > CLI_EDIT_MAX || lb > CLI_EDIT_MAX)
 		return SIZE_MAX;
 	for (i = 0; i <= la; i++)
 		d[i][0] = i;
@@ -330,7 +338,7 @@ static const char *suggest(const char *word, size_t len)
 {
 	const char *best = NULL, *prefix = NULL;
 	size_t best_d = 3, nprefix = 0;
-	char full[EDIT_MAX + 1];
+	char full[CLI_EDIT_MAX + 1];
 	int id;
 
 	for (id = 0; id < OPT_COUNT; id++) {
@@ -344,7 +352,7 @@ static const char *suggest(const char *word, size_t len)
 			return name;
 
 		snprintf(full, sizeof(full), "--%s", name);
-		d = edit_distance(word, len, full, strlen(full));
+		d = cli_edit_distance(word, len, full, strlen(full));
 		if (d < best_d) {
 			best_d = d;
 			best = name;

@@ -47,6 +47,8 @@ extern const struct cli_option cli_options[];
 #define CLI_MAX_CONTAINERS 100000U
 #define CLI_MIN_IMAGE_SIZE 64ULL                /* an ELF header */
 #define CLI_MAX_IMAGE_SIZE (4ULL << 30)         /* 4 GiB */
+#define CLI_MIN_OUTPUT     1ULL                 /* bytes; 0: none */
+#define CLI_MAX_OUTPUT     (1ULL << 50)         /* 1 PiB */
 
 /*
  * Fill *cfg with the defaults of config.h, then with argv[1..argc-1].
@@ -71,6 +73,14 @@ void cli_free(struct minos_config *cfg);
  */
 int cli_set_limit(struct minos_limits *lim, const char *name,
 		  const char *value, char *err, size_t errlen);
+
+/*
+ * Optimal string alignment distance between a[0..la) and b[0..lb) (a swap
+ * of neighbours costs 1), or SIZE_MAX when either is longer than
+ * CLI_EDIT_MAX: for "did you mean" suggestions.
+ */
+#define CLI_EDIT_MAX 32
+size_t cli_edit_distance(const char *a, size_t la, const char *b, size_t lb);
 
 /* The --help text, every option with its default; ends with a newline. */
 const char *cli_usage(void);

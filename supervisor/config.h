@@ -25,6 +25,8 @@ struct minos_limits {
 					    * reserve together (each its
 					    * memory); 0: containers x memory */
 	unsigned long long image_size; /* largest code image, bytes */
+	unsigned long long output;     /* largest file a container may write
+					* (RLIMIT_FSIZE), bytes; 0: none */
 };
 
 #define MINOS_DEFAULT_MEMORY     (1ULL << 30)   /* 1 GiB */
