@@ -113,8 +113,6 @@ struct parser {
 static char *no_env[] = { NULL };
 static char *const no_args[] = { NULL };
 
-#define SHOWN_MAX 64
-
 static enum cli_result fail(struct parser *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -130,18 +128,13 @@ static enum cli_result fail(struct parser *p, const char *fmt, ...)
 	return CLI_ERROR;
 }
 
-/*
- * Copy at most len bytes of s (at most SHOWN_MAX characters, "..." if
- * cut) into buf for a message, with '?' for anything not printable ASCII,
- * so that a message stays one harmless line.
- */
-static const char *shown(const char *s, size_t len, char *buf)
+const char *cli_shown(const char *s, size_t len, char *buf)
 {
 	size_t i;
 
-	for (i = 0; i < len && s[i] && i < SHOWN_MAX; i++)
+	for (i = 0; i < len && s[i] && i < CLI_SHOWN_MAX; i++)
 		buf[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
-	if (i == SHOWN_MAX && i < len && s[i])
+	if (i == CLI_SHOWN_MAX && i < len && s[i])
 		memcpy(buf + i - 3, "...", 3);
 	buf[i] = '\0';
 	return buf;
@@ -252,13 +245,13 @@ static int limit_set(struct minos_limits *lim, enum opt_id id,
 		     const char *value, char *err, size_t errlen)
 {
 	const struct limit *l = &limits[id];
-	char lo[32], hi[32], show[SHOWN_MAX + 1];
+	char lo[32], hi[32], show[CLI_SHOWN_MAX + 1];
 	unsigned long long v;
 	int r;
 
 	r = limit_parse(l->kind, value, &v);
 	if (r == UNITS_BAD) {
-		shown(value, SIZE_MAX, show);
+		cli_shown(value, SIZE_MAX, show);
 		if (l->kind == LIM_SIZE)
 			snprintf(err, errlen, "bad size '%s' (use a number with K, M or G)", show);
 		else if (l->kind == LIM_TIME)
@@ -295,6 +288,24 @@ int cli_set_limit(struct minos_limits *lim, const char *name,
 			return limit_set(lim, id, value ? value : "", err, errlen);
 	snprintf(err, errlen, "unknown limit");
 	return -1;
+}
+
+const char *cli_get_limit(const struct minos_limits *lim, const char *name,
+			  char *buf, size_t len)
+{
+	int id;
+
+	for (id = 0; name && id < OPT_COUNT; id++) {
+		unsigned long long v = limit_load(lim, id);
+
+		if (limits[id].kind == LIM_NONE ||
+		    strcmp(cli_options[id].name, name) != 0)
+			continue;
+		/* 0 is "none" (or "derived"): the same word in every unit */
+		return limit_fmt(v == 0 ? LIM_COUNT : limits[id].kind, v, buf,
+				 len);
+	}
+	return NULL;
 }
 
 /* ---- unknown options ---------------------------------------------------- */
@@ -369,12 +380,12 @@ static const char *suggest(const char *word, size_t len)
 
 static enum cli_result unknown(struct parser *p, const char *word)
 {
-	char show[SHOWN_MAX + 1];
+	char show[CLI_SHOWN_MAX + 1];
 	const char *eq = strchr(word, '=');
 	size_t len = eq && eq - word > 2 ? (size_t)(eq - word) : strlen(word);
 	const char *near = suggest(word, len);
 
-	shown(word, len, show);
+	cli_shown(word, len, show);
 	if (near)
 		return fail(p, "unknown option '%s' (did you mean '--%s'?)",
 			    show, near);
@@ -383,7 +394,7 @@ static enum cli_result unknown(struct parser *p, const char *word)
 
 /* ---- --env ----------------------------------------------------------- */
 
-static bool env_name_ok(const char *s, size_t len)
+bool cli_env_name_ok(const char *s, size_t len)
 {
 	size_t i;
 
@@ -427,15 +438,15 @@ static void env_put(struct minos_config *cfg, char *entry, size_t len)
 
 static enum cli_result env_option(struct parser *p, char *value)
 {
-	char show[SHOWN_MAX + 1], show_name[SHOWN_MAX + 1];
+	char show[CLI_SHOWN_MAX + 1], show_name[CLI_SHOWN_MAX + 1];
 	char *eq = strchr(value, '=');
 	size_t len = eq ? (size_t)(eq - value) : strlen(value);
 	char *entry;
 
-	if (!env_name_ok(value, len))
+	if (!cli_env_name_ok(value, len))
 		return fail(p, "--env=%s: bad variable name '%s' (use letters, digits and _, not a digit first)",
-			    shown(value, SIZE_MAX, show),
-			    shown(value, len, show_name));
+			    cli_shown(value, SIZE_MAX, show),
+			    cli_shown(value, len, show_name));
 	entry = eq ? value : env_lookup(p->environ_in, value, len);
 	if (entry)
 		env_put(p->cfg, entry, len);
@@ -501,12 +512,12 @@ static enum cli_result value_option(struct parser *p, enum opt_id id,
 				    char *value)
 {
 	const char *name = cli_options[id].name;
-	char show[SHOWN_MAX + 1], why[256];
+	char show[CLI_SHOWN_MAX + 1], why[256];
 
 	if (limits[id].kind != LIM_NONE) {
 		if (limit_set(&p->cfg->lim, id, value, why, sizeof(why)) < 0)
 			return fail(p, "--%s=%s: %s", name,
-				    shown(value, SIZE_MAX, show), why);
+				    cli_shown(value, SIZE_MAX, show), why);
 		return CLI_RUN;
 	}
 	if (id == OPT_ENV)

@@ -12,6 +12,7 @@
 #ifndef MINOS_CLI_H
 #define MINOS_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "config.h"
@@ -73,6 +74,25 @@ void cli_free(struct minos_config *cfg);
  */
 int cli_set_limit(struct minos_limits *lim, const char *name,
 		  const char *value, char *err, size_t errlen);
+
+/*
+ * The limit called name as an option takes it ("64M", "5s", "64"; "0" for
+ * none), in buf; NULL for an unknown name.  The inverse of cli_set_limit.
+ */
+const char *cli_get_limit(const struct minos_limits *lim, const char *name,
+			  char *buf, size_t len);
+
+/*
+ * Copy at most len bytes of s (at most CLI_SHOWN_MAX characters, "..." if
+ * cut) into buf (CLI_SHOWN_MAX + 1 bytes) for a message, with '?' for
+ * anything not printable ASCII, so that a message stays one harmless line.
+ * Returns buf.
+ */
+#define CLI_SHOWN_MAX 64
+const char *cli_shown(const char *s, size_t len, char *buf);
+
+/* Whether s[0..len) is a variable name: letters, digits, _, no digit first. */
+bool cli_env_name_ok(const char *s, size_t len);
 
 /*
  * Optimal string alignment distance between a[0..la) and b[0..lb) (a swap

@@ -525,6 +525,16 @@ static void test_units(void)
 	   "an unknown limit is refused");
 	ok(cli_set_limit(&lim, "memory", NULL, NULL, 0) < 0,
 	   "a NULL value and no error buffer are survived");
+	ok(strcmp(cli_get_limit(&lim, "memory", buf, sizeof(buf)), "64M") == 0 &&
+	   strcmp(cli_get_limit(&lim, "wall-time", buf, sizeof(buf)), "1500ms") == 0 &&
+	   strcmp(cli_get_limit(&lim, "threads", buf, sizeof(buf)), "8") == 0,
+	   "cli_get_limit gives a limit as the option takes it");
+	lim.wall_ms = lim.total_memory = 0;
+	ok(strcmp(cli_get_limit(&lim, "wall-time", buf, sizeof(buf)), "0") == 0 &&
+	   strcmp(cli_get_limit(&lim, "total-memory", buf, sizeof(buf)), "0") == 0,
+	   "cli_get_limit gives 0 for none, in any unit");
+	ok(cli_get_limit(&lim, "flat", buf, sizeof(buf)) == NULL,
+	   "cli_get_limit knows only limits");
 }
 
 /* ---- --help and the option table --------------------------------------- */
