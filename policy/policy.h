@@ -17,6 +17,19 @@
 
 #include "config.h"
 
+/* Bounds on a policy file, against hostile input (minos-policy(5)). */
+#define POLICY_MAX_INPUT      (1U << 20)  /* bytes of the file */
+#define POLICY_MAX_DEPTH      64          /* sequences and mappings, nested */
+#define POLICY_MAX_NODES      100000      /* scalars, sequences, mappings */
+#define POLICY_MAX_CONTAINERS 1024
+#define POLICY_MAX_STREAMS    1024
+#define POLICY_MAX_ENDS       1024        /* writers (readers) of a stream */
+#define POLICY_MAX_ARGV       4096        /* argv entries of a container */
+#define POLICY_MAX_ARG_BYTES  (128U << 10) /* argv + env of a container,
+					    * each string with its NUL */
+#define POLICY_MAX_SLOTS      (1U << 18)  /* all containers' nslots */
+#define POLICY_NAME_MAX       64          /* container and stream names */
+
 /* What one descriptor slot of a container is bound to. */
 enum bind_kind {
 	BIND_NONE,         /* nothing: the slot is empty */
@@ -46,13 +59,21 @@ struct policy_slot {
 	char *path;            /* BIND_FILE: as written */
 	enum file_mode mode;   /* BIND_FILE */
 	unsigned perm;         /* BIND_FILE, created: permission bits (0644) */
-	struct policy_pos pos;
+	struct policy_pos pos; /* where it is bound; 0:0 for a slot the file
+				* does not bind (BIND_NONE) */
+};
+
+/* One slot bound to a stream: containers[container].slots[slot]. */
+struct policy_end {
+	unsigned container, slot;
 };
 
 struct policy_stream {
 	char *name;
 	unsigned writers, readers; /* how many slots may write / read it:
 				    * exactly these many (default 1 and 1) */
+	struct policy_end *writes; /* the writers' slots, in file order */
+	struct policy_end *reads;  /* the readers' slots, in file order */
 	struct policy_pos pos;
 };
 
@@ -60,7 +81,8 @@ struct policy_container {
 	char *name;            /* unique in the file; [A-Za-z0-9_.-]{1,64} */
 	char *program;         /* host path as written ("busybox", "./gen") */
 	char *resolved;        /* set by the caller (supervisor) once found,
-				* printed by policy_print; NULL before */
+				* printed by policy_print; NULL before;
+				* malloc'd: policy_free frees it */
 	char **argv;           /* NULL-terminated, argc >= 1; default: program */
 	int argc;
 	char **envp;           /* "NAME=value", NULL-terminated, never NULL */
@@ -98,7 +120,8 @@ struct policy {
  * messages.  lim gives the defaults (the command line's limits) for both
  * the session and every container.
  *
- * Returns a policy to free with policy_free, or NULL with one line in err:
+ * Returns a policy to free with policy_free (it owns every string and
+ * array in it), or NULL with one line in err:
  * "FILE:LINE:COLUMN: reason", e.g.
  *   "p.yaml:4:5: unknown key 'memroy' (did you mean 'memory'?)"
  * Every error is found before anything runs: YAML syntax, unknown and

@@ -13,12 +13,12 @@ minos_exec_core = \
 	$(policy_sources) $(trampoline_sources) libminos/minos.h
 
 minos_exec_SOURCES = $(minos_exec_core)
-minos_exec_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS) $(CAP_CFLAGS) -pthread
+minos_exec_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS) $(CAP_CFLAGS) $(YAML_CFLAGS) -pthread
 minos_exec_LDFLAGS = -pthread
 if STATIC_EXEC
 minos_exec_LDFLAGS += -static
 endif
-minos_exec_LDADD = $(SECCOMP_LIBS) $(CAP_LIBS)
+minos_exec_LDADD = $(SECCOMP_LIBS) $(CAP_LIBS) $(YAML_LIBS)
 
 if SANITIZERS
 check_PROGRAMS += minos-exec-san

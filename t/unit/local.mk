@@ -1,4 +1,5 @@
-# t/unit: C unit tests of the pure modules (cli.c + units.c, elf.c).  Each
+# t/unit: C unit tests of the pure modules (cli.c + units.c, elf.c,
+# policy.c).  Each
 # links only the module under test and prints TAP.  In the sanitizer build
 # (the default; ./configure --disable-sanitizers turns it off) they run under
 # ASan and UBSan; -fno-sanitize-recover makes a UBSan report fail the test
@@ -26,6 +27,16 @@ t_unit_test_elf_SOURCES = t/unit/tap.h t/unit/test-elf.c \
 t_unit_test_elf_CFLAGS = $(AM_CFLAGS) $(UNIT_SAN)
 t_unit_test_elf_LDFLAGS = $(AM_LDFLAGS) $(UNIT_SAN)
 t_unit_test_elf_LDADD =
+
+# The policy file parser: policy.c with the command line's limit parsing.
+check_PROGRAMS += t/unit/test-policy
+TESTS += t/unit/test-policy
+t_unit_test_policy_SOURCES = t/unit/tap.h t/unit/test-policy.c \
+	policy/policy.c policy/policy.h supervisor/cli.c supervisor/cli.h \
+	supervisor/units.c supervisor/units.h supervisor/config.h
+t_unit_test_policy_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS) $(UNIT_SAN)
+t_unit_test_policy_LDFLAGS = $(AM_LDFLAGS) $(UNIT_SAN)
+t_unit_test_policy_LDADD = $(YAML_LIBS)
 
 # The generated seccomp filter, run offline in a small BPF interpreter.
 check_PROGRAMS += t/unit/test-filter
