@@ -13,6 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <errno.h>
+
 #include "caps.h"
 #include "cli.h"
 #include "filter.h"
@@ -20,6 +22,7 @@
 #include "log.h"
 #include "loop.h"
 #include "launch.h"
+#include "policy.h"
 #include "stdfds.h"
 #include "sys.h"
 
@@ -51,6 +54,32 @@ static void raise_nofile(void)
 	}
 }
 
+/* --policy=FILE --check: check FILE and print its graph, run nothing. */
+static int policy_check(const struct minos_config *cfg)
+{
+	char err[512];
+	char *buf = malloc(POLICY_MAX_INPUT + 1);
+	FILE *f = fopen(cfg->policy, "rb");
+	size_t len = 0;
+	struct policy *p;
+
+	if (!buf)
+		die(MINOS_EXIT_FAIL, "out of memory");
+	if (f)
+		len = fread(buf, 1, POLICY_MAX_INPUT + 1, f);
+	if (!f || ferror(f))
+		die(MINOS_EXIT_FAIL, "%s: cannot read: %s", cfg->policy,
+		    strerror(errno));
+	fclose(f);
+	p = policy_parse(buf, len, cfg->policy, &cfg->lim, err, sizeof(err));
+	free(buf);
+	if (!p)
+		die(MINOS_EXIT_FAIL, "%s", err);
+	policy_print(p, stdout);
+	policy_free(p);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct minos_config cfg;
@@ -72,6 +101,12 @@ int main(int argc, char **argv)
 		die(MINOS_EXIT_FAIL, "%s; see 'minos-exec --help'", err);
 	case CLI_RUN:
 		break;
+	}
+	if (cfg.policy && cfg.check) {
+		int status = policy_check(&cfg);
+
+		cli_free(&cfg);
+		return status;
 	}
 	if (cfg.policy)
 		die(MINOS_EXIT_FAIL, "--policy: policy files are not implemented "
