@@ -18,7 +18,8 @@ EXTRA_DIST += \
 	examples/spawn.c \
 	examples/pipeline.c \
 	examples/fanout.c \
-	t/probe/probe.c
+	t/probe/probe.c \
+	examples/policy/wordcount.yaml
 
 # $(@D) may not exist yet in a VPATH build (make distcheck).
 GUEST_LINK = $(AM_V_CC)$(MKDIR_P) $(@D) && \

@@ -53,7 +53,7 @@ const struct cli_option cli_options[] = {
 			       "memory of all live containers (0: derived)" },
 	[OPT_IMAGE_SIZE] = { "image-size", 0, "SIZE", "largest code image" },
 	[OPT_OUTPUT] = { "output", 0, "SIZE",
-			 "largest file a container writes, 0 for none" },
+			 "largest file a container may write (0: none)" },
 	[OPT_FLAT] = { "flat", 0, NULL,
 		       "PROGRAM is a flat image loaded at 0x10000, not an ELF" },
 	[OPT_TRACE] = { "trace", 0, NULL,
@@ -561,9 +561,20 @@ static enum cli_result one_option(struct parser *p, char *word)
 static enum cli_result finish(struct parser *p)
 {
 	struct minos_config *cfg = p->cfg;
+	char show[CLI_SHOWN_MAX + 1];
 
 	if (cfg->check && !cfg->policy)
 		return fail(p, "--check needs --policy=FILE");
+	if (cfg->policy && p->i < p->argc)
+		return fail(p, "--policy: the policy file names the programs; "
+			       "remove '%s' and what follows",
+			    cli_shown(p->argv[p->i], SIZE_MAX, show));
+	if (cfg->policy && cfg->flat)
+		return fail(p, "--flat: with --policy, say 'flat: true' for the "
+			       "container in the policy file");
+	if (cfg->policy && cfg->envc)
+		return fail(p, "--env: with --policy, give each container its "
+			       "'env:' in the policy file");
 	if (p->i < p->argc) {
 		cfg->program = p->argv[p->i];
 		cfg->argv = p->argv + p->i;

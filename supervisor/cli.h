@@ -3,7 +3,7 @@
  * cli.h - the minos-exec command line (pure: no I/O, no exit, no getenv).
  *
  *   minos-exec [OPTIONS] PROGRAM [ARGS...]
- *   minos-exec [OPTIONS] --policy=FILE [--check] [PROGRAM [ARGS...]]
+ *   minos-exec [OPTIONS] --policy=FILE [--check]
  *
  * Options are GNU style, long ones as --opt=VAL or --opt VAL; parsing stops
  * at "--" and at the first word that is not an option (PROGRAM); the rest

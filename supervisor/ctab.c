@@ -7,6 +7,7 @@
 
 #include "ctab.h"
 #include "log.h"
+#include "report.h"
 
 #define NBUCKETS 1024
 
@@ -65,6 +66,8 @@ void ctab_kill(struct container *c)
 {
 	if (c->state == C_DEAD)
 		return;
+	if (!c->killed)
+		stats_sample(c); /* its last counts: SIGKILL skips the exit stops */
 	c->killed = true;
 	kill(c->pid, SIGKILL);
 }

@@ -12,7 +12,10 @@
 #include <sys/types.h>
 #include <sys/user.h>
 
+#include "config.h"
 #include "minos.h"
+
+struct cstats;
 
 struct thread;
 
@@ -31,6 +34,7 @@ enum cend {
 	END_SESSION,   /* minos-exec was told to stop (SIGINT, SIGTERM, SIGHUP) */
 	END_START,     /* the trampoline failed before the program started */
 	END_CKILL,     /* its parent (or an ancestor's) ckill */
+	END_OUTPUT,    /* output limit (SIGXFSZ from RLIMIT_FSIZE) */
 };
 
 struct container {
@@ -54,6 +58,12 @@ struct container {
 	int next_cid;       /* the last cid this container handed out */
 	int killer;         /* END_CKILL: the id of the container that asked */
 	bool killed;        /* we sent it SIGKILL: gone, though not yet reaped */
+	const struct minos_limits *lim; /* its own limits (a policy stage's,
+				 * or the run's), inherited by its children */
+	struct container *stage; /* the top of its tree: itself if no parent */
+	long long deadline_ns;  /* a stage's wall-time end (CLOCK_MONOTONIC), 0: none */
+	unsigned long long end_ms; /* END_CPU, END_WALL: the limit, for messages */
+	struct cstats *stats;   /* what --report says of it; NULL without --report */
 	struct container *next;
 };
 
@@ -104,6 +114,7 @@ struct cnew_op {
 	unsigned char *buf;      /* the image as read so far */
 	size_t len, cap;
 	unsigned long arch;
+	unsigned long long max;  /* the image-size limit of the caller */
 	int *slots;              /* our copies of the listed fds, by child slot */
 	unsigned nslots;
 	int *consume;            /* the caller's numbers to close: code rfd first */

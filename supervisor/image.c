@@ -21,16 +21,21 @@
 #include "elfcheck.h"
 #include "image.h"
 #include "log.h"
+#include "sha256.h"
 
 #ifndef MFD_EXEC
 #define MFD_EXEC 0x0010U
 #endif
 
-static int open_program(const char *prog, char *found, size_t len)
+static int open_program(const char *prog, const char *dir, char *found,
+			size_t len)
 {
 	if (strchr(prog, '/')) {
-		snprintf(found, len, "%s", prog);
-		return open(prog, O_RDONLY | O_CLOEXEC);
+		if (dir && prog[0] != '/')
+			snprintf(found, len, "%s/%s", dir, prog);
+		else
+			snprintf(found, len, "%s", prog);
+		return open(found, O_RDONLY | O_CLOEXEC);
 	}
 	const char *path = getenv("PATH");
 	if (!path || !*path)
@@ -103,51 +108,59 @@ static void write_all(int fd, const void *buf, size_t len)
 	}
 }
 
-int image_load(const struct minos_config *cfg)
+void image_load(const struct image_req *rq, struct image *out)
 {
-	const char *prog = cfg->program;
-	char found[PATH_MAX];
-	int fd = open_program(prog, found, sizeof(found));
+	const char *prog = rq->program, *where = rq->where ? rq->where : prog;
+	char *found = out->path;
+	int fd = open_program(prog, rq->dir, found, sizeof(out->path));
 	if (fd < 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
-			die(127, "%s: not found", prog);
-		die(126, "%s: cannot open: %s", prog, strerror(errno));
+			die(127, "%s: not found", where);
+		die(126, "%s: cannot open: %s", where, strerror(errno));
 	}
 	struct stat st;
 	if (fstat(fd, &st) < 0)
-		die(126, "%s: cannot stat: %s", prog, strerror(errno));
+		die(126, "%s: cannot stat: %s", where, strerror(errno));
 	if (S_ISDIR(st.st_mode))
-		die(126, "%s: is a directory", prog);
+		die(126, "%s: is a directory", where);
 	if (!S_ISREG(st.st_mode))
-		die(126, "%s: not a regular file", prog);
-	if ((unsigned long long)st.st_size > cfg->lim.image_size)
-		die(126, "%s: too large (%lld bytes, the limit is %llu); raise --image-size",
-		    prog, (long long)st.st_size, cfg->lim.image_size);
+		die(126, "%s: not a regular file", where);
+	if ((unsigned long long)st.st_size > rq->max)
+		die(126, "%s: too large (%lld bytes, the limit is %llu); raise %s",
+		    where, (long long)st.st_size, rq->max,
+		    rq->where ? "image-size" : "--image-size");
 	if (st.st_size == 0)
-		die(126, "%s: empty file", prog);
+		die(126, "%s: empty file", where);
 
 	size_t size = (size_t)st.st_size, hdr = 0;
 	int mfd = new_memfd(prog);
-	if (cfg->flat) {
+	if (rq->flat) {
 		unsigned char head[ELF_FLAT_HDR_SIZE];
 		if (elf_wrap_flat(NULL, size, head, sizeof(head), &hdr) < 0)
-			die(126, "%s: cannot be a flat image", prog);
+			die(126, "%s: cannot be a flat image", where);
 		write_all(mfd, head, hdr);
 	}
-	copy_all(mfd, fd, size, prog);
+	copy_all(mfd, fd, size, where);
 	close(fd);
 	if (fcntl(mfd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW |
 					   F_SEAL_WRITE) < 0)
 		die(125, "sealing the image: %s", strerror(errno));
 
 	size_t total = hdr + size;
-	void *img = mmap(NULL, total, PROT_READ, MAP_PRIVATE, mfd, 0);
+	unsigned char *img = mmap(NULL, total, PROT_READ, MAP_PRIVATE, mfd, 0);
 	if (img == MAP_FAILED)
 		die(125, "mapping the image: %s", strerror(errno));
 	char why[256];
 	struct elf_info info;
 	if (elf_check(img, total, &info, why, sizeof(why)) != 0)
-		die(126, "%s: %s", prog, why);
+		die(126, "%s: %s", where, why);
+	out->sha256[0] = '\0';
+	if (rq->hash) {
+		struct sha256 h;
+		sha256_init(&h);
+		sha256_update(&h, img + hdr, size);
+		sha256_hex(&h, out->sha256);
+	}
 	munmap(img, total);
-	return mfd;
+	out->memfd = mfd;
 }

@@ -19,11 +19,13 @@
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "ptrace.h"
 #include "launch.h"
+#include "report.h"
 #include "trampoline.h"
 
 /* Defense in depth; the filter is the boundary.  No mount namespace: the
@@ -264,7 +266,7 @@ int spawn_container(const struct spawn_req *rq, struct container **out,
 			.slots = rq->slots, .nslots = rq->nslots,
 			.memfd = rq->memfd, .root_fd = root, .filter = rq->filter,
 			.become_root = ns, .ignored = ignored,
-			.lim = &cfg->lim, .argv = rq->argv, .envp = rq->envp,
+			.lim = rq->lim, .argv = rq->argv, .envp = rq->envp,
 		};
 		tramp_run(&a);
 	}
@@ -273,7 +275,7 @@ int spawn_container(const struct spawn_req *rq, struct container **out,
 	close(syncp[0]);
 	close(errp[1]);
 
-	int seized = ptr_seize(pid);
+	int seized = ptr_seize(pid, cfg->report != NULL);
 	int mapped = seized == 0 && ns ? map_user(pid) : 0;
 	if (seized < 0 || mapped < 0) {
 		kill(pid, SIGKILL);
@@ -297,6 +299,13 @@ int spawn_container(const struct spawn_req *rq, struct container **out,
 	c->errpipe = errp[0];
 	c->pidns_init = ns;
 	c->parent = rq->parent;
+	c->lim = rq->lim;
+	c->stage = rq->parent ? rq->parent->stage : c;
+	if (cfg->report) {
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		stats_attach(c)->start_ns = now.tv_sec * 1000000000LL + now.tv_nsec;
+	}
 	thread_add(pid, c);
 	if (write(syncp[1], "g", 1) != 1)
 		BUG("cannot release the new container");

@@ -19,6 +19,7 @@ struct spawn_req {
 	unsigned nslots;
 	char *const *argv;
 	char *const *envp;
+	const struct minos_limits *lim; /* its limits (kept: must outlive it) */
 	const char *name;        /* for messages */
 	struct container *parent; /* NULL for the first container */
 };

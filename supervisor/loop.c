@@ -45,6 +45,7 @@
 #include "log.h"
 #include "loop.h"
 #include "ptrace.h"
+#include "report.h"
 #include "sys.h"
 #include "trampoline.h"
 
@@ -61,6 +62,7 @@ enum event {
 	EV_CLONE,        /* a new thread announced: resume both */
 	EV_STOP,         /* PTRACE_EVENT_STOP: new thread, or group-stop (LISTEN) */
 	EV_SIGNAL,       /* signal-delivery-stop: deliver, discard, or end */
+	EV_EXITING,      /* PTRACE_EVENT_EXIT (--report): count, resume */
 	EV_OTHER,        /* anything else: resume */
 };
 
@@ -69,6 +71,8 @@ static int epfd = -1, sigfd = -1, timerfd = -1;
 static struct seccomp_notif_sizes sizes;
 static void *notif_buf, *resp_buf;
 static int session_sig;      /* a signal that ended the session */
+static bool see_refusals;    /* --trace or --report: refused calls stop here */
+static long long session_end_ns; /* --wall-time's end, 0: none */
 static struct loop_result result;
 
 static void watch(int fd, uint64_t tag)
@@ -87,6 +91,7 @@ void loop_init(const struct minos_config *config)
 {
 	cfg = config;
 	sys_cfg = config;
+	see_refusals = cfg->trace || cfg->report;
 	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0)
 		die(125, "seccomp: cannot get notification sizes: %s; "
 			 "minos needs Linux 5.9 or later", strerror(errno));
@@ -111,19 +116,40 @@ void loop_init(const struct minos_config *config)
 	watch(sigfd, TAG(W_SIGNAL, 0, 0));
 }
 
+static long long now_ns(void);
+
+/* Arm the one timer at the earliest wall-time end: the run's or a stage's. */
+static void arm_clock(void)
+{
+	long long next = session_end_ns;
+	CTAB_FOREACH(c)
+		if (c->deadline_ns && c->state != C_DEAD && !c->killed &&
+		    (!next || c->deadline_ns < next))
+			next = c->deadline_ns;
+	if (!next)
+		return;
+	if (timerfd < 0) {
+		timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+		if (timerfd < 0)
+			die(125, "timerfd_create: %s", strerror(errno));
+		watch(timerfd, TAG(W_TIMER, 0, 0));
+	}
+	struct itimerspec its = {
+		.it_value.tv_sec = (time_t)(next / 1000000000LL),
+		.it_value.tv_nsec = (long)(next % 1000000000LL),
+	};
+	timerfd_settime(timerfd, TFD_TIMER_ABSTIME, &its, NULL);
+}
+
 void loop_start_clock(void)
 {
-	if (cfg->lim.wall_ms == 0)
-		return;
-	timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-	if (timerfd < 0)
-		die(125, "timerfd_create: %s", strerror(errno));
-	struct itimerspec its = {
-		.it_value.tv_sec = (time_t)(cfg->lim.wall_ms / 1000),
-		.it_value.tv_nsec = (long)(cfg->lim.wall_ms % 1000) * 1000000L,
-	};
-	timerfd_settime(timerfd, 0, &its, NULL);
-	watch(timerfd, TAG(W_TIMER, 0, 0));
+	long long now = now_ns();
+	if (cfg->lim.wall_ms)
+		session_end_ns = now + (long long)cfg->lim.wall_ms * 1000000LL;
+	CTAB_FOREACH(c)
+		if (!c->parent && c->lim->wall_ms)
+			c->deadline_ns = now + (long long)c->lim->wall_ms * 1000000LL;
+	arm_clock();
 }
 
 /* ---- messages ------------------------------------------------------------ */
@@ -182,14 +208,18 @@ static void report_end(struct container *c)
 	int st = c->wstatus;
 	switch (c->end) {
 	case END_CPU:
-		fmt_time(lim, sizeof(lim), cfg->lim.cpu_ms);
+		fmt_time(lim, sizeof(lim), c->end_ms);
 		msg("container %d (%s): killed: CPU time limit %s exceeded",
 		    c->id, c->name, lim);
 		return;
 	case END_WALL:
-		fmt_time(lim, sizeof(lim), cfg->lim.wall_ms);
+		fmt_time(lim, sizeof(lim), c->end_ms);
 		msg("container %d (%s): killed: wall time limit %s exceeded",
 		    c->id, c->name, lim);
+		return;
+	case END_OUTPUT:
+		msg("container %d (%s): killed: output limit %llu bytes exceeded "
+		    "(SIGXFSZ)", c->id, c->name, c->lim->output);
 		return;
 	case END_SESSION:
 		msg("container %d (%s): killed: minos-exec received %s",
@@ -214,13 +244,15 @@ static void report_end(struct container *c)
 
 /* ---- ending containers --------------------------------------------------- */
 
-static void end_container(struct container *c, enum cend why, int sig)
+static void end_container(struct container *c, enum cend why, int sig,
+			  unsigned long long limit)
 {
 	if (c->state == C_DEAD)
 		return;
 	if (c->end == END_NONE) {
 		c->end = why;
 		c->end_sig = sig;
+		c->end_ms = limit;
 	}
 	ctab_kill(c);
 }
@@ -228,7 +260,7 @@ static void end_container(struct container *c, enum cend why, int sig)
 static void end_all(enum cend why, int sig)
 {
 	CTAB_FOREACH(c)
-		end_container(c, why, sig);
+		end_container(c, why, sig, cfg->lim.wall_ms);
 }
 
 void loop_release_waits(struct thread *t)
@@ -274,6 +306,10 @@ static void report_start_failure(struct container *c)
 static void container_exit(struct container *c, int status, const struct rusage *ru)
 {
 	c->wstatus = status;
+	if (c->stats) {
+		c->stats->end_ns = now_ns();
+		c->stats->ru = *ru;
+	}
 	/* Before its exec the trampoline reports failures on the error pipe
 	 * (even a failed execveat, after the supervisor allowed it); a
 	 * successful exec closed the pipe's other end, so this never blocks. */
@@ -284,9 +320,10 @@ static void container_exit(struct container *c, int status, const struct rusage 
 	     (WTERMSIG(status) == SIGKILL &&
 	      (unsigned long long)ru->ru_utime.tv_sec * 1000 + ru->ru_utime.tv_usec / 1000 +
 	      (unsigned long long)ru->ru_stime.tv_sec * 1000 + ru->ru_stime.tv_usec / 1000 >=
-	      limits_cpu_seconds(&cfg->lim) * 1000))) {
+	      limits_cpu_seconds(c->lim) * 1000))) {
 		c->end = END_CPU;
 		c->end_sig = WTERMSIG(status);
+		c->end_ms = c->lim->cpu_ms;
 	}
 	thread_each(c, drop_thread, NULL);
 	ctab_container_dead(c);
@@ -313,6 +350,8 @@ static enum event classify(int status)
 		return EV_CLONE;
 	case PTRACE_EVENT_STOP:
 		return EV_STOP;
+	case PTRACE_EVENT_EXIT:
+		return EV_EXITING;
 	case 0:
 		return WSTOPSIG(status) == (SIGTRAP | 0x80) ? EV_SYSCALL_EXIT
 							   : EV_SIGNAL;
@@ -565,7 +604,7 @@ static void on_seccomp(struct thread *t)
 
 	/* Without --trace the filter only traces calls with a handler: the
 	 * reason (SECCOMP_RET_DATA) is worth a system call only with it. */
-	if (cfg->trace && ptr_eventmsg(t->tid, &why) < 0)
+	if (see_refusals && ptr_eventmsg(t->tid, &why) < 0)
 		return; /* gone: its exit follows */
 	if (ptr_getregs(t->tid, &regs) < 0)
 		return;
@@ -589,9 +628,11 @@ static void on_seccomp(struct thread *t)
 	case FILTER_FOREIGN_ARCH: {
 		long r = why == FILTER_REFUSED_PERM ? -EPERM : -ENOSYS;
 		bool foreign = why == FILTER_FOREIGN_ARCH;
-		trace_line(t, "refused ", foreign ? filter_foreign_name(a.nr) :
-						    filter_call_name(a.nr),
-			   a.nr, a.a, foreign ? 6 : filter_call_nargs(a.nr), r, NULL);
+		stats_refused(t->c, a.nr, foreign);
+		if (cfg->trace)
+			trace_line(t, "refused ", foreign ? filter_foreign_name(a.nr) :
+							    filter_call_name(a.nr),
+				   a.nr, a.a, foreign ? 6 : filter_call_nargs(a.nr), r, NULL);
 		finish_call(t, &a, r);
 		return;
 	}
@@ -737,6 +778,15 @@ static void on_signal(struct thread *t, int sig)
 	    si.si_code == SI_KERNEL && c->end == END_NONE) {
 		c->end = END_CPU;
 		c->end_sig = SIGXCPU;
+		c->end_ms = c->lim->cpu_ms;
+		stats_sample(c);
+	}
+	/* RLIMIT_FSIZE: the kernel's SIGXFSZ (SI_USER from the writer itself;
+	 * a container cannot kill(), only tgkill, which is SI_TKILL). */
+	if (c && sig == SIGXFSZ && c->end == END_NONE && ptr_siginfo(t->tid, &si) == 0 &&
+	    si.si_code == SI_USER && !handles(t->tid, sig)) {
+		c->end = END_OUTPUT;
+		c->end_sig = SIGXFSZ;
 	}
 	/* As pid 1 of its namespace the kernel would drop an unhandled fatal
 	 * signal (and refault forever): end the container ourselves. */
@@ -801,6 +851,11 @@ static void handle(pid_t tid, int status, const struct rusage *ru)
 		else
 			ptr_cont(tid, WSTOPSIG(status));
 		break;
+	case EV_EXITING:
+		if (t && t->c)
+			stats_sample(t->c);
+		ptr_cont(tid, 0);
+		break;
 	case EV_OTHER:
 		ptr_cont(tid, 0);
 		break;
@@ -854,12 +909,34 @@ static void on_signalfd(void)
 	}
 }
 
+static bool in_tree(const struct container *x, const struct container *top)
+{
+	for (; x; x = x->parent)
+		if (x == top)
+			return true;
+	return false;
+}
+
+/* The run's wall time, or a stage's (which ends the stage's whole tree). */
 static void on_timer(void)
 {
 	uint64_t ticks;
 	ssize_t unused = read(timerfd, &ticks, sizeof(ticks));
 	(void)unused;
-	end_all(END_WALL, SIGKILL);
+	long long now = now_ns();
+	if (session_end_ns && now >= session_end_ns) {
+		end_all(END_WALL, SIGKILL);
+		return;
+	}
+	CTAB_FOREACH(top) {
+		if (!top->deadline_ns || now < top->deadline_ns ||
+		    top->state == C_DEAD || top->killed)
+			continue;
+		CTAB_FOREACH(c)
+			if (in_tree(c, top))
+				end_container(c, END_WALL, SIGKILL, top->lim->wall_ms);
+	}
+	arm_clock();
 }
 
 static struct container *container_by_id(int id)

@@ -11,10 +11,11 @@ static int req(enum __ptrace_request r, pid_t tid, void *addr, void *data)
 	return ptrace(r, tid, addr, data) < 0 ? -errno : 0;
 }
 
-int ptr_seize(pid_t pid)
+int ptr_seize(pid_t pid, bool exit_stops)
 {
 	long opts = PTRACE_O_EXITKILL | PTRACE_O_TRACESECCOMP |
-		    PTRACE_O_TRACECLONE | PTRACE_O_TRACESYSGOOD;
+		    PTRACE_O_TRACECLONE | PTRACE_O_TRACESYSGOOD |
+		    (exit_stops ? PTRACE_O_TRACEEXIT : 0);
 	return req(PTRACE_SEIZE, pid, 0, (void *)opts);
 }
 

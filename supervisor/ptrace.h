@@ -4,12 +4,14 @@
 #define MINOS_PTRACE_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <sys/types.h>
 #include <sys/user.h>
 
 /* All return 0 or -errno; -ESRCH means the tracee is gone (an event, not
  * an error: the loop will see its exit). */
-int ptr_seize(pid_t pid);
+/* With exit_stops, each thread stops at its exit (PTRACE_EVENT_EXIT). */
+int ptr_seize(pid_t pid, bool exit_stops);
 int ptr_cont(pid_t tid, int sig);
 int ptr_syscall(pid_t tid, int sig); /* resume; stop again at syscall exit */
 int ptr_listen(pid_t tid);

@@ -32,6 +32,8 @@
 #include "launch.h"
 #include "log.h"
 #include "mem.h"
+#include "report.h"
+#include "sha256.h"
 #include "sys.h"
 
 #ifndef RWF_NOWAIT
@@ -60,6 +62,7 @@ struct image {
 	unsigned long arch;
 	int memfd;
 	unsigned long long used; /* LRU clock */
+	char sha256[65];     /* --report only; else "" */
 };
 
 static struct image cache[CACHE_MAX];
@@ -85,7 +88,7 @@ static bool same_bytes(const struct image *im, const unsigned char *p)
 	return same;
 }
 
-static void cache_put(const struct image *im)
+static const struct image *cache_put(const struct image *im)
 {
 	while (ncache == CACHE_MAX || (ncache && cache_bytes + im->len > CACHE_BYTES)) {
 		unsigned old = 0;
@@ -98,6 +101,7 @@ static void cache_put(const struct image *im)
 	}
 	cache[ncache++] = *im;
 	cache_bytes += im->len;
+	return &cache[ncache - 1];
 }
 
 static int write_all(int fd, const void *buf, size_t len)
@@ -116,13 +120,15 @@ static int write_all(int fd, const void *buf, size_t len)
 }
 
 /* The sealed memfd of this image, from the cache or made now. */
-static int image_get(const unsigned char *code, size_t len, unsigned long arch)
+static int image_get(const unsigned char *code, size_t len, unsigned long arch,
+		     const char **sha256)
 {
 	uint64_t h = hash_bytes(code, len);
 	for (unsigned i = 0; i < ncache; i++)
 		if (cache[i].hash == h && cache[i].len == len &&
 		    cache[i].arch == arch && same_bytes(&cache[i], code)) {
 			cache[i].used = ++cache_clock;
+			*sha256 = cache[i].sha256;
 			return cache[i].memfd;
 		}
 
@@ -146,8 +152,14 @@ static int image_get(const unsigned char *code, size_t len, unsigned long arch)
 		close(fd);
 		return -ENOMEM;
 	}
-	struct image im = { h, len, hdr, arch, fd, ++cache_clock };
-	cache_put(&im);
+	struct image im = { h, len, hdr, arch, fd, ++cache_clock, "" };
+	if (sys_cfg->report) { /* --report names images by their SHA-256 */
+		struct sha256 sh;
+		sha256_init(&sh);
+		sha256_update(&sh, code, len);
+		sha256_hex(&sh, im.sha256);
+	}
+	*sha256 = cache_put(&im)->sha256;
 	return fd;
 }
 
@@ -186,14 +198,32 @@ static long finish(struct thread *t, long r)
 	return SYS_INJECT;
 }
 
-/* Every live container reserves its --memory; together they may reserve
- * --total-memory (0, the default: --containers x --memory). */
-static bool memory_left(void)
+/* Every live container reserves its memory limit; together they may
+ * reserve --total-memory (0, the default: --containers x --memory). */
+static bool memory_left(const struct container *parent)
 {
 	const struct minos_limits *l = &sys_cfg->lim;
 	unsigned long long total = l->total_memory ? l->total_memory :
 				   (unsigned long long)l->containers * l->memory;
-	return (unsigned long long)(ctab_counted() + 1) * l->memory <= total;
+	unsigned long long used = parent->lim->memory; /* the child's */
+	CTAB_FOREACH(c)
+		if (c->state != C_DEAD && !c->killed)
+			used += c->lim->memory;
+	return used <= total;
+}
+
+/* Room for one more container: in the run, and in its stage's tree (a
+ * policy stage's "containers" limit). */
+static bool room_for_child(const struct container *parent)
+{
+	const struct container *stage = parent->stage;
+	unsigned in_tree = 0;
+	if (ctab_counted() >= sys_cfg->lim.containers)
+		return false;
+	CTAB_FOREACH(c)
+		if (c != stage && c->stage == stage && c->state != C_DEAD && !c->killed)
+			in_tree++;
+	return in_tree < stage->lim->containers;
 }
 
 static long start_child(struct thread *t)
@@ -202,12 +232,13 @@ static long start_child(struct thread *t)
 	struct container *c = t->c;
 	if (c->killed || c->end != END_NONE || sys_dying(t->tid))
 		return finish(t, -ESRCH);
-	int memfd = image_get(op->buf, op->len, op->arch);
+	const char *sha256;
+	int memfd = image_get(op->buf, op->len, op->arch, &sha256);
 	if (memfd < 0)
 		return finish(t, memfd);
-	if (ctab_counted() >= sys_cfg->lim.containers)
+	if (!room_for_child(c))
 		return finish(t, -EAGAIN);
-	if (!memory_left())
+	if (!memory_left(c))
 		return finish(t, -ENOMEM);
 
 	/* Named for messages after its parent and cid: "grader/2". */
@@ -220,6 +251,7 @@ static long start_child(struct thread *t)
 		.cfg = sys_cfg, .filter = sys_filter, .memfd = memfd,
 		.slots = op->slots, .nslots = op->nslots,
 		.argv = empty, .envp = empty, .name = name, .parent = c,
+		.lim = c->lim,
 	};
 	struct container *child;
 	char err[256];
@@ -231,6 +263,8 @@ static long start_child(struct thread *t)
 		return finish(t, rc);
 	}
 	child->cid = ++c->next_cid;
+	if (child->stats)
+		memcpy(child->stats->sha256, sha256, sizeof(child->stats->sha256));
 	return finish(t, child->cid);
 }
 
@@ -241,8 +275,8 @@ static int read_code(struct cnew_op *op)
 	for (;;) {
 		if (op->len == op->cap) {
 			size_t cap = op->cap ? op->cap * 2 : 65536;
-			if (cap > sys_cfg->lim.image_size + 1)
-				cap = sys_cfg->lim.image_size + 1;
+			if (cap > op->max + 1)
+				cap = op->max + 1;
 			if (cap <= op->len)
 				return -E2BIG;
 			unsigned char *b = realloc(op->buf, cap);
@@ -271,7 +305,7 @@ static int read_code(struct cnew_op *op)
 		if (n == 0)
 			return 1;
 		op->len += (size_t)n;
-		if (op->len > sys_cfg->lim.image_size)
+		if (op->len > op->max)
 			return -E2BIG;
 	}
 }
@@ -325,7 +359,7 @@ long sys_cnew(struct thread *t, struct sysargs *a)
 	op->nconsume = 1;
 	if (arch != MINOS_ARCH_X86_64_FLAT && arch != MINOS_ARCH_X86_64_ELF)
 		return finish(t, -EINVAL);
-	if (rcount > sys_cfg->lim.fds || wcount > sys_cfg->lim.fds)
+	if (rcount > t->c->lim->fds || wcount > t->c->lim->fds)
 		return finish(t, -EINVAL);
 
 	/* The array, copied once: rfd_count rfds, then wfd_count wfds. */
@@ -388,9 +422,10 @@ long sys_cnew(struct thread *t, struct sysargs *a)
 	free(fds);
 	if (err)
 		return finish(t, err);
-	if (ctab_counted() >= sys_cfg->lim.containers)
+	if (!room_for_child(t->c))
 		return finish(t, -EAGAIN);
 	op->arch = arch;
+	op->max = t->c->lim->image_size;
 	struct stat st;
 	op->file = fstat(op->code, &st) == 0 && !S_ISFIFO(st.st_mode) &&
 		   !S_ISSOCK(st.st_mode) && !S_ISCHR(st.st_mode);

@@ -9,6 +9,7 @@
 #include <sys/syscall.h>
 
 #include "log.h"
+#include "report.h"
 #include "rlimits.h"
 #include "sys.h"
 
@@ -106,10 +107,10 @@ static void count_exiting(struct thread *o, void *n)
 long sys_clone(struct thread *t, struct sysargs *a)
 {
 	struct container *c = t->c;
-	if (c->threads + c->pending_clones >= sys_cfg->lim.threads) {
+	if (c->threads + c->pending_clones >= c->lim->threads) {
 		unsigned gone = 0;
 		thread_each(c, count_exiting, &gone);
-		if (c->threads - gone + c->pending_clones >= sys_cfg->lim.threads)
+		if (c->threads - gone + c->pending_clones >= c->lim->threads)
 			return -EAGAIN;
 	}
 	c->pending_clones++;
@@ -155,7 +156,8 @@ long sys_execveat(struct thread *t, struct sysargs *a)
 	if (listener < 0)
 		BUG("cannot take the seccomp listener of a new container");
 	c->listener = listener;
-	int rc = limits_apply_fds(c->pid, &sys_cfg->lim);
+	stats_program_starts(c);
+	int rc = limits_apply_fds(c->pid, c->lim);
 	if (rc < 0) {
 		msg("container %d (%s): cannot set its descriptor limit: %s",
 		    c->id, c->name, strerror(-rc));

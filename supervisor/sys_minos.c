@@ -212,7 +212,7 @@ static bool fd_open(struct thread *t, int num)
  */
 long sys_pipe(struct thread *t, struct sysargs *a)
 {
-	unsigned limit = sys_cfg->lim.fds, found = 0;
+	unsigned limit = t->c->lim->fds, found = 0;
 	if (t->c->listener < 0)
 		return -ENOSYS;
 	for (unsigned num = 0; num < limit && found < 2; num++)

@@ -39,12 +39,12 @@ refused_file() {
 	expect_output "limits: memory 64M, cpu-time 5s, wall-time none, threads 2,"
 }
 
-@test "--check runs nothing: a program that does not exist is not looked at" {
+@test "--check finds the programs: one that does not exist gives 127 and where it is named" {
 	text=$'containers: {a: {program: /nonexistent/program}}\n'
 	printf '%s' "$text" >"$P"
 	run mx --check --policy="$P"
-	expect_status 0
-	expect_output "container a: /nonexistent/program"
+	expect_status 127
+	expect_exact "minos-exec: $P:1:14: container 'a': program /nonexistent/program: not found"
 }
 
 @test "--check of a file that cannot be read: status 125 and why" {

@@ -49,3 +49,12 @@ if SANITIZERS
 t_unit_test_filter_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 t_unit_test_filter_LDFLAGS = -fsanitize=address,undefined
 endif
+
+# SHA-256 (the report's image hashes) against the FIPS 180-4 examples.
+check_PROGRAMS += t/unit/test-sha256
+TESTS += t/unit/test-sha256
+t_unit_test_sha256_SOURCES = t/unit/tap.h t/unit/test-sha256.c \
+	supervisor/sha256.c supervisor/sha256.h
+t_unit_test_sha256_CFLAGS = $(AM_CFLAGS) $(UNIT_SAN)
+t_unit_test_sha256_LDFLAGS = $(AM_LDFLAGS) $(UNIT_SAN)
+t_unit_test_sha256_LDADD =

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * run.c - the shape of every run: check the host, build the filter, spawn,
+ * loop, exit status, report.  The first container's run lives here; a
+ * policy file's graph in run_policy.c.
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "image.h"
+#include "launch.h"
+#include "log.h"
+#include "loop.h"
+#include "report.h"
+#include "run.h"
+#include "stdfds.h"
+#include "sys.h"
+
+static long long mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* The supervisor copies descriptors out of its containers: give it room. */
+static void raise_nofile(void)
+{
+	struct rlimit r;
+	if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
+		r.rlim_cur = r.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &r);
+	}
+}
+
+void run_setup(struct run *r, const struct minos_config *cfg)
+{
+	char err[512];
+	r->cfg = cfg;
+	r->start_ns = mono_ns();
+	signal(SIGPIPE, SIG_IGN);
+	raise_nofile();
+	host_check();
+	/* Refused calls stop in the supervisor only when someone asks about
+	 * them: --trace prints them, --report counts them. */
+	if (filter_build(cfg->trace || cfg->report, &r->filter, err, sizeof(err)) < 0)
+		die(MINOS_EXIT_FAIL, "%s", err);
+	if (caps_prepare() < 0)
+		die(MINOS_EXIT_FAIL, "libcap: cannot prepare capabilities");
+	sys_filter = &r->filter;
+	loop_init(cfg);
+}
+
+int container_status(const struct container *c, int session_sig)
+{
+	switch (c->end) {
+	case END_START:
+		return MINOS_EXIT_FAIL;
+	case END_SESSION:
+		if (session_sig)
+			return 128 + session_sig;
+		break;
+	case END_SIGNAL:
+	case END_CPU:
+	case END_OUTPUT:
+		return 128 + c->end_sig;
+	default:
+		break;
+	}
+	if (WIFEXITED(c->wstatus))
+		return WEXITSTATUS(c->wstatus);
+	if (WIFSIGNALED(c->wstatus))
+		return 128 + WTERMSIG(c->wstatus);
+	return MINOS_EXIT_FAIL;
+}
+
+int run_finish(struct run *r, int (*status_of)(int session_sig))
+{
+	struct loop_result lr = loop_run();
+	int status = status_of(lr.session_sig);
+	char err[512];
+	if (r->cfg->report &&
+	    report_write(r->cfg->report, status, lr.session_sig,
+			 mono_ns() - r->start_ns, err, sizeof(err)) < 0) {
+		msg("%s", err);
+		if (status == 0)
+			status = MINOS_EXIT_FAIL;
+	}
+	filter_free(&r->filter);
+	return status;
+}
+
+static int first_status(int session_sig)
+{
+	return container_status(ctab_head(), session_sig);
+}
+
+int run_program(struct minos_config *cfg)
+{
+	struct run r;
+	struct image im;
+	struct image_req req = {
+		.program = cfg->program, .flat = cfg->flat,
+		.hash = cfg->report != NULL, .max = cfg->lim.image_size,
+	};
+	image_load(&req, &im);
+	run_setup(&r, cfg);
+
+	/* The run's wall time is the session's (the loop's clock), not the
+	 * first container's own. */
+	static struct minos_limits first_lim;
+	first_lim = cfg->lim;
+	first_lim.wall_ms = 0;
+	struct stdio_plan io;
+	stdio_prepare(&io);
+	const char *base = strrchr(cfg->program, '/');
+	struct spawn_req first = {
+		.cfg = cfg, .filter = &r.filter, .memfd = im.memfd,
+		.slots = io.fd, .nslots = 3, .argv = cfg->argv, .envp = cfg->envp,
+		.name = base ? base + 1 : cfg->program, .lim = &first_lim,
+	};
+	struct container *c;
+	char err[512];
+	if (spawn_container(&first, &c, err, sizeof(err)) < 0)
+		die(MINOS_EXIT_FAIL, "%s", err);
+	if (c->stats) {
+		static char *names[3] = { "stdin", "stdout", "stderr" };
+		static struct slot_info std[3];
+		for (int k = 0; k < 3; k++)
+			std[k] = (struct slot_info){ k, names[k], -1, 0 };
+		c->stats->slots = std;
+		c->stats->nslots = 3;
+		c->stats->program = strdup(im.path);
+		memcpy(c->stats->sha256, im.sha256, sizeof(im.sha256));
+	}
+	stdio_after_spawn(&io);
+	close(im.memfd);
+	loop_start_clock();
+
+	int status = run_finish(&r, first_status);
+	stdio_finish(&io);
+	return status;
+}
