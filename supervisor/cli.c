@@ -53,7 +53,7 @@ const struct cli_option cli_options[] = {
 			       "memory of all live containers (0: derived)" },
 	[OPT_IMAGE_SIZE] = { "image-size", 0, "SIZE", "largest code image" },
 	[OPT_OUTPUT] = { "output", 0, "SIZE",
-			 "largest file a container may write, 0 for none" },
+			 "largest file a container may write (0: none)" },
 	[OPT_FLAT] = { "flat", 0, NULL,
 		       "PROGRAM is a flat image loaded at 0x10000, not an ELF" },
 	[OPT_TRACE] = { "trace", 0, NULL,
