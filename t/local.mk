@@ -21,9 +21,10 @@ AM_TESTS_ENVIRONMENT = \
 bats_tests = t/100-run.bats t/200-stream.bats t/300-threads.bats \
 	t/400-limits.bats t/500-errors.bats t/600-trace.bats t/700-cnew.bats t/710-tree.bats \
 	t/900-escape.bats
-TESTS += $(bats_tests) t/man.sh t/layout.sh
+TESTS += $(bats_tests) t/man.sh t/layout.sh t/completion.sh
 if SANITIZERS
 TESTS += t/sanitizer.sh
 endif
 check_SCRIPTS += $(GUESTS)
-EXTRA_DIST += $(bats_tests) t/run-bats t/helpers.bash t/man.sh t/layout.sh t/sanitizer.sh
+EXTRA_DIST += $(bats_tests) t/run-bats t/helpers.bash t/man.sh t/layout.sh t/sanitizer.sh \
+	t/completion.sh
