@@ -40,7 +40,7 @@ _minos_exec()
 		return
 		;;
 	--env)
-		COMPREPLY=($(compgen -e -- "$cur"))
+		mapfile -t COMPREPLY < <(compgen -e -- "$cur")
 		return
 		;;
 	esac
@@ -49,7 +49,7 @@ _minos_exec()
 	$split && return
 
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+		mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
 		[[ ${COMPREPLY-} == *= ]] && compopt -o nospace
 		return
 	fi

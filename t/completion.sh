@@ -8,7 +8,9 @@ if [ ! -r "$bc" ]; then
 	echo "1..0 # SKIP no $bc (Debian's bash-completion; ./quickstart installs it)"
 	exit 0
 fi
+# shellcheck source=/dev/null
 . "$bc"
+# shellcheck source=completion/minos-exec.bash
 . "$MINOS_SRC/completion/minos-exec.bash"
 
 tmp=$(mktemp -d) || exit 1
@@ -42,7 +44,7 @@ check() { # description expected WORD...
 	else
 		echo "not ok $n - $what"
 		printf '# words: %s\n# want: %s\n# got:  %s\n' "$*" \
-			"$(echo $want)" "$(echo $got)"
+			"$(echo "$want" | tr '\n' ' ')" "$(echo "$got" | tr '\n' ' ')"
 	fi
 }
 
