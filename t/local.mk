@@ -16,7 +16,8 @@ AM_TESTS_ENVIRONMENT = \
 	MINOS_EXEC_SAN='$(abs_top_builddir)/minos-exec-san'; \
 	MINOS_BUILD='$(abs_top_builddir)'; MINOS_SRC='$(abs_top_srcdir)'; \
 	MANDOC='$(MANDOC)'; BATS='$(BATS)'; \
-	MINOS_INSTALL_CHECK=$${MINOS_INSTALL_CHECK:-$(INSTALL_CHECK)}; \
+	MINOS_INSTALL_CHECK=$${MINOS_INSTALL_CHECK:-yes}; \
+	test '$(INSTALL_CHECK)' = yes || MINOS_INSTALL_CHECK=no; \
 	export MINOS_EXEC MINOS_EXEC_SAN MINOS_BUILD MINOS_SRC MANDOC BATS \
 		MINOS_INSTALL_CHECK;
 
@@ -32,6 +33,7 @@ EXTRA_DIST += $(bats_tests) t/run-bats t/helpers.bash t/man.sh t/layout.sh t/san
 	t/completion.sh t/install.sh
 
 # t/install.sh builds the Debian packages from a copy of this tree, installs,
-# tries and removes them (about two minutes).  make distcheck runs the whole
-# suite twice already: there it is skipped.
+# tries and removes them; MINOS_INSTALL_CHECK=no in the environment or
+# configure --disable-install-check skips it.  make distcheck has tested the
+# build already and the package build must not recurse: both skip it.
 AM_DISTCHECK_CONFIGURE_FLAGS = --disable-install-check
