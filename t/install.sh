@@ -53,7 +53,7 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-trap 'exit 1' HUP INT TERM
+trap 'exit 1' HUP INT PIPE TERM
 
 n=0
 ok() { # description command...: one TAP line; the command's output on failure
