@@ -1,7 +1,13 @@
 # libminos: the Minos system call wrappers, one per file (musl-shaped).
 # Freestanding: no libc calls, so it links into any static guest.  It is
 # compiled with the host compiler, which is fine for freestanding code.
-lib_LIBRARIES += libminos/libminos.a
+#
+# The library and the header are installed in minos/ below libdir and
+# includedir: musl-gcc searches neither the host's /usr/include nor its
+# library directories, and pkg-config leaves -I/usr/include and -L/usr/lib...
+# out of its flags, so a /usr install there could not be found by
+# `musl-gcc -static $(pkg-config --cflags --libs minos)`.
+pkglib_LIBRARIES += libminos/libminos.a
 libminos_libminos_a_SOURCES = \
 	libminos/syscall_arch.h \
 	libminos/cnew.c \
@@ -16,6 +22,6 @@ libminos_libminos_a_SOURCES = \
 libminos_libminos_a_CFLAGS = -std=gnu11 -O2 -ffreestanding \
 	-fno-stack-protector -fno-sanitize=all -fPIE $(WARN_CFLAGS)
 
-include_HEADERS += libminos/minos.h
+pkginclude_HEADERS += libminos/minos.h
 pkgconfig_DATA += libminos/minos.pc
 EXTRA_DIST += libminos/minos.pc.in

@@ -16,16 +16,26 @@ AM_TESTS_ENVIRONMENT = \
 	MINOS_EXEC_SAN='$(abs_top_builddir)/minos-exec-san'; \
 	MINOS_BUILD='$(abs_top_builddir)'; MINOS_SRC='$(abs_top_srcdir)'; \
 	MANDOC='$(MANDOC)'; BATS='$(BATS)'; \
-	export MINOS_EXEC MINOS_EXEC_SAN MINOS_BUILD MINOS_SRC MANDOC BATS;
+	MINOS_INSTALL_CHECK=$${MINOS_INSTALL_CHECK:-yes}; \
+	test '$(INSTALL_CHECK)' = yes || MINOS_INSTALL_CHECK=no; \
+	export MINOS_EXEC MINOS_EXEC_SAN MINOS_BUILD MINOS_SRC MANDOC BATS \
+		MINOS_INSTALL_CHECK;
 
 bats_tests = t/100-run.bats t/200-stream.bats t/300-threads.bats \
 	t/400-limits.bats t/500-errors.bats t/600-trace.bats t/610-report.bats \
 	t/700-cnew.bats t/710-tree.bats t/800-policy-check.bats t/810-policy-run.bats \
 	t/900-escape.bats
-TESTS += $(bats_tests) t/man.sh t/layout.sh
+TESTS += $(bats_tests) t/man.sh t/layout.sh t/completion.sh t/install.sh
 if SANITIZERS
 TESTS += t/sanitizer.sh
 endif
 check_SCRIPTS += $(GUESTS)
 EXTRA_DIST += $(bats_tests) t/run-bats t/helpers.bash t/man.sh t/layout.sh t/sanitizer.sh \
-	t/policy/pipeline.yaml t/policy/pipeline.out
+	t/policy/pipeline.yaml t/policy/pipeline.out \
+	t/completion.sh t/install.sh
+
+# t/install.sh builds the Debian packages from a copy of this tree, installs,
+# tries and removes them; MINOS_INSTALL_CHECK=no in the environment or
+# configure --disable-install-check skips it.  make distcheck has tested the
+# build already and the package build must not recurse: both skip it.
+AM_DISTCHECK_CONFIGURE_FLAGS = --disable-install-check
