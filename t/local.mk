@@ -28,3 +28,4 @@ endif
 check_SCRIPTS += $(GUESTS)
 EXTRA_DIST += $(bats_tests) t/run-bats t/helpers.bash t/man.sh t/layout.sh t/sanitizer.sh \
 	t/policy/pipeline.yaml t/policy/pipeline.out
+include t/fuzz/local.mk
