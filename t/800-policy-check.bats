@@ -370,3 +370,24 @@ refused_file() {
 	refused $'containers: {a: {program: p, fds: {1: {file: x, mode: create, perm: 0999}}}}\n' \
 		"1:69: perm: bad permissions '0999' (use octal, 0 to 0777)"
 }
+
+# ---- the manual -------------------------------------------------------------
+
+@test "every example of minos-policy(5) passes --check" {
+	# the .EX blocks after .SH EXAMPLES, with roff's \- made plain
+	awk -v dir="$BATS_TEST_TMPDIR" '
+		/^\.SH EXAMPLES/ { on = 1; next }
+		/^\.SH / { on = 0 }
+		on && /^\.EX/ { n++; f = dir "/example" n ".yaml"; next }
+		on && /^\.EE/ { f = ""; next }
+		f { gsub(/\\-/, "-"); print > f }
+	' "$MINOS_SRC/man/minos-policy.5"
+	[ -f "$BATS_TEST_TMPDIR/example3.yaml" ]
+	for f in "$BATS_TEST_TMPDIR"/example*.yaml; do
+		run mx --check --policy="$f"
+		if [ "$status" -ne 0 ]; then
+			echo "$f: $output" >&2
+			return 1
+		fi
+	done
+}

@@ -155,9 +155,9 @@ man_pages() {
 		echo "this system's dpkg leaves man pages out"
 		return 0
 	fi
-	man -w minos-exec && man -w 7 minos && man -w 3 libminos
+	man -w minos-exec && man -w 7 minos && man -w 3 libminos && man -w 5 minos-policy
 }
-ok "man -w finds minos-exec(1), minos(7) and libminos(3)" man_pages
+ok "man -w finds minos-exec(1), minos(7), libminos(3) and minos-policy(5)" man_pages
 
 completion() {
 	bash -c '. /usr/share/bash-completion/bash_completion &&

@@ -39,3 +39,4 @@ EXTRA_DIST += $(bats_tests) t/run-bats t/helpers.bash t/man.sh t/layout.sh t/san
 # configure --disable-install-check skips it.  make distcheck has tested the
 # build already and the package build must not recurse: both skip it.
 AM_DISTCHECK_CONFIGURE_FLAGS = --disable-install-check
+include t/fuzz/local.mk

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The man pages are lint-clean, and every option of --help is documented.
 cd "${MINOS_SRC:?}"
-pages="man/minos-exec.1 man/minos.7 man/libminos.3"
+pages="man/minos-exec.1 man/minos.7 man/libminos.3 man/minos-policy.5"
 opts=$("$MINOS_EXEC" --help | grep -o -- '--[a-z][a-z-]*' | sort -u)
 n=0
 total=$(( $(echo "$pages" | wc -w) + $(echo "$opts" | wc -l) ))

@@ -128,6 +128,8 @@ static const struct row {
 	  "p.yaml:1:15: unknown key 'writer' (did you mean 'writers'?)" },
 	{ "streams: {s: {writers: 0}}\n" C, "p.yaml:1:24: writers: out of range (1 to 1024)" },
 	{ "streams: {s: {readers: 1025}}\n" C, "p.yaml:1:24: readers: out of range (1 to 1024)" },
+	{ "streams: {s: {writers: 99999999999999999999999}}\n" C,
+	  "p.yaml:1:24: writers: out of range (1 to 1024)" },
 	{ "streams: {s: {readers: -1}}\n" C,
 	  "p.yaml:1:24: readers: bad number '-1' (use a whole number)" },
 	{ "streams: [s]\n" C, "p.yaml:1:11: stream 's' has no writer" },
