@@ -383,6 +383,12 @@ refused_file() {
 		f { gsub(/\\-/, "-"); print > f }
 	' "$MINOS_SRC/man/minos-policy.5"
 	[ -f "$BATS_TEST_TMPDIR/example3.yaml" ]
+	# what the grader example names, next to it
+	cp "$EX/cat" "$BATS_TEST_TMPDIR/submission"
+	cp "$EX/cat" "$BATS_TEST_TMPDIR/checker"
+	mkdir "$BATS_TEST_TMPDIR/tests"
+	: > "$BATS_TEST_TMPDIR/tests/1.in"
+	: > "$BATS_TEST_TMPDIR/tests/1.out"
 	for f in "$BATS_TEST_TMPDIR"/example*.yaml; do
 		run mx --check --policy="$f"
 		if [ "$status" -ne 0 ]; then
