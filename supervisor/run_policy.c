@@ -332,6 +332,7 @@ int run_policy(struct minos_config *cfg)
 	stdio_finish(&io);
 	free(im);
 	free(copy);
-	/* The containers' names and limits point into p: it lives to the end. */
+	/* The containers' names and limits pointed into p; all have ended. */
+	policy_free(p);
 	return status;
 }
