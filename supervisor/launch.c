@@ -19,12 +19,12 @@
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "ptrace.h"
 #include "launch.h"
+#include "loop.h"
 #include "report.h"
 #include "trampoline.h"
 
@@ -301,11 +301,8 @@ int spawn_container(const struct spawn_req *rq, struct container **out,
 	c->parent = rq->parent;
 	c->lim = rq->lim;
 	c->stage = rq->parent ? rq->parent->stage : c;
-	if (cfg->report) {
-		struct timespec now;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		stats_attach(c)->start_ns = now.tv_sec * 1000000000LL + now.tv_nsec;
-	}
+	if (cfg->report)
+		stats_attach(c)->start_ns = mono_ns();
 	thread_add(pid, c);
 	if (write(syncp[1], "g", 1) != 1)
 		BUG("cannot release the new container");

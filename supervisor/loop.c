@@ -116,7 +116,12 @@ void loop_init(const struct minos_config *config)
 	watch(sigfd, TAG(W_SIGNAL, 0, 0));
 }
 
-static long long now_ns(void);
+long long mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
 
 /* Arm the one timer at the earliest wall-time end: the run's or a stage's. */
 static void arm_clock(void)
@@ -143,7 +148,7 @@ static void arm_clock(void)
 
 void loop_start_clock(void)
 {
-	long long now = now_ns();
+	long long now = mono_ns();
 	if (cfg->lim.wall_ms)
 		session_end_ns = now + (long long)cfg->lim.wall_ms * 1000000LL;
 	CTAB_FOREACH(c)
@@ -307,7 +312,7 @@ static void container_exit(struct container *c, int status, const struct rusage 
 {
 	c->wstatus = status;
 	if (c->stats) {
-		c->stats->end_ns = now_ns();
+		c->stats->end_ns = mono_ns();
 		c->stats->ru = *ru;
 	}
 	/* Before its exec the trampoline reports failures on the error pipe
@@ -888,13 +893,6 @@ static unsigned drain_waits(void)
  */
 #define SPIN_NS 30000LL
 
-static long long now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 /* ---- other event sources --------------------------------------------------- */
 
 static void on_signalfd(void)
@@ -909,21 +907,13 @@ static void on_signalfd(void)
 	}
 }
 
-static bool in_tree(const struct container *x, const struct container *top)
-{
-	for (; x; x = x->parent)
-		if (x == top)
-			return true;
-	return false;
-}
-
 /* The run's wall time, or a stage's (which ends the stage's whole tree). */
 static void on_timer(void)
 {
 	uint64_t ticks;
 	ssize_t unused = read(timerfd, &ticks, sizeof(ticks));
 	(void)unused;
-	long long now = now_ns();
+	long long now = mono_ns();
 	if (session_end_ns && now >= session_end_ns) {
 		end_all(END_WALL, SIGKILL);
 		return;
@@ -933,7 +923,7 @@ static void on_timer(void)
 		    top->state == C_DEAD || top->killed)
 			continue;
 		CTAB_FOREACH(c)
-			if (in_tree(c, top))
+			if (c->stage == top)
 				end_container(c, END_WALL, SIGKILL, top->lim->wall_ms);
 	}
 	arm_clock();
@@ -1046,7 +1036,7 @@ struct loop_result loop_run(void)
 
 	for (;;) {
 		if (drain_waits())
-			spin_until = now_ns() + SPIN_NS;
+			spin_until = mono_ns() + SPIN_NS;
 		sys_pass_retry();
 		/* Watch the listeners of containers that have started. */
 		CTAB_FOREACH(c)
@@ -1059,12 +1049,12 @@ struct loop_result loop_run(void)
 			}
 		if (ctab_live() == 0)
 			break;
-		bool spinning = spin_until && now_ns() < spin_until;
+		bool spinning = spin_until && mono_ns() < spin_until;
 		if (spinning)
 			sched_yield(); /* a tracee runnable on this CPU goes first */
 		int n = epoll_wait(epfd, ev, 32, spinning ? 0 : -1);
 		if (n > 0)
-			spin_until = now_ns() + SPIN_NS;
+			spin_until = mono_ns() + SPIN_NS;
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;

@@ -24,6 +24,10 @@ void loop_finish_with_closes(struct thread *t, long result, const int *nums,
 			     unsigned n);
 void loop_release_waits(struct thread *t);
 
+/* CLOCK_MONOTONIC in nanoseconds: the clock of every deadline and of the
+ * report's durations. */
+long long mono_ns(void);
+
 /* Run until every container has ended. */
 struct loop_result loop_run(void);
 

@@ -9,7 +9,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "caps.h"
@@ -21,13 +20,6 @@
 #include "run.h"
 #include "stdfds.h"
 #include "sys.h"
-
-static long long mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 /* The supervisor copies descriptors out of its containers: give it room. */
 static void raise_nofile(void)
