@@ -54,14 +54,6 @@ unsigned ctab_live(void)
 	return live;
 }
 
-unsigned ctab_counted(void)
-{
-	unsigned n = 0;
-	for (struct container *c = head; c; c = c->next)
-		n += c->state != C_DEAD && !c->killed;
-	return n;
-}
-
 void ctab_kill(struct container *c)
 {
 	if (c->state == C_DEAD)

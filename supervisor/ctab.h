@@ -146,8 +146,11 @@ struct thread {
 
 struct container *ctab_new_container(pid_t pid, const char *name);
 unsigned ctab_live(void);           /* containers not yet C_DEAD */
-/* Containers that count against the limits: not dead, not being killed. */
-unsigned ctab_counted(void);
+/* Does c count against the limits: not dead, not being killed? */
+static inline bool ctab_counts(const struct container *c)
+{
+	return c->state != C_DEAD && !c->killed;
+}
 /* SIGKILL a container (and note it: it no longer counts). */
 void ctab_kill(struct container *c);
 void ctab_container_dead(struct container *c);

@@ -128,7 +128,7 @@ static void arm_clock(void)
 {
 	long long next = session_end_ns;
 	CTAB_FOREACH(c)
-		if (c->deadline_ns && c->state != C_DEAD && !c->killed &&
+		if (c->deadline_ns && ctab_counts(c) &&
 		    (!next || c->deadline_ns < next))
 			next = c->deadline_ns;
 	if (!next)
@@ -919,8 +919,7 @@ static void on_timer(void)
 		return;
 	}
 	CTAB_FOREACH(top) {
-		if (!top->deadline_ns || now < top->deadline_ns ||
-		    top->state == C_DEAD || top->killed)
+		if (!top->deadline_ns || now < top->deadline_ns || !ctab_counts(top))
 			continue;
 		CTAB_FOREACH(c)
 			if (c->stage == top)

@@ -18,6 +18,7 @@
 #include "filter.h"
 #include "log.h"
 #include "report.h"
+#include "sys.h"
 
 struct cstats *stats_attach(struct container *c)
 {
@@ -37,24 +38,10 @@ static bool proc_value(const char *text, const char *key, unsigned long long *v)
 	return false;
 }
 
-static ssize_t read_proc(pid_t pid, const char *what, char *buf, size_t len)
-{
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, what);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t n = read(fd, buf, len - 1);
-	close(fd);
-	if (n >= 0)
-		buf[n] = '\0';
-	return n;
-}
-
 static bool read_io(pid_t pid, unsigned long long *r, unsigned long long *w)
 {
 	char buf[1024];
-	return read_proc(pid, "io", buf, sizeof(buf)) > 0 &&
+	return sys_proc_read(pid, "io", buf, sizeof(buf)) > 0 &&
 	       proc_value(buf, "rchar:", r) && proc_value(buf, "wchar:", w);
 }
 
@@ -77,7 +64,7 @@ void stats_sample(struct container *c)
 		s->wchar = w - s->wchar0;
 		s->io_known = true;
 	}
-	if (read_proc(c->pid, "status", buf, sizeof(buf)) <= 0)
+	if (sys_proc_read(c->pid, "status", buf, sizeof(buf)) <= 0)
 		return;
 	if (proc_value(buf, "VmPeak:", &kib) && kib * 1024 > s->vm_peak)
 		s->vm_peak = kib * 1024;

@@ -50,6 +50,9 @@ int fd_direction(struct container *c, int num);  /* O_RDONLY/O_WRONLY or -EBADF 
 /* Our copy of num if it is open with direction want (one take, checked on
  * the copy: no window between check and take), else -EBADF. */
 int fd_take_dir(struct container *c, int64_t num, int want);
+/* Read /proc/PID/WHAT (a small file: one read) into buf, NUL-terminated.
+ * Its length, or -1. */
+ssize_t sys_proc_read(pid_t pid, const char *what, char *buf, size_t len);
 /* Is the thread (or process) tid already in do_exit? */
 bool sys_exiting(pid_t tid);
 /* Is the thread going: in do_exit, or SIGKILL pending (exit_group)? */

@@ -207,7 +207,7 @@ static bool memory_left(const struct container *parent)
 				   (unsigned long long)l->containers * l->memory;
 	unsigned long long used = parent->lim->memory; /* the child's */
 	CTAB_FOREACH(c)
-		if (c->state != C_DEAD && !c->killed)
+		if (ctab_counts(c))
 			used += c->lim->memory;
 	return used <= total;
 }
@@ -217,13 +217,13 @@ static bool memory_left(const struct container *parent)
 static bool room_for_child(const struct container *parent)
 {
 	const struct container *stage = parent->stage;
-	unsigned in_tree = 0;
-	if (ctab_counted() >= sys_cfg->lim.containers)
-		return false;
+	unsigned in_run = 0, in_tree = 0;
 	CTAB_FOREACH(c)
-		if (c != stage && c->stage == stage && c->state != C_DEAD && !c->killed)
-			in_tree++;
-	return in_tree < stage->lim->containers;
+		if (ctab_counts(c)) {
+			in_run++;
+			in_tree += c != stage && c->stage == stage;
+		}
+	return in_run < sys_cfg->lim.containers && in_tree < stage->lim->containers;
 }
 
 static long start_child(struct thread *t)

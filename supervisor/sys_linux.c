@@ -20,19 +20,26 @@ long sys_none(struct thread *t, struct sysargs *a)
 	return -ENOSYS;
 }
 
+ssize_t sys_proc_read(pid_t pid, const char *what, char *buf, size_t len)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, what);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, len - 1);
+	close(fd);
+	if (n >= 0)
+		buf[n] = '\0';
+	return n;
+}
+
 /* Is the thread already in do_exit (PF_EXITING, field 9 of stat)? */
 bool sys_exiting(pid_t tid)
 {
-	char path[48], buf[512];
-	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	char buf[512];
+	if (sys_proc_read(tid, "stat", buf, sizeof(buf)) <= 0)
 		return true; /* gone already */
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return true;
-	buf[n] = 0;
 	const char *p = strrchr(buf, ')'); /* the name may hold anything */
 	unsigned long flags = 0;
 	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) != 1)
