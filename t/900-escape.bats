@@ -67,11 +67,23 @@ load helpers
 	EOF
 }
 
-@test "foreign entry points are refused: int 0x80 and x32 numbers" {
+@test "foreign entry points are refused: int 0x80" {
+	if ! have_int80; then
+		# No i386 entry on this kernel: int 0x80 faults before any
+		# filter runs, under minos exactly as natively.
+		run mx "$PROBE" int80 11 0 0 0 </dev/null
+		expect_status 139
+		return
+	fi
 	probe_table <<-'EOF'
 	-ENOSYS int80 20
 	-ENOSYS int80 1 0
 	-ENOSYS int80 11 0 0 0
+	EOF
+}
+
+@test "foreign entry points are refused: x32 numbers" {
+	probe_table <<-'EOF'
 	-ENOSYS x32 39
 	-ENOSYS x32 0x4403
 	-ENOSYS x32 1 1 0 0
