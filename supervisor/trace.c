@@ -24,7 +24,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <sys/ioctl.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -196,6 +198,16 @@ static const struct flag prctls[] = {
 #endif
 	{ 0, NULL },
 };
+static const struct flag epoll_ops[] = {
+	F(EPOLL_CTL_ADD), F(EPOLL_CTL_DEL), F(EPOLL_CTL_MOD), { 0, NULL },
+};
+static const struct flag clocks[] = {
+	F(CLOCK_REALTIME), F(CLOCK_MONOTONIC), F(CLOCK_PROCESS_CPUTIME_ID),
+	F(CLOCK_THREAD_CPUTIME_ID), F(CLOCK_MONOTONIC_RAW),
+	F(CLOCK_REALTIME_COARSE), F(CLOCK_MONOTONIC_COARSE), F(CLOCK_BOOTTIME),
+	F(CLOCK_REALTIME_ALARM), F(CLOCK_BOOTTIME_ALARM), F(CLOCK_TAI),
+	{ 0, NULL },
+};
 static const struct flag sighow[] = {
 	F(SIG_BLOCK), F(SIG_UNBLOCK), F(SIG_SETMASK), { 0, NULL },
 };
@@ -290,7 +302,7 @@ enum kind {
 	K_PTR,   /* an address: NULL or hex */
 	K_OCT,   /* a mode */
 	K_OFLAGS, K_FLAGS, K_AT, K_AT_RMDIR, K_AT_EACCESS, K_PROT, K_MAP,
-	K_FCNTL, K_IOCTL, K_SIG, K_SIGHOW, K_RLIMIT, K_PRCTL,
+	K_FCNTL, K_IOCTL, K_SIG, K_SIGHOW, K_RLIMIT, K_PRCTL, K_EPOLL, K_CLOCK,
 };
 
 struct decoder {
@@ -353,6 +365,8 @@ static const struct decoder decoders[] = {
 	{ "pipe2",      2, { K_PTR, K_FLAGS } },
 	{ "eventfd2",   2, { K_INT, K_FLAGS } },
 	{ "epoll_create1", 1, { K_FLAGS } },
+	{ "epoll_create", 1, { K_INT } },
+	{ "eventfd", 1, { K_INT } },
 	{ "mmap",       6, { K_PTR, K_NUM, K_PROT, K_MAP, K_INT, K_NUM } },
 	{ "mprotect",   3, { K_PTR, K_NUM, K_PROT } },
 	{ "kill",       2, { K_INT, K_SIG } },
@@ -379,7 +393,9 @@ static const struct decoder decoders[] = {
 	{ "sched_getaffinity", 3, { K_INT, K_INT, K_PTR } },
 	{ "getpeername", 3, { K_INT, K_PTR, K_PTR } },
 	{ "getsockname", 3, { K_INT, K_PTR, K_PTR } },
-	{ "epoll_ctl", 4, { K_INT, K_INT, K_INT, K_PTR } },
+	{ "epoll_ctl", 4, { K_INT, K_EPOLL, K_INT, K_PTR } },
+	{ "timerfd_create", 2, { K_CLOCK, K_FLAGS } },
+	{ "clock_nanosleep", 4, { K_CLOCK, K_NUM, K_PTR, K_PTR } },
 	{ "mincore", 3, { K_PTR, K_NUM, K_PTR } },
 	{ "rt_sigpending", 2, { K_PTR, K_INT } },
 	{ "rt_sigsuspend", 2, { K_PTR, K_INT } },
@@ -417,6 +433,14 @@ static void put_arg(struct out *o, pid_t tid, enum kind k, uint64_t v)
 	case K_SIG:     put_sig(o, v); return;
 	case K_SIGHOW:
 		if (!put_value(o, (uint32_t)v, sighow))
+			put_int(o, v);
+		return;
+	case K_EPOLL:
+		if (!put_value(o, (uint32_t)v, epoll_ops))
+			put_int(o, v);
+		return;
+	case K_CLOCK:
+		if (!put_value(o, (uint32_t)v, clocks))
 			put_int(o, v);
 		return;
 	case K_RLIMIT:

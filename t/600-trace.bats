@@ -193,3 +193,10 @@ need_busybox() {
 	expect_status 0
 	[ -n "$(trace_lines '\] (refused )?getpeername\(0, NULL, NULL\) = -E[A-Z]+$')" ]
 }
+
+@test "--trace names epoll_ctl operations and clocks" {
+	run --separate-stderr mx --trace "$PROBE" nr:233 5 1 0 0
+	[ -n "$(trace_lines '\] (refused )?epoll_ctl\(5, EPOLL_CTL_ADD, 0, NULL\) = -E[A-Z]+$')" ]
+	run --separate-stderr mx --trace "$PROBE" timerfd_create 1 0x80000
+	[ -n "$(trace_lines '\] (refused )?timerfd_create\(CLOCK_MONOTONIC, O_CLOEXEC\) = ')" ]
+}
