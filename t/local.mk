@@ -33,7 +33,8 @@ check_SCRIPTS += $(GUESTS)
 EXTRA_DIST += $(bats_tests) t/run-bats t/helpers.bash t/man.sh t/layout.sh t/sanitizer.sh \
 	t/policy/pipeline.yaml t/policy/pipeline.out \
 	t/completion.sh t/install.sh \
-	t/real/build.sh t/real/realgo.go t/real/zlib.c t/real/lua.c t/real/sqlite.c
+	t/real/build.sh t/real/realgo.go t/real/zlib.c t/real/lua.c t/real/sqlite.c \
+	t/real/threads.c
 
 # t/install.sh builds the Debian packages from a copy of this tree, installs,
 # tries and removes them; MINOS_INSTALL_CHECK=no in the environment or

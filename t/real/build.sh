@@ -72,6 +72,15 @@ else
 	fi
 fi
 
+# musl: a thread pool sized by sysconf (sched_getaffinity).
+if command -v musl-gcc >/dev/null; then
+	cc=$CC CC=musl-gcc
+	cbuild threads "$src/threads.c" -pthread
+	CC=$cc
+else
+	skip threads "no musl-gcc (Debian musl-tools)"
+fi
+
 if command -v go >/dev/null; then
 	if ! fresh realgo "$src/realgo.go"; then
 		mkdir -p "$out/go"
