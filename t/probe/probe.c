@@ -677,6 +677,46 @@ static void m_private(const char *name, const long *a)
 	put(line);
 }
 
+/* fstat of a private object: KIND 0 eventfd, 1 timerfd, 2 epoll */
+static void m_fstatprivate(const char *name, const long *a)
+{
+	struct stat st;
+	long fd = a[0] == 0 ? minos_syscall2(SYS_eventfd2, 0, 0) :
+		  a[0] == 1 ? minos_syscall2(SYS_timerfd_create, CLOCK_MONOTONIC, 0) :
+			      minos_syscall1(SYS_epoll_create1, 0);
+
+	if (fd < 0) {
+		report(name, fd);
+		return;
+	}
+	say_stat(name, minos_syscall2(SYS_fstat, fd, (long)&st), &st);
+}
+
+/* A timerfd on CLOCK: armed for 1 ms, then waited for with epoll; prints
+ * whether it expired, and an eventfd's count, read back. */
+static void m_timer(const char *name, const long *a)
+{
+	struct itimerspec its = { .it_value = { 0, 1000000 } };
+	struct epoll_event ev = { .events = EPOLLIN };
+	unsigned long long ticks = 0, count = 0, add = 5;
+	long tfd = minos_syscall2(SYS_timerfd_create, a[0], TFD_CLOEXEC);
+	long efd = minos_syscall2(SYS_eventfd2, 0, EFD_CLOEXEC);
+	long ep = minos_syscall1(SYS_epoll_create1, EPOLL_CLOEXEC);
+	long n;
+
+	if (tfd < 0 || efd < 0 || ep < 0) {
+		report(name, tfd < 0 ? tfd : efd < 0 ? efd : ep);
+		return;
+	}
+	minos_syscall4(SYS_epoll_ctl, ep, EPOLL_CTL_ADD, tfd, (long)&ev);
+	minos_syscall4(SYS_timerfd_settime, tfd, 0, (long)&its, 0);
+	n = minos_syscall4(SYS_epoll_wait, ep, (long)&ev, 1, 10000);
+	minos_syscall3(SYS_read, tfd, (long)&ticks, sizeof(ticks));
+	minos_syscall3(SYS_write, efd, (long)&add, sizeof(add));
+	minos_syscall3(SYS_read, efd, (long)&count, sizeof(count));
+	sayf(name, "%ld expired=%d count=%llu", n, ticks >= 1, count);
+}
+
 /* Signals a container sends itself: tgkill(self, SIG).  With CATCH, a
  * handler is installed first and the probe prints "caught". */
 static volatile int caught;
@@ -753,6 +793,8 @@ static const struct {
 	{ "private", m_private, 0, 0, "", "Minos calls on private objects" },
 	{ "raise", m_raise, 1, 2, "SIG [CATCH]", "tgkill(self, SIG)" },
 	{ "epipe", m_epipe, 0, 0, "", "write to a pipe with no reader" },
+	{ "fstatprivate", m_fstatprivate, 1, 1, "KIND", "fstat of an eventfd/timerfd/epoll" },
+	{ "timer", m_timer, 1, 1, "CLOCK", "a 1 ms timerfd in epoll; an eventfd" },
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
