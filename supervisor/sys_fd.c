@@ -81,6 +81,16 @@ bool sys_fd_private(struct container *c, int64_t num)
 	return fd_direction(c, (int)num) == O_RDWR;
 }
 
+bool sys_fd_nonblocking(const int *copies, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		int fl = fcntl(copies[i], F_GETFL);
+		if (fl < 0 || !(fl & O_NONBLOCK))
+			return false;
+	}
+	return n > 0;
+}
+
 /* ---- a synthetic stat ------------------------------------------------------ */
 
 /* The mode of one of c's descriptors, or -EBADF. */

@@ -187,6 +187,10 @@ long sys_read(struct thread *t, struct sysargs *a)
 				sys_read_ready(t, a, (int)i);
 				return SYS_REWRITE;
 			}
+	if (sys_fd_nonblocking(t->wait_fd, t->nwait)) {
+		wait_release(t);
+		return -EAGAIN;
+	}
 	return SYS_DEFER;
 }
 

@@ -116,6 +116,8 @@ private: -9 -9 -9 -9 -9 -9"
 }
 
 @test "a non-blocking read of an empty pipe is EAGAIN; FIONREAD counts what waits" {
+	run mx "$PROBE" minosnonblock
+	expect_exact "minosnonblock = -EAGAIN -EAGAIN -EAGAIN"
 	probe_rows <<-'EOF'
 	nonblock => -EAGAIN 0 3
 	ioctl 0 0x5451 0 => 0

@@ -634,6 +634,30 @@ static void m_nonblock(const char *name, const long *a)
 	     result(y, r2, sizeof(r2)), n);
 }
 
+/* Minos calls on non-blocking descriptors: a read of two empty rfds,
+ * both non-blocking; a read of one; a write to a full wfd.  All EAGAIN. */
+static void m_minosnonblock(const char *name, const long *a)
+{
+	int w1, r1, w2, r2, two[2];
+	char buf[4096] = { 0 }, res[3][32];
+	long x, y, z = 0;
+
+	(void)a;
+	if (minos_pipe(&w1, &r1) < 0 || minos_pipe(&w2, &r2) < 0)
+		exit(1);
+	minos_syscall3(SYS_fcntl, r1, F_SETFL, O_NONBLOCK);
+	minos_syscall3(SYS_fcntl, r2, F_SETFL, O_NONBLOCK);
+	minos_syscall3(SYS_fcntl, w1, F_SETFL, O_NONBLOCK);
+	two[0] = r1;
+	two[1] = r2;
+	x = minos_read(two, 2, buf, 1, NULL);
+	y = minos_read(&r1, 1, buf, 1, NULL);
+	for (int i = 0; i < 1000 && z >= 0; i++) /* bounded: a pipe holds 64 KiB */
+		z = minos_write(w1, buf, sizeof(buf));
+	sayf(name, "%s %s %s", result(x, res[0], 32), result(y, res[1], 32),
+	     result(z, res[2], 32));
+}
+
 /* The private objects: every Minos call refuses them (EBADF).  Prints,
  * for an eventfd, a timerfd and an epoll instance: write, read of one,
  * read of two (with a real rfd), wclose, rclose, cnew with it as the
@@ -790,6 +814,7 @@ static const struct {
 	{ "pipe2ends", m_pipe2, 1, 1, "FLAGS", "pipe2(FLAGS): numbers, flags, modes" },
 	{ "setfl", m_setfl, 2, 2, "FD FLAGS", "F_SETFL: what changed" },
 	{ "nonblock", m_nonblock, 0, 0, "", "non-blocking read, FIONREAD" },
+	{ "minosnonblock", m_minosnonblock, 0, 0, "", "Minos read/write, non-blocking" },
 	{ "private", m_private, 0, 0, "", "Minos calls on private objects" },
 	{ "raise", m_raise, 1, 2, "SIG [CATCH]", "tgkill(self, SIG)" },
 	{ "epipe", m_epipe, 0, 0, "", "write to a pipe with no reader" },
