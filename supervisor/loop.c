@@ -736,8 +736,15 @@ static void on_signal(struct thread *t, int sig)
 	siginfo_t si;
 
 	switch (sig) {
-	case SIGPIPE: /* SPEC: EPIPE, never a signal that kills the writer */
 	case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
+		resume(t, 0);
+		return;
+	}
+	/* SPEC: a write to a stream with no reader is EPIPE, never a signal:
+	 * the kernel's SIGPIPE for it (SI_USER: a container cannot kill())
+	 * goes.  One the container sends itself (tgkill: SI_TKILL) is
+	 * delivered as on Linux. */
+	if (sig == SIGPIPE && (ptr_siginfo(t->tid, &si) < 0 || si.si_code == SI_USER)) {
 		resume(t, 0);
 		return;
 	}
