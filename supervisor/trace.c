@@ -511,15 +511,15 @@ static void put_result(struct out *o, long r)
 		put(o, "%ld", r);
 }
 
-void trace_line(struct thread *t, const char *what, const char *name, long nr,
-		const uint64_t *a, int nargs, long r, const long *rdx)
+char *trace_format(char *buf, size_t len, pid_t tid, const char *what,
+		   const char *name, long nr, const uint64_t *a, int nargs,
+		   long r, const long *rdx)
 {
-	char args[2 * (TRACE_PATH_MAX * 4 + 8) + 512], res[48], callname[32];
-	struct out o = { args, sizeof(args), 0 };
-	struct out ro = { res, sizeof(res), 0 };
+	struct out o = { buf, len, 0 };
+	char callname[32];
 	const struct decoder *d = NULL;
 
-	args[0] = '\0';
+	buf[0] = '\0';
 	if (!name) {
 		snprintf(callname, sizeof(callname), "syscall_%ld", nr);
 		name = callname;
@@ -530,6 +530,7 @@ void trace_line(struct thread *t, const char *what, const char *name, long nr,
 		nargs = shown(d, a);
 	/* After an exec the caller's memory is another program's. */
 	bool gone = r == 0 && d && !strncmp(d->name, "execve", 6);
+	put(&o, "%s%s(", what, name);
 	for (int i = 0; i < nargs && i < 6; i++) {
 		if (i)
 			put(&o, ", ");
@@ -540,11 +541,19 @@ void trace_line(struct thread *t, const char *what, const char *name, long nr,
 		else if (gone && d->k[i] == K_PATH)
 			put_ptr(&o, a[i]);
 		else
-			put_arg(&o, t->tid, (enum kind)d->k[i], a[i]);
+			put_arg(&o, tid, (enum kind)d->k[i], a[i]);
 	}
-	put_result(&ro, r);
+	put(&o, ") = ");
+	put_result(&o, r);
 	if (rdx)
-		put(&ro, ", %ld", *rdx);
-	msg("[%d:%d] %s%s(%s) = %s", t->c ? t->c->id : 0, t->tid, what, name,
-	    args, res);
+		put(&o, ", %ld", *rdx);
+	return buf;
+}
+
+void trace_line(struct thread *t, const char *what, const char *name, long nr,
+		const uint64_t *a, int nargs, long r, const long *rdx)
+{
+	char line[2 * (TRACE_PATH_MAX * 4 + 8) + 512];
+	trace_format(line, sizeof(line), t->tid, what, name, nr, a, nargs, r, rdx);
+	msg("[%d:%d] %s", t->c ? t->c->id : 0, t->tid, line);
 }

@@ -19,6 +19,12 @@
 void trace_line(struct thread *t, const char *what, const char *name, long nr,
 		const uint64_t *a, int nargs, long r, const long *rdx);
 
+/* The line after "[CID:TID] ", into buf (at most len bytes with the NUL);
+ * tid: whose memory a path is read from.  Returns buf. */
+char *trace_format(char *buf, size_t len, pid_t tid, const char *what,
+		   const char *name, long nr, const uint64_t *a, int nargs,
+		   long r, const long *rdx);
+
 /*
  * The bytes of a NUL-terminated string at addr in tid's memory, read once
  * and at most max of them, as a quoted C string with every byte outside
