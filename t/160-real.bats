@@ -57,6 +57,40 @@ same() {
 	[ -s "$d/native.out" ] # a test that prints nothing proves nothing
 }
 
+# ---- Go (Debian golang-go, CGO_ENABLED=0, static) ----------------------------
+
+@test "Go: time.Sleep, time.After, a ticker, a context deadline, 100 sleeping goroutines" {
+	need realgo
+	same "$REAL/realgo" timers
+}
+
+@test "Go: the garbage collector under allocation churn, and memory given back" {
+	need realgo
+	same "$REAL/realgo" gc
+}
+
+@test "Go: GOMAXPROCS defaults to the host's CPUs, goroutines on all of them" {
+	need realgo
+	same "$REAL/realgo" procs
+	grep -qx "NumCPU: $(nproc)" "$BATS_TEST_TMPDIR/minos.out"
+}
+
+@test "Go: a writer into a closed pipe (| head -1) dies of SIGPIPE, status 141" {
+	need realgo
+	local d="$BATS_TEST_TMPDIR" st
+	(cd / && env -i "$REAL/realgo" pipe | head -1 >"$d/native.out"; echo "${PIPESTATUS[0]}" >"$d/native.st")
+	mx "$REAL/realgo" pipe 2>"$d/minos.err" | head -1 >"$d/minos.out"
+	st=${PIPESTATUS[0]}
+	[ "$(cat "$d/native.st")" -eq 141 ]
+	cmp "$d/native.out" "$d/minos.out"
+	if [ "$st" -ne 141 ]; then
+		echo "minos-exec exited $st, not 141; stderr:" >&2
+		cat "$d/minos.err" >&2
+		return 1
+	fi
+	! grep -q "wrote everything" "$d/minos.err"
+}
+
 # ---- glibc-static C on Debian's static libraries -------------------------------
 
 @test "zlib: compress/uncompress round trips and a gzip stream" {
@@ -103,4 +137,35 @@ same() {
 		SELECT json_group_array(v) FROM (SELECT v FROM t ORDER BY v);
 		CREATE TEMP TABLE x AS SELECT g, max(v) m FROM t GROUP BY g;
 		SELECT * FROM x ORDER BY g;"
+}
+
+@test "musl: a thread pool sized by sysconf(_SC_NPROCESSORS_ONLN), the host's CPUs" {
+	need threads
+	same "$REAL/threads"
+	grep -qx "CPUs: $(nproc)" "$BATS_TEST_TMPDIR/minos.out"
+}
+
+# ---- busybox applets that ask about their descriptors (busybox-static) --------
+
+@test "busybox tac: reverses stdin, after asking fstat what it is" {
+	[ -n "$(command -v busybox)" ] || skip "busybox not installed (Debian busybox-static)"
+	printf 'one\ntwo\nthree\n' >"$BATS_TEST_TMPDIR/in"
+	same --stdin "$BATS_TEST_TMPDIR/in" "$(command -v busybox)" tac
+}
+
+@test "busybox printf: formats to stdout after fcntl(1, F_GETFL)" {
+	[ -n "$(command -v busybox)" ] || skip "busybox not installed (Debian busybox-static)"
+	same "$(command -v busybox)" printf '%s-%d-%x|%5.1f|%c\n' minos 42 255 3.14159 xyz
+}
+
+# ---- bash-static -c: builtins, clean stderr --------------------------------------
+
+@test "bash-static -c: builtins only, and nothing on stderr" {
+	local bash
+	bash=$(command -v bash-static) || skip "bash-static not installed (Debian bash-static)"
+	same "$bash" -c 'echo $((6 * 7)); for i in 1 2 3; do printf "%s," $i; done; echo
+		x=minos; echo ${x^^} ${#x}; declare -A m=([a]=1 [b]=2); echo ${m[b]}
+		[[ abc == a* ]] && echo glob; set -- p q r; echo "$# ${2}${3}"
+		s="a b  c"; w=($s); echo ${#w[@]} "${w[2]}"
+		f() { local v=$1; echo "f:$v"; }; f arg; type -t echo; exit 7'
 }
