@@ -57,11 +57,18 @@ trace_lines() {
 	[ -n "$(trace_lines '\] refused clone\(0x[0-9a-f]+, .*\) = -EPERM$')" ]
 }
 
-@test "--trace reports calls from the i386 and x32 entry points as refused" {
+@test "--trace reports calls from the i386 entry point as refused" {
+	# A kernel without IA32 emulation kills int 0x80 with SIGSEGV before
+	# any filter sees it (then natively too): nothing to trace.
+	"$PROBE" int80 20 >/dev/null 2>&1 ||
+		skip "this kernel has no IA32 emulation (int 0x80 faults natively)"
 	run --separate-stderr mx --trace "$PROBE" int80 20
 	expect_status 0
 	expect_exact "int80 = -ENOSYS"
 	[ -n "$(trace_lines '\] refused i386 .* = -ENOSYS$')" ]
+}
+
+@test "--trace reports calls from the x32 entry point as refused" {
 	run --separate-stderr mx --trace "$PROBE" x32 39
 	expect_status 0
 	expect_exact "x32 = -ENOSYS"
