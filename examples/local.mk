@@ -9,7 +9,8 @@ GUESTS += \
 	examples/spawn \
 	examples/pipeline \
 	examples/fanout \
-	t/probe/probe
+	t/probe/probe \
+	t/probe/epollpass
 EXTRA_DIST += \
 	examples/hello.c \
 	examples/cat.c \
@@ -19,6 +20,7 @@ EXTRA_DIST += \
 	examples/pipeline.c \
 	examples/fanout.c \
 	t/probe/probe.c \
+	t/probe/epollpass.c \
 	examples/policy/wordcount.yaml
 
 # $(@D) may not exist yet in a VPATH build (make distcheck).
@@ -49,4 +51,6 @@ examples/fanout: examples/fanout.c libminos/minos.h $(GUEST_LIBS)
 
 # The probe also includes libminos/syscall_arch.h for its raw system calls.
 t/probe/probe: t/probe/probe.c libminos/minos.h libminos/syscall_arch.h $(GUEST_LIBS)
+	$(GUEST_LINK)
+t/probe/epollpass: t/probe/epollpass.c libminos/minos.h libminos/syscall_arch.h $(GUEST_LIBS)
 	$(GUEST_LINK)
