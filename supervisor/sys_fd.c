@@ -280,10 +280,14 @@ void sys_epoll_forget(struct container *c, int num, int copy)
 		struct forget_arg f = { copy, num, eps, neps };
 		pid_t pid = clone(forget_child, stack + sizeof(stack),
 				  CLONE_VM | CLONE_VFORK | SIGCHLD, &f);
-		if (pid > 0)
-			while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR)
+		int st = 0;
+		if (pid > 0) {
+			while (waitpid(pid, &st, __WALL) < 0 && errno == EINTR)
 				;
-		else
+			if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+				msg("container %d (%s): cannot take descriptor %d out "
+				    "of its epoll sets", c->id, c->name, num);
+		} else
 			msg("container %d (%s): cannot take descriptor %d out of "
 			    "its epoll sets: %s", c->id, c->name, num, strerror(errno));
 	}
