@@ -228,15 +228,26 @@ static int forget_child(void *p)
 	return 0;
 }
 
-/* Our copies of c's epoll instances (those of /proc/PID/fd that link to
- * anon_inode:[eventpoll]); *n of them, or NULL. */
+static void a_live_thread(struct thread *t, void *arg)
+{
+	pid_t *tid = arg;
+	if (!*tid && !sys_exiting(t->tid))
+		*tid = t->tid;
+}
+
+/* Our copies of c's epoll instances (those of /proc/TID/fd that link to
+ * anon_inode:[eventpoll], TID the leader or, once it has left alone, a
+ * live thread: they share the table); *n of them, or NULL. */
 static int *epoll_copies(struct container *c, unsigned *n)
 {
 	char path[48];
 	int *out = NULL;
 	unsigned cap = 0;
+	pid_t tid = 0;
 	*n = 0;
-	snprintf(path, sizeof(path), "/proc/%d/fd", (int)c->pid);
+	if (sys_exiting(c->pid))
+		thread_each(c, a_live_thread, &tid);
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)(tid ? tid : c->pid));
 	DIR *d = opendir(path);
 	if (!d)
 		return NULL;
