@@ -228,15 +228,26 @@ static int forget_child(void *p)
 	return 0;
 }
 
-/* Our copies of c's epoll instances (those of /proc/PID/fd that link to
- * anon_inode:[eventpoll]); *n of them, or NULL. */
+static void a_live_thread(struct thread *t, void *arg)
+{
+	pid_t *tid = arg;
+	if (!*tid && !sys_exiting(t->tid))
+		*tid = t->tid;
+}
+
+/* Our copies of c's epoll instances (those of /proc/TID/fd that link to
+ * anon_inode:[eventpoll], TID the leader or, once it has left alone, a
+ * live thread: they share the table); *n of them, or NULL. */
 static int *epoll_copies(struct container *c, unsigned *n)
 {
 	char path[48];
 	int *out = NULL;
 	unsigned cap = 0;
+	pid_t tid = 0;
 	*n = 0;
-	snprintf(path, sizeof(path), "/proc/%d/fd", (int)c->pid);
+	if (sys_exiting(c->pid))
+		thread_each(c, a_live_thread, &tid);
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)(tid ? tid : c->pid));
 	DIR *d = opendir(path);
 	if (!d)
 		return NULL;
@@ -280,10 +291,14 @@ void sys_epoll_forget(struct container *c, int num, int copy)
 		struct forget_arg f = { copy, num, eps, neps };
 		pid_t pid = clone(forget_child, stack + sizeof(stack),
 				  CLONE_VM | CLONE_VFORK | SIGCHLD, &f);
-		if (pid > 0)
-			while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR)
+		int st = 0;
+		if (pid > 0) {
+			while (waitpid(pid, &st, __WALL) < 0 && errno == EINTR)
 				;
-		else
+			if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+				msg("container %d (%s): cannot take descriptor %d out "
+				    "of its epoll sets", c->id, c->name, num);
+		} else
 			msg("container %d (%s): cannot take descriptor %d out of "
 			    "its epoll sets: %s", c->id, c->name, num, strerror(errno));
 	}

@@ -248,7 +248,8 @@ long sys_getcwd(struct thread *t, struct sysargs *a)
 	return 2;
 }
 
-/* A field "NAME:   N kB" of /proc/PID/status, or 0. */
+/* A field "\nNAME:   N kB" of /proc/PID/status, or 0 (at a line start:
+ * the container names itself on the first line). */
 static unsigned long long status_field(const char *status, const char *name)
 {
 	const char *p = strstr(status, name);
@@ -292,8 +293,8 @@ long sys_sysinfo(struct thread *t, struct sysargs *a)
 	if (!total && sysinfo(&host) == 0)
 		total = (unsigned long long)host.totalram * host.mem_unit;
 	if (sys_proc_read(c->pid, "status", status, sizeof(status)) > 0)
-		used = (status_field(status, "VmData:") +
-			status_field(status, "VmStk:")) * 1024;
+		used = (status_field(status, "\nVmData:") +
+			status_field(status, "\nVmStk:")) * 1024;
 	si.totalram = total;
 	si.freeram = used < total ? total - used : 0;
 	si.procs = (unsigned short)(c->threads > 0xffff ? 0xffff : c->threads);
