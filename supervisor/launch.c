@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "hostprobe.h"
 #include "log.h"
 #include "ptrace.h"
 #include "launch.h"
@@ -240,12 +241,12 @@ int spawn_container(const struct spawn_req *rq, struct container **out,
 	pid_t pid = clone_child(ns ? flags : 0, &pidfd);
 	if (pid < 0 && ns && ns_usable < 0) {
 		/* No unprivileged user namespaces here: run without them. */
+		char why[96];
+		snprintf(why, sizeof(why), "clone: %s", strerror(errno));
 		ns_usable = 0;
 		ns = false;
 		root = -1;
-		if (cfg->trace)
-			msg("namespaces unavailable (%s); containers run without them",
-			    strerror(errno));
+		hostprobe_no_namespaces(why);
 		pid = clone_child(0, &pidfd);
 	}
 	if (pid < 0) {
@@ -270,8 +271,6 @@ int spawn_container(const struct spawn_req *rq, struct container **out,
 		};
 		tramp_run(&a);
 	}
-	if (ns)
-		ns_usable = 1;
 	close(syncp[0]);
 	close(errp[1]);
 
@@ -283,6 +282,16 @@ int spawn_container(const struct spawn_req *rq, struct container **out,
 		close(syncp[1]);
 		close(errp[0]);
 		close(pidfd);
+		if (mapped < 0 && seized == 0 && ns_usable < 0) {
+			/* A user namespace is made but cannot be mapped (a
+			 * container runtime without CAP_SETUID): run without. */
+			char why[96];
+			snprintf(why, sizeof(why), "writing its uid map: %s",
+				 strerror(-mapped));
+			ns_usable = 0;
+			hostprobe_no_namespaces(why);
+			return spawn_container(rq, out, err, errlen);
+		}
 		if (seized < 0)
 			return spawn_fail(err, errlen, EAGAIN,
 					  "cannot trace the container: ptrace: %s; "
@@ -294,6 +303,8 @@ int spawn_container(const struct spawn_req *rq, struct container **out,
 				  "try --no-namespaces", strerror(-mapped));
 	}
 
+	if (ns)
+		ns_usable = 1;
 	struct container *c = ctab_new_container(pid, rq->name);
 	c->pidfd = pidfd;
 	c->errpipe = errp[0];

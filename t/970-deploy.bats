@@ -1,0 +1,92 @@
+#!/usr/bin/env bats
+# t/970-deploy.bats - minos-exec where users deploy it (issue 12): under a
+# container runtime's outer seccomp filter, without user namespaces, in
+# runc with the shipped profile, on many machines (GNU parallel), and with
+# streams carried between hosts (socat).
+
+load helpers
+
+OUTER="$MINOS_BUILD/t/deploy/outerfilter"
+FIX="run with examples/deploy/seccomp.json as the runtime's seccomp profile (minos(7), Running inside containers)"
+
+# outer [-e ERRNO] CALL... -- ARGS: minos-exec ARGS under an outer filter
+# that answers CALL... with EPERM (or ERRNO), as Docker's profile does.
+outer() {
+	timeout -k 5 60 "$OUTER" "$@"
+}
+
+@test "Minos calls answered EPERM by an outer filter (Docker's default): 125 and the cause, nothing runs" {
+	run outer 0x4401 0x4402 0x4403 0x4404 0x4405 0x4406 0x4407 0x4408 0x4409 -- \
+		"$MINOS_EXEC" "$EX/cat" <<<"must not pass"
+	expect_status 125
+	expect_exact "minos-exec: the Minos calls are blocked by an outer seccomp filter (a container runtime's profile: 0x4401 gives EPERM before minos-exec's filter sees it); $FIX"
+}
+
+@test "Minos calls answered ENOSYS by an outer filter (runc's stub): 125 and the cause" {
+	run outer -e 38 0x4404 0x4405 -- "$MINOS_EXEC" "$EX/cat" <<<"must not pass"
+	expect_status 125
+	expect_exact "minos-exec: the Minos calls are blocked by an outer seccomp filter (a container runtime's profile: 0x4404 gives ENOSYS before minos-exec's filter sees it); $FIX"
+}
+
+@test "the private install call blocked by an outer filter: 125 and the cause" {
+	run outer 0x44ff -- "$MINOS_EXEC" "$EX/pipe"
+	expect_status 125
+	expect_exact "minos-exec: the Minos calls are blocked by an outer seccomp filter (a container runtime's profile: 0x44ff gives EPERM before minos-exec's filter sees it); $FIX"
+}
+
+@test "kcmp blocked (Docker without CAP_SYS_PTRACE): 125 and the cause, not an internal error" {
+	run outer kcmp -- "$MINOS_EXEC" "$EX/hello"
+	expect_status 125
+	expect_exact "minos-exec: kcmp is not available (EPERM): blocked by an outer seccomp filter (a container runtime's profile); minos-exec compares its containers' descriptors with it; $FIX"
+}
+
+@test "pidfd_getfd blocked: 125 and the cause, not an internal error" {
+	run outer pidfd_getfd -- "$MINOS_EXEC" "$EX/hello"
+	expect_status 125
+	expect_exact "minos-exec: pidfd_getfd is not available (EPERM): blocked by an outer seccomp filter (a container runtime's profile); minos-exec takes its containers' descriptors with it; $FIX"
+}
+
+@test "ptrace blocked: 125 and the cause" {
+	run outer ptrace -- "$MINOS_EXEC" "$EX/hello"
+	expect_status 125
+	expect_exact "minos-exec: ptrace of a child is not allowed (EPERM): blocked by an outer seccomp filter (a container runtime's profile) or a missing CAP_SYS_PTRACE; minos-exec traces its containers; $FIX"
+}
+
+@test "seccomp blocked: 125 and the cause, not 'this kernel lacks'" {
+	run outer -e 38 seccomp -- "$MINOS_EXEC" "$EX/hello"
+	expect_status 125
+	expect_exact "minos-exec: seccomp filters with a listener are refused here (ENOSYS): blocked by an outer seccomp filter (a container runtime's profile) or a kernel without SECCOMP_FILTER_FLAG_NEW_LISTENER; $FIX"
+}
+
+@test "an outer filter that leaves minos-exec what it needs: everything runs" {
+	run outer getpgid acct -- "$MINOS_EXEC" "$EX/pipe"
+	expect_status 0
+	expect_output "pipe: ok"
+	run outer getpgid -- "$MINOS_EXEC" "$EX/cat" <<<"through"
+	expect_status 0
+	expect_exact "through"
+}
+
+# runc without CAP_SETUID: the user namespace is made but cannot be mapped.
+# A user namespace that maps only our own user gives the same.
+@test "namespaces that cannot be mapped: the run falls back by itself, says so once, and the report too" {
+	command -v unshare >/dev/null || skip "no unshare(1)"
+	unshare -U -r true 2>/dev/null || skip "cannot make a user namespace here"
+	run timeout -k 5 60 unshare -U -r "$MINOS_EXEC" --report="$BATS_TEST_TMPDIR/r.json" "$EX/spawn"
+	expect_status 0
+	expect_output "spawn: the child said: hello, world"
+	[ "$(grep -c 'namespaces cannot be made here' <<<"$output")" -eq 1 ]
+	expect_output "minos-exec: namespaces cannot be made here (writing its uid map: Operation not permitted); containers run without them"
+	grep -q '"namespaces_fallback": true' "$BATS_TEST_TMPDIR/r.json"
+	run mx --report="$BATS_TEST_TMPDIR/r2.json" "$EX/hello"
+	expect_status 0
+	grep -q '"namespaces_fallback": false' "$BATS_TEST_TMPDIR/r2.json"
+}
+
+@test "--fds above a hard limit minos-exec may not raise: 125 and the fix, not a killed container" {
+	command -v setpriv >/dev/null || skip "no setpriv"
+	run timeout -k 5 60 bash -c 'ulimit -n 40 && exec setpriv --inh-caps=-sys_resource --bounding-set=-sys_resource "$@"' _ \
+		"$MINOS_EXEC" --fds=64 "$EX/hello"
+	expect_status 125
+	expect_exact "minos-exec: --fds=64 is above this host's hard descriptor limit (40) and minos-exec may not raise it (no CAP_SYS_RESOURCE); use --fds=40 or less, or raise the limit (ulimit -Hn)"
+}

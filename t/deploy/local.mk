@@ -1,0 +1,7 @@
+# t/deploy: helpers of t/970-deploy.bats (issue 12: minos-exec inside
+# container runtimes and on many machines).  outerfilter is hosted C with
+# libseccomp: an outer seccomp filter, as a runtime's profile installs one.
+check_PROGRAMS += t/deploy/outerfilter
+t_deploy_outerfilter_SOURCES = t/deploy/outerfilter.c
+t_deploy_outerfilter_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS)
+t_deploy_outerfilter_LDADD = $(SECCOMP_LIBS)
