@@ -90,3 +90,67 @@ outer() {
 	expect_status 125
 	expect_exact "minos-exec: --fds=64 is above this host's hard descriptor limit (40) and minos-exec may not raise it (no CAP_SYS_RESOURCE); use --fds=40 or less, or raise the limit (ulimit -Hn)"
 }
+
+# --- streams between hosts ------------------------------------------------
+# Two "hosts" on one machine: the loopback of a network namespace made for
+# the test (so no port can be taken and nothing leaves it); socat carries
+# each stream, with nofork, so a stage's stdin or stdout is the TCP socket
+# itself.  The connecting side retries (bounded) until the listener is up.
+
+# innet SCRIPT: run bash SCRIPT in a new network namespace, loopback up.
+innet() {
+	timeout -k 5 120 unshare -n bash -c 'ip link set lo up && eval "$1"' _ "$1"
+}
+
+need_net() {
+	command -v socat >/dev/null || skip "socat is not installed (quickstart installs it)"
+	command -v ip >/dev/null || skip "no ip(8) to bring up the loopback"
+	unshare -n ip link set lo up 2>/dev/null || skip "cannot make a network namespace here"
+}
+
+@test "a stage's socket stdout is half-closed when the container closes it: the far end sees end-of-stream while it runs" {
+	need_net
+	export MINOS_EXEC T="$BATS_TEST_TMPDIR" CLOSEOUT="$MINOS_BUILD/t/deploy/closeout"
+	# The far end reads to end-of-stream and only then closes; the
+	# container reads its stdin (the same socket) until that close.
+	# Without the half-close both wait for each other (timeout: fail).
+	run innet '
+		timeout 60 socat TCP-LISTEN:7001,bind=127.0.0.1 SYSTEM:"cat > \"$T/got\"",nofork &
+		timeout 60 socat TCP:127.0.0.1:7001,retry=200,interval=0.05 \
+			SYSTEM:"\"$MINOS_EXEC\" \"$CLOSEOUT\"",nofork
+		st=$?; wait $!; echo "status $st far-end $?"'
+	expect_exact "status 0 far-end 0"
+	[ "$(cat "$BATS_TEST_TMPDIR/got")" = "before close" ]
+}
+
+@test "a two-host pipeline over TCP: the bytes arrive intact, end-of-stream ends the far stage" {
+	need_net
+	export MINOS_EXEC EX T="$BATS_TEST_TMPDIR"
+	head -c $((4 << 20)) /dev/urandom >"$T/data"
+	# host B: stage 2 reads the connection (its stdin) and writes a file;
+	# host A: stage 1 reads the file and writes the connection (its stdout).
+	run innet '
+		timeout 60 socat TCP-LISTEN:7002,bind=127.0.0.1 \
+			SYSTEM:"\"$MINOS_EXEC\" \"$EX/cat\" > \"$T/out\"",nofork &
+		timeout 60 socat TCP:127.0.0.1:7002,retry=200,interval=0.05 \
+			SYSTEM:"\"$MINOS_EXEC\" \"$EX/cat\" < \"$T/data\"",nofork
+		st=$?; wait $!; echo "stage1 $st stage2 $?"'
+	expect_exact "stage1 0 stage2 0"
+	[ "$(sha256sum <"$T/data")" = "$(sha256sum <"$T/out")" ]
+}
+
+@test "a two-host pipeline whose far stage stops reading: EPIPE reaches the near container" {
+	need_net
+	export MINOS_EXEC EX T="$BATS_TEST_TMPDIR"
+	# stage 2 takes 1000 bytes and ends; stage 1 copies an endless stream.
+	run innet '
+		timeout 60 socat TCP-LISTEN:7003,bind=127.0.0.1 \
+			SYSTEM:"head -c 1000 > \"$T/out\"",nofork &
+		timeout 60 socat TCP:127.0.0.1:7003,retry=200,interval=0.05 \
+			SYSTEM:"\"$MINOS_EXEC\" \"$EX/cat\" < /dev/zero",nofork
+		st=$?; wait $!; echo "stage1 $st stage2 $?"'
+	# cat fails its write with EPIPE (status 1) or takes SIGPIPE (141):
+	# either way it ends, and not by the timeout (124).
+	[[ "$output" == *"stage1 1 stage2 0" || "$output" == *"stage1 141 stage2 0" ]]
+	[ "$(wc -c <"$T/out")" -eq 1000 ]
+}

@@ -5,3 +5,9 @@ check_PROGRAMS += t/deploy/outerfilter
 t_deploy_outerfilter_SOURCES = t/deploy/outerfilter.c
 t_deploy_outerfilter_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS)
 t_deploy_outerfilter_LDADD = $(SECCOMP_LIBS)
+
+# closeout: a guest that closes its stdout and goes on reading its stdin.
+GUESTS += t/deploy/closeout
+EXTRA_DIST += t/deploy/closeout.c
+t/deploy/closeout: t/deploy/closeout.c libminos/minos.h $(GUEST_LIBS)
+	$(GUEST_LINK)
