@@ -91,6 +91,14 @@ static bool have_cap(int cap)
 	return d[cap / 32].effective & (1U << (cap % 32));
 }
 
+bool hostprobe_can_trace_other_users(void)
+{
+	static int known = -1;
+	if (known < 0)
+		known = have_cap(CAP_SYS_PTRACE);
+	return known;
+}
+
 /* --fds above the hard limit: the container's limit cannot be set. */
 static void check_fds(const struct minos_config *cfg)
 {

@@ -19,6 +19,10 @@
  */
 void hostprobe_check(const struct minos_config *cfg);
 
+/* CAP_SYS_PTRACE: may minos-exec take descriptors from a container whose
+ * user it changed (a non-dumpable process)? */
+bool hostprobe_can_trace_other_users(void);
+
 /* Containers run without namespaces because the host cannot make them:
  * said once on standard error (why: the failed step and its error). */
 void hostprobe_no_namespaces(const char *why);

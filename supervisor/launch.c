@@ -162,13 +162,16 @@ static int write_file(pid_t pid, const char *file, const char *text)
 }
 
 /* The container's root is an unprivileged user outside: nobody when we are
- * root, ourselves otherwise (the only mapping an unprivileged user may make). */
+ * root, ourselves otherwise (the only mapping an unprivileged user may make).
+ * Root without CAP_SYS_PTRACE (a container runtime's default) maps itself:
+ * a changed user makes the child non-dumpable, and then pidfd_getfd needs
+ * that capability (it ended in an internal error at the execveat stop). */
 static int map_user(pid_t pid)
 {
 	char map[64];
 	uid_t uid = geteuid();
 	gid_t gid = getegid();
-	if (uid == 0)
+	if (uid == 0 && hostprobe_can_trace_other_users())
 		uid = gid = 65534;
 	int rc = write_file(pid, "setgroups", "deny");
 	if (rc == 0) {

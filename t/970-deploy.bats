@@ -154,3 +154,119 @@ need_net() {
 	[[ "$output" == *"stage1 1 stage2 0" || "$output" == *"stage1 141 stage2 0" ]]
 	[ "$(wc -c <"$T/out")" -eq 1000 ]
 }
+
+# --- runc ---------------------------------------------------------------
+# A bundle from `runc spec`: the rootfs holds only minos-exec (static) and
+# examples/cat; the profile is examples/deploy/seccomp.json turned into
+# linux.seccomp by examples/deploy/oci-seccomp.jq for the bundle's
+# capabilities, as Docker turns its profiles into OCI.
+
+RUNC_IDS=()
+teardown() {
+	local id
+	for id in "${RUNC_IDS[@]}"; do
+		runc delete -f "$id" >/dev/null 2>&1 || true
+	done
+}
+
+# make_bundle DIR: a bundle with the default spec (read-only root,
+# RLIMIT_NOFILE 1024, no user namespace, 3 capabilities, no profile).
+make_bundle() {
+	mkdir -p "$1/rootfs"
+	cp "$MINOS_EXEC" "$1/rootfs/minos-exec"
+	cp "$EX/cat" "$1/rootfs/cat"
+	(cd "$1" && runc spec) || return 1
+	jq '.process.terminal = false | .process.args = ["/minos-exec", "/cat"]' \
+		"$1/config.json" >"$1/c.json" && mv "$1/c.json" "$1/config.json"
+}
+
+# with_profile DIR [CAP...]: add the capabilities, then the shipped
+# profile for the resulting set.
+with_profile() {
+	local dir=$1 caps
+	shift
+	caps=$(jq -c '.process.capabilities.bounding + $ARGS.positional | unique' \
+		"$dir/config.json" --args "$@")
+	jq --argjson caps "$caps" -f "$MINOS_SRC/examples/deploy/oci-seccomp.jq" \
+		"$MINOS_SRC/examples/deploy/seccomp.json" >"$dir/seccomp.oci.json" &&
+	jq --argjson caps "$caps" --slurpfile sc "$dir/seccomp.oci.json" \
+		'.process.capabilities |= (.bounding = $caps | .effective = $caps | .permitted = $caps)
+		| .linux.seccomp = $sc[0]' "$dir/config.json" >"$dir/c.json" &&
+	mv "$dir/c.json" "$dir/config.json"
+}
+
+# run_bundle DIR INPUT: runc run it with INPUT on stdin; $status, $output
+# (stdout), $T/err (stderr).
+run_bundle() {
+	local id="minos-t970-$$-${#RUNC_IDS[@]}"
+	RUNC_IDS+=("$id")
+	run bash -c 'printf %s "$3" | timeout -k 5 60 runc run --bundle "$1" "$2" 2>"$1/err"' _ \
+		"$1" "$id" "$2"
+}
+
+need_runc() {
+	command -v runc >/dev/null || skip "runc is not installed (quickstart installs it)"
+	command -v jq >/dev/null || skip "jq is not installed"
+	[ "$(id -u)" -eq 0 ] || skip "runc needs root here"
+	file -L "$MINOS_EXEC" 2>/dev/null | grep -q 'statically linked' ||
+		skip "minos-exec is not linked statically (configure --enable-static-exec)"
+	local d="$BATS_TEST_TMPDIR/probe" id="minos-t970-$$-probe"
+	mkdir -p "$d/rootfs" && cp "$MINOS_EXEC" "$d/rootfs/minos-exec" &&
+		(cd "$d" && runc spec) &&
+		jq '.process.terminal = false | .process.args = ["/minos-exec", "--version"]' \
+			"$d/config.json" >"$d/c.json" && mv "$d/c.json" "$d/config.json"
+	if ! timeout -k 5 60 runc run --bundle "$d" "$id" >"$d/out" 2>&1 </dev/null; then
+		runc delete -f "$id" >/dev/null 2>&1 || true
+		skip "runc cannot run a container here: $(tail -n 1 "$d/out")"
+	fi
+}
+
+@test "runc, default spec with the shipped profile: a Minos program reads stdin and writes stdout (no namespaces)" {
+	need_runc
+	B="$BATS_TEST_TMPDIR/b1"
+	make_bundle "$B"
+	with_profile "$B"
+	run_bundle "$B" "through runc"
+	expect_status 0
+	expect_exact "through runc"
+	grep -q "namespaces cannot be made here" "$B/err"
+	[ "$(wc -l <"$B/err")" -eq 1 ]
+}
+
+@test "runc with the shipped profile and namespaces available: the same, in namespaces" {
+	need_runc
+	B="$BATS_TEST_TMPDIR/b2"
+	make_bundle "$B"
+	with_profile "$B" CAP_SYS_ADMIN CAP_SETUID CAP_SETGID CAP_SETFCAP
+	jq '.process.args = ["/minos-exec", "--report=/dev/stderr", "/cat"]' "$B/config.json" >"$B/c.json" &&
+		mv "$B/c.json" "$B/config.json"
+	run_bundle "$B" "through runc, in namespaces"
+	expect_status 0
+	expect_exact "through runc, in namespaces"
+	grep -q '"namespaces_fallback": false' "$B/err"
+	! grep -q "namespaces cannot be made here" "$B/err"
+}
+
+@test "runc, default spec and no profile (issue 12's two failures): runs, without namespaces" {
+	need_runc
+	B="$BATS_TEST_TMPDIR/b3"
+	make_bundle "$B"
+	run_bundle "$B" "no profile"
+	expect_status 0
+	expect_exact "no profile"
+	grep -q "namespaces cannot be made here (writing its uid map" "$B/err"
+	! grep -q "placing its descriptors" "$B/err"
+}
+
+@test "runc with a profile that answers unknown calls with an error (as Docker's default): 125 and the cause" {
+	need_runc
+	B="$BATS_TEST_TMPDIR/b4"
+	make_bundle "$B"
+	with_profile "$B"
+	jq '.linux.seccomp.defaultAction = "SCMP_ACT_ERRNO"' "$B/config.json" >"$B/c.json" &&
+		mv "$B/c.json" "$B/config.json"
+	run_bundle "$B" "must not pass"
+	expect_status 125
+	expect_exact ""
+	[ "$(cat "$B/err")" = "minos-exec: the Minos calls are blocked by an outer seccomp filter (a container runtime's profile: 0x4401 gives ENOSYS before minos-exec's filter sees it); $FIX" ]
+}
