@@ -270,3 +270,91 @@ need_runc() {
 	expect_exact ""
 	[ "$(cat "$B/err")" = "minos-exec: the Minos calls are blocked by an outer seccomp filter (a container runtime's profile: 0x4401 gives ENOSYS before minos-exec's filter sees it); $FIX" ]
 }
+
+# --- many machines ------------------------------------------------------
+
+@test "the GNU parallel recipe grades a directory of submissions here and collects their reports" {
+	command -v parallel >/dev/null || skip "GNU parallel is not installed (quickstart installs it)"
+	command -v jq >/dev/null || skip "jq is not installed"
+	T="$BATS_TEST_TMPDIR"
+	mkdir -p "$T/sub"
+	cp "$EX/hello" "$EX/cat" "$EX/counter" "$EX/pipe" "$T/sub/"
+	printf 'not a program\n' >"$T/sub/notes.txt"
+	printf 'graded input\n' >"$T/in"
+	MINOS_EXEC="$MINOS_EXEC" run timeout -k 5 120 \
+		"$MINOS_SRC/examples/deploy/grade-parallel" -j 2 -i "$T/in" \
+		"$T/sub" "$T/out" --memory=64M
+	# notes.txt is refused before it runs (126): no report, so status 1.
+	expect_status 1
+	expect_output "grade-parallel: notes.txt: no report"
+	[ "$(jq length "$T/out/reports.json")" -eq 4 ]
+	[ "$(jq -r '[.[] | .submission] | join(" ")' "$T/out/reports.json")" = "cat counter hello pipe" ]
+	[ "$(jq '[.[] | .report.status] | add' "$T/out/reports.json")" -eq 0 ]
+	[ "$(cat "$T/out/cat.out")" = "graded input" ]
+	[ "$(jq -r '.[] | select(.submission == "hello") | .report.containers[0].exit_code' "$T/out/reports.json")" = 0 ]
+	grep -q "not an ELF program" "$T/out/notes.txt.err"
+}
+
+@test "the Slurm array script: each task grades its submission (run as Slurm runs a task; sbatch not needed)" {
+	T="$BATS_TEST_TMPDIR"
+	mkdir -p "$T/sub"
+	cp "$EX/hello" "$EX/cat" "$EX/counter" "$T/sub/"
+	printf 'slurm input\n' >"$T/in"
+	for k in 0 1 2 3; do
+		SLURM_ARRAY_TASK_ID=$k MINOS_EXEC="$MINOS_EXEC" timeout -k 5 60 \
+			bash "$MINOS_SRC/examples/deploy/slurm-grade.sbatch" "$T/sub" "$T/in" "$T/rep"
+	done
+	[ "$(cd "$T/rep" && echo *.json)" = "cat.json counter.json hello.json" ]
+	[ "$(cat "$T/rep/cat.out")" = "slurm input" ]
+	for f in "$T"/rep/*.json; do
+		[ "$(jq .status "$f")" -eq 0 ]
+	done
+}
+
+# kubectl --dry-run=client still asks a server for the API (discovery,
+# OpenAPI): offline it cannot check.  So the manifest is checked here by
+# its structure (python3-yaml), and the pod's script is run as the pod
+# would run it, with /work a directory here.
+@test "the Kubernetes Job manifest: an indexed Job with the Localhost profile, and its pod script grades" {
+	command -v python3 >/dev/null || skip "no python3"
+	python3 -c 'import yaml' 2>/dev/null || skip "no python3-yaml (quickstart installs it)"
+	T="$BATS_TEST_TMPDIR"
+	run python3 - "$MINOS_SRC/examples/deploy/k8s-job.yaml" "$T/pod.sh" <<'PY'
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+kinds = {d["kind"]: d for d in docs}
+assert set(kinds) == {"PersistentVolumeClaim", "Job"}, kinds.keys()
+pvc, job = kinds["PersistentVolumeClaim"], kinds["Job"]
+assert pvc["apiVersion"] == "v1" and job["apiVersion"] == "batch/v1"
+s = job["spec"]
+assert s["completionMode"] == "Indexed" and s["completions"] >= 1
+assert s["parallelism"] >= 1 and s["backoffLimit"] == 0
+p = s["template"]["spec"]
+assert p["restartPolicy"] == "Never"
+sp = p["securityContext"]["seccompProfile"]
+assert sp == {"type": "Localhost", "localhostProfile": "profiles/minos-seccomp.json"}, sp
+(c,) = p["containers"]
+assert c["securityContext"]["allowPrivilegeEscalation"] is False
+assert c["securityContext"]["capabilities"]["drop"] == ["ALL"]
+assert c["image"] and c["command"] == ["/bin/sh", "-c"] and len(c["args"]) == 1
+(vm,) = c["volumeMounts"]
+(v,) = p["volumes"]
+assert vm["name"] == v["name"] and vm["mountPath"] == "/work"
+assert v["persistentVolumeClaim"]["claimName"] == pvc["metadata"]["name"]
+open(sys.argv[2], "w").write(c["args"][0])
+print("manifest ok")
+PY
+	expect_exact "manifest ok"
+	mkdir -p "$T/work/submissions" "$T/bin"
+	cp "$EX/hello" "$EX/cat" "$T/work/submissions/"
+	printf 'pod input\n' >"$T/work/input"
+	ln -s "$MINOS_EXEC" "$T/bin/minos-exec"
+	sed "s|/work|$T/work|g" "$T/pod.sh" >"$T/pod-here.sh"
+	sh -n "$T/pod-here.sh"
+	for k in 0 1 2; do
+		PATH="$T/bin:$PATH" JOB_COMPLETION_INDEX=$k timeout -k 5 60 sh "$T/pod-here.sh"
+	done
+	[ "$(cat "$T/work/reports/cat.out")" = "pod input" ]
+	[ "$(jq .status "$T/work/reports/hello.json")" -eq 0 ]
+	[ "$(jq .status "$T/work/reports/cat.json")" -eq 0 ]
+}

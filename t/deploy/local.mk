@@ -11,3 +11,10 @@ GUESTS += t/deploy/closeout
 EXTRA_DIST += t/deploy/closeout.c
 t/deploy/closeout: t/deploy/closeout.c libminos/minos.h $(GUEST_LIBS)
 	$(GUEST_LINK)
+
+# examples/deploy: the runtime profile and the many-machine recipes
+# (t/970-deploy.bats reads them through $MINOS_SRC).
+EXTRA_DIST += t/deploy/outerfilter.c \
+	examples/deploy/README.md examples/deploy/seccomp.json \
+	examples/deploy/oci-seccomp.jq examples/deploy/grade-parallel \
+	examples/deploy/slurm-grade.sbatch examples/deploy/k8s-job.yaml
