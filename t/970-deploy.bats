@@ -23,9 +23,9 @@ outer() {
 }
 
 @test "Minos calls answered ENOSYS by an outer filter (runc's stub): 125 and the cause" {
-	run outer -e 38 0x4404 0x4405 -- "$MINOS_EXEC" "$EX/cat" <<<"must not pass"
+	run outer -e 38 0x4401 0x4404 0x4405 -- "$MINOS_EXEC" "$EX/cat" <<<"must not pass"
 	expect_status 125
-	expect_exact "minos-exec: the Minos calls are blocked by an outer seccomp filter (a container runtime's profile: 0x4404 gives ENOSYS before minos-exec's filter sees it); $FIX"
+	expect_exact "minos-exec: the Minos calls are blocked by an outer seccomp filter (a container runtime's profile: 0x4401 gives ENOSYS before minos-exec's filter sees it); $FIX"
 }
 
 @test "the private install call blocked by an outer filter: 125 and the cause" {
