@@ -27,7 +27,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/ptrace.h>
+#include <sys/ptrace.h> /* constants; requests go through ptrace.c */
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -37,6 +37,7 @@
 #include "hostprobe.h"
 #include "log.h"
 #include "minos.h"
+#include "ptrace.h"
 
 #define FIX "run with examples/deploy/seccomp.json as the runtime's seccomp " \
 	    "profile (minos(7), Running inside containers)"
@@ -186,9 +187,9 @@ static void probe_traced_child(void)
 	}
 	close(syncp[0]);
 	close(outp[1]);
-	if (ptrace(PTRACE_SEIZE, pid, 0L,
-		   (long)(PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL)) < 0) {
-		int e = errno;
+	int rc = ptr_seize(pid, false);
+	if (rc < 0) {
+		int e = -rc;
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		die(125, "ptrace of a child is not allowed (%s): blocked by an "
@@ -214,13 +215,13 @@ static void probe_traced_child(void)
 		int sig = 0;
 		if (st >> 8 == (SIGTRAP | (PTRACE_EVENT_SECCOMP << 8))) {
 			unsigned long data = 0;
-			if (ptrace(PTRACE_GETEVENTMSG, pid, 0L, &data) == 0 &&
+			if (ptr_eventmsg(pid, &data) == 0 &&
 			    data >= 1 && data <= NPROBE)
 				seen |= 1U << (data - 1);
 		} else if (st >> 16 == 0 && WSTOPSIG(st) != SIGTRAP) {
 			sig = WSTOPSIG(st); /* a signal for it: deliver */
 		}
-		ptrace(PTRACE_CONT, pid, 0L, (long)sig);
+		ptr_cont(pid, sig);
 	}
 	if (!WIFEXITED(st) && !WIFSIGNALED(st)) {
 		kill(pid, SIGKILL);

@@ -282,7 +282,7 @@ need_runc() {
 	printf 'not a program\n' >"$T/sub/notes.txt"
 	printf 'graded input\n' >"$T/in"
 	MINOS_EXEC="$MINOS_EXEC" run timeout -k 5 120 \
-		"$MINOS_SRC/examples/deploy/grade-parallel" -j 2 -i "$T/in" \
+		sh "$MINOS_SRC/examples/deploy/grade-parallel" -j 2 -i "$T/in" \
 		"$T/sub" "$T/out" --memory=64M
 	# notes.txt is refused before it runs (126): no report, so status 1.
 	expect_status 1
