@@ -271,6 +271,17 @@ void hostprobe_no_namespaces(const char *why)
 	    why);
 }
 
+void hostprobe_no_empty_root(void)
+{
+	static bool said;
+	if (said)
+		return;
+	said = true;
+	msg("no empty root directory can be made here (/run/minos, TMPDIR, /tmp "
+	    "and /dev/shm are not writable); containers run without it (every "
+	    "other guarantee holds: minos(7), Running inside containers)");
+}
+
 bool hostprobe_namespaces_lost(void)
 {
 	return ns_lost;

@@ -26,6 +26,9 @@ bool hostprobe_can_trace_other_users(void);
 /* Containers run without namespaces because the host cannot make them:
  * said once on standard error (why: the failed step and its error). */
 void hostprobe_no_namespaces(const char *why);
+/* No empty root directory could be made (no writable /run, TMPDIR, /tmp
+ * or /dev/shm): containers run in their namespaces without it; said once. */
+void hostprobe_no_empty_root(void);
 /* ... and the report says so: true once that happened. */
 bool hostprobe_namespaces_lost(void);
 

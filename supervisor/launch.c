@@ -88,12 +88,20 @@ static int open_kept_root(void)
 
 static int open_temp_root(void)
 {
-	const char *tmp = getenv("TMPDIR");
-	if (!tmp || tmp[0] != '/' || strlen(tmp) > 40)
-		tmp = "/tmp";
-	snprintf(temp_root, sizeof(temp_root), "%s/minos-root.XXXXXX", tmp);
-	if (!mkdtemp(temp_root)) {
+	/* /dev/shm: a container runtime's read-only root often has no
+	 * writable /tmp or /run, but its /dev/shm is a tmpfs. */
+	const char *tmp = getenv("TMPDIR"), *dirs[] = { tmp, "/tmp", "/dev/shm" };
+	unsigned i;
+	for (i = 0; i < 3; i++) {
+		if (!dirs[i] || dirs[i][0] != '/' || strlen(dirs[i]) > 40)
+			continue;
+		snprintf(temp_root, sizeof(temp_root), "%s/minos-root.XXXXXX", dirs[i]);
+		if (mkdtemp(temp_root))
+			break;
+	}
+	if (i == 3) {
 		temp_root[0] = 0;
+		hostprobe_no_empty_root();
 		return -1;
 	}
 	atexit(spawn_cleanup);
