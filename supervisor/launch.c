@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "hostprobe.h"
 #include "log.h"
 #include "ptrace.h"
 #include "launch.h"
@@ -87,12 +88,20 @@ static int open_kept_root(void)
 
 static int open_temp_root(void)
 {
-	const char *tmp = getenv("TMPDIR");
-	if (!tmp || tmp[0] != '/' || strlen(tmp) > 40)
-		tmp = "/tmp";
-	snprintf(temp_root, sizeof(temp_root), "%s/minos-root.XXXXXX", tmp);
-	if (!mkdtemp(temp_root)) {
+	/* /dev/shm: a container runtime's read-only root often has no
+	 * writable /tmp or /run, but its /dev/shm is a tmpfs. */
+	const char *tmp = getenv("TMPDIR"), *dirs[] = { tmp, "/tmp", "/dev/shm" };
+	unsigned i;
+	for (i = 0; i < 3; i++) {
+		if (!dirs[i] || dirs[i][0] != '/' || strlen(dirs[i]) > 40)
+			continue;
+		snprintf(temp_root, sizeof(temp_root), "%s/minos-root.XXXXXX", dirs[i]);
+		if (mkdtemp(temp_root))
+			break;
+	}
+	if (i == 3) {
 		temp_root[0] = 0;
+		hostprobe_no_empty_root();
 		return -1;
 	}
 	atexit(spawn_cleanup);
@@ -161,13 +170,16 @@ static int write_file(pid_t pid, const char *file, const char *text)
 }
 
 /* The container's root is an unprivileged user outside: nobody when we are
- * root, ourselves otherwise (the only mapping an unprivileged user may make). */
+ * root, ourselves otherwise (the only mapping an unprivileged user may make).
+ * Root without CAP_SYS_PTRACE (a container runtime's default) maps itself:
+ * a changed user makes the child non-dumpable, and then pidfd_getfd needs
+ * that capability (it ended in an internal error at the execveat stop). */
 static int map_user(pid_t pid)
 {
 	char map[64];
 	uid_t uid = geteuid();
 	gid_t gid = getegid();
-	if (uid == 0)
+	if (uid == 0 && hostprobe_can_trace_other_users())
 		uid = gid = 65534;
 	int rc = write_file(pid, "setgroups", "deny");
 	if (rc == 0) {
@@ -243,12 +255,12 @@ int spawn_container(const struct spawn_req *rq, struct container **out,
 	pid_t pid = clone_child(ns ? flags : 0, &pidfd);
 	if (pid < 0 && ns && ns_usable < 0) {
 		/* No unprivileged user namespaces here: run without them. */
+		char why[96];
+		snprintf(why, sizeof(why), "clone: %s", strerror(errno));
 		ns_usable = 0;
 		ns = false;
 		root = -1;
-		if (cfg->trace)
-			msg("namespaces unavailable (%s); containers run without them",
-			    strerror(errno));
+		hostprobe_no_namespaces(why);
 		pid = clone_child(0, &pidfd);
 	}
 	if (pid < 0) {
@@ -273,8 +285,6 @@ int spawn_container(const struct spawn_req *rq, struct container **out,
 		};
 		tramp_run(&a);
 	}
-	if (ns)
-		ns_usable = 1;
 	close(syncp[0]);
 	close(errp[1]);
 
@@ -286,6 +296,16 @@ int spawn_container(const struct spawn_req *rq, struct container **out,
 		close(syncp[1]);
 		close(errp[0]);
 		close(pidfd);
+		if (mapped < 0 && seized == 0 && ns_usable < 0) {
+			/* A user namespace is made but cannot be mapped (a
+			 * container runtime without CAP_SETUID): run without. */
+			char why[96];
+			snprintf(why, sizeof(why), "writing its uid map: %s",
+				 strerror(-mapped));
+			ns_usable = 0;
+			hostprobe_no_namespaces(why);
+			return spawn_container(rq, out, err, errlen);
+		}
 		if (seized < 0)
 			return spawn_fail(err, errlen, EAGAIN,
 					  "cannot trace the container: ptrace: %s; "
@@ -297,6 +317,8 @@ int spawn_container(const struct spawn_req *rq, struct container **out,
 				  "try --no-namespaces", strerror(-mapped));
 	}
 
+	if (ns)
+		ns_usable = 1;
 	struct container *c = ctab_new_container(pid, rq->name);
 	c->pidfd = pidfd;
 	c->errpipe = errp[0];

@@ -17,6 +17,7 @@
 
 #include "filter.h"
 #include "log.h"
+#include "hostprobe.h"
 #include "report.h"
 #include "sys.h"
 
@@ -259,6 +260,9 @@ int report_write(const char *file, int status, int session_sig,
 	fprintf(f, "{\"minos_report\": 1, \"status\": %d, \"wall_ms\": %.3f, "
 		   "\"session_signal\": ", status, (double)run_ns / 1e6);
 	jstr(f, session_sig ? signal_name(session_sig) : NULL);
+	/* issue 12: the host could not make namespaces (hostprobe.c) */
+	fprintf(f, ", \"namespaces_fallback\": %s",
+		hostprobe_namespaces_lost() ? "true" : "false");
 	fputs(",\n  \"containers\": [\n", f);
 	bool first = true;
 	CTAB_FOREACH(c) {

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "hostprobe.h"
 #include "image.h"
 #include "launch.h"
 #include "log.h"
@@ -38,6 +39,7 @@ void run_setup(struct run *r, const struct minos_config *cfg)
 	r->start_ns = mono_ns();
 	signal(SIGPIPE, SIG_IGN);
 	raise_nofile();
+	hostprobe_check(cfg); /* an outer filter first: it explains the rest */
 	host_check();
 	/* Refused calls stop in the supervisor only when someone asks about
 	 * them: --trace prints them, --report counts them. */

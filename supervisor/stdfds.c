@@ -11,6 +11,8 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -20,6 +22,25 @@ struct relay_arg {
 	int from, to;
 };
 static struct relay_arg relay_args[3];
+
+/*
+ * A relayed stdout that is a socket (socat, ssh, a TCP connection to the
+ * next stage on another host): when the container's last writer is gone,
+ * shut down our sending side, so the far end sees end-of-stream now, not
+ * when minos-exec exits (the container may go on reading its stdin, which
+ * may be the same socket).  Not when stderr is the same socket: minos-exec
+ * still writes its own messages there.
+ */
+static void relay_half_close(const struct relay_arg *a)
+{
+	struct stat out, err;
+	if (a->to != 1 || fstat(1, &out) < 0 || !S_ISSOCK(out.st_mode))
+		return;
+	if (fstat(2, &err) == 0 && err.st_dev == out.st_dev &&
+	    err.st_ino == out.st_ino)
+		return;
+	shutdown(1, SHUT_WR);
+}
 
 static void *relay(void *p)
 {
@@ -41,6 +62,7 @@ static void *relay(void *p)
 		}
 	}
 out:
+	relay_half_close(a);
 	/* Input side: closing the pipe's write end gives the container EOF. */
 	if (a->to > 2)
 		close(a->to);

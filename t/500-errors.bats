@@ -159,3 +159,24 @@ teardown() {
 	expect_output "cannot trace the container: ptrace:"
 	[[ "$output" != *"hello, world"* ]]
 }
+
+# issue 9 (8), issue 12: the trampoline lifted its descriptors to 1024,
+# above the limit under `ulimit -n 1024` -- a common hard limit, and the
+# default of runc and Docker -- so nothing started ("placing its
+# descriptors: Invalid argument").
+@test "under ulimit -n 1024 a container and its children start" {
+	run timeout -k 5 60 bash -c 'ulimit -n 1024 &&
+		echo "through cat" | "$1" "$2/cat" && "$1" "$2/spawn"' _ \
+		"$MINOS_EXEC" "$EX"
+	expect_status 0
+	expect_output "through cat"
+	expect_output "spawn: the child said: hello, world"
+	[[ "$output" != *"placing its descriptors"* ]]
+}
+
+@test "under a hard descriptor limit just above the container's, it starts" {
+	run timeout -k 5 60 bash -c 'ulimit -n 40 &&
+		echo small | "$1" --fds=32 "$2/cat"' _ "$MINOS_EXEC" "$EX"
+	expect_status 0
+	expect_exact "small"
+}

@@ -76,33 +76,54 @@ static int empty_root(int fd)
 }
 
 /*
+ * Move fd out of the way of the targets (every number below above): to the
+ * lowest free number at or above it.  Only numbers below it move, so this
+ * needs no descriptor beyond the ones already held: under a low
+ * RLIMIT_NOFILE (ulimit -n 1024, a container runtime's default) a fixed
+ * high number would not be allowed (F_DUPFD: EINVAL).
+ */
+static int lift(int fd, int above)
+{
+	if (fd < above)
+		return fcntl(fd, F_DUPFD_CLOEXEC, above);
+	return fd;
+}
+
+/*
  * Put slots[k] at k for every k, the image and the error pipe just above
  * the slots (close-on-exec: the exec closes them), and close everything
- * else.  Sources may sit on any number, even one of the targets, so all
- * are lifted out of the way first.  Returns the image's number; *err_fd
- * gets the error pipe's.
+ * else.  Sources may sit on any number, even one of the targets, so those
+ * on a target number are lifted above the targets first; a slot already on
+ * its own number stays (only its close-on-exec flag goes).  Returns the
+ * image's number; *err_fd gets the error pipe's.
  */
 static int place_fds(const struct tramp_args *a, int *err_fd)
 {
 	unsigned n = a->nslots, top = n < 3 ? 3 : n;
-	int lifted_image = fcntl(a->memfd, F_DUPFD_CLOEXEC, TRAMP_LIFT_FD);
-	int lifted_err = fcntl(a->err_fd, F_DUPFD_CLOEXEC, TRAMP_LIFT_FD);
+	int above = (int)top + 2; /* targets: 0 .. top + 1 */
+	int lifted_image = lift(a->memfd, above);
+	int lifted_err = lift(a->err_fd, above);
 	if (lifted_image < 0 || lifted_err < 0)
 		return -errno;
 	/* slots is this child's own copy (fork): note where each went. */
 	for (unsigned k = 0; k < n; k++) {
-		if (a->slots[k] < 0)
+		if (a->slots[k] < 0 || a->slots[k] == (int)k)
 			continue;
-		int fd = fcntl(a->slots[k], F_DUPFD_CLOEXEC, TRAMP_LIFT_FD);
+		int fd = lift(a->slots[k], above);
 		if (fd < 0)
 			return -errno;
 		a->slots[k] = fd;
 	}
 	for (unsigned k = 0; k < n; k++) {
-		if (a->slots[k] >= 0 && dup3(a->slots[k], (int)k, 0) < 0)
-			return -errno;
-		if (a->slots[k] < 0)
+		if (a->slots[k] == (int)k) {
+			if (fcntl((int)k, F_SETFD, 0) < 0)
+				return -errno;
+		} else if (a->slots[k] >= 0) {
+			if (dup3(a->slots[k], (int)k, 0) < 0)
+				return -errno;
+		} else {
 			close((int)k);
+		}
 	}
 	/* Numbers between the slots and the image: ours (minos-exec's own
 	 * 0, 1, 2 when there are fewer than three slots), never the child's. */

@@ -41,9 +41,6 @@ enum tramp_step {
 
 const char *tramp_step_name(int step);
 
-/* The lowest number the sources are lifted to while they are placed. */
-#define TRAMP_LIFT_FD 1024
-
 _Noreturn void tramp_run(const struct tramp_args *a);
 
 #endif
