@@ -113,7 +113,8 @@ const char *filter_foreign_name(long nr)
 #define OFF_ARG_LO(i) (16 + 8 * (i))
 #define OFF_ARG_HI(i) (16 + 8 * (i) + 4)
 
-enum label { L_ALLOW, L_HANDLE, L_FOREIGN, L_NOTIF, L_PERM, L_NOSYS, L_SHARED,
+enum label { L_ALLOW, L_HANDLE, L_FOREIGN, L_NOTIF, L_PERM, L_NOSYS,
+	     L_MMAP_SIZE, L_MEMORY, L_SHARED,
 	     L_MAX = L_SHARED + 256 };
 
 struct prog {
@@ -271,6 +272,12 @@ static void search(struct prog *p, const struct target *t, size_t n, int *next_l
 
 int filter_build(bool trace_refusals, struct filter *out, char *err, size_t errlen)
 {
+	return filter_build_watch(trace_refusals, false, out, err, errlen);
+}
+
+int filter_build_watch(bool trace_refusals, bool watch_memory,
+		       struct filter *out, char *err, size_t errlen)
+{
 	const uint32_t nosys = trace_refusals ? SECCOMP_RET_TRACE | FILTER_REFUSED_NOSYS
 					      : SECCOMP_RET_ERRNO | ENOSYS;
 	const uint32_t perm = trace_refusals ? SECCOMP_RET_TRACE | FILTER_REFUSED_PERM
@@ -321,8 +328,21 @@ int filter_build(bool trace_refusals, struct filter *out, char *err, size_t errl
 		if (rows[i].action != FORM && rows[i].action != FTRACE)
 			continue;
 		here(p, block_label[i]);
-		form_block(p, rows[i].nr,
-			   rows[i].action == FORM ? L_ALLOW : L_HANDLE, &next_label);
+		int allow = rows[i].action == FORM ? L_ALLOW : L_HANDLE;
+		if (watch_memory && rows[i].nr == __NR_mmap && allow == L_ALLOW)
+			allow = L_MMAP_SIZE;
+		form_block(p, rows[i].nr, allow, &next_label);
+	}
+	/* The memory watch: an allowed mmap of FILTER_MMAP_WATCH bytes or
+	 * more (its length, argument 1) stops; smaller ones run. */
+	if (watch_memory) {
+		here(p, L_MMAP_SIZE);
+		load(p, OFF_ARG_HI(1));
+		jump(p, BPF_JGT, 0, L_MEMORY, -1);
+		load(p, OFF_ARG_LO(1));
+		jump(p, BPF_JGE, FILTER_MMAP_WATCH, L_MEMORY, L_ALLOW);
+		here(p, L_MEMORY);
+		emit(p, BPF_RET | BPF_K, SECCOMP_RET_TRACE | FILTER_MEMORY);
 	}
 	/* 5. shared returns */
 	here(p, L_ALLOW);

@@ -23,6 +23,7 @@
 
 #include "log.h"
 #include "ptrace.h"
+#include "enforce.h"
 #include "launch.h"
 #include "loop.h"
 #include "report.h"
@@ -303,6 +304,7 @@ int spawn_container(const struct spawn_req *rq, struct container **out,
 	c->stage = rq->parent ? rq->parent->stage : c;
 	if (cfg->report)
 		stats_attach(c)->start_ns = mono_ns();
+	enforce_cpu_arm(c);
 	thread_add(pid, c);
 	if (write(syncp[1], "g", 1) != 1)
 		BUG("cannot release the new container");

@@ -141,3 +141,159 @@ void stdio_finish(struct stdio_plan *p)
 		if (p->relayed[i])
 			pthread_join(p->relay[i], NULL);
 }
+
+/* ---- counted relays (--output on a stream) --------------------------------
+ *
+ * The kernel bounds a regular file (RLIMIT_FSIZE) but not a pipe, a socket
+ * or a terminal.  For those, only when --output is set, the container
+ * writes into a pipe of ours and a thread moves the bytes on with
+ * splice(2) (read/write where splice cannot, e.g. some terminals), never
+ * more than the limit.  At the limit it kills the first container through
+ * its pidfd and drains the pipe into nothing, so that other writers
+ * (children it passed the stream to) are never blocked by a dead relay.
+ */
+#include <signal.h>
+#include <stdatomic.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+struct count_arg {
+	int from, to;
+	unsigned long long limit;
+};
+static struct count_arg count_args[3];
+static atomic_bool output_exceeded;
+static atomic_int output_pidfd = -1;
+static atomic_bool output_killed;
+
+static void output_kill(void)
+{
+	int pidfd = atomic_load(&output_pidfd);
+	if (pidfd >= 0 && atomic_load(&output_exceeded) &&
+	    !atomic_exchange(&output_killed, true))
+		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+}
+
+static ssize_t copy_some(int from, int to, size_t max, bool *use_splice)
+{
+	if (*use_splice) {
+		ssize_t n = splice(from, NULL, to, NULL, max, SPLICE_F_MOVE);
+		if (n >= 0 || errno != EINVAL)
+			return n;
+		*use_splice = false;
+	}
+	char buf[65536];
+	ssize_t n = read(from, buf, max < sizeof(buf) ? max : sizeof(buf));
+	for (ssize_t off = 0; n > 0 && off < n;) {
+		ssize_t w = write(to, buf + off, (size_t)(n - off));
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		off += w;
+	}
+	return n;
+}
+
+static void *count_relay(void *p)
+{
+	struct count_arg *a = p;
+	unsigned long long done = 0;
+	bool use_splice = true, broken = false;
+	char sink[65536];
+	for (;;) {
+		ssize_t n;
+		if (broken || done >= a->limit) {
+			n = read(a->from, sink, sizeof(sink)); /* drop it */
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
+			if (!broken) {
+				/* Bytes past the limit: the container exceeded it. */
+				atomic_store(&output_exceeded, true);
+				output_kill();
+			}
+			continue;
+		}
+		unsigned long long left = a->limit - done;
+		n = copy_some(a->from, a->to, left < (1u << 20) ? left : (1u << 20),
+			      &use_splice);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == 0)
+			break;
+		if (n < 0) {
+			/* Our side is gone (EPIPE): drain, so that the
+			 * container's writes never block on us. */
+			broken = true;
+			continue;
+		}
+		done += (unsigned long long)n;
+	}
+	close(a->from);
+	return NULL;
+}
+
+void stdio_count_output(struct stdio_plan *p, unsigned long long limit)
+{
+	if (!limit)
+		return;
+	for (int i = 1; i < 3; i++) {
+		struct stat st;
+		if (fstat(p->fd[i], &st) == 0 && S_ISREG(st.st_mode))
+			continue; /* RLIMIT_FSIZE */
+		int pp[2];
+		if (pipe2(pp, O_CLOEXEC) < 0)
+			die(125, "output relay: pipe2: %s", strerror(errno));
+		int to = p->fd[i];
+		if (p->ours[i] && !p->relayed[i]) {
+			/* A reopened stream: the relay writes to it. */
+			to = p->fd[i];
+		} else if (!p->relayed[i]) {
+			to = dup(p->fd[i]);
+			if (to < 0)
+				die(125, "output relay: dup: %s", strerror(errno));
+		} else {
+			/* Already relayed (a socket): count in front of it. */
+			to = dup(p->fd[i]);
+			if (to < 0)
+				die(125, "output relay: dup: %s", strerror(errno));
+			close(p->fd[i]);
+		}
+		count_args[i] = (struct count_arg){ .from = pp[0], .to = to,
+						    .limit = limit };
+		p->fd[i] = pp[1];
+		p->ours[i] = true;
+		p->counted[i] = true;
+		int rc = pthread_create(&p->count_relay[i], NULL, count_relay,
+					&count_args[i]);
+		if (rc)
+			die(125, "output relay: pthread_create: %s", strerror(rc));
+	}
+}
+
+void stdio_count_target(struct stdio_plan *p, int pidfd)
+{
+	if (!p->counted[1] && !p->counted[2])
+		return;
+	int fd = fcntl(pidfd, F_DUPFD_CLOEXEC, 3);
+	atomic_store(&output_pidfd, fd);
+	output_kill(); /* it may have exceeded already */
+}
+
+bool stdio_output_exceeded(void)
+{
+	return atomic_load(&output_exceeded);
+}
+
+void stdio_count_finish(struct stdio_plan *p)
+{
+	for (int i = 1; i < 3; i++) {
+		if (!p->counted[i])
+			continue;
+		pthread_join(p->count_relay[i], NULL);
+		if (count_args[i].to > 2)
+			close(count_args[i].to);
+	}
+}
