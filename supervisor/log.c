@@ -93,20 +93,20 @@ const char *errno_name(int e)
 
 const char *signal_name(int sig)
 {
-	static const char *const names[] = {
-		[SIGHUP] = "SIGHUP", [SIGINT] = "SIGINT", [SIGQUIT] = "SIGQUIT",
-		[SIGILL] = "SIGILL", [SIGTRAP] = "SIGTRAP", [SIGABRT] = "SIGABRT",
-		[SIGBUS] = "SIGBUS", [SIGFPE] = "SIGFPE", [SIGKILL] = "SIGKILL",
-		[SIGUSR1] = "SIGUSR1", [SIGSEGV] = "SIGSEGV", [SIGUSR2] = "SIGUSR2",
-		[SIGPIPE] = "SIGPIPE", [SIGALRM] = "SIGALRM", [SIGTERM] = "SIGTERM",
-		[SIGSTKFLT] = "SIGSTKFLT", [SIGCHLD] = "SIGCHLD", [SIGCONT] = "SIGCONT",
-		[SIGSTOP] = "SIGSTOP", [SIGTSTP] = "SIGTSTP", [SIGTTIN] = "SIGTTIN",
-		[SIGTTOU] = "SIGTTOU", [SIGURG] = "SIGURG", [SIGXCPU] = "SIGXCPU",
-		[SIGXFSZ] = "SIGXFSZ", [SIGVTALRM] = "SIGVTALRM", [SIGPROF] = "SIGPROF",
-		[SIGWINCH] = "SIGWINCH", [SIGIO] = "SIGIO", [SIGPWR] = "SIGPWR",
-		[SIGSYS] = "SIGSYS",
-	};
-	if (sig > 0 && (size_t)sig < sizeof(names) / sizeof(names[0]) && names[sig])
-		return names[sig];
-	return "SIG?";
+	/* The C library's names (sigabbrev_np), so real-time signals are
+	 * named too: "SIGRTMIN+3".  One static buffer per slot of a small
+	 * ring, so a message may name two signals. */
+	static char ring[4][24];
+	static unsigned next;
+	char *buf = ring[next++ % 4];
+	const char *ab = sig > 0 && sig < SIGRTMIN ? sigabbrev_np(sig) : NULL;
+	if (ab)
+		snprintf(buf, sizeof(ring[0]), "SIG%s", ab);
+	else if (sig == SIGRTMIN)
+		snprintf(buf, sizeof(ring[0]), "SIGRTMIN");
+	else if (sig > SIGRTMIN && sig <= SIGRTMAX)
+		snprintf(buf, sizeof(ring[0]), "SIGRTMIN+%d", sig - SIGRTMIN);
+	else
+		snprintf(buf, sizeof(ring[0]), "SIG%d", sig);
+	return buf;
 }

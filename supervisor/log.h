@@ -20,7 +20,8 @@ void log_set_die_hook(void (*hook)(int status, const char *message));
 
 /* errno name ("ENOSYS") of a positive errno value, or NULL. */
 const char *errno_name(int e);
-/* Signal name ("SIGSEGV") of a signal number; "SIG?" if unknown. */
+/* Signal name ("SIGSEGV", "SIGRTMIN+3", "SIG32") of a signal number, from
+ * the C library (sigabbrev_np); a static buffer (a ring of four). */
 const char *signal_name(int sig);
 
 #endif

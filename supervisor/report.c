@@ -153,18 +153,10 @@ enum verdict container_verdict(const struct container *c)
 	return exited ? V_RE : V_SG;
 }
 
-/* "SIGSEGV", "SIGRTMIN+3" (the C library's names), "SIG32". */
+/* "SIGSEGV", "SIGRTMIN+3" (the C library's names, log.c), "SIG32". */
 static const char *sig_name(int sig, char *buf, size_t len)
 {
-	const char *ab = sig > 0 && sig < SIGRTMIN ? sigabbrev_np(sig) : NULL;
-	if (ab)
-		snprintf(buf, len, "SIG%s", ab);
-	else if (sig == SIGRTMIN)
-		snprintf(buf, len, "SIGRTMIN");
-	else if (sig > SIGRTMIN && sig <= SIGRTMAX)
-		snprintf(buf, len, "SIGRTMIN+%d", sig - SIGRTMIN);
-	else
-		snprintf(buf, len, "SIG%d", sig);
+	snprintf(buf, len, "%s", signal_name(sig));
 	return buf;
 }
 
