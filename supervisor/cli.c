@@ -676,7 +676,7 @@ static void usage_option(struct text *t, const struct minos_limits *def,
 	else
 		snprintf(left, sizeof(left), "--%s%s%s", o->name,
 			 o->arg ? "=" : "", o->arg ? o->arg : "");
-	add(t, "  %-20s%s", left, o->help);
+	add(t, "  %-19s %s", left, o->help);
 	if (l->kind != LIM_NONE)
 		add(t, " (default %s)", v == 0 && l->zero_ok ? "0" :
 		    limit_fmt(l->kind, v, dflt, sizeof(dflt)));

@@ -115,9 +115,12 @@ int run_program(struct minos_config *cfg)
 		.program = cfg->program, .flat = cfg->flat,
 		.hash = cfg->report != NULL, .max = cfg->lim.image_size,
 	};
+	image_load(&req, &im);
+	/* After the image checks, whose reasons say more (an empty file, not
+	 * an ELF); before anything runs.  A flat image is data, not a
+	 * program: it needs no execute bit. */
 	if (!cfg->flat)
 		check_executable(cfg->program);
-	image_load(&req, &im);
 	run_setup(&r, cfg);
 
 	/* The run's wall time is the session's (the loop's clock), not the

@@ -615,6 +615,9 @@ static void test_usage(void)
 		}
 	}
 	ok(!wide && u[strlen(u) - 1] == '\n', "--help lines fit in 79 columns");
+	ok(line_of(u, "  --address-space=SIZE ", line, sizeof(line)),
+	   "a long option name is still followed by a blank (regression: "
+	   "--address-space=SIZEaddress)");
 	ok(line_of(u, "  --memory=SIZE", line, sizeof(line)) &&
 	   strstr(line, "(default 1G)"), "--help shows the memory default 1G");
 	ok(line_of(u, "  --cpu-time=TIME", line, sizeof(line)) &&
