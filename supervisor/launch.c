@@ -304,8 +304,8 @@ int spawn_container(const struct spawn_req *rq, struct container **out,
 	c->stage = rq->parent ? rq->parent->stage : c;
 	if (cfg->report)
 		stats_attach(c)->start_ns = mono_ns();
-	enforce_cpu_arm(c);
 	thread_add(pid, c);
+	enforce_cpu_arm(c);
 	if (write(syncp[1], "g", 1) != 1)
 		BUG("cannot release the new container");
 	close(syncp[1]);
