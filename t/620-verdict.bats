@@ -231,3 +231,33 @@ status 0"
 	expect_status 0
 	expect_exact "alloc 16 MiB: ok"
 }
+
+@test "--output on a stdout that is a socket: exactly the limit gets through, OL" {
+	command -v python3 >/dev/null || skip "python3 makes the socket pair"
+	R="$BATS_TEST_TMPDIR/report.json"
+	run python3 - "$MINOS_EXEC" "$R" "$BB" <<-'PY'
+	import socket, subprocess, sys
+	a, b = socket.socketpair()
+	p = subprocess.Popen(["timeout", "-k", "5", "60", sys.argv[1], "--output=1000",
+	                      "--report=" + sys.argv[2], sys.argv[3], "yes"], stdout=a)
+	a.close()
+	n = 0
+	while True:
+	    d = b.recv(65536)
+	    if not d:
+	        break
+	    n += len(d)
+	print(n, p.wait())
+	PY
+	expect_output "1000 137"
+	[ "$(field .containers[0].verdict)" = OL ]
+}
+
+@test "--output on a stdout that is a terminal: OL" {
+	command -v script >/dev/null || skip "script(1) (util-linux) gives a terminal"
+	R="$BATS_TEST_TMPDIR/report.json"
+	run script -qec "timeout -k 5 60 '$MINOS_EXEC' --output=100 --report='$R' '$BB' yes" /dev/null
+	expect_status 137
+	[ "$(echo "$output" | grep -c '^y')" = 50 ]
+	[ "$(field .containers[0].verdict)" = OL ]
+}
