@@ -41,7 +41,7 @@ GR="$MINOS_SRC/examples/grader"
 	n=0
 	while read -r sub want; do
 		case $sub in ''|'#'*) continue ;; esac
-		run "$GR/grade" "$EX/grader/$sub" "$GR/tests"
+		run sh "$GR/grade" "$EX/grader/$sub" "$GR/tests"
 		got=$(echo "$output" | sed 's/^test [0-9]*: //' | tr '\n' ' ')
 		if [ "$got" != "$want " ]; then
 			echo "$sub: expected '$want', got '$got'" >&2
