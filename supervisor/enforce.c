@@ -113,8 +113,8 @@ void enforce_exit(struct container *c, int status, const struct rusage *ru)
 		c->end_ms = c->lim->cpu_ms;
 		return;
 	}
-	/* The output relay of the first container's stdout or stderr. */
-	if (c == ctab_head() && stdio_output_exceeded()) {
+	/* A counted relay of its stdout, stderr or streams (stdfds.c). */
+	if (stdio_output_exceeded_by(c->id)) {
 		c->end = END_OUTPUT;
 		c->end_sig = SIGKILL;
 	}

@@ -152,12 +152,12 @@ int run_program(struct minos_config *cfg)
 		memcpy(c->stats->sha256, im.sha256, sizeof(im.sha256));
 	}
 	stdio_after_spawn(&io);
-	stdio_count_target(&io, c->pidfd);
+	stdio_count_target(&io, c->pidfd, c->id);
 	close(im.memfd);
 	loop_start_clock();
 
 	int status = run_finish(&r, first_status);
-	stdio_count_finish(&io);
+	stdio_relays_finish();
 	stdio_finish(&io);
 	return status;
 }

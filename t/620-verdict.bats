@@ -261,3 +261,37 @@ status 0"
 	[ "$(echo "$output" | grep -c '^y')" = 50 ]
 	[ "$(field .containers[0].verdict)" = OL ]
 }
+
+@test "--output with a reader that leaves: the writer gets EPIPE as without it" {
+	run bash -c 'timeout -k 5 60 "$MINOS_EXEC" --output=1G "$1" yes 2>"$2" |
+		head -c 4; echo " ${PIPESTATUS[0]}"' _ "$BB" "$BATS_TEST_TMPDIR/err"
+	expect_exact "y
+y
+ 1"
+	grep -q "Broken pipe" "$BATS_TEST_TMPDIR/err"
+	! grep -q "output limit" "$BATS_TEST_TMPDIR/err"
+}
+
+@test "a policy stage's output limit counts what it writes into a stream: OL" {
+	P="$BATS_TEST_TMPDIR/flood.yaml"
+	cat > "$P" <<-EOF
+	version: 1
+	limits: {wall-time: 30s}
+	streams: [answer]
+	containers:
+	  submission:
+	    program: $BB
+	    argv: [yes]
+	    fds: {1: {write: answer}, 2: stderr}
+	    limits: {output: 1000}
+	  checker:
+	    program: $BB
+	    argv: [wc, -c]
+	    fds: {0: {read: answer}, 1: stdout, 2: stderr}
+	EOF
+	report_run --policy="$P"
+	expect_status 137
+	expect_output "1000"
+	expect_output "container 1 (submission): killed: output limit 1000 bytes exceeded (SIGKILL)"
+	[ "$(field '[.containers[] | .verdict] | join(" ")')" = "OL OK" ]
+}

@@ -49,5 +49,5 @@ GR="$MINOS_SRC/examples/grader"
 		fi
 		n=$((n + 1))
 	done < "$GR/expected"
-	[ "$n" = 5 ]
+	[ "$n" = 6 ]
 }
