@@ -79,7 +79,9 @@ struct container *enforce_cpu_due(int id)
 	CTAB_FOREACH(c) {
 		if (c->id != id)
 			continue;
-		if (!ctab_counts(c) || c->state != C_RUNNING)
+		/* Starting or running: a limit of a millisecond or two can
+		 * run out before the program starts. */
+		if (!ctab_counts(c))
 			return NULL;
 		long long ns = cpu_now(c);
 		if (ns < (long long)c->lim->cpu_ms * 1000000LL)

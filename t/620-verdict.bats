@@ -295,3 +295,10 @@ y
 	expect_output "container 1 (submission): killed: output limit 1000 bytes exceeded (SIGKILL)"
 	[ "$(field '[.containers[] | .verdict] | join(" ")')" = "OL OK" ]
 }
+
+@test "--cpu-time=1ms: a limit that runs out at once still ends it, TO" {
+	report_run --cpu-time=1ms "$G/spin" busy
+	expect_status 137
+	[ "$(field .containers[0].verdict)" = TO ]
+	[ "$(field '.containers[0].cpu_ms >= 1')" = true ]
+}
