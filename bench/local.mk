@@ -9,12 +9,13 @@
 # with libminos) with $(GUEST_CC) as in examples/local.mk.
 BENCH_HOSTED = bench/spawnbench bench/forkbench bench/launcher \
 	bench/rettrace bench/zeros
-BENCH_GUESTS = bench/true bench/minoscall bench/cnewbench bench/manykids
+BENCH_GUESTS = bench/true bench/minoscall bench/cnewbench bench/manykids \
+	bench/percall
 BENCH_QUICK =
 
 EXTRA_DIST += bench/run bench/spawnbench.c bench/forkbench.c \
 	bench/launcher.c bench/rettrace.c bench/zeros.c bench/true.c \
-	bench/minoscall.c bench/cnewbench.c bench/manykids.c
+	bench/minoscall.c bench/cnewbench.c bench/manykids.c bench/percall.c
 CLEANFILES += $(BENCH_HOSTED) $(BENCH_GUESTS)
 
 # $(@D) may not exist yet in a VPATH build.  Hosted helpers do not get
@@ -39,6 +40,9 @@ bench/zeros: bench/zeros.c
 bench/true: bench/true.c
 	$(BENCH_GUEST_LINK)
 bench/minoscall: bench/minoscall.c libminos/minos.h $(GUEST_LIBS)
+	$(BENCH_GUEST_LINK)
+# percall makes raw system calls (libminos/syscall_arch.h).
+bench/percall: bench/percall.c libminos/syscall_arch.h $(GUEST_LIBS)
 	$(BENCH_GUEST_LINK)
 bench/manykids: bench/manykids.c libminos/minos.h $(GUEST_LIBS)
 	$(BENCH_GUEST_LINK)

@@ -9,7 +9,8 @@ GUESTS += \
 	examples/spawn \
 	examples/pipeline \
 	examples/fanout \
-	t/probe/probe
+	t/probe/probe \
+	t/probe/epollpass
 EXTRA_DIST += \
 	examples/hello.c \
 	examples/cat.c \
@@ -19,6 +20,7 @@ EXTRA_DIST += \
 	examples/pipeline.c \
 	examples/fanout.c \
 	t/probe/probe.c \
+	t/probe/epollpass.c \
 	examples/policy/wordcount.yaml
 
 # $(@D) may not exist yet in a VPATH build (make distcheck).
@@ -77,4 +79,6 @@ examples/grader/greedy: examples/grader/greedy.c $(GUEST_LIBS)
 examples/grader/crash: examples/grader/crash.c $(GUEST_LIBS)
 	$(GUEST_LINK)
 examples/grader/flood: examples/grader/flood.c $(GUEST_LIBS)
+	$(GUEST_LINK)
+t/probe/epollpass: t/probe/epollpass.c libminos/minos.h libminos/syscall_arch.h $(GUEST_LIBS)
 	$(GUEST_LINK)

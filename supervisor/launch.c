@@ -238,6 +238,9 @@ int spawn_container(const struct spawn_req *rq, struct container **out,
 	unsigned long flags = NS_FLAGS | (cfg->netns ? CLONE_NEWNET : 0);
 	int root = ns ? root_dir_fd() : -1;
 	const int *ignored = ignored_signals();
+	/* The wall clock of the report starts before the process does, so a
+	 * container's CPU time can never exceed its wall time. */
+	long long t0 = mono_ns();
 	pid_t pid = clone_child(ns ? flags : 0, &pidfd);
 	if (pid < 0 && ns && ns_usable < 0) {
 		/* No unprivileged user namespaces here: run without them. */
@@ -303,7 +306,7 @@ int spawn_container(const struct spawn_req *rq, struct container **out,
 	c->lim = rq->lim;
 	c->stage = rq->parent ? rq->parent->stage : c;
 	if (cfg->report)
-		stats_attach(c)->start_ns = mono_ns();
+		stats_attach(c)->start_ns = t0;
 	thread_add(pid, c);
 	enforce_cpu_arm(c);
 	if (write(syncp[1], "g", 1) != 1)

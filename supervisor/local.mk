@@ -8,9 +8,9 @@ minos_exec_core = \
 	supervisor/image.c supervisor/image.h supervisor/ctab.c supervisor/ctab.h \
 	supervisor/loop.c supervisor/loop.h supervisor/ptrace.c supervisor/ptrace.h \
 	supervisor/mem.c supervisor/mem.h supervisor/sys.h supervisor/sys_minos.c \
-	supervisor/sys_linux.c supervisor/sys_cnew.c supervisor/sys_pass.c supervisor/launch.c supervisor/launch.h \
+	supervisor/sys_linux.c supervisor/sys_fd.c supervisor/sys_fd.h supervisor/sys_cnew.c supervisor/sys_pass.c supervisor/launch.c supervisor/launch.h \
 	supervisor/stdfds.c supervisor/stdfds.h supervisor/log.c supervisor/log.h \
-	supervisor/report.c supervisor/report.h supervisor/sha256.c supervisor/sha256.h \
+	supervisor/report.c supervisor/report.h supervisor/trace.c supervisor/trace.h supervisor/sha256.c supervisor/sha256.h \
 	supervisor/run.c supervisor/run_policy.c supervisor/run.h \
 	supervisor/enforce.c supervisor/enforce.h \
 	$(policy_sources) $(trampoline_sources) libminos/minos.h

@@ -48,6 +48,7 @@
 #include "ptrace.h"
 #include "report.h"
 #include "sys.h"
+#include "trace.h"
 #include "trampoline.h"
 
 /* What an epoll event is about: type in the top byte, an index in the next,
@@ -160,45 +161,6 @@ void loop_start_clock(void)
 }
 
 /* ---- messages ------------------------------------------------------------ */
-
-static void fmt_arg(char *buf, size_t len, uint64_t v)
-{
-	int64_t s = (int64_t)v;
-	if (s > -65536 && s < 65536)
-		snprintf(buf, len, "%" PRId64, s);
-	else
-		snprintf(buf, len, "%#" PRIx64, v);
-}
-
-static void fmt_result(char *buf, size_t len, long r)
-{
-	const char *e = r < 0 && r >= -4095 ? errno_name((int)-r) : NULL;
-	if (e)
-		snprintf(buf, len, "-%s", e);
-	else
-		snprintf(buf, len, "%ld", r);
-}
-
-static void trace_line(struct thread *t, const char *what, const char *name,
-		       long nr, const uint64_t *a, int nargs, long r, const long *rdx)
-{
-	char args[6 * 24] = "", res[32], callname[32], more[32] = "";
-	for (int i = 0, off = 0; i < nargs && i < 6; i++) {
-		char one[24];
-		fmt_arg(one, sizeof(one), a[i]);
-		off += snprintf(args + off, sizeof(args) - (size_t)off, "%s%s",
-				i ? ", " : "", one);
-	}
-	fmt_result(res, sizeof(res), r);
-	if (!name) {
-		snprintf(callname, sizeof(callname), "syscall_%ld", nr);
-		name = callname;
-	}
-	if (rdx)
-		snprintf(more, sizeof(more), ", %ld", *rdx);
-	msg("[%d:%d] %s%s(%s) = %s%s", t->c ? t->c->id : 0, t->tid, what, name,
-	    args, res, more);
-}
 
 static void fmt_time(char *buf, size_t len, unsigned long long ms)
 {
@@ -778,8 +740,15 @@ static void on_signal(struct thread *t, int sig)
 	siginfo_t si;
 
 	switch (sig) {
-	case SIGPIPE: /* SPEC: EPIPE, never a signal that kills the writer */
 	case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
+		resume(t, 0);
+		return;
+	}
+	/* SPEC: a write to a stream with no reader is EPIPE, never a signal:
+	 * the kernel's SIGPIPE for it (SI_USER: a container cannot kill())
+	 * goes.  One the container sends itself (tgkill: SI_TKILL) is
+	 * delivered as on Linux. */
+	if (sig == SIGPIPE && (ptr_siginfo(t->tid, &si) < 0 || si.si_code == SI_USER)) {
 		resume(t, 0);
 		return;
 	}

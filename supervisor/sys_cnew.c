@@ -35,6 +35,7 @@
 #include "report.h"
 #include "sha256.h"
 #include "sys.h"
+#include "sys_fd.h"
 
 #ifndef RWF_NOWAIT
 #define RWF_NOWAIT 0x00000008
@@ -195,6 +196,8 @@ static long finish(struct thread *t, long r)
 	op->result = r;
 	if (r < 0)
 		op->nconsume = 1; /* only the code rfd: the caller's table stays */
+	for (unsigned i = 0; i < op->nconsume; i++)
+		sys_epoll_forget(t->c, op->consume[i], op->copies ? op->copies[i] : -1);
 	return SYS_INJECT;
 }
 

@@ -7,8 +7,12 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
+#include <sys/utsname.h>
+#include <time.h>
 
 #include "log.h"
+#include "mem.h"
 #include "report.h"
 #include "rlimits.h"
 #include "sys.h"
@@ -136,21 +140,166 @@ static bool own_thread(struct container *c, long tid)
 /*
  * A signal to a thread.  In its own pid namespace every tid a container can
  * name is one of its threads; otherwise the target must be one of ours.
+ *
+ * As pid 1 of its namespace, a container's own signals whose action is the
+ * default are dropped by the kernel; a traced one still reaches the
+ * signal-delivery stop (loop.c ends the container there, as Linux would
+ * have), except SIGKILL, which never stops: the supervisor delivers it.
  */
+static long self_signal(struct thread *t, long sig)
+{
+	if (sig == SIGKILL && t->c->pidns_init) {
+		if (t->c->end == END_NONE) {
+			t->c->end = END_SIGNAL;
+			t->c->end_sig = SIGKILL;
+		}
+		ctab_kill(t->c);
+		return 0;
+	}
+	return SYS_ALLOW;
+}
+
 long sys_tgkill(struct thread *t, struct sysargs *a)
 {
-	if (t->c->pidns_init)
-		return SYS_ALLOW;
-	if ((long)a->a[0] != t->c->pid || !own_thread(t->c, (long)a->a[1]))
+	if (!t->c->pidns_init &&
+	    ((long)a->a[0] != t->c->pid || !own_thread(t->c, (long)a->a[1])))
 		return -EPERM;
-	return SYS_ALLOW;
+	return self_signal(t, (long)a->a[2]);
 }
 
 long sys_tkill(struct thread *t, struct sysargs *a)
 {
+	if (!t->c->pidns_init && !own_thread(t->c, (long)a->a[0]))
+		return -EPERM;
+	return self_signal(t, (long)a->a[1]);
+}
+
+/* sched_getaffinity, sched_getscheduler, sched_getparam, get_robust_list
+ * for a pid other than 0 (the filter allows 0): one of the caller's own
+ * threads, else EPERM. */
+long sys_own_thread(struct thread *t, struct sysargs *a)
+{
 	if (t->c->pidns_init || own_thread(t->c, (long)a->a[0]))
 		return SYS_ALLOW;
 	return -EPERM;
+}
+
+/* ---- the container's view: ids, names, its machine --------------------------- */
+
+#define NOBODY 65534
+
+/* getuid, geteuid, getgid, getegid: nobody, whatever the namespaces. */
+long sys_nobody(struct thread *t, struct sysargs *a)
+{
+	(void)t;
+	(void)a;
+	return NOBODY;
+}
+
+/* getresuid, getresgid: three ids, each nobody. */
+long sys_getresid(struct thread *t, struct sysargs *a)
+{
+	const uint32_t id = NOBODY;
+	for (int i = 0; i < 3; i++)
+		if (mem_write(t->tid, a->a[i], &id, sizeof(id)) < 0)
+			return -EFAULT;
+	return 0;
+}
+
+/* getgroups: no supplementary groups. */
+long sys_getgroups(struct thread *t, struct sysargs *a)
+{
+	(void)t;
+	return (int)a->a[0] < 0 ? -EINVAL : 0;
+}
+
+/* getppid: the parent is outside the container (0 in its own pid
+ * namespace; the same without one). */
+long sys_getppid(struct thread *t, struct sysargs *a)
+{
+	(void)t;
+	(void)a;
+	return 0;
+}
+
+/* uname: Linux, nodename minos, the host kernel's release and version. */
+long sys_uname(struct thread *t, struct sysargs *a)
+{
+	struct utsname host, u;
+	memset(&u, 0, sizeof(u));
+	if (uname(&host) == 0) {
+		memcpy(u.release, host.release, sizeof(u.release));
+		memcpy(u.version, host.version, sizeof(u.version));
+	}
+	snprintf(u.sysname, sizeof(u.sysname), "Linux");
+	snprintf(u.nodename, sizeof(u.nodename), "minos");
+	snprintf(u.machine, sizeof(u.machine), "x86_64");
+	snprintf(u.domainname, sizeof(u.domainname), "(none)");
+	return mem_write(t->tid, a->a[0], &u, sizeof(u));
+}
+
+/* getcwd: "/", namespaces or not. */
+long sys_getcwd(struct thread *t, struct sysargs *a)
+{
+	if (a->a[1] < 2)
+		return -ERANGE;
+	if (mem_write(t->tid, a->a[0], "/", 2) < 0)
+		return -EFAULT;
+	return 2;
+}
+
+/* A field "\nNAME:   N kB" of /proc/PID/status, or 0 (at a line start:
+ * the container names itself on the first line). */
+static unsigned long long status_field(const char *status, const char *name)
+{
+	const char *p = strstr(status, name);
+	unsigned long long v = 0;
+	if (p)
+		sscanf(p + strlen(name), " %llu", &v);
+	return v;
+}
+
+/* The container's start, in CLOCK_BOOTTIME seconds (field 22 of stat). */
+static long long started(pid_t pid)
+{
+	char buf[1024];
+	unsigned long long ticks = 0;
+	if (sys_proc_read(pid, "stat", buf, sizeof(buf)) <= 0)
+		return 0;
+	const char *p = strrchr(buf, ')');
+	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
+			 "%*u %*u %*d %*d %*d %*d %*d %*d %llu", &ticks) != 1)
+		return 0;
+	long hz = sysconf(_SC_CLK_TCK);
+	return hz > 0 ? (long long)(ticks / (unsigned long long)hz) : 0;
+}
+
+/*
+ * sysinfo: the container's view.  uptime since it started, totalram its
+ * memory limit (the host's RAM if none), freeram what it has not used of
+ * it (its data and stack), procs its threads, no swap, the loads 0.
+ */
+long sys_sysinfo(struct thread *t, struct sysargs *a)
+{
+	struct container *c = t->c;
+	struct sysinfo si, host;
+	char status[4096];
+	struct timespec now;
+	memset(&si, 0, sizeof(si));
+	clock_gettime(CLOCK_BOOTTIME, &now);
+	long long since = started(c->pid);
+	si.uptime = since > 0 && now.tv_sec >= since ? now.tv_sec - since : 0;
+	unsigned long long total = c->lim->memory, used = 0;
+	if (!total && sysinfo(&host) == 0)
+		total = (unsigned long long)host.totalram * host.mem_unit;
+	if (sys_proc_read(c->pid, "status", status, sizeof(status)) > 0)
+		used = (status_field(status, "\nVmData:") +
+			status_field(status, "\nVmStk:")) * 1024;
+	si.totalram = total;
+	si.freeram = used < total ? total - used : 0;
+	si.procs = (unsigned short)(c->threads > 0xffff ? 0xffff : c->threads);
+	si.mem_unit = 1;
+	return mem_write(t->tid, a->a[0], &si, sizeof(si));
 }
 
 /* Only the trampoline's execveat, once; every later one is refused. */

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "mem.h"
 #include "sys.h"
+#include "sys_fd.h"
 
 #ifndef PIDFD_THREAD
 #define PIDFD_THREAD O_EXCL
@@ -88,6 +89,8 @@ int fd_direction(struct container *c, int num)
 /* write(wfd, buf, size) has Linux write's registers: just renumber. */
 long sys_write(struct thread *t, struct sysargs *a)
 {
+	if (sys_fd_private(t->c, (int64_t)a->a[0]))
+		return -EBADF;
 	a->regs.orig_rax = __NR_write;
 	return SYS_REWRITE;
 }
@@ -156,7 +159,7 @@ long sys_read(struct thread *t, struct sysargs *a)
 	if (rc < 0)
 		return rc;
 	if (count == 1) {
-		if (rfds[0] < 0)
+		if (rfds[0] < 0 || sys_fd_private(t->c, rfds[0]))
 			return -EBADF;
 		return read_from(a, rfds[0]);
 	}
@@ -184,6 +187,10 @@ long sys_read(struct thread *t, struct sysargs *a)
 				sys_read_ready(t, a, (int)i);
 				return SYS_REWRITE;
 			}
+	if (sys_fd_nonblocking(t->wait_fd, t->nwait)) {
+		wait_release(t);
+		return -EAGAIN;
+	}
 	return SYS_DEFER;
 }
 

@@ -37,6 +37,7 @@
 #include "mem.h"
 #include "ptrace.h"
 #include "sys.h"
+#include "sys_fd.h"
 
 static struct pass *passes;
 
@@ -110,6 +111,8 @@ static void pass_done(struct pass *p)
 			    syscall(SYS_kcmp, caller->tid, getpid(), KCMP_FILE,
 				    p->num, p->copy) == 0;
 		int nums[1] = { p->num };
+		if (same)
+			sys_epoll_forget(p->from, p->num, p->copy);
 		loop_finish_with_closes(caller, p->result, nums, same ? 1 : 0);
 	}
 	pass_free(p);

@@ -14,7 +14,8 @@ load helpers
 	-ENOSYS openat2 -100 0 0 0
 	-ENOSYS creat 0 0
 	-ENOSYS stat 0 0
-	-ENOSYS fstat 0 0
+	-EPERM newfstatat -100 0 0 0
+	-EPERM fstatatpath
 	-ENOSYS open_by_handle_at 0 0 0
 	-ENOSYS name_to_handle_at 0 0 0 0 0
 	-ENOSYS chdir 0
@@ -23,8 +24,11 @@ load helpers
 	-ENOSYS dup 0
 	-ENOSYS dup2 0 5
 	-ENOSYS dup3 0 5 0
-	-ENOSYS fcntl 0 0 0
-	-ENOSYS lseek 0 0 0
+	-EPERM fcntl 0 0 0
+	-EPERM fcntl 0 1030 10
+	-EPERM fcntl 1 1031 1048576
+	-EPERM fcntl 0 8 1
+	-ESPIPE lseek 0 0 0
 	-ENOSYS memfd_create 0 0
 	-ENOSYS sendfile 1 0 0 1
 	-ENOSYS splice 0 0 1 0 1 0
@@ -60,18 +64,31 @@ load helpers
 	probe_table <<-'EOF'
 	-ENOSYS socket 2 1 0
 	-ENOSYS socketpair 1 1 0 0
-	-ENOSYS connect 0 0 0
-	-ENOSYS bind 0 0 0
-	-ENOSYS sendto 1 0 0 0 0 0
-	-ENOSYS sendmsg 1 0 0
+	-ENOTSOCK connect 0 0 0
+	-ENOTSOCK bind 0 0 0
+	-ENOTSOCK sendto 1 0 0 0 0 0
+	-ENOTSOCK sendmsg 1 0 0
+	-ENOTSOCK recvmsg 0 0 0
 	EOF
 }
 
-@test "foreign entry points are refused: int 0x80 and x32 numbers" {
+@test "foreign entry points are refused: int 0x80" {
+	if ! have_int80; then
+		# No i386 entry on this kernel: int 0x80 faults before any
+		# filter runs, under minos exactly as natively.
+		run mx "$PROBE" int80 11 0 0 0 </dev/null
+		expect_status 139
+		return
+	fi
 	probe_table <<-'EOF'
 	-ENOSYS int80 20
 	-ENOSYS int80 1 0
 	-ENOSYS int80 11 0 0 0
+	EOF
+}
+
+@test "foreign entry points are refused: x32 numbers" {
+	probe_table <<-'EOF'
 	-ENOSYS x32 39
 	-ENOSYS x32 0x4403
 	-ENOSYS x32 1 1 0 0
@@ -130,8 +147,9 @@ load helpers
 
 @test "the terminal cannot be driven: ioctl, and TIOCSTI in particular" {
 	probe_table <<-'EOF'
-	-ENOSYS tiocsti
-	-ENOSYS ioctl 0 0x5401 0
+	-ENOTTY tiocsti
+	-ENOTTY ioctl 0 0x5401 0
+	-ENOTTY ioctl 1 0x5413 0
 	EOF
 }
 
@@ -154,14 +172,19 @@ load helpers
 
 @test "the sandbox cannot be changed from inside: prctl, seccomp, limits, ids" {
 	probe_table <<-'EOF'
-	-ENOSYS prctl 38 1 0 0 0
-	-ENOSYS prctl 22 0 0 0 0
+	-EPERM prctl 38 1 0 0 0
+	-EPERM prctl 22 0 0 0 0
+	-EPERM prctl 4 1 0 0 0
 	-ENOSYS seccomp 0 0 0
-	-ENOSYS setrlimit 7 0
-	-ENOSYS prlimit64 0 7 0 0
+	-EPERM setrlimit 7 0
+	-EPERM prlimitset 7
+	-EPERM prlimit64 1 7 0 0
 	-ENOSYS capset 0 0
-	-ENOSYS setuid 0
-	-ENOSYS setgid 0
+	-EPERM setuid 0
+	-EPERM setgid 0
+	-EPERM setreuid 0 0
+	-EPERM setresuid 0 0 0
+	-EPERM setgroups 0 0
 	-ENOSYS setsid
 	-ENOSYS personality 0xffffffff
 	-ENOSYS personality 0x0400000
@@ -195,8 +218,9 @@ load helpers
 	-EPERM futexpi
 	-EPERM archprctl 0x1001
 	-EPERM archprctl 0x1004
-	-EPERM pipe2 0 2048
-	-EPERM pipe2 0 0x80800
+	-EPERM pipe2 0 0x80
+	-EPERM pipe2 0 0x40
+	-EPERM mmap 0 4096 3 0x21 -1 0
 	EOF
 }
 
@@ -212,6 +236,8 @@ load helpers
 	0 archprctl 0x1003
 	-EFAULT pipe2 0 0
 	-EFAULT pipe2 0 0x80000
+	-EFAULT pipe2 0 2048
+	-EFAULT pipe2 0 0x84800
 	0 close 0
 	-EFAULT nanosleep 0 0
 	EOF

@@ -48,6 +48,16 @@ expect_exact() {
 	fi
 }
 
+# Does this kernel have the i386 entry at all?  A kernel built without IA32
+# emulation, or booted with ia32_emulation=0, answers `int $0x80` with a
+# general protection fault (SIGSEGV) before any seccomp filter runs: the
+# entry is closed by the host itself.  Asked of the probe run natively.
+have_int80() {
+	local s=0
+	"$PROBE" int80 20 </dev/null >/dev/null 2>&1 || s=$?
+	[ "$s" -ne 139 ]
+}
+
 # A table of probe calls on stdin, one row per call:
 #	RESULT NAME [ARG...]
 # Each row runs `probe NAME ARG...` in a fresh container, which must print

@@ -22,10 +22,10 @@ AM_TESTS_ENVIRONMENT = \
 		MINOS_INSTALL_CHECK;
 
 bats_tests = t/100-run.bats t/200-stream.bats t/300-threads.bats \
-	t/400-limits.bats t/500-errors.bats t/600-trace.bats t/610-report.bats \
+	t/160-real.bats t/400-limits.bats t/500-errors.bats t/600-trace.bats t/610-report.bats \
 	t/620-verdict.bats t/630-examples.bats \
 	t/700-cnew.bats t/710-tree.bats t/800-policy-check.bats t/810-policy-run.bats \
-	t/900-escape.bats
+	t/900-escape.bats t/150-linux.bats
 TESTS += $(bats_tests) t/man.sh t/layout.sh t/completion.sh t/install.sh
 if SANITIZERS
 TESTS += t/sanitizer.sh
@@ -33,7 +33,9 @@ endif
 check_SCRIPTS += $(GUESTS)
 EXTRA_DIST += $(bats_tests) t/run-bats t/helpers.bash t/man.sh t/layout.sh t/sanitizer.sh \
 	t/policy/pipeline.yaml t/policy/pipeline.out \
-	t/completion.sh t/install.sh
+	t/completion.sh t/install.sh \
+	t/real/build.sh t/real/realgo.go t/real/zlib.c t/real/lua.c t/real/sqlite.c \
+	t/real/threads.c
 
 # t/install.sh builds the Debian packages from a copy of this tree, installs,
 # tries and removes them; MINOS_INSTALL_CHECK=no in the environment or
@@ -41,3 +43,11 @@ EXTRA_DIST += $(bats_tests) t/run-bats t/helpers.bash t/man.sh t/layout.sh t/san
 # build already and the package build must not recurse: both skip it.
 AM_DISTCHECK_CONFIGURE_FLAGS = --disable-install-check
 include t/fuzz/local.mk
+
+# t/160-real.bats builds real programs from t/real/ into t/real-out
+# (Go's build cache included): make clean removes them.
+clean-local: clean-real
+clean-real:
+	-chmod -R u+w t/real-out 2>/dev/null
+	rm -rf t/real-out
+.PHONY: clean-real

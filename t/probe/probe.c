@@ -24,15 +24,26 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
+#include <sys/timerfd.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <minos.h>
 #include "syscall_arch.h"
@@ -94,6 +105,21 @@ static const struct {
 	CALL(getrandom), CALL(clock_gettime), CALL(clock_getres),
 	CALL(gettimeofday), CALL(nanosleep), CALL(clock_nanosleep),
 	CALL(sched_yield),
+	/* the Linux subset of SPEC section 4 */
+	CALL(epoll_create), CALL(epoll_ctl), CALL(epoll_wait),
+	CALL(epoll_pwait), CALL(eventfd), CALL(timerfd_settime),
+	CALL(timerfd_gettime), CALL(newfstatat), CALL(statx), CALL(mincore),
+	CALL(getgid), CALL(geteuid), CALL(getegid), CALL(getresuid),
+	CALL(getresgid), CALL(getgroups), CALL(setreuid), CALL(setresuid),
+	CALL(setgroups), CALL(getcwd), CALL(sched_getaffinity),
+	CALL(sched_getscheduler), CALL(sched_getparam), CALL(get_robust_list),
+	CALL(getrlimit), CALL(getrusage), CALL(times), CALL(rt_sigpending),
+	CALL(rt_sigsuspend), CALL(rt_sigtimedwait), CALL(pselect6),
+	CALL(time), CALL(getpeername), CALL(getsockname), CALL(getsockopt),
+	CALL(setsockopt), CALL(shutdown), CALL(accept), CALL(accept4),
+	CALL(recvmsg), CALL(sendmmsg), CALL(recvmmsg), CALL(preadv),
+	CALL(pwritev), CALL(preadv2), CALL(pwritev2), CALL(sched_setaffinity),
+	CALL(rt_sigqueueinfo),
 #undef CALL
 };
 
@@ -331,6 +357,429 @@ static void m_archprctl(const char *name, const long *a)
 	report(name, minos_syscall2(SYS_arch_prctl, a[0], (long)arg));
 }
 
+/* ---- the Linux subset (SPEC section 4): modes with pointers ----------- */
+
+/* Format and print one line "NAME = TEXT". */
+__attribute__((format(printf, 2, 3)))
+static void sayf(const char *name, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	int n = snprintf(line, sizeof(line), "%s = ", name);
+
+	va_start(ap, fmt);
+	vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+	va_end(ap);
+	strcat(line, "\n");
+	put(line);
+}
+
+static void say_stat(const char *name, long r, const struct stat *st)
+{
+	if (r < 0) {
+		report(name, r);
+		return;
+	}
+	sayf(name, "%ld mode=0%o uid=%u gid=%u size=%lld ino=%llu dev=%llu "
+		   "rdev=%llu nlink=%lu blksize=%ld blocks=%lld times=%lld", r,
+	     (unsigned)st->st_mode, (unsigned)st->st_uid, (unsigned)st->st_gid,
+	     (long long)st->st_size, (unsigned long long)st->st_ino,
+	     (unsigned long long)st->st_dev, (unsigned long long)st->st_rdev,
+	     (unsigned long)st->st_nlink, (long)st->st_blksize,
+	     (long long)st->st_blocks,
+	     (long long)(st->st_atim.tv_sec + st->st_atim.tv_nsec +
+			 st->st_mtim.tv_sec + st->st_mtim.tv_nsec +
+			 st->st_ctim.tv_sec + st->st_ctim.tv_nsec));
+}
+
+static void m_fstat(const char *name, const long *a)
+{
+	struct stat st;
+
+	memset(&st, 0x55, sizeof(st));
+	say_stat(name, minos_syscall2(SYS_fstat, a[0], (long)&st), &st);
+}
+
+/* newfstatat(FD, "", &st, AT_EMPTY_PATH) */
+static void m_fstatat(const char *name, const long *a)
+{
+	struct stat st;
+
+	memset(&st, 0x55, sizeof(st));
+	say_stat(name, minos_syscall4(SYS_newfstatat, a[0], (long)"", (long)&st,
+				      AT_EMPTY_PATH), &st);
+}
+
+/* newfstatat(AT_FDCWD, "/", &st, AT_EMPTY_PATH): a path is not allowed */
+static void m_fstatatpath(const char *name, const long *a)
+{
+	struct stat st;
+
+	(void)a;
+	say_stat(name, minos_syscall4(SYS_newfstatat, AT_FDCWD, (long)"/",
+				      (long)&st, AT_EMPTY_PATH), &st);
+}
+
+/* The kernel's struct statx (musl's headers may not have it). */
+struct kstatx_ts { long long tv_sec; unsigned tv_nsec; int pad; };
+struct kstatx {
+	unsigned stx_mask, stx_blksize;
+	unsigned long long stx_attributes;
+	unsigned stx_nlink, stx_uid, stx_gid;
+	unsigned short stx_mode, pad1;
+	unsigned long long stx_ino, stx_size, stx_blocks, stx_attributes_mask;
+	struct kstatx_ts stx_atime, stx_btime, stx_ctime, stx_mtime;
+	unsigned stx_rdev_major, stx_rdev_minor, stx_dev_major, stx_dev_minor;
+	unsigned long long spare[14];
+};
+
+/* statx(FD, "", AT_EMPTY_PATH, STATX_ALL, &stx) */
+static void m_statx(const char *name, const long *a)
+{
+	struct kstatx stx;
+	long r;
+
+	memset(&stx, 0x55, sizeof(stx));
+	r = minos_syscall5(SYS_statx, a[0], (long)"", AT_EMPTY_PATH, 0xfff,
+			   (long)&stx);
+	if (r < 0) {
+		report(name, r);
+		return;
+	}
+	sayf(name, "%ld mode=0%o uid=%u gid=%u size=%llu ino=%llu blksize=%u "
+		   "nlink=%u dev=%u:%u times=%lld", r, (unsigned)stx.stx_mode,
+	     stx.stx_uid, stx.stx_gid, (unsigned long long)stx.stx_size,
+	     (unsigned long long)stx.stx_ino, stx.stx_blksize, stx.stx_nlink,
+	     stx.stx_dev_major, stx.stx_dev_minor,
+	     (long long)(stx.stx_atime.tv_sec + stx.stx_mtime.tv_sec +
+			 stx.stx_ctime.tv_sec + stx.stx_btime.tv_sec));
+}
+
+static void m_uname(const char *name, const long *a)
+{
+	struct utsname u;
+	long r;
+
+	(void)a;
+	memset(&u, 0x55, sizeof(u));
+	r = minos_syscall1(SYS_uname, (long)&u);
+	if (r < 0) {
+		report(name, r);
+		return;
+	}
+	u.sysname[64] = u.nodename[64] = u.release[64] = u.machine[64] = 0;
+	sayf(name, "%ld %s %s %s %s", r, u.sysname, u.nodename, u.release,
+	     u.machine);
+}
+
+static void m_cwd(const char *name, const long *a)
+{
+	char buf[256];
+	long r = minos_syscall2(SYS_getcwd, (long)buf, a[0] ? a[0] : 256);
+
+	if (r < 0)
+		report(name, r);
+	else
+		sayf(name, "%ld %s", r, buf);
+}
+
+static void m_sysinfo(const char *name, const long *a)
+{
+	struct sysinfo si;
+	long r;
+
+	(void)a;
+	memset(&si, 0x55, sizeof(si));
+	r = minos_syscall1(SYS_sysinfo, (long)&si);
+	if (r < 0) {
+		report(name, r);
+		return;
+	}
+	sayf(name, "%ld totalram=%llu free<=total=%d procs=%u swap=%lu/%lu "
+		   "unit=%u uptime<60=%d", r,
+	     (unsigned long long)si.totalram * si.mem_unit,
+	     si.freeram <= si.totalram, (unsigned)si.procs, si.totalswap,
+	     si.freeswap, si.mem_unit, si.uptime < 60);
+}
+
+static void m_resid(const char *name, const long *a)
+{
+	unsigned ids[3] = { 1, 1, 1 };
+	long r = minos_syscall3(a[0] ? SYS_getresgid : SYS_getresuid,
+				(long)&ids[0], (long)&ids[1], (long)&ids[2]);
+
+	if (r < 0)
+		report(name, r);
+	else
+		sayf(name, "%ld %u %u %u", r, ids[0], ids[1], ids[2]);
+}
+
+/* sched_getaffinity(PID or 0): the number of CPUs in the mask */
+static void m_affinity(const char *name, const long *a)
+{
+	unsigned long mask[16] = { 0 };
+	long r = minos_syscall3(SYS_sched_getaffinity, a[0], sizeof(mask),
+				(long)mask);
+	int n = 0;
+
+	if (r < 0) {
+		report(name, r);
+		return;
+	}
+	for (unsigned i = 0; i < 16; i++)
+		n += __builtin_popcountl(mask[i]);
+	sayf(name, "%d", n);
+}
+
+/* sched_getaffinity of this very thread by its tid */
+static void m_affinitytid(const char *name, const long *a)
+{
+	long b[1] = { minos_syscall0(SYS_gettid) };
+
+	(void)a;
+	m_affinity(name, b);
+}
+
+static void m_prctlname(const char *name, const long *a)
+{
+	char got[17] = "";
+	long r1 = minos_syscall2(SYS_prctl, PR_SET_NAME, (long)"renamed");
+	long r2 = minos_syscall2(SYS_prctl, PR_GET_NAME, (long)got);
+
+	(void)a;
+	sayf(name, "%ld %ld %s", r1, r2, got);
+}
+
+/* getrlimit(RES) and prlimit64(0, RES, NULL, &old): cur max, twice */
+static void m_rlimit(const char *name, const long *a)
+{
+	struct rlimit r1, r2;
+	long x = minos_syscall2(SYS_getrlimit, a[0], (long)&r1);
+	long y = minos_syscall4(SYS_prlimit64, 0, a[0], 0, (long)&r2);
+
+	if (x < 0 || y < 0) {
+		report(name, x < 0 ? x : y);
+		return;
+	}
+	sayf(name, "%llu %llu %s", (unsigned long long)r1.rlim_cur,
+	     (unsigned long long)r1.rlim_max,
+	     r1.rlim_cur == r2.rlim_cur && r1.rlim_max == r2.rlim_max ? "same"
+								      : "differ");
+}
+
+/* prlimit64(0, RES, &new, NULL): setting is refused */
+static void m_setrlimit(const char *name, const long *a)
+{
+	struct rlimit r = { 1, 1 };
+
+	report(name, minos_syscall4(SYS_prlimit64, 0, a[0], (long)&r, 0));
+}
+
+static void m_rusage(const char *name, const long *a)
+{
+	struct rusage ru;
+
+	report(name, minos_syscall2(SYS_getrusage, a[0], (long)&ru));
+}
+
+/* A pipe2(FLAGS): the flags of each end (F_GETFL), their F_GETFD, and
+ * what each of them is (fstat mode). */
+static void m_pipe2(const char *name, const long *a)
+{
+	int fds[2];
+	struct stat s0, s1;
+	long r = minos_syscall2(SYS_pipe2, (long)fds, a[0]);
+
+	if (r < 0) {
+		report(name, r);
+		return;
+	}
+	minos_syscall2(SYS_fstat, fds[0], (long)&s0);
+	minos_syscall2(SYS_fstat, fds[1], (long)&s1);
+	sayf(name, "%d %d fl=%#lx,%#lx fd=%ld,%ld mode=0%o,0%o", fds[0], fds[1],
+	     minos_syscall2(SYS_fcntl, fds[0], F_GETFL),
+	     minos_syscall2(SYS_fcntl, fds[1], F_GETFL),
+	     minos_syscall2(SYS_fcntl, fds[0], F_GETFD),
+	     minos_syscall2(SYS_fcntl, fds[1], F_GETFD), (unsigned)s0.st_mode,
+	     (unsigned)s1.st_mode);
+}
+
+/* fcntl(FD, F_SETFL, FLAGS), then F_GETFL: only O_NONBLOCK may change */
+static void m_setfl(const char *name, const long *a)
+{
+	long before = minos_syscall2(SYS_fcntl, a[0], F_GETFL);
+	long r = minos_syscall3(SYS_fcntl, a[0], F_SETFL, a[1]);
+	long after = minos_syscall2(SYS_fcntl, a[0], F_GETFL);
+	char res[32];
+
+	sayf(name, "%s changed=%#lx", result(r, res, sizeof(res)),
+	     before < 0 || after < 0 ? -1L : before ^ after);
+}
+
+/* A non-blocking pipe: read with nothing in it is EAGAIN, and FIONREAD
+ * counts what waits. */
+static void m_nonblock(const char *name, const long *a)
+{
+	int fds[2], n = -1;
+	char c = 'x', r1[32], r2[32];
+	long x, y;
+
+	(void)a;
+	if (minos_syscall2(SYS_pipe2, (long)fds, O_NONBLOCK) < 0)
+		exit(1);
+	x = minos_syscall3(SYS_read, fds[0], (long)&c, 1);
+	minos_syscall3(SYS_write, fds[1], (long)"abc", 3);
+	y = minos_syscall3(SYS_ioctl, fds[0], FIONREAD, (long)&n);
+	sayf(name, "%s %s %d", result(x, r1, sizeof(r1)),
+	     result(y, r2, sizeof(r2)), n);
+}
+
+/* Minos calls on non-blocking descriptors: a read of two empty rfds,
+ * both non-blocking; a read of one; a write to a full wfd.  All EAGAIN. */
+static void m_minosnonblock(const char *name, const long *a)
+{
+	int w1, r1, w2, r2, two[2];
+	char buf[4096] = { 0 }, res[3][32];
+	long x, y, z = 0;
+
+	(void)a;
+	if (minos_pipe(&w1, &r1) < 0 || minos_pipe(&w2, &r2) < 0)
+		exit(1);
+	minos_syscall3(SYS_fcntl, r1, F_SETFL, O_NONBLOCK);
+	minos_syscall3(SYS_fcntl, r2, F_SETFL, O_NONBLOCK);
+	minos_syscall3(SYS_fcntl, w1, F_SETFL, O_NONBLOCK);
+	two[0] = r1;
+	two[1] = r2;
+	x = minos_read(two, 2, buf, 1, NULL);
+	y = minos_read(&r1, 1, buf, 1, NULL);
+	for (int i = 0; i < 1000 && z >= 0; i++) /* bounded: a pipe holds 64 KiB */
+		z = minos_write(w1, buf, sizeof(buf));
+	sayf(name, "%s %s %s", result(x, res[0], 32), result(y, res[1], 32),
+	     result(z, res[2], 32));
+}
+
+/* The private objects: every Minos call refuses them (EBADF).  Prints,
+ * for an eventfd, a timerfd and an epoll instance: write, read of one,
+ * read of two (with a real rfd), wclose, rclose, cnew with it as the
+ * code and as a listed descriptor. */
+static void m_private(const char *name, const long *a)
+{
+	int objs[3], w, r, fd;
+	char line[512], res[8][16], c = 0;
+	size_t off = 0;
+
+	(void)a;
+	objs[0] = (int)minos_syscall2(SYS_eventfd2, 1, 0);
+	objs[1] = (int)minos_syscall2(SYS_timerfd_create, CLOCK_MONOTONIC, 0);
+	objs[2] = (int)minos_syscall1(SYS_epoll_create1, 0);
+	if (minos_pipe(&w, &r) < 0)
+		exit(1);
+	off += (size_t)snprintf(line, sizeof(line), "%s =", name);
+	for (int i = 0; i < 3; i++) {
+		int two[2];
+		int fds[1];
+
+		fd = objs[i];
+		two[0] = r;
+		two[1] = fd;
+		fds[0] = fd;
+		result(minos_write(fd, "12345678", 8), res[0], 16);
+		result(minos_read(&fd, 1, &c, 1, NULL), res[1], 16);
+		result(minos_read(two, 2, &c, 1, NULL), res[2], 16);
+		result(minos_wclose(fd), res[3], 16);
+		result(minos_rclose(fd), res[4], 16);
+		result(minos_cnew(fd, NULL, 0, 0, MINOS_ARCH_X86_64_ELF), res[5], 16);
+		result(minos_cnew(r, fds, 1, 0, MINOS_ARCH_X86_64_ELF), res[6], 16);
+		off += (size_t)snprintf(line + off, sizeof(line) - off,
+					" %s %s %s %s %s %s %s;", res[0], res[1],
+					res[2], res[3], res[4], res[5], res[6]);
+		if (minos_pipe(&w, &r) < 0) /* the cnew consumed r */
+			exit(1);
+	}
+	line[off - 1] = '\n';
+	line[off] = 0;
+	put(line);
+}
+
+/* fstat of a private object: KIND 0 eventfd, 1 timerfd, 2 epoll */
+static void m_fstatprivate(const char *name, const long *a)
+{
+	struct stat st;
+	long fd = a[0] == 0 ? minos_syscall2(SYS_eventfd2, 0, 0) :
+		  a[0] == 1 ? minos_syscall2(SYS_timerfd_create, CLOCK_MONOTONIC, 0) :
+			      minos_syscall1(SYS_epoll_create1, 0);
+
+	if (fd < 0) {
+		report(name, fd);
+		return;
+	}
+	say_stat(name, minos_syscall2(SYS_fstat, fd, (long)&st), &st);
+}
+
+/* A timerfd on CLOCK: armed for 1 ms, then waited for with epoll; prints
+ * whether it expired, and an eventfd's count, read back. */
+static void m_timer(const char *name, const long *a)
+{
+	struct itimerspec its = { .it_value = { 0, 1000000 } };
+	struct epoll_event ev = { .events = EPOLLIN };
+	unsigned long long ticks = 0, count = 0, add = 5;
+	long tfd = minos_syscall2(SYS_timerfd_create, a[0], TFD_CLOEXEC);
+	long efd = minos_syscall2(SYS_eventfd2, 0, EFD_CLOEXEC);
+	long ep = minos_syscall1(SYS_epoll_create1, EPOLL_CLOEXEC);
+	long n;
+
+	if (tfd < 0 || efd < 0 || ep < 0) {
+		report(name, tfd < 0 ? tfd : efd < 0 ? efd : ep);
+		return;
+	}
+	minos_syscall4(SYS_epoll_ctl, ep, EPOLL_CTL_ADD, tfd, (long)&ev);
+	minos_syscall4(SYS_timerfd_settime, tfd, 0, (long)&its, 0);
+	n = minos_syscall4(SYS_epoll_wait, ep, (long)&ev, 1, 10000);
+	minos_syscall3(SYS_read, tfd, (long)&ticks, sizeof(ticks));
+	minos_syscall3(SYS_write, efd, (long)&add, sizeof(add));
+	minos_syscall3(SYS_read, efd, (long)&count, sizeof(count));
+	sayf(name, "%ld expired=%d count=%llu", n, ticks >= 1, count);
+}
+
+/* Signals a container sends itself: tgkill(self, SIG).  With CATCH, a
+ * handler is installed first and the probe prints "caught". */
+static volatile int caught;
+static void on_sig(int sig)
+{
+	caught = sig;
+}
+
+static void m_raise(const char *name, const long *a)
+{
+	long r;
+
+	if (a[1]) {
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_sig;
+		sigaction((int)a[0], &sa, NULL);
+	}
+	r = minos_syscall3(SYS_tgkill, minos_syscall0(SYS_getpid),
+			   minos_syscall0(SYS_gettid), a[0]);
+	sayf(name, "%ld caught=%d", r, caught);
+}
+
+/* A write to a stream with no reader: EPIPE, no signal (the kernel's
+ * SIGPIPE is suppressed), even with SIGPIPE's default action. */
+static void m_epipe(const char *name, const long *a)
+{
+	int fds[2];
+	long r;
+
+	(void)a;
+	if (minos_syscall2(SYS_pipe2, (long)fds, 0) < 0)
+		exit(1);
+	minos_syscall1(SYS_close, fds[0]);
+	r = minos_syscall3(SYS_write, fds[1], (long)"x", 1);
+	report(name, r);
+}
+
 static const struct {
 	const char *name;
 	void (*run)(const char *name, const long *a);
@@ -348,6 +797,29 @@ static const struct {
 	{ "minospipe", m_minospipe, 0, 0, "", "Minos pipe: WFD RFD" },
 	{ "futexpi", m_futexpi, 0, 0, "", "FUTEX_LOCK_PI on a local word" },
 	{ "archprctl", m_archprctl, 1, 1, "CODE", "arch_prctl(CODE, &local)" },
+	{ "fstatfd", m_fstat, 1, 1, "FD", "fstat(FD): the stat's fields" },
+	{ "fstatat", m_fstatat, 1, 1, "FD", "newfstatat(FD, \"\", AT_EMPTY_PATH)" },
+	{ "fstatatpath", m_fstatatpath, 0, 0, "", "newfstatat of the path /" },
+	{ "statxfd", m_statx, 1, 1, "FD", "statx(FD, \"\", AT_EMPTY_PATH)" },
+	{ "unamefields", m_uname, 0, 0, "", "uname: sysname nodename release machine" },
+	{ "cwd", m_cwd, 0, 1, "[SIZE]", "getcwd(buf, SIZE)" },
+	{ "sysinfo", m_sysinfo, 0, 0, "", "sysinfo: the container's view" },
+	{ "resid", m_resid, 1, 1, "GID?", "getresuid (0) or getresgid (1)" },
+	{ "affinity", m_affinity, 1, 1, "PID", "CPUs in sched_getaffinity(PID)" },
+	{ "affinitytid", m_affinitytid, 0, 0, "", "the same for its own tid" },
+	{ "prctlname", m_prctlname, 0, 0, "", "PR_SET_NAME then PR_GET_NAME" },
+	{ "rlimit", m_rlimit, 1, 1, "RES", "getrlimit and prlimit64 read" },
+	{ "prlimitset", m_setrlimit, 1, 1, "RES", "prlimit64 that sets" },
+	{ "rusage", m_rusage, 1, 1, "WHO", "getrusage(WHO, &ru)" },
+	{ "pipe2ends", m_pipe2, 1, 1, "FLAGS", "pipe2(FLAGS): numbers, flags, modes" },
+	{ "setfl", m_setfl, 2, 2, "FD FLAGS", "F_SETFL: what changed" },
+	{ "nonblock", m_nonblock, 0, 0, "", "non-blocking read, FIONREAD" },
+	{ "minosnonblock", m_minosnonblock, 0, 0, "", "Minos read/write, non-blocking" },
+	{ "private", m_private, 0, 0, "", "Minos calls on private objects" },
+	{ "raise", m_raise, 1, 2, "SIG [CATCH]", "tgkill(self, SIG)" },
+	{ "epipe", m_epipe, 0, 0, "", "write to a pipe with no reader" },
+	{ "fstatprivate", m_fstatprivate, 1, 1, "KIND", "fstat of an eventfd/timerfd/epoll" },
+	{ "timer", m_timer, 1, 1, "CLOCK", "a 1 ms timerfd in epoll; an eventfd" },
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

@@ -58,3 +58,13 @@ t_unit_test_sha256_SOURCES = t/unit/tap.h t/unit/test-sha256.c \
 t_unit_test_sha256_CFLAGS = $(AM_CFLAGS) $(UNIT_SAN)
 t_unit_test_sha256_LDFLAGS = $(AM_LDFLAGS) $(UNIT_SAN)
 t_unit_test_sha256_LDADD =
+
+# How --trace shows a container's strings: escaped, bounded, page-safe.
+check_PROGRAMS += t/unit/test-trace
+TESTS += t/unit/test-trace
+t_unit_test_trace_SOURCES = t/unit/tap.h t/unit/test-trace.c \
+	supervisor/trace.c supervisor/trace.h supervisor/mem.c supervisor/mem.h \
+	supervisor/log.c supervisor/log.h
+t_unit_test_trace_CFLAGS = $(AM_CFLAGS) $(UNIT_SAN)
+t_unit_test_trace_LDFLAGS = $(AM_LDFLAGS) $(UNIT_SAN)
+t_unit_test_trace_LDADD =
