@@ -52,5 +52,33 @@ examples/fanout: examples/fanout.c libminos/minos.h $(GUEST_LIBS)
 # The probe also includes libminos/syscall_arch.h for its raw system calls.
 t/probe/probe: t/probe/probe.c libminos/minos.h libminos/syscall_arch.h $(GUEST_LIBS)
 	$(GUEST_LINK)
+
+# examples/grader: a grader policy, its checker, and submissions that earn
+# each verdict (examples/grader/README, t/630-examples.bats).
+GUESTS += examples/grader/checker examples/grader/sum \
+	examples/grader/wrong examples/grader/slow examples/grader/greedy \
+	examples/grader/crash examples/grader/flood
+EXTRA_DIST += examples/grader/README examples/grader/grader.yaml \
+	examples/grader/grade examples/grader/expected \
+	examples/grader/tests/1.in examples/grader/tests/1.out \
+	examples/grader/tests/2.in examples/grader/tests/2.out \
+	examples/grader/checker.c examples/grader/sum.c examples/grader/wrong.c \
+	examples/grader/slow.c examples/grader/greedy.c examples/grader/crash.c \
+	examples/grader/flood.c \
+	examples/policy/fanin.yaml
+examples/grader/checker: examples/grader/checker.c $(GUEST_LIBS)
+	$(GUEST_LINK)
+examples/grader/sum: examples/grader/sum.c $(GUEST_LIBS)
+	$(GUEST_LINK)
+examples/grader/wrong: examples/grader/wrong.c $(GUEST_LIBS)
+	$(GUEST_LINK)
+examples/grader/slow: examples/grader/slow.c $(GUEST_LIBS)
+	$(GUEST_LINK)
+examples/grader/greedy: examples/grader/greedy.c $(GUEST_LIBS)
+	$(GUEST_LINK)
+examples/grader/crash: examples/grader/crash.c $(GUEST_LIBS)
+	$(GUEST_LINK)
+examples/grader/flood: examples/grader/flood.c $(GUEST_LIBS)
+	$(GUEST_LINK)
 t/probe/epollpass: t/probe/epollpass.c libminos/minos.h libminos/syscall_arch.h $(GUEST_LIBS)
 	$(GUEST_LINK)

@@ -450,6 +450,12 @@ static void search(struct prog *p, const struct target *t, size_t n,
 
 int filter_build(bool trace_refusals, struct filter *out, char *err, size_t errlen)
 {
+	return filter_build_watch(trace_refusals, false, out, err, errlen);
+}
+
+int filter_build_watch(bool trace_refusals, bool watch_memory,
+		       struct filter *out, char *err, size_t errlen)
+{
 	const uint32_t nosys = trace_refusals ? SECCOMP_RET_TRACE | FILTER_REFUSED_NOSYS
 					      : SECCOMP_RET_ERRNO | ENOSYS;
 	const uint32_t perm = trace_refusals ? SECCOMP_RET_TRACE | FILTER_REFUSED_PERM
@@ -506,15 +512,30 @@ int filter_build(bool trace_refusals, struct filter *out, char *err, size_t errl
 	dispatch[nrows] = (struct target){ MINOS_PRIV_INSTALL, L_NOTIF };
 	qsort(dispatch, nrows + 1, sizeof(dispatch[0]), by_nr);
 	search(p, dispatch, nrows + 1, NULL, &next_label);
-	/* 4. blocks */
+	/* 4. blocks (and the memory watch's block, after them) */
+	int mmap_size = watch_memory ? next_label++ : -1;
 	for (size_t i = 0; i < nrows; i++) {
 		if (rows[i].action != FORM && rows[i].action != FTRACE)
 			continue;
 		here(p, block_label[i]);
-		form_block(p, rows[i].nr,
-			   rows[i].action == FORM ? L_ALLOW : L_HANDLE,
+		int allow = rows[i].action == FORM ? L_ALLOW : L_HANDLE;
+		if (mmap_size >= 0 && rows[i].nr == __NR_mmap && allow == L_ALLOW)
+			allow = mmap_size;
+		form_block(p, rows[i].nr, allow,
 			   rows[i].action == FORM ? else_of(rows[i].nr) : L_PERM,
 			   &next_label);
+	}
+	/* The memory watch (--report): an allowed mmap of FILTER_MMAP_WATCH
+	 * bytes or more (its length, argument 1) stops; smaller ones run. */
+	if (mmap_size >= 0) {
+		here(p, mmap_size);
+		load(p, OFF_ARG_HI(1));
+		p->ins[emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0)].jt = 1;
+		emit(p, BPF_RET | BPF_K, SECCOMP_RET_TRACE | FILTER_MEMORY);
+		load(p, OFF_ARG_LO(1));
+		p->ins[emit(p, BPF_JMP | BPF_JGE | BPF_K, FILTER_MMAP_WATCH)].jf = 1;
+		emit(p, BPF_RET | BPF_K, SECCOMP_RET_TRACE | FILTER_MEMORY);
+		emit(p, BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 	}
 	if (p->overflow || next_label >= L_MAX || !link_labels(p)) {
 		free(p);

@@ -347,7 +347,7 @@ struct key {
 		    void *obj);
 };
 
-#define MAX_KEYS 8 /* in any table */
+#define MAX_KEYS 16 /* in any table (checked below each table) */
 #define NKEYS(t) (sizeof(t) / sizeof((t)[0]))
 
 static bool has_key(const struct key *keys, size_t n, const char *name)
@@ -382,7 +382,9 @@ static const struct key container_limit_keys[] = {
 	{ "wall-time", take_limit },  { "threads", take_limit },
 	{ "fds", take_limit },        { "containers", take_limit },
 	{ "image-size", take_limit }, { "output", take_limit },
+	{ "address-space", take_limit },
 };
+_Static_assert(NKEYS(container_limit_keys) <= MAX_KEYS, "MAX_KEYS is too small");
 
 /* The whole run, in the top-level "limits:". */
 static const struct key session_limit_keys[] = {

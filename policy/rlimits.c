@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * rlimits.c - rlimits of a container.  Memory, descriptors and CPU are the
- * kernel's own (ENOMEM, EMFILE, SIGXCPU then SIGKILL); threads are counted
- * by the supervisor (the kernel's RLIMIT_NPROC is per user, not per
- * container); wall time is the supervisor's timer.
+ * rlimits.c - rlimits of a container.  Memory and descriptors are the
+ * kernel's own (ENOMEM, EMFILE): --memory is RLIMIT_DATA (writable private
+ * memory: heap, anonymous mappings, thread stacks; not PROT_NONE
+ * reservations), --address-space RLIMIT_AS.  CPU time is the supervisor's
+ * timer on the container's CPU clock (cpulimit.c); RLIMIT_CPU is only its
+ * backstop, a SIGKILL one second later.  Threads are counted by the
+ * supervisor (the kernel's RLIMIT_NPROC is per user, not per container);
+ * wall time is the supervisor's timer.
  */
 #include <errno.h>
 #include <sys/resource.h>
@@ -25,7 +29,7 @@ int limits_apply_fds(pid_t pid, const struct minos_limits *lim)
 
 unsigned long limits_cpu_seconds(const struct minos_limits *lim)
 {
-	return (unsigned long)((lim->cpu_ms + 999) / 1000);
+	return (unsigned long)((lim->cpu_ms + 999) / 1000) + 1;
 }
 
 static int set(int resource, rlim_t soft, rlim_t hard)
@@ -37,15 +41,19 @@ static int set(int resource, rlim_t soft, rlim_t hard)
 int limits_apply(const struct minos_limits *lim, const char **which)
 {
 	unsigned long cpu = limits_cpu_seconds(lim);
+	rlim_t as = lim->address_space ? lim->address_space : RLIM_INFINITY;
 	struct {
 		int resource;
 		rlim_t soft, hard;
 		const char *name;
 	} rows[] = {
-		{ RLIMIT_AS, lim->memory, lim->memory, "memory (RLIMIT_AS)" },
+		{ RLIMIT_AS, as, as, "address space (RLIMIT_AS)" },
 		{ RLIMIT_DATA, lim->memory, lim->memory, "memory (RLIMIT_DATA)" },
-		/* SIGXCPU at the limit, SIGKILL one second later. */
-		{ RLIMIT_CPU, cpu, cpu + 1, "CPU time (RLIMIT_CPU)" },
+		/* The supervisor's CPU timer ends the container at its limit
+		 * with SIGKILL; this is the backstop if it could not (no
+		 * SIGXCPU first: one way of ending, whatever the program
+		 * does with SIGXCPU). */
+		{ RLIMIT_CPU, cpu, cpu, "CPU time (RLIMIT_CPU)" },
 		/* Writing past it: SIGXFSZ (EFBIG if the program ignores it). */
 		{ RLIMIT_FSIZE, lim->output ? lim->output : RLIM_INFINITY,
 		  lim->output ? lim->output : RLIM_INFINITY, "output (RLIMIT_FSIZE)" },
@@ -61,7 +69,8 @@ int limits_apply(const struct minos_limits *lim, const char **which)
 			return rc;
 		}
 	}
-	/* The stack may not exceed the address space. */
+	/* The main thread's stack (not counted by RLIMIT_DATA): at most a
+	 * quarter of the memory limit. */
 	struct rlimit st;
 	if (getrlimit(RLIMIT_STACK, &st) == 0 &&
 	    (st.rlim_cur == RLIM_INFINITY || st.rlim_cur > lim->memory)) {

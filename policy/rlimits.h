@@ -15,7 +15,8 @@ int limits_apply(const struct minos_limits *lim, const char **which);
  * process pid.  0 or -errno. */
 int limits_apply_fds(pid_t pid, const struct minos_limits *lim);
 
-/* CPU limit as RLIMIT_CPU counts it: whole seconds, rounded up. */
+/* The RLIMIT_CPU backstop of the CPU limit: whole seconds, rounded up,
+ * plus one (the supervisor's timer ends the container at the limit). */
 unsigned long limits_cpu_seconds(const struct minos_limits *lim);
 
 #endif

@@ -26,6 +26,7 @@ enum opt_id {
 	OPT_TOTAL_MEMORY,
 	OPT_IMAGE_SIZE,
 	OPT_OUTPUT,
+	OPT_ADDRESS_SPACE,
 	OPT_FLAT,
 	OPT_TRACE,
 	OPT_REPORT,
@@ -40,7 +41,8 @@ enum opt_id {
 };
 
 const struct cli_option cli_options[] = {
-	[OPT_MEMORY] = { "memory", 0, "SIZE", "address space per container" },
+	[OPT_MEMORY] = { "memory", 0, "SIZE",
+			 "memory a container may commit (not reserve)" },
 	[OPT_CPU_TIME] = { "cpu-time", 0, "TIME", "CPU time per container" },
 	[OPT_WALL_TIME] = { "wall-time", 0, "TIME",
 			    "wall-clock time of the whole run, 0 for none" },
@@ -53,7 +55,9 @@ const struct cli_option cli_options[] = {
 			       "memory of all live containers (0: derived)" },
 	[OPT_IMAGE_SIZE] = { "image-size", 0, "SIZE", "largest code image" },
 	[OPT_OUTPUT] = { "output", 0, "SIZE",
-			 "largest file a container may write (0: none)" },
+			 "bytes to stdout, stderr or a file (0: none)" },
+	[OPT_ADDRESS_SPACE] = { "address-space", 0, "SIZE",
+				"address space, reserved included (0: none)" },
 	[OPT_FLAT] = { "flat", 0, NULL,
 		       "PROGRAM is a flat image loaded at 0x10000, not an ELF" },
 	[OPT_TRACE] = { "trace", 0, NULL,
@@ -97,6 +101,8 @@ static const struct limit limits[OPT_COUNT] = {
 	[OPT_IMAGE_SIZE] = { LIM_SIZE, CLI_MIN_IMAGE_SIZE, CLI_MAX_IMAGE_SIZE,
 			     false },
 	[OPT_OUTPUT] = { LIM_SIZE, CLI_MIN_OUTPUT, CLI_MAX_OUTPUT, true },
+	[OPT_ADDRESS_SPACE] = { LIM_SIZE, CLI_MIN_MEMORY, CLI_MAX_ADDRESS_SPACE,
+				true },
 };
 
 struct parser {
@@ -187,6 +193,9 @@ static void limit_store(struct minos_limits *lim, enum opt_id id,
 	case OPT_OUTPUT:
 		lim->output = v;
 		break;
+	case OPT_ADDRESS_SPACE:
+		lim->address_space = v;
+		break;
 	default:
 		break;
 	}
@@ -214,6 +223,8 @@ static unsigned long long limit_load(const struct minos_limits *lim,
 		return lim->image_size;
 	case OPT_OUTPUT:
 		return lim->output;
+	case OPT_ADDRESS_SPACE:
+		return lim->address_space;
 	default:
 		return 0;
 	}
@@ -665,7 +676,7 @@ static void usage_option(struct text *t, const struct minos_limits *def,
 	else
 		snprintf(left, sizeof(left), "--%s%s%s", o->name,
 			 o->arg ? "=" : "", o->arg ? o->arg : "");
-	add(t, "  %-20s%s", left, o->help);
+	add(t, "  %-19s %s", left, o->help);
 	if (l->kind != LIM_NONE)
 		add(t, " (default %s)", v == 0 && l->zero_ok ? "0" :
 		    limit_fmt(l->kind, v, dflt, sizeof(dflt)));

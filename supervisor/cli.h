@@ -50,6 +50,7 @@ extern const struct cli_option cli_options[];
 #define CLI_MAX_IMAGE_SIZE (4ULL << 30)         /* 4 GiB */
 #define CLI_MIN_OUTPUT     1ULL                 /* bytes; 0: none */
 #define CLI_MAX_OUTPUT     (1ULL << 50)         /* 1 PiB */
+#define CLI_MAX_ADDRESS_SPACE (1ULL << 47)      /* 128 TiB, all of x86-64's */
 
 /*
  * Fill *cfg with the defaults of config.h, then with argv[1..argc-1].

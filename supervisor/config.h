@@ -15,7 +15,10 @@ enum minos_exit {
 
 /* Limits; every field has a documented default (minos-exec(1)). */
 struct minos_limits {
-	unsigned long long memory;     /* bytes of address space per container */
+	unsigned long long memory;     /* bytes a container may commit: writable
+					* private memory (RLIMIT_DATA) */
+	unsigned long long address_space; /* bytes of address space per
+					   * container (RLIMIT_AS); 0: none */
 	unsigned long long cpu_ms;     /* CPU time per container, ms */
 	unsigned long long wall_ms;    /* wall clock for the whole run, ms; 0: none */
 	unsigned threads;              /* threads per container, first included */
@@ -25,8 +28,9 @@ struct minos_limits {
 					    * reserve together (each its
 					    * memory); 0: containers x memory */
 	unsigned long long image_size; /* largest code image, bytes */
-	unsigned long long output;     /* largest file a container may write
-					* (RLIMIT_FSIZE), bytes; 0: none */
+	unsigned long long output;     /* bytes a container may write to a
+					* file (RLIMIT_FSIZE) or to a relayed
+					* stdout/stderr; 0: none */
 };
 
 #define MINOS_DEFAULT_MEMORY     (1ULL << 30)   /* 1 GiB */

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <sys/user.h>
+#include <time.h>
 
 #include "config.h"
 #include "minos.h"
@@ -34,7 +35,8 @@ enum cend {
 	END_SESSION,   /* minos-exec was told to stop (SIGINT, SIGTERM, SIGHUP) */
 	END_START,     /* the trampoline failed before the program started */
 	END_CKILL,     /* its parent (or an ancestor's) ckill */
-	END_OUTPUT,    /* output limit (SIGXFSZ from RLIMIT_FSIZE) */
+	END_OUTPUT,    /* output limit (SIGXFSZ from RLIMIT_FSIZE, or the
+			* stdout/stderr relay's SIGKILL) */
 };
 
 struct container {
@@ -64,6 +66,8 @@ struct container {
 	long long deadline_ns;  /* a stage's wall-time end (CLOCK_MONOTONIC), 0: none */
 	unsigned long long end_ms; /* END_CPU, END_WALL: the limit, for messages */
 	struct cstats *stats;   /* what --report says of it; NULL without --report */
+	timer_t cpu_timer;      /* its CPU-time timer (enforce.c) */
+	bool cpu_timer_armed;
 	struct container *next;
 };
 
@@ -86,6 +90,7 @@ enum fixup {
 	FIX_READ,    /* restore args, rdx = the rfd read from */
 	FIX_CLONE,   /* the clone is over: pending_clones-- */
 	FIX_TRACE,   /* --trace: just print the result */
+	FIX_MEMORY,  /* a watched mmap (--report): did the memory limit refuse it? */
 };
 
 #define WAIT_MAX_FDS MINOS_READ_MAX_RFDS

@@ -24,6 +24,7 @@
 #include "hostprobe.h"
 #include "log.h"
 #include "ptrace.h"
+#include "enforce.h"
 #include "launch.h"
 #include "loop.h"
 #include "report.h"
@@ -329,6 +330,7 @@ int spawn_container(const struct spawn_req *rq, struct container **out,
 	if (cfg->report)
 		stats_attach(c)->start_ns = t0;
 	thread_add(pid, c);
+	enforce_cpu_arm(c);
 	if (write(syncp[1], "g", 1) != 1)
 		BUG("cannot release the new container");
 	close(syncp[1]);

@@ -13,6 +13,7 @@ minos_exec_core = \
 	supervisor/stdfds.c supervisor/stdfds.h supervisor/log.c supervisor/log.h \
 	supervisor/report.c supervisor/report.h supervisor/trace.c supervisor/trace.h supervisor/sha256.c supervisor/sha256.h \
 	supervisor/run.c supervisor/run_policy.c supervisor/run.h \
+	supervisor/enforce.c supervisor/enforce.h \
 	$(policy_sources) $(trampoline_sources) libminos/minos.h
 
 minos_exec_SOURCES = $(minos_exec_core)

@@ -9,17 +9,33 @@
 
 #include "log.h"
 
+static void (*die_hook)(int status, const char *message);
+
+void log_set_die_hook(void (*hook)(int status, const char *message))
+{
+	die_hook = hook;
+}
+
+static void vmsg_line(char *line, size_t size, const char *fmt, va_list ap);
+
 static void vmsg(const char *fmt, va_list ap)
 {
 	char line[1024];
-	int n = snprintf(line, sizeof(line), "minos-exec: ");
-	int m = vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+	vmsg_line(line, sizeof(line), fmt, ap);
+}
+
+/* Format "minos-exec: MESSAGE\n" into line (size >= 16) and write it. */
+static void vmsg_line(char *line, size_t size, const char *fmt, va_list ap)
+{
+	int n = snprintf(line, size, "minos-exec: ");
+	int m = vsnprintf(line + n, size - (size_t)n - 1, fmt, ap);
 	if (m < 0)
 		m = 0;
 	size_t len = (size_t)n + (size_t)m;
-	if (len > sizeof(line) - 2)
-		len = sizeof(line) - 2;
+	if (len > size - 2)
+		len = size - 2;
 	line[len++] = '\n';
+	line[len] = '\0';
 	for (size_t off = 0; off < len;) {
 		ssize_t w = write(STDERR_FILENO, line + off, len - off);
 		if (w < 0 && errno == EINTR)
@@ -42,10 +58,19 @@ void msg(const char *fmt, ...)
 
 void die(int status, const char *fmt, ...)
 {
+	char line[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vmsg(fmt, ap);
+	vmsg_line(line, sizeof(line), fmt, ap);
 	va_end(ap);
+	if (die_hook) {
+		void (*hook)(int, const char *) = die_hook;
+		char *nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		die_hook = NULL; /* once, even if the hook dies */
+		hook(status, line + strlen("minos-exec: "));
+	}
 	exit(status);
 }
 
@@ -68,20 +93,20 @@ const char *errno_name(int e)
 
 const char *signal_name(int sig)
 {
-	static const char *const names[] = {
-		[SIGHUP] = "SIGHUP", [SIGINT] = "SIGINT", [SIGQUIT] = "SIGQUIT",
-		[SIGILL] = "SIGILL", [SIGTRAP] = "SIGTRAP", [SIGABRT] = "SIGABRT",
-		[SIGBUS] = "SIGBUS", [SIGFPE] = "SIGFPE", [SIGKILL] = "SIGKILL",
-		[SIGUSR1] = "SIGUSR1", [SIGSEGV] = "SIGSEGV", [SIGUSR2] = "SIGUSR2",
-		[SIGPIPE] = "SIGPIPE", [SIGALRM] = "SIGALRM", [SIGTERM] = "SIGTERM",
-		[SIGSTKFLT] = "SIGSTKFLT", [SIGCHLD] = "SIGCHLD", [SIGCONT] = "SIGCONT",
-		[SIGSTOP] = "SIGSTOP", [SIGTSTP] = "SIGTSTP", [SIGTTIN] = "SIGTTIN",
-		[SIGTTOU] = "SIGTTOU", [SIGURG] = "SIGURG", [SIGXCPU] = "SIGXCPU",
-		[SIGXFSZ] = "SIGXFSZ", [SIGVTALRM] = "SIGVTALRM", [SIGPROF] = "SIGPROF",
-		[SIGWINCH] = "SIGWINCH", [SIGIO] = "SIGIO", [SIGPWR] = "SIGPWR",
-		[SIGSYS] = "SIGSYS",
-	};
-	if (sig > 0 && (size_t)sig < sizeof(names) / sizeof(names[0]) && names[sig])
-		return names[sig];
-	return "SIG?";
+	/* The C library's names (sigabbrev_np), so real-time signals are
+	 * named too: "SIGRTMIN+3".  One static buffer per slot of a small
+	 * ring, so a message may name two signals. */
+	static char ring[4][24];
+	static unsigned next;
+	char *buf = ring[next++ % 4];
+	const char *ab = sig > 0 && sig < SIGRTMIN ? sigabbrev_np(sig) : NULL;
+	if (ab)
+		snprintf(buf, sizeof(ring[0]), "SIG%s", ab);
+	else if (sig == SIGRTMIN)
+		snprintf(buf, sizeof(ring[0]), "SIGRTMIN");
+	else if (sig > SIGRTMIN && sig <= SIGRTMAX)
+		snprintf(buf, sizeof(ring[0]), "SIGRTMIN+%d", sig - SIGRTMIN);
+	else
+		snprintf(buf, sizeof(ring[0]), "SIG%d", sig);
+	return buf;
 }

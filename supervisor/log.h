@@ -14,9 +14,14 @@ void msg(const char *fmt, ...) PRINTF(1, 2);
 /* Broken invariant of ours: message, then exit 125 (every container dies). */
 #define BUG(...) die(125, "internal error at %s:%d: %s", __FILE__, __LINE__, __VA_ARGS__)
 
+/* Called by die() with its status and the message (without the
+ * "minos-exec: " prefix) before it exits: the report (report.c). */
+void log_set_die_hook(void (*hook)(int status, const char *message));
+
 /* errno name ("ENOSYS") of a positive errno value, or NULL. */
 const char *errno_name(int e);
-/* Signal name ("SIGSEGV") of a signal number; "SIG?" if unknown. */
+/* Signal name ("SIGSEGV", "SIGRTMIN+3", "SIG32") of a signal number, from
+ * the C library (sigabbrev_np); a static buffer (a ring of four). */
 const char *signal_name(int sig);
 
 #endif

@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "enforce.h"
 #include "filter.h"
 #include "rlimits.h"
 
@@ -108,6 +109,7 @@ void loop_init(const struct minos_config *config)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGQUIT);
+	sigaddset(&set, enforce_cpu_signal()); /* CPU timers (enforce.c) */
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
 		die(125, "sigprocmask: %s", strerror(errno));
 	epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -186,7 +188,7 @@ static void report_end(struct container *c)
 		return;
 	case END_OUTPUT:
 		msg("container %d (%s): killed: output limit %llu bytes exceeded "
-		    "(SIGXFSZ)", c->id, c->name, c->lim->output);
+		    "(%s)", c->id, c->name, c->lim->output, signal_name(c->end_sig));
 		return;
 	case END_SESSION:
 		msg("container %d (%s): killed: minos-exec received %s",
@@ -281,17 +283,8 @@ static void container_exit(struct container *c, int status, const struct rusage 
 	 * (even a failed execveat, after the supervisor allowed it); a
 	 * successful exec closed the pipe's other end, so this never blocks. */
 	report_start_failure(c);
-	/* A fatal SIGXCPU, or the SIGKILL of the hard CPU limit. */
-	if (c->end == END_NONE && WIFSIGNALED(status) &&
-	    (WTERMSIG(status) == SIGXCPU ||
-	     (WTERMSIG(status) == SIGKILL &&
-	      (unsigned long long)ru->ru_utime.tv_sec * 1000 + ru->ru_utime.tv_usec / 1000 +
-	      (unsigned long long)ru->ru_stime.tv_sec * 1000 + ru->ru_stime.tv_usec / 1000 >=
-	      limits_cpu_seconds(c->lim) * 1000))) {
-		c->end = END_CPU;
-		c->end_sig = WTERMSIG(status);
-		c->end_ms = c->lim->cpu_ms;
-	}
+	/* A SIGKILL a limit explains: CPU timer or backstop, output relay. */
+	enforce_exit(c, status, ru);
 	thread_each(c, drop_thread, NULL);
 	ctab_container_dead(c);
 	report_end(c);
@@ -603,6 +596,13 @@ static void on_seccomp(struct thread *t)
 		finish_call(t, &a, r);
 		return;
 	}
+	case FILTER_MEMORY:
+		/* A large mmap (--report): its exit says whether the memory
+		 * limit refused it. */
+		a.fix = FIX_MEMORY;
+		a.regs = regs;
+		run_rewritten(t, &a, &regs);
+		return;
 	default:
 		finish_call(t, &a, -ENOSYS);
 	}
@@ -643,6 +643,10 @@ static void on_syscall_exit(struct thread *t)
 		break;
 	case FIX_CLONE:
 		t->c->pending_clones--; /* failed: no PTRACE_EVENT_CLONE came */
+		break;
+	case FIX_MEMORY:
+		if (r == -ENOMEM)
+			stats_memory_refused(t->c);
 		break;
 	case FIX_TRACE:
 	case FIX_NONE:
@@ -870,6 +874,12 @@ static void on_signalfd(void)
 	while (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		if (si.ssi_signo == SIGCHLD)
 			continue;
+		if (si.ssi_signo == (uint32_t)enforce_cpu_signal()) {
+			struct container *c = enforce_cpu_due(si.ssi_int);
+			if (c)
+				end_container(c, END_CPU, SIGKILL, c->lim->cpu_ms);
+			continue;
+		}
 		if (!session_sig)
 			session_sig = (int)si.ssi_signo;
 		end_all(END_SESSION, (int)si.ssi_signo);

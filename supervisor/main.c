@@ -5,10 +5,13 @@
  * The table of contents: parse the command line -> run a program
  * (run.c) or a policy file's graph (run_policy.c) -> exit status.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 #include "log.h"
+#include "report.h"
 #include "run.h"
 #include "stdfds.h"
 
@@ -26,16 +29,26 @@ int main(int argc, char **argv)
 		cli_free(&cfg);
 	switch (parsed) {
 	case CLI_HELP:
-		fputs(cli_usage(), stdout);
-		return 0;
 	case CLI_VERSION:
-		printf("minos-exec %s\n", PACKAGE_VERSION);
+		if (parsed == CLI_HELP)
+			fputs(cli_usage(), stdout);
+		else
+			printf("minos-exec %s\n", PACKAGE_VERSION);
+		/* A full device (--help >/dev/full) is a failure, as in env(1). */
+		if (fflush(stdout) != 0 || ferror(stdout))
+			die(MINOS_EXIT_FAIL, "standard output: %s", strerror(errno));
 		return 0;
 	case CLI_ERROR:
 		die(MINOS_EXIT_FAIL, "%s; see 'minos-exec --help'", err);
 	case CLI_RUN:
 		break;
 	}
+	/* Before anything runs: an unwritable report path is 125 now, and
+	 * from here on every way of ending writes the report. */
+	if (cfg.report && !cfg.check &&
+	    report_open(cfg.report, cfg.policy ? NULL : cfg.program, err,
+			sizeof(err)) < 0)
+		die(MINOS_EXIT_FAIL, "%s", err);
 	int status = cfg.policy ? run_policy(&cfg) : run_program(&cfg);
 	cli_free(&cfg);
 	return status;

@@ -11,6 +11,10 @@
 
 #include "ctab.h"
 
+/* The report's schema: 2 added verdict, message, memory_limit_hit,
+ * data_bytes, and a report in every case (minos-exec(1), REPORT). */
+#define MINOS_REPORT_VERSION 2
+
 struct refusal {
 	long nr;
 	bool foreign;            /* an i386 or x32 number */
@@ -32,6 +36,9 @@ struct cstats {
 	unsigned long long rchar, wchar;   /* since the program started */
 	unsigned long long rchar0, wchar0; /* the trampoline's, before it */
 	unsigned long long vm_peak, rss_peak; /* VmPeak, VmHWM of the program */
+	unsigned long long vm_data;  /* VmData (what RLIMIT_DATA counts), last seen */
+	bool mem_refused;            /* a watched mmap failed with ENOMEM */
+	long long cpu_end_ns;        /* its CPU clock when the CPU timer ended it */
 	char sha256[65];             /* of its image, or "" */
 	char *program;               /* the host path, or NULL (a cnew image) */
 	struct refusal *refused;
@@ -50,11 +57,30 @@ void stats_sample(struct container *c);
  * kernel counted so far was the trampoline's, not the program's. */
 void stats_program_starts(struct container *c);
 void stats_refused(struct container *c, long nr, bool foreign);
+/* A watched mmap of c failed with ENOMEM (the memory verdict). */
+void stats_memory_refused(struct container *c);
+
+/* The report's verdicts (minos-exec(1), REPORT). */
+enum verdict { V_OK, V_RE, V_SG, V_TO, V_ML, V_OL, V_XX };
+const char *verdict_name(enum verdict v);
+enum verdict container_verdict(const struct container *c);
+/* Did the memory limit refuse c an allocation?  (minos.7 says how exact.) */
+bool memory_limit_hit(const struct container *c);
+/* The one line minos-exec says of how c ended ("container 1 (a): ..."). */
+void container_message(const struct container *c, char *buf, size_t len);
 
 /*
- * Write the report of every container of the run to file ("-": standard
- * error), with status, minos-exec's exit status, and session_sig, a
- * signal that ended the run (or 0).  0, or -1 with a reason in err.
+ * Open the report file (or take stderr for "-") before anything runs, so
+ * an unwritable path fails early: 0, or -1 with a reason in err.  Then
+ * every die() writes the report too (verdict XX, with its message).
+ * program: PROGRAM as given, or NULL (--policy).
+ */
+int report_open(const char *file, const char *program, char *err, size_t errlen);
+
+/*
+ * Write the report of every container of the run to the file report_open
+ * opened, with status, minos-exec's exit status, and session_sig, a signal
+ * that ended the run (or 0).  0, or -1 with a reason in err.
  */
 int report_write(const char *file, int status, int session_sig,
 		 long long run_ns, char *err, size_t errlen);

@@ -4,10 +4,12 @@
  * loop, exit status, report.  The first container's run lives here; a
  * policy file's graph in run_policy.c.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -42,8 +44,10 @@ void run_setup(struct run *r, const struct minos_config *cfg)
 	hostprobe_check(cfg); /* an outer filter first: it explains the rest */
 	host_check();
 	/* Refused calls stop in the supervisor only when someone asks about
-	 * them: --trace prints them, --report counts them. */
-	if (filter_build(cfg->trace || cfg->report, &r->filter, err, sizeof(err)) < 0)
+	 * them: --trace prints them, --report counts them; with --report,
+	 * large mmaps stop too, for the memory verdict (report.c). */
+	if (filter_build_watch(cfg->trace || cfg->report, cfg->report != NULL,
+			       &r->filter, err, sizeof(err)) < 0)
 		die(MINOS_EXIT_FAIL, "%s", err);
 	if (caps_prepare() < 0)
 		die(MINOS_EXIT_FAIL, "libcap: cannot prepare capabilities");
@@ -95,6 +99,16 @@ static int first_status(int session_sig)
 	return container_status(ctab_head(), session_sig);
 }
 
+/* env(1): a PROGRAM without execute permission is 126, not run. */
+static void check_executable(const char *program)
+{
+	struct stat st;
+	if (stat(program, &st) == 0 && S_ISREG(st.st_mode) &&
+	    access(program, X_OK) < 0 && errno == EACCES)
+		die(MINOS_EXIT_CANNOT_RUN, "%s: Permission denied (not executable; "
+		    "chmod +x it)", program);
+}
+
 int run_program(struct minos_config *cfg)
 {
 	struct run r;
@@ -104,6 +118,11 @@ int run_program(struct minos_config *cfg)
 		.hash = cfg->report != NULL, .max = cfg->lim.image_size,
 	};
 	image_load(&req, &im);
+	/* After the image checks, whose reasons say more (an empty file, not
+	 * an ELF); before anything runs.  A flat image is data, not a
+	 * program: it needs no execute bit. */
+	if (!cfg->flat)
+		check_executable(cfg->program);
 	run_setup(&r, cfg);
 
 	/* The run's wall time is the session's (the loop's clock), not the
@@ -113,6 +132,7 @@ int run_program(struct minos_config *cfg)
 	first_lim.wall_ms = 0;
 	struct stdio_plan io;
 	stdio_prepare(&io);
+	stdio_count_output(&io, cfg->lim.output);
 	const char *base = strrchr(cfg->program, '/');
 	struct spawn_req first = {
 		.cfg = cfg, .filter = &r.filter, .memfd = im.memfd,
@@ -134,10 +154,12 @@ int run_program(struct minos_config *cfg)
 		memcpy(c->stats->sha256, im.sha256, sizeof(im.sha256));
 	}
 	stdio_after_spawn(&io);
+	stdio_count_target(&io, c->pidfd, c->id);
 	close(im.memfd);
 	loop_start_clock();
 
 	int status = run_finish(&r, first_status);
+	stdio_relays_finish();
 	stdio_finish(&io);
 	return status;
 }

@@ -291,6 +291,18 @@ int run_policy(struct minos_config *cfg)
 			}
 			}
 		}
+		/* output: on a stream or minos-exec's stdout/stderr, what the
+		 * stage writes goes through a counted relay (stdfds.c). */
+		struct count_relay **counted = calloc(pc->nslots ? pc->nslots : 1,
+						      sizeof(*counted));
+		if (!counted)
+			die(MINOS_EXIT_FAIL, "out of memory");
+		for (unsigned k = 0; k < pc->nslots; k++) {
+			enum bind_kind kind = pc->slots[k].kind;
+			if (kind == BIND_WRITE || kind == BIND_STDOUT || kind == BIND_STDERR)
+				slots[k] = stdio_count_slot(slots[k], pc->lim.output,
+							    &counted[k]);
+		}
 		struct spawn_req rq = {
 			.cfg = &run_cfg, .filter = &r.filter, .memfd = im[i].memfd,
 			.slots = slots, .nslots = pc->nslots, .argv = pc->argv,
@@ -300,6 +312,13 @@ int run_policy(struct minos_config *cfg)
 		if (spawn_container(&rq, &c, err, sizeof(err)) < 0)
 			die(MINOS_EXIT_FAIL, "container '%s': %s", pc->name, err);
 		close(im[i].memfd);
+		for (unsigned k = 0; k < pc->nslots; k++) {
+			if (!counted[k])
+				continue;
+			stdio_relay_target(counted[k], c->pidfd, c->id);
+			close(slots[k]); /* the stage holds the write end now */
+		}
+		free(counted);
 		if (c->stats) {
 			c->stats->program = strdup(im[i].path);
 			memcpy(c->stats->sha256, im[i].sha256, sizeof(im[i].sha256));
@@ -329,6 +348,7 @@ int run_policy(struct minos_config *cfg)
 	loop_start_clock();
 
 	int status = run_finish(&r, pipefail_status);
+	stdio_relays_finish();
 	stdio_finish(&io);
 	free(im);
 	free(copy);

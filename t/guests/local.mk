@@ -46,3 +46,11 @@ EXTRA_DIST += t/guests/cnew_rules.c
 t/guests/cnew_rules: t/guests/cnew_rules.c t/guests/guest.h libminos/minos.h $(GUEST_LIBS)
 	$(AM_V_CC)$(MKDIR_P) $(@D) && \
 	$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_LIBS)
+
+# memhog: the memory verdict (t/620-verdict.bats); t/go: Go programs that
+# test builds when go is installed.
+GUESTS += t/guests/memhog
+EXTRA_DIST += t/guests/memhog.c t/go/hello.go t/go/live.go
+t/guests/memhog: t/guests/memhog.c $(GUEST_LIBS)
+	$(AM_V_CC)$(MKDIR_P) $(@D) && \
+	$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_LIBS)

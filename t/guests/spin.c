@@ -3,11 +3,13 @@
  * spin - never end by itself, for the time limits.
  *
  *	spin busy	loop on the CPU forever
+ *	spin deaf	the same, ignoring SIGXCPU
  *	spin block	block forever in a Minos read of a pipe whose wfd it
  *			keeps open (no data, no end of stream, no CPU)
  *
  * It prints "spinning" first, so a test can see that it started.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,10 +21,13 @@ int main(int argc, char **argv)
 	int wfd, rfd;
 	char c;
 
-	if (argc != 2 || (strcmp(argv[1], "busy") && strcmp(argv[1], "block"))) {
-		fprintf(stderr, "usage: spin busy|block\n");
+	if (argc != 2 || (strcmp(argv[1], "busy") && strcmp(argv[1], "block") &&
+			  strcmp(argv[1], "deaf"))) {
+		fprintf(stderr, "usage: spin busy|deaf|block\n");
 		return 2;
 	}
+	if (strcmp(argv[1], "deaf") == 0)
+		signal(SIGXCPU, SIG_IGN);
 	printf("spinning\n");
 	fflush(stdout);
 	if (strcmp(argv[1], "block") == 0) {

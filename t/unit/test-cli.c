@@ -27,7 +27,7 @@
 enum field {
 	F_NONE, F_MEMORY, F_CPU, F_WALL, F_THREADS, F_FDS, F_CONTAINERS, F_SESSION,
 	F_IMAGE, F_FLAT, F_TRACE, F_CHECK, F_NONS, F_NETNS, F_ARGC, F_ENVC,
-	F_PROGRAM, F_ARG1, F_REPORT, F_POLICY, F_ENV0, F_ENV1,
+	F_PROGRAM, F_ARG1, F_REPORT, F_POLICY, F_ENV0, F_ENV1, F_ASPACE, F_OUTPUT,
 };
 
 struct row {
@@ -111,6 +111,24 @@ static const struct row rows[] = {
 	{ { "--memory" }, BAD("=--memory needs a value (--memory=SIZE)") },
 	{ { "--memory=1G" }, BAD("missing PROGRAM") },
 	{ { "--memory", "--trace", "p" }, BAD("bad size '--trace'") },
+	/* --memory counts committed memory; --address-space is RLIMIT_AS */
+	{ { "p" }, NUM(F_ASPACE, 0) },
+	{ { "--address-space=64M", "p" }, NUM(F_ASPACE, 64 * M) },
+	{ { "--address-space", "2G", "p" }, NUM(F_ASPACE, 2 * G) },
+	{ { "--address-space=0", "p" }, NUM(F_ASPACE, 0) },
+	{ { "--address-space=128T", "p" }, BAD("bad size") },
+	{ { "--address-space=131072G", "p" }, NUM(F_ASPACE, 131072 * G) },
+	{ { "--address-space=131073G", "p" }, BAD("=--address-space=131073G: out of range (0 for none, or 1M to 131072G)") },
+	{ { "--address-space=512K", "p" }, BAD("out of range") },
+	{ { "--address-space=64M", "p" }, NUM(F_MEMORY, MINOS_DEFAULT_MEMORY) },
+	{ { "--memory", "64M", "--address-space", "1G", "p" }, NUM(F_MEMORY, 64 * M) },
+	{ { "--memory", "64M", "--address-space", "1G", "p" }, NUM(F_ASPACE, G) },
+	/* --output: SIZE, 0 for none */
+	{ { "p" }, NUM(F_OUTPUT, 0) },
+	{ { "--output=1M", "p" }, NUM(F_OUTPUT, M) },
+	{ { "--output", "1", "p" }, NUM(F_OUTPUT, 1) },
+	{ { "--output=0", "p" }, NUM(F_OUTPUT, 0) },
+	{ { "--output=1X", "p" }, BAD("=--output=1X: bad size '1X' (use a number with K, M or G)") },
 	/* --cpu-time, --wall-time: TIME */
 	{ { "--cpu-time=2", "p" }, NUM(F_CPU, 2000) },
 	{ { "--cpu-time=2s", "p" }, NUM(F_CPU, 2000) },
@@ -271,6 +289,8 @@ static bool field_num(const struct minos_config *c, enum field f,
 	case F_CONTAINERS: *v = c->lim.containers; return true;
 	case F_SESSION: *v = c->lim.total_memory; return true;
 	case F_IMAGE: *v = c->lim.image_size; return true;
+	case F_ASPACE: *v = c->lim.address_space; return true;
+	case F_OUTPUT: *v = c->lim.output; return true;
 	case F_FLAT: *v = c->flat; return true;
 	case F_TRACE: *v = c->trace; return true;
 	case F_CHECK: *v = c->check; return true;
@@ -582,7 +602,7 @@ static void test_usage(void)
 			    (o->short_name && o->short_name == o2->short_name))
 				uniq = false;
 	}
-	ok(n == 19, "the option table has 19 options and ends with a NULL row");
+	ok(n == 20, "the option table has 20 options and ends with a NULL row");
 	ok(all, "--help lists every option of the table with its value");
 	ok(uniq, "option names and letters are unique");
 	for (p = u; *p; p = q + 1) {
@@ -595,6 +615,9 @@ static void test_usage(void)
 		}
 	}
 	ok(!wide && u[strlen(u) - 1] == '\n', "--help lines fit in 79 columns");
+	ok(line_of(u, "  --address-space=SIZE ", line, sizeof(line)),
+	   "a long option name is still followed by a blank (regression: "
+	   "--address-space=SIZEaddress)");
 	ok(line_of(u, "  --memory=SIZE", line, sizeof(line)) &&
 	   strstr(line, "(default 1G)"), "--help shows the memory default 1G");
 	ok(line_of(u, "  --cpu-time=TIME", line, sizeof(line)) &&

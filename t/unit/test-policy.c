@@ -401,7 +401,7 @@ static const char golden[] =
 	"  fd 1: write stream s\n"
 	"  fd 2: stderr\n"
 	"  fd 5: file in.txt (read)\n"
-	"  limits: memory 1G, cpu-time 250ms, wall-time 1500ms, threads 1, fds 8, containers 1, image-size 64K, output none\n"
+	"  limits: memory 1G, cpu-time 250ms, wall-time 1500ms, threads 1, fds 8, containers 1, image-size 64K, output none, address-space none\n"
 	"container two: /usr/bin/two\n"
 	"  argv: two\n"
 	"  fd 1: write stream s\n"
@@ -411,7 +411,7 @@ static const char golden[] =
 	"  fd 7: file new (create, 0000)\n"
 	"  fd 8: stdin\n"
 	"  fd 9: stdout\n"
-	"  limits: memory 256M, cpu-time 5s, wall-time 20s, threads 8, fds 16, containers 2, image-size 1M, output 10M\n"
+	"  limits: memory 256M, cpu-time 5s, wall-time 20s, threads 8, fds 16, containers 2, image-size 1M, output 10M, address-space none\n"
 	"container three: /bin/three\n"
 	"  argv: /bin/three\n"
 	"  fd 0: read stream s\n"
@@ -419,7 +419,7 @@ static const char golden[] =
 	"  fd 2: stderr\n"
 	"  fd 3: read stream t\n"
 	"  fd 4: stdin\n"
-	"  limits: memory 256M, cpu-time 5s, wall-time 20s, threads 8, fds 16, containers 2, image-size 1M, output 10M\n";
+	"  limits: memory 256M, cpu-time 5s, wall-time 20s, threads 8, fds 16, containers 2, image-size 1M, output 10M, address-space none\n";
 
 /* policy_print's text, malloc'd. */
 static char *printed(const struct policy *p)
