@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* ctab.c - containers (a list: they are few) and threads (a hash by tid). */
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "ctab.h"
@@ -77,6 +79,29 @@ void ctab_container_dead(struct container *c)
 	if (c->errpipe >= 0)
 		close(c->errpipe);
 	c->pidfd = c->listener = c->errpipe = -1;
+}
+
+/* Numbers kept free for the supervisor's own work (see ctab.h). */
+#define FD_RESERVE 64
+
+static int fd_floor = 1024 - FD_RESERVE;
+
+void ctab_fd_reserve(void)
+{
+	struct rlimit r;
+	if (getrlimit(RLIMIT_NOFILE, &r) < 0 || r.rlim_cur == RLIM_INFINITY)
+		return;
+	rlim_t cur = r.rlim_cur > 0x7fffffff ? 0x7fffffff : r.rlim_cur;
+	fd_floor = cur > 2 * FD_RESERVE ? (int)(cur - FD_RESERVE) : (int)(cur / 2);
+}
+
+int ctab_keep_fd(int fd)
+{
+	if (fd >= fd_floor) {
+		close(fd);
+		return -ENFILE;
+	}
+	return fd;
 }
 
 static unsigned hash(pid_t tid)

@@ -76,7 +76,8 @@ enum tstate {
 	T_EARLY,      /* stopped before we knew whose thread it is */
 	T_NEW,        /* announced by PTRACE_EVENT_CLONE, first stop not seen */
 	T_EXIT_STOP,  /* resumed with PTRACE_SYSCALL: next stop is syscall exit */
-	T_WAIT_READ,  /* stopped in a multi-rfd Minos read, rfds in the epoll */
+	T_WAIT_READ,  /* not used: a multi-rfd read waits in its own poll
+		       * (T_EXIT_STOP, FIX_POLL), stopped nowhere */
 	T_WAIT_CODE,  /* stopped in cnew, its code stream in the epoll */
 	T_INJECT_EXIT,  /* an injected close runs: next stop is its exit */
 	T_INJECT_ENTRY, /* the next injected close enters: next stop is entry */
@@ -91,6 +92,10 @@ enum fixup {
 	FIX_CLONE,   /* the clone is over: pending_clones-- */
 	FIX_TRACE,   /* --trace: just print the result */
 	FIX_MEMORY,  /* a watched mmap (--report): did the memory limit refuse it? */
+	FIX_POLL,    /* a multi-rfd read's own poll: put its stack bytes back,
+		      * then issue the Minos read again */
+	FIX_KILL,    /* tgkill/tkill(SIGKILL) made with signal 0: if it
+		      * succeeded, the supervisor kills (pid-namespace init) */
 };
 
 #define WAIT_MAX_FDS MINOS_READ_MAX_RFDS
@@ -139,13 +144,14 @@ struct thread {
 	long fix_rdx;
 	bool expect_notif;   /* we rewrote its call into MINOS_PRIV_INSTALL */
 	int install[2];      /* where: wfd, rfd */
-	/* T_WAIT_READ: supervisor copies of the rfds and their numbers. */
 	struct cnew_op *cnew;  /* T_WAIT_CODE, T_INJECT_*: the cnew in progress */
 	struct pass *passing;  /* T_WAIT_PASS: the pass it waits for */
 	struct pass *lent;     /* this thread installs that pass's descriptor */
+	/* FIX_POLL: where its pollfd array is, and the stack bytes it hides.
+	 * Nothing else is held for a waiting read. */
 	unsigned nwait;
-	int wait_fd[WAIT_MAX_FDS];
-	int wait_num[WAIT_MAX_FDS];
+	uint64_t wait_at;
+	unsigned char wait_saved[WAIT_MAX_FDS * 8];
 	struct thread *hnext;
 };
 
@@ -161,6 +167,20 @@ void ctab_kill(struct container *c);
 void ctab_container_dead(struct container *c);
 #define CTAB_FOREACH(c) for (struct container *c = ctab_head(); c; c = c->next)
 struct container *ctab_head(void);
+
+/*
+ * The supervisor's descriptor reserve.  The kernel gives the lowest free
+ * number, and numbers never move; so if every descriptor the supervisor
+ * keeps (a listener, a copy held for a container) is below a floor, the
+ * numbers above it are always free for its own short work (a /proc read,
+ * a copy checked and closed, a pipe being installed).  ctab_fd_reserve()
+ * sets the floor from RLIMIT_NOFILE (after it is raised to the hard
+ * limit); ctab_keep_fd(fd) passes fd (or a -errno) through if it is below
+ * the floor, else closes it and says ENFILE: the caller's call fails,
+ * nobody else notices.
+ */
+void ctab_fd_reserve(void);
+int ctab_keep_fd(int fd);
 
 struct thread *thread_find(pid_t tid);
 struct thread *thread_add(pid_t tid, struct container *c);

@@ -4,7 +4,8 @@
  *
  * One epoll set watches a signalfd (SIGCHLD and the signals that end the
  * session), the wall-time timerfd, every container's seccomp listener and
- * the rfds that multi-rfd reads wait on.  Each wait status is classified
+ * the code streams of pending cnews (a multi-rfd read waits in its own
+ * poll: nothing of it is here).  Each wait status is classified
  * into an enum event first, then dispatched to a short function; every
  * case says how the tracee is resumed.  Nothing a container controls can
  * block the loop: it only ever waits in epoll_wait.
@@ -13,6 +14,7 @@
 #include <fcntl.h>
 #include <linux/kcmp.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <signal.h>
@@ -45,6 +47,7 @@
 #endif
 #include "log.h"
 #include "loop.h"
+#include "mem.h"
 #include "ptrace.h"
 #include "report.h"
 #include "sys.h"
@@ -53,7 +56,7 @@
 
 /* What an epoll event is about: type in the top byte, an index in the next,
  * a tid or container id in the low 32 bits. */
-enum wtag { W_SIGNAL = 1, W_TIMER, W_LISTENER, W_READ, W_CODE };
+enum wtag { W_SIGNAL = 1, W_TIMER, W_LISTENER, W_CODE };
 #define TAG(type, idx, id) \
 	(((uint64_t)(type) << 56) | ((uint64_t)(idx) << 32) | (uint32_t)(id))
 
@@ -232,12 +235,10 @@ static void end_all(enum cend why, int sig)
 		end_container(c, why, sig, cfg->lim.wall_ms);
 }
 
+/* A multi-rfd read holds nothing of ours while it waits (its own poll):
+ * forgetting it is all there is. */
 void loop_release_waits(struct thread *t)
 {
-	for (unsigned i = 0; i < t->nwait; i++) {
-		unwatch(t->wait_fd[i]);
-		close(t->wait_fd[i]);
-	}
 	t->nwait = 0;
 }
 
@@ -537,11 +538,7 @@ static void dispatch(struct thread *t, struct sysargs *a,
 		t->entry = *entry;
 		t->state = T_WAIT_PASS;
 	} else if (r == SYS_DEFER) {
-		t->entry = *entry;
-		t->state = T_WAIT_READ;
-		for (unsigned i = 0; i < t->nwait; i++)
-			watch(t->wait_fd[i], TAG(W_READ, i, t->tid));
-		sys_pass_stopped(t, &t->entry, true);
+		BUG("a call deferred with nothing to wait for");
 	} else if (r == SYS_INJECT) {
 		inject_start(t, entry);
 	} else {
@@ -648,6 +645,49 @@ static void on_syscall_exit(struct thread *t)
 		if (r == -ENOMEM)
 			stats_memory_refused(t->c);
 		break;
+	case FIX_POLL:
+		/* Its stack bytes back first: whatever comes next (a signal
+		 * frame, a lent pass) finds the stack as it was. */
+		if (t->nwait)
+			mem_write(t->tid, t->wait_at, t->wait_saved,
+				  t->nwait * sizeof(struct pollfd));
+		t->nwait = 0;
+		regs = t->entry;
+		if (r > 0 || is_restart(r)) {
+			/* Ready, or interrupted: the Minos read is made again
+			 * (its stop finds the ready rfd, or it waits again);
+			 * with a handler that does not restart, EINTR as for
+			 * a read. */
+			if (r > 0) {
+				regs.rip -= 2;
+				regs.rax = t->entry.orig_rax;
+				regs.orig_rax = (unsigned long long)-1;
+			} else {
+				regs.rax = (unsigned long long)-512; /* ERESTARTSYS */
+			}
+			t->fix = FIX_NONE;
+			if (t->lent && sys_pass_stopped(t, &regs, false))
+				return;
+			if (ptr_setregs(t->tid, &regs) == 0)
+				ptr_cont(t->tid, 0);
+			return;
+		}
+		regs.rax = (unsigned long long)r;
+		break;
+	case FIX_KILL:
+		/* The kernel found the target (signal 0 succeeded): SIGKILL
+		 * it, which is the whole container; the caller is answered
+		 * 0 as it dies. */
+		regs = t->entry;
+		regs.rax = (unsigned long long)r;
+		if (r == 0 && t->c) {
+			if (t->c->end == END_NONE) {
+				t->c->end = END_SIGNAL;
+				t->c->end_sig = SIGKILL;
+			}
+			ctab_kill(t->c);
+		}
+		break;
 	case FIX_TRACE:
 	case FIX_NONE:
 		break;
@@ -725,12 +765,14 @@ static bool fatal_by_default(int sig)
 	}
 }
 
-/* Does the container catch or ignore sig?  (/proc: only on rare signals.) */
+/* Does the container catch or ignore sig?  (/proc: only on rare signals.)
+ * If its status cannot be read the answer is "yes": the signal is
+ * delivered as the kernel decides, never turned into a kill on a guess. */
 static bool handles(pid_t tid, int sig)
 {
 	struct sigmasks m;
 	if (sys_sigmasks(tid, &m) < 0)
-		return false;
+		return true;
 	return ((m.caught | m.ignored) >> (sig - 1)) & 1;
 }
 
@@ -982,20 +1024,6 @@ static void on_listener(struct container *c)
 	ioctl(c->listener, SECCOMP_IOCTL_NOTIF_SEND, resp);
 }
 
-static void on_read_ready(pid_t tid, unsigned idx)
-{
-	struct thread *t = thread_find(tid);
-	if (!t || t->state != T_WAIT_READ || idx >= t->nwait)
-		return;
-	struct sysargs a;
-	args_of(&a, &t->entry);
-	for (unsigned i = 0; i < t->nwait; i++)
-		unwatch(t->wait_fd[i]);
-	sys_read_ready(t, &a, (int)idx);
-	t->state = T_RUNNING;
-	run_rewritten(t, &a, &t->entry);
-}
-
 static void on_code_ready(pid_t tid)
 {
 	struct thread *t = thread_find(tid);
@@ -1061,9 +1089,6 @@ struct loop_result loop_run(void)
 				on_listener(c);
 				break;
 			}
-			case W_READ:
-				on_read_ready((pid_t)id, (unsigned)((tag >> 32) & 0xff));
-				break;
 			case W_CODE:
 				on_code_ready((pid_t)id);
 				break;

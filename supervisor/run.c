@@ -32,6 +32,7 @@ static void raise_nofile(void)
 		r.rlim_cur = r.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &r);
 	}
+	ctab_fd_reserve(); /* the numbers kept for its own work */
 }
 
 void run_setup(struct run *r, const struct minos_config *cfg)

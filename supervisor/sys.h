@@ -50,8 +50,11 @@ int fd_direction(struct container *c, int num);  /* O_RDONLY/O_WRONLY or -EBADF 
 /* Our copy of num if it is open with direction want (one take, checked on
  * the copy: no window between check and take), else -EBADF. */
 int fd_take_dir(struct container *c, int64_t num, int want);
+/* A failed fd_take's error as the caller's answer: EBADF if its number is
+ * not open, ENFILE/ENOMEM if the supervisor has no room. */
+long fd_take_error(int err);
 /* Read /proc/PID/WHAT (a small file: one read) into buf, NUL-terminated.
- * Its length, or -1. */
+ * Its length, or -errno (ENOENT, ESRCH: gone; anything else: not known). */
 ssize_t sys_proc_read(pid_t pid, const char *what, char *buf, size_t len);
 /* Is the thread (or process) tid already in do_exit? */
 bool sys_exiting(pid_t tid);
@@ -80,8 +83,5 @@ bool sys_pass_stopped(struct thread *t, const struct user_regs_struct *regs,
 void sys_pass_syscall_stop(struct thread *t);
 bool sys_pass_notif(struct thread *t, int listener, uint64_t id);
 void sys_pass_thread_gone(struct thread *t);
-
-/* Multi-rfd read wait: the loop calls this when a waited rfd is ready. */
-void sys_read_ready(struct thread *t, struct sysargs *a, int idx);
 
 #endif

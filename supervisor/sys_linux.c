@@ -30,20 +30,30 @@ ssize_t sys_proc_read(pid_t pid, const char *what, char *buf, size_t len)
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, what);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return -1;
+		return -errno;
 	ssize_t n = read(fd, buf, len - 1);
+	int err = errno;
 	close(fd);
-	if (n >= 0)
-		buf[n] = '\0';
+	if (n < 0)
+		return -err;
+	buf[n] = '\0';
 	return n;
+}
+
+/* Does this failure to read /proc/TID mean the thread is gone?  Only these
+ * errors say so; no room (EMFILE, ENFILE, ENOMEM) says nothing. */
+static bool proc_gone(long err)
+{
+	return err == -ENOENT || err == -ESRCH || err == 0;
 }
 
 /* Is the thread already in do_exit (PF_EXITING, field 9 of stat)? */
 bool sys_exiting(pid_t tid)
 {
 	char buf[512];
-	if (sys_proc_read(tid, "stat", buf, sizeof(buf)) <= 0)
-		return true; /* gone already */
+	ssize_t n = sys_proc_read(tid, "stat", buf, sizeof(buf));
+	if (n <= 0)
+		return proc_gone(n); /* gone already, or not known: not exiting */
 	const char *p = strrchr(buf, ')'); /* the name may hold anything */
 	unsigned long flags = 0;
 	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) != 1)
@@ -57,7 +67,7 @@ int sys_sigmasks(pid_t tid, struct sigmasks *m)
 	snprintf(path, sizeof(path), "/proc/%d/status", tid);
 	FILE *f = fopen(path, "re");
 	if (!f)
-		return -errno;
+		return errno ? -errno : -ENOMEM;
 	memset(m, 0, sizeof(*m));
 	while (fgets(line, sizeof(line), f)) {
 		sscanf(line, "SigPnd: %llx", &m->pending);
@@ -75,8 +85,11 @@ int sys_sigmasks(pid_t tid, struct sigmasks *m)
 bool sys_dying(pid_t tid)
 {
 	struct sigmasks m;
-	if (sys_exiting(tid) || sys_sigmasks(tid, &m) < 0)
+	if (sys_exiting(tid))
 		return true;
+	int rc = sys_sigmasks(tid, &m);
+	if (rc < 0)
+		return proc_gone(rc); /* unreadable is not dying */
 	return ((m.pending | m.shared) >> (SIGKILL - 1)) & 1;
 }
 
@@ -145,16 +158,17 @@ static bool own_thread(struct container *c, long tid)
  * default are dropped by the kernel; a traced one still reaches the
  * signal-delivery stop (loop.c ends the container there, as Linux would
  * have), except SIGKILL, which never stops: the supervisor delivers it.
+ * The kernel reads the signal as an int (SIGKILL | 1 << 32 is SIGKILL), and
+ * its own checks come first: the call is made with signal 0, and only if
+ * that succeeds (the thread exists, the ids are valid) does the supervisor
+ * kill (loop.c, FIX_KILL).
  */
-static long self_signal(struct thread *t, long sig)
+static long self_signal(struct thread *t, struct sysargs *a, unsigned long long *sig)
 {
-	if (sig == SIGKILL && t->c->pidns_init) {
-		if (t->c->end == END_NONE) {
-			t->c->end = END_SIGNAL;
-			t->c->end_sig = SIGKILL;
-		}
-		ctab_kill(t->c);
-		return 0;
+	if ((int)(uint32_t)*sig == SIGKILL && t->c->pidns_init) {
+		*sig = 0;
+		a->fix = FIX_KILL;
+		return SYS_REWRITE;
 	}
 	return SYS_ALLOW;
 }
@@ -164,14 +178,14 @@ long sys_tgkill(struct thread *t, struct sysargs *a)
 	if (!t->c->pidns_init &&
 	    ((long)a->a[0] != t->c->pid || !own_thread(t->c, (long)a->a[1])))
 		return -EPERM;
-	return self_signal(t, (long)a->a[2]);
+	return self_signal(t, a, &a->regs.rdx);
 }
 
 long sys_tkill(struct thread *t, struct sysargs *a)
 {
 	if (!t->c->pidns_init && !own_thread(t->c, (long)a->a[0]))
 		return -EPERM;
-	return self_signal(t, (long)a->a[1]);
+	return self_signal(t, a, &a->regs.rsi);
 }
 
 /* sched_getaffinity, sched_getscheduler, sched_getparam, get_robust_list
@@ -308,9 +322,16 @@ long sys_execveat(struct thread *t, struct sysargs *a)
 	struct container *c = t->c;
 	if (c->state != C_STARTING || t->tid != c->pid)
 		return -ENOSYS;
-	int listener = fd_take(c, (int)a->regs.r9);
-	if (listener < 0)
-		BUG("cannot take the seccomp listener of a new container");
+	int listener = ctab_keep_fd(fd_take(c, (int)a->regs.r9));
+	if (listener < 0) {
+		/* The supervisor has no room for it: this container cannot
+		 * start; nothing else is affected. */
+		msg("container %d (%s): cannot start: the supervisor cannot hold "
+		    "its seccomp listener: %s", c->id, c->name, strerror(-listener));
+		c->end = END_START;
+		ctab_kill(c);
+		return -EPERM;
+	}
 	c->listener = listener;
 	stats_program_starts(c);
 	int rc = limits_apply_fds(c->pid, c->lim);

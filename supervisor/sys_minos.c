@@ -32,6 +32,22 @@ static void a_live_thread(struct thread *t, void *arg)
 		*tid = t->tid;
 }
 
+/* What a failed pidfd_getfd means for the caller: its number is not open
+ * (EBADF), or the supervisor has no room for the moment (ENFILE, ENOMEM,
+ * never EBADF: a full table of ours says nothing about the caller's). */
+long fd_take_error(int err)
+{
+	switch (err) {
+	case -EMFILE:
+	case -ENFILE:
+		return -ENFILE;
+	case -ENOMEM:
+		return -ENOMEM;
+	default:
+		return -EBADF;
+	}
+}
+
 int fd_take(struct container *c, int num)
 {
 	if (num < 0)
@@ -65,7 +81,7 @@ int fd_take_dir(struct container *c, int64_t num, int want)
 		return -EBADF;
 	int fd = fd_take(c, (int)num);
 	if (fd < 0)
-		return -EBADF;
+		return (int)fd_take_error(fd);
 	int fl = fcntl(fd, F_GETFL);
 	if (fl < 0 || (fl & O_ACCMODE) != want) {
 		close(fd);
@@ -78,7 +94,7 @@ int fd_direction(struct container *c, int num)
 {
 	int fd = fd_take(c, num);
 	if (fd < 0)
-		return -EBADF;
+		return (int)fd_take_error(fd);
 	int fl = fcntl(fd, F_GETFL);
 	close(fd);
 	if (fl < 0)
@@ -99,7 +115,10 @@ static long close_dir(struct thread *t, struct sysargs *a, int want)
 {
 	if ((int64_t)a->a[0] < 0 || a->a[0] > 0x7fffffff)
 		return -EBADF;
-	if (fd_direction(t->c, (int)a->a[0]) != want)
+	int dir = fd_direction(t->c, (int)a->a[0]);
+	if (dir < 0)
+		return dir;
+	if (dir != want)
 		return -EBADF;
 	a->regs.orig_rax = __NR_close;
 	return SYS_REWRITE;
@@ -129,24 +148,48 @@ static long read_from(struct sysargs *a, int rfd)
 	return SYS_REWRITE;
 }
 
-static void wait_release(struct thread *t)
+/*
+ * Make the stopped thread wait in its own poll(2) of its own descriptors:
+ * the pollfd array goes below its stack's red zone (the bytes there are
+ * kept and put back at the call's exit), the call becomes poll(array, n,
+ * -1).  The supervisor holds nothing while it waits: no copy, no epoll
+ * entry, so a descriptor closed meanwhile is gone as on Linux.  At the
+ * exit (loop.c, FIX_POLL) the Minos read is issued again, and its stop
+ * finds the ready rfd.
+ */
+static long wait_in_poll(struct thread *t, struct sysargs *a, const int *nums,
+			 unsigned n)
 {
-	for (unsigned i = 0; i < t->nwait; i++)
-		close(t->wait_fd[i]);
-	t->nwait = 0;
-}
-
-void sys_read_ready(struct thread *t, struct sysargs *a, int idx)
-{
-	int rfd = t->wait_num[idx];
-	wait_release(t);
-	read_from(a, rfd);
+	struct pollfd pfd[MINOS_READ_MAX_RFDS];
+	size_t len = n * sizeof(struct pollfd);
+	uint64_t rsp = a->regs.rsp;
+	if (rsp < 65536 + 128 + sizeof(pfd))
+		return -EFAULT;
+	uint64_t at = (rsp - 128 - len) & ~(uint64_t)15;
+	if (mem_read(t->tid, at, t->wait_saved, len) < 0)
+		return -EFAULT;
+	for (unsigned i = 0; i < n; i++) {
+		pfd[i].fd = nums[i];
+		pfd[i].events = POLLIN;
+		pfd[i].revents = 0;
+	}
+	if (mem_write(t->tid, at, pfd, len) < 0)
+		return -EFAULT;
+	t->wait_at = at;
+	t->nwait = n;
+	a->regs.orig_rax = __NR_poll;
+	a->regs.rdi = at;
+	a->regs.rsi = n;
+	a->regs.rdx = (unsigned long long)-1; /* no timeout */
+	a->fix = FIX_POLL;
+	return SYS_REWRITE;
 }
 
 /*
- * read(rfds, count, buf, size): one rfd is a plain read.  Several: the
- * supervisor polls its own copies; if none is ready the thread waits,
- * stopped, and the rfds join the loop's epoll (the loop never blocks).
+ * read(rfds, count, buf, size): one rfd is a plain read.  Several: each
+ * distinct number is checked (an rfd of the caller) and polled on one
+ * copy at a time, closed at once; the first ready one is read.  If none
+ * is ready the thread waits in its own poll (wait_in_poll).
  */
 long sys_read(struct thread *t, struct sysargs *a)
 {
@@ -164,34 +207,35 @@ long sys_read(struct thread *t, struct sysargs *a)
 		return read_from(a, rfds[0]);
 	}
 
-	struct pollfd pfd[MINOS_READ_MAX_RFDS];
-	t->nwait = 0;
+	int nums[MINOS_READ_MAX_RFDS], ready = -1;
+	unsigned n = 0;
+	bool blocking = false;
 	for (unsigned i = 0; i < count; i++) {
+		bool seen = false;
+		for (unsigned j = 0; j < n && !seen; j++)
+			seen = nums[j] == rfds[i];
+		if (seen)
+			continue;
 		int fd = fd_take(t->c, rfds[i]);
-		int fl = fd < 0 ? -1 : fcntl(fd, F_GETFL);
-		if (fl < 0 || (fl & O_ACCMODE) != O_RDONLY) {
-			if (fd >= 0)
-				close(fd);
-			wait_release(t);
+		if (fd < 0)
+			return fd_take_error(fd);
+		int fl = fcntl(fd, F_GETFL);
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		if (fl >= 0 && (fl & O_ACCMODE) == O_RDONLY && ready < 0 &&
+		    poll(&p, 1, 0) > 0)
+			ready = rfds[i];
+		close(fd);
+		if (fl < 0 || (fl & O_ACCMODE) != O_RDONLY)
 			return -EBADF;
-		}
-		t->wait_fd[t->nwait] = fd;
-		t->wait_num[t->nwait] = rfds[i];
-		pfd[t->nwait].fd = fd;
-		pfd[t->nwait].events = POLLIN;
-		t->nwait++;
+		if (!(fl & O_NONBLOCK))
+			blocking = true;
+		nums[n++] = rfds[i];
 	}
-	if (poll(pfd, t->nwait, 0) > 0)
-		for (unsigned i = 0; i < t->nwait; i++)
-			if (pfd[i].revents) {
-				sys_read_ready(t, a, (int)i);
-				return SYS_REWRITE;
-			}
-	if (sys_fd_nonblocking(t->wait_fd, t->nwait)) {
-		wait_release(t);
+	if (ready >= 0)
+		return read_from(a, ready);
+	if (!blocking)
 		return -EAGAIN;
-	}
-	return SYS_DEFER;
+	return wait_in_poll(t, a, nums, n);
 }
 
 /* Is num an open descriptor of c?  kcmp is one call and makes no copy. */

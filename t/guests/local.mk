@@ -54,3 +54,10 @@ EXTRA_DIST += t/guests/memhog.c t/go/hello.go t/go/live.go
 t/guests/memhog: t/guests/memhog.c $(GUEST_LIBS)
 	$(AM_V_CC)$(MKDIR_P) $(@D) && \
 	$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_LIBS)
+
+# fdpark: the supervisor holds nothing for a waiting read (t/940-bounded.bats).
+GUESTS += t/guests/fdpark
+EXTRA_DIST += t/guests/fdpark.c
+t/guests/fdpark: t/guests/fdpark.c t/guests/guest.h libminos/minos.h $(GUEST_LIBS)
+	$(AM_V_CC)$(MKDIR_P) $(@D) && \
+	$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_LIBS)

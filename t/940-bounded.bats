@@ -1,0 +1,31 @@
+#!/usr/bin/env bats
+# Every supervisor resource a container can make it hold is charged to that
+# container and bounded by its limits; no container can starve the
+# supervisor or fool it into acting on another's behalf (issue 9).
+
+load helpers
+
+# minos-exec under a hard descriptor limit of N (soft = hard), bounded in
+# wall time like mx.
+mx_nofile() {
+	local n=$1
+	shift
+	timeout -k 5 60 bash -c 'ulimit -n "$0" && exec "$@"' "$n" "$MINOS_EXEC" "$@"
+}
+
+@test "waiting multi-rfd reads hold no supervisor descriptor: parked reads of 64 entries cannot starve a later cnew or ckill" {
+	need_pidns
+	# 120 threads in three children each wait in a read of one rfd listed
+	# 64 times (and, were each entry a supervisor copy, smaller reads
+	# would fill its last descriptors): 7680 copies under a limit of 4096.
+	run --separate-stderr mx_nofile 4096 --wall-time=30s "$G/fdpark" park 3 40 < "$G/fdpark"
+	expect_status 0
+	expect_exact "cnews 50/50, ckills 3/3"
+}
+
+@test "a waiting read keeps no hidden reader: an rfd closed while it waits is gone, its number reused is not read" {
+	need_pidns
+	run --separate-stderr mx --wall-time=30s "$G/fdpark" stale
+	expect_status 0
+	expect_exact "stale: ok"
+}
