@@ -37,7 +37,7 @@ struct minos_limits {
 #define MINOS_DEFAULT_CPU_MS     (60ULL * 1000) /* 60 s */
 #define MINOS_DEFAULT_WALL_MS    0ULL           /* none */
 #define MINOS_DEFAULT_THREADS    64U
-#define MINOS_DEFAULT_FDS        64U
+#define MINOS_DEFAULT_FDS        256U  /* a 64-rfd read needs 64 open rfds */
 #define MINOS_DEFAULT_CONTAINERS 64U
 #define MINOS_DEFAULT_IMAGE_SIZE (64ULL << 20) /* 64 MiB */
 

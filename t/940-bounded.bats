@@ -29,3 +29,25 @@ mx_nofile() {
 	expect_status 0
 	expect_exact "stale: ok"
 }
+
+@test "a SIGKILL a container sends itself kills it, the signal read as the kernel reads it (an int), and only after the kernel's own checks" {
+	need_pidns
+	local args
+	for args in "tgkill 1 1 9" "tgkill 1 1 0x100000009" "tkill 1 0x100000009"; do
+		# shellcheck disable=SC2086 # ARGs are words by design
+		run --separate-stderr mx "$PROBE" $args
+		expect_status 137
+		[ "$stderr" = "minos-exec: container 1 (probe): killed by signal 9 (SIGKILL)" ]
+	done
+	probe_table <<'ROWS'
+-ESRCH tgkill 1 4242 9
+-ESRCH tkill 4242 9
+-EINVAL tgkill 0 1 9
+ROWS
+}
+
+@test "the default --fds admits a Minos read of 64 distinct rfds" {
+	run --separate-stderr mx "$G/fdpark" wide
+	expect_status 0
+	expect_exact "wide: 1 byte from the 64th rfd"
+}

@@ -14,6 +14,9 @@
  *	after the close), never wait on the new stream at r1's number, and
  *	the old stream, with no reader left, must then be EPIPE:
  *	    stale: ok
+ *   fdpark wide
+ *	a read of 64 distinct rfds under the default --fds:
+ *	    wide: 1 byte from the 64th rfd
  * (A child, argc < 2: rfd 0 says how many threads; each says so on wfd 1,
  * then waits.)
  */
@@ -218,6 +221,26 @@ static int stale(void)
 	return bad != 0;
 }
 
+/* wide: a read over 64 distinct rfds, the last one ready, with the
+ * default descriptor limit: "wide: 1 byte from the 64th rfd". */
+static int wide(void)
+{
+	int w[MINOS_READ_MAX_RFDS], r[MINOS_READ_MAX_RFDS], from;
+	char b[32], c;
+	for (int i = 0; i < MINOS_READ_MAX_RFDS; i++) {
+		long rc = minos_pipe(&w[i], &r[i]);
+		if (rc < 0) {
+			printf("wide: pipe %d: %s\n", i, guest_result(rc, b));
+			return 1;
+		}
+	}
+	minos_write(w[MINOS_READ_MAX_RFDS - 1], "x", 1);
+	long n = minos_read(r, MINOS_READ_MAX_RFDS, &c, 1, &from);
+	printf("wide: %s byte from the %s rfd\n", guest_result(n, b),
+	       from == r[MINOS_READ_MAX_RFDS - 1] ? "64th" : "wrong");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2 || !argv[1] || !argv[1][0])
@@ -226,6 +249,8 @@ int main(int argc, char **argv)
 		return park(atoi(argv[2]), atoi(argv[3]));
 	if (strcmp(argv[1], "stale") == 0)
 		return stale();
-	printf("usage: fdpark park CHILDREN THREADS | stale\n");
+	if (strcmp(argv[1], "wide") == 0)
+		return wide();
+	printf("usage: fdpark park CHILDREN THREADS | stale | wide\n");
 	return 2;
 }
