@@ -1,13 +1,61 @@
 /* SPDX-License-Identifier: MIT */
-/* log.c - messages. One write(2) per line so lines never interleave. */
+/*
+ * log.c - messages. One write(2) per line so lines never interleave.
+ *
+ * Every control character of a message (a program's name may hold any
+ * byte) is written as \xNN, so no message can end a line early and forge
+ * another.  stderr may be a pipe the containers share and fill: if it is
+ * one, messages go through a non-blocking description of their own (the
+ * pipe reopened through /proc/self/fd/2), so a full pipe drops a line
+ * (counted) and never stops the supervisor.
+ */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "log.h"
+
+static int err_fd = -1;          /* the non-blocking reopened stderr, or -1 */
+static unsigned long dropped;    /* lines a full stderr did not take */
+
+void log_init(void)
+{
+	struct stat st;
+	if (err_fd >= 0 || fstat(STDERR_FILENO, &st) < 0 || !S_ISFIFO(st.st_mode))
+		return; /* a file or a terminal: a write there does not wait on a container */
+	err_fd = open("/proc/self/fd/2", O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+}
+
+unsigned long log_dropped(void)
+{
+	return dropped;
+}
+
+/* Copy src into dst (size bytes, NUL-terminated) with every control
+ * character as \xNN. */
+static size_t escape_controls(char *dst, size_t size, const char *src)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = 0;
+	for (; *src && n + 5 < size; src++) {
+		unsigned char ch = (unsigned char)*src;
+		if (ch < 0x20 || ch == 0x7f) {
+			dst[n++] = '\\';
+			dst[n++] = 'x';
+			dst[n++] = hex[ch >> 4];
+			dst[n++] = hex[ch & 15];
+		} else {
+			dst[n++] = (char)ch;
+		}
+	}
+	dst[n] = '\0';
+	return n;
+}
 
 static void (*die_hook)(int status, const char *message);
 
@@ -24,22 +72,24 @@ static void vmsg(const char *fmt, va_list ap)
 	vmsg_line(line, sizeof(line), fmt, ap);
 }
 
-/* Format "minos-exec: MESSAGE\n" into line (size >= 16) and write it. */
+/* Format "minos-exec: MESSAGE\n" into line (size >= 16), its control
+ * characters escaped, and write it. */
 static void vmsg_line(char *line, size_t size, const char *fmt, va_list ap)
 {
+	char raw[1024];
 	int n = snprintf(line, size, "minos-exec: ");
-	int m = vsnprintf(line + n, size - (size_t)n - 1, fmt, ap);
-	if (m < 0)
-		m = 0;
-	size_t len = (size_t)n + (size_t)m;
-	if (len > size - 2)
-		len = size - 2;
+	if (vsnprintf(raw, sizeof(raw), fmt, ap) < 0)
+		raw[0] = '\0';
+	size_t len = (size_t)n + escape_controls(line + n, size - (size_t)n - 1, raw);
 	line[len++] = '\n';
 	line[len] = '\0';
+	int fd = err_fd >= 0 ? err_fd : STDERR_FILENO;
 	for (size_t off = 0; off < len;) {
-		ssize_t w = write(STDERR_FILENO, line + off, len - off);
+		ssize_t w = write(fd, line + off, len - off);
 		if (w < 0 && errno == EINTR)
 			continue;
+		if (w < 0 && errno == EAGAIN && off == 0)
+			dropped++; /* a line is PIPE_BUF or less: all or nothing */
 		if (w <= 0)
 			break;
 		off += (size_t)w;

@@ -18,6 +18,11 @@ void msg(const char *fmt, ...) PRINTF(1, 2);
  * "minos-exec: " prefix) before it exits: the report (report.c). */
 void log_set_die_hook(void (*hook)(int status, const char *message));
 
+/* Reopen stderr non-blocking if it is a pipe (see log.c); before any
+ * container runs.  How many lines a full stderr dropped. */
+void log_init(void);
+unsigned long log_dropped(void);
+
 /* errno name ("ENOSYS") of a positive errno value, or NULL. */
 const char *errno_name(int e);
 /* Signal name ("SIGSEGV", "SIGRTMIN+3", "SIG32") of a signal number, from

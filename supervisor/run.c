@@ -41,6 +41,7 @@ void run_setup(struct run *r, const struct minos_config *cfg)
 	r->cfg = cfg;
 	r->start_ns = mono_ns();
 	signal(SIGPIPE, SIG_IGN);
+	log_init(); /* a low number, before the reserve's floor */
 	raise_nofile();
 	hostprobe_check(cfg); /* an outer filter first: it explains the rest */
 	host_check();
@@ -91,6 +92,8 @@ int run_finish(struct run *r, int (*status_of)(int session_sig))
 		if (status == 0)
 			status = MINOS_EXIT_FAIL;
 	}
+	if (log_dropped())
+		msg("%lu messages were dropped: stderr was full", log_dropped());
 	filter_free(&r->filter);
 	return status;
 }

@@ -51,3 +51,24 @@ ROWS
 	expect_status 0
 	expect_exact "wide: 1 byte from the 64th rfd"
 }
+
+@test "a full stderr pipe that a container fills never stops minos-exec: its messages are dropped, not waited for" {
+	need_pidns
+	local fifo="$BATS_TEST_TMPDIR/stderr"
+	mkfifo "$fifo"
+	# fd 7 holds the pipe open and nobody reads it.
+	run bash -c 'exec 7<>"$1" && exec timeout -k 5 30 "$2" "$3" flood 2>"$1"' _ \
+		"$fifo" "$MINOS_EXEC" "$G/fdpark"
+	expect_status 0
+	expect_exact "flood: ckill 0"
+}
+
+@test "a PROGRAM name with control characters is escaped in messages: it cannot forge a line" {
+	local evil="$BATS_TEST_TMPDIR/"$'x\nminos-exec: forged\e[2J'
+	printf 'not an ELF\n' >"$evil"
+	chmod +x "$evil"
+	run --separate-stderr mx "$evil"
+	expect_status 126
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ "$stderr" == *'x\x0aminos-exec: forged\x1b[2J'* ]]
+}

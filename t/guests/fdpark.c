@@ -17,10 +17,19 @@
  *   fdpark wide
  *	a read of 64 distinct rfds under the default --fds:
  *	    wide: 1 byte from the 64th rfd
+ *   fdpark flood
+ *	a thread fills its wfd 2 (minos-exec's stderr, a pipe nobody reads)
+ *	and blocks there; then children are ckilled: "flood: ckill 0", and
+ *	the run ends
  * (A child, argc < 2: rfd 0 says how many threads; each says so on wfd 1,
  * then waits.)
  */
+#define _GNU_SOURCE /* F_GETPIPE_SZ */
+#include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -241,6 +250,44 @@ static int wide(void)
 	return 0;
 }
 
+/* flood: a thread fills wfd 2 (a pipe nobody reads) and blocks there;
+ * when the pipe is full (FIONREAD = F_GETPIPE_SZ), children are started
+ * and ckilled: the supervisor's messages about them must not stop it. */
+static void *flooder(void *arg)
+{
+	static char junk[4096];
+	memset(junk, 'j', sizeof(junk));
+	while (minos_write(2, junk, sizeof(junk)) > 0)
+		;
+	return arg;
+}
+
+static int flood(void)
+{
+	static const unsigned char jmp_self[] = { 0xeb, 0xfe };
+	long cid = start_image(jmp_self, sizeof(jmp_self), NULL, 0, 0,
+			       MINOS_ARCH_X86_64_FLAT);
+	int size = fcntl(2, F_GETPIPE_SZ), queued = 0;
+	pthread_t t;
+	if (cid <= 0 || size <= 0 || pthread_create(&t, NULL, flooder, NULL) != 0)
+		return 1;
+	for (long i = 0; i < 100000000L && queued < size; i++) {
+		if (ioctl(2, FIONREAD, &queued) < 0)
+			return 1;
+		sched_yield();
+	}
+	if (queued < size)
+		return 1;
+	for (int i = 0; i < 20; i++) { /* twenty messages, each dropped */
+		long c = start_image(jmp_self, sizeof(jmp_self), NULL, 0, 0,
+				     MINOS_ARCH_X86_64_FLAT);
+		minos_ckill((int)c);
+	}
+	printf("flood: ckill %ld\n", minos_ckill((int)cid));
+	fflush(stdout);
+	_exit(0); /* the flooder stays blocked: end every thread */
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2 || !argv[1] || !argv[1][0])
@@ -251,6 +298,8 @@ int main(int argc, char **argv)
 		return stale();
 	if (strcmp(argv[1], "wide") == 0)
 		return wide();
-	printf("usage: fdpark park CHILDREN THREADS | stale | wide\n");
+	if (strcmp(argv[1], "flood") == 0)
+		return flood();
+	printf("usage: fdpark park CHILDREN THREADS | stale | wide | flood\n");
 	return 2;
 }
