@@ -83,21 +83,47 @@ void stats_memory_refused(struct container *c)
 		c->stats->mem_refused = true;
 }
 
+/*
+ * A refused call, counted in O(1): a container can make a new number with
+ * every call, so the numbers are found through a hash index (open
+ * addressing, never more than half full), and only the first REFUSED_MAX
+ * numbers are named; the calls of any other count as "other".
+ */
 void stats_refused(struct container *c, long nr, bool foreign)
 {
 	struct cstats *s = c->stats;
 	if (!s)
 		return;
-	for (unsigned i = 0; i < s->nrefused; i++)
-		if (s->refused[i].nr == nr && s->refused[i].foreign == foreign) {
-			s->refused[i].count++;
+	if (!s->refused) {
+		s->refused = calloc(REFUSED_MAX, sizeof(*s->refused));
+		s->refused_index = calloc(REFUSED_SLOTS, sizeof(*s->refused_index));
+		if (!s->refused || !s->refused_index) {
+			free(s->refused);
+			free(s->refused_index);
+			s->refused = NULL;
+			s->refused_index = NULL;
+			s->refused_other++; /* the report loses a name, the run goes on */
 			return;
 		}
-	struct refusal *more = realloc(s->refused, (s->nrefused + 1) * sizeof(*more));
-	if (!more)
-		return; /* the report loses a name, the run goes on */
-	s->refused = more;
-	s->refused[s->nrefused++] = (struct refusal){ nr, foreign, 1 };
+	}
+	uint64_t h = ((uint64_t)nr * 2 + foreign) * 0x9e3779b97f4a7c15ULL;
+	for (unsigned i = (unsigned)(h >> 54) % REFUSED_SLOTS;; i = (i + 1) % REFUSED_SLOTS) {
+		unsigned at = s->refused_index[i];
+		if (!at) {
+			if (s->nrefused == REFUSED_MAX) {
+				s->refused_other++;
+				return;
+			}
+			s->refused[s->nrefused] = (struct refusal){ nr, foreign, 1 };
+			s->refused_index[i] = (unsigned short)++s->nrefused;
+			return;
+		}
+		struct refusal *r = &s->refused[at - 1];
+		if (r->nr == nr && r->foreign == foreign) {
+			r->count++;
+			return;
+		}
+	}
 }
 
 /* ---- verdicts ----------------------------------------------------------------
@@ -385,6 +411,9 @@ static void container_json(FILE *f, const struct container *c,
 		jstr(f, name);
 		fprintf(f, ", \"count\": %lu}", r->count);
 	}
+	if (s->refused_other)
+		fprintf(f, "%s{\"call\": \"other\", \"count\": %lu}",
+			s->nrefused ? ", " : "", s->refused_other);
 	fputs("]}", f);
 }
 

@@ -15,6 +15,9 @@
  * data_bytes, and a report in every case (minos-exec(1), REPORT). */
 #define MINOS_REPORT_VERSION 2
 
+#define REFUSED_MAX   512  /* distinct numbers a report names, per container */
+#define REFUSED_SLOTS 1024 /* their hash index: twice as many, a power of two */
+
 struct refusal {
 	long nr;
 	bool foreign;            /* an i386 or x32 number */
@@ -41,8 +44,12 @@ struct cstats {
 	long long cpu_end_ns;        /* its CPU clock when the CPU timer ended it */
 	char sha256[65];             /* of its image, or "" */
 	char *program;               /* the host path, or NULL (a cnew image) */
+	/* Refused calls by number, in the order first seen: at most
+	 * REFUSED_MAX numbers (then "other"), found through a hash index. */
 	struct refusal *refused;
 	unsigned nrefused;
+	unsigned short *refused_index; /* REFUSED_SLOTS entries: position + 1 */
+	unsigned long refused_other;   /* calls of numbers beyond REFUSED_MAX */
 	struct slot_info *slots;
 	unsigned nslots;
 };

@@ -72,3 +72,13 @@ ROWS
 	[ "${#stderr_lines[@]}" -eq 1 ]
 	[[ "$stderr" == *'x\x0aminos-exec: forged\x1b[2J'* ]]
 }
+
+@test "--report's table of refused calls is bounded: 512 numbers by name, then \"other\"" {
+	local r="$BATS_TEST_TMPDIR/report.json"
+	run --separate-stderr mx --report="$r" "$G/fdpark" refuse 2000
+	expect_status 0
+	expect_exact "refuse: 0 not ENOSYS"
+	[ "$(jq -r '.containers[0].refused | length' "$r")" = 513 ]
+	[ "$(jq -r '.containers[0].refused[0].call' "$r")" = syscall_100000 ]
+	[ "$(jq -r '.containers[0].refused[512] | "\(.call) \(.count)"' "$r")" = "other 1488" ]
+}

@@ -21,6 +21,8 @@
  *	a thread fills its wfd 2 (minos-exec's stderr, a pipe nobody reads)
  *	and blocks there; then children are ckilled: "flood: ckill 0", and
  *	the run ends
+ *   fdpark refuse N
+ *	N refused calls, each with a new number (for --report's table)
  * (A child, argc < 2: rfd 0 says how many threads; each says so on wfd 1,
  * then waits.)
  */
@@ -288,6 +290,17 @@ static int flood(void)
 	_exit(0); /* the flooder stays blocked: end every thread */
 }
 
+/* refuse N: N calls the sandbox refuses, each a new number (ENOSYS). */
+static int refuse(long n)
+{
+	long bad = 0;
+	for (long i = 0; i < n; i++)
+		if (syscall(100000 + i) != -1 || errno != ENOSYS)
+			bad++;
+	printf("refuse: %ld not ENOSYS\n", bad);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2 || !argv[1] || !argv[1][0])
@@ -300,6 +313,8 @@ int main(int argc, char **argv)
 		return wide();
 	if (strcmp(argv[1], "flood") == 0)
 		return flood();
-	printf("usage: fdpark park CHILDREN THREADS | stale | wide | flood\n");
+	if (strcmp(argv[1], "refuse") == 0 && argc == 3)
+		return refuse(atol(argv[2]));
+	printf("usage: fdpark park CHILDREN THREADS | stale | wide | flood | refuse N\n");
 	return 2;
 }
