@@ -150,9 +150,9 @@ static long read_from(struct sysargs *a, int rfd)
 
 /*
  * Make the stopped thread wait in its own poll(2) of its own descriptors:
- * the pollfd array goes below its stack's red zone (the bytes there are
- * kept and put back at the call's exit), the call becomes poll(array, n,
- * -1).  The supervisor holds nothing while it waits: no copy, no epoll
+ * the pollfd array goes in the read's own buffer if it is large enough,
+ * else below its stack's red zone (the bytes there are kept and put back
+ * at the call's exit), the call becomes poll(array, n, -1).  The supervisor holds nothing while it waits: no copy, no epoll
  * entry, so a descriptor closed meanwhile is gone as on Linux.  At the
  * exit (loop.c, FIX_POLL) the Minos read is issued again, and its stop
  * finds the ready rfd.
@@ -162,12 +162,16 @@ static long wait_in_poll(struct thread *t, struct sysargs *a, const int *nums,
 {
 	struct pollfd pfd[MINOS_READ_MAX_RFDS];
 	size_t len = n * sizeof(struct pollfd);
-	uint64_t rsp = a->regs.rsp;
-	if (rsp < 65536 + 128 + sizeof(pfd))
-		return -EFAULT;
-	uint64_t at = (rsp - 128 - len) & ~(uint64_t)15;
-	if (mem_read(t->tid, at, t->wait_saved, len) < 0)
-		return -EFAULT;
+	uint64_t rsp = a->regs.rsp, at = a->a[2];
+	if (a->a[3] < len || (at & 7) || mem_read(t->tid, at, t->wait_saved, len) < 0) {
+		/* The buffer is small: below the red zone (a stack that has
+		 * not grown that far is EFAULT). */
+		if (rsp < 65536 + 128 + sizeof(pfd))
+			return -EFAULT;
+		at = (rsp - 128 - len) & ~(uint64_t)15;
+		if (mem_read(t->tid, at, t->wait_saved, len) < 0)
+			return -EFAULT;
+	}
 	for (unsigned i = 0; i < n; i++) {
 		pfd[i].fd = nums[i];
 		pfd[i].events = POLLIN;

@@ -82,3 +82,10 @@ ROWS
 	[ "$(jq -r '.containers[0].refused[0].call' "$r")" = syscall_100000 ]
 	[ "$(jq -r '.containers[0].refused[512] | "\(.call) \(.count)"' "$r")" = "other 1488" ]
 }
+
+@test "a signal reaches a thread waiting in a multi-rfd read: its handler runs, then the read goes on (SA_RESTART) or is EINTR" {
+	run --separate-stderr mx --wall-time=30s "$G/fdpark" signal
+	expect_status 0
+	expect_exact "signal SA_RESTART: handled 10, read 1
+signal no restart: handled 10, read -EINTR"
+}

@@ -23,6 +23,9 @@
  *	the run ends
  *   fdpark refuse N
  *	N refused calls, each with a new number (for --report's table)
+ *   fdpark signal
+ *	a signal reaches a thread waiting in a read of two rfds: with
+ *	SA_RESTART the read goes on, without it is EINTR
  * (A child, argc < 2: rfd 0 says how many threads; each says so on wfd 1,
  * then waits.)
  */
@@ -30,6 +33,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include <stdbool.h>
@@ -301,6 +305,68 @@ static int refuse(long n)
 	return 0;
 }
 
+/* signal: a thread waits in a read of two rfds (a one-byte buffer: its
+ * poll array lies on its stack); SIGUSR1 with a handler reaches it.
+ * With SA_RESTART the read goes on and reads what comes; without, EINTR. */
+static volatile int handled;
+static pthread_t sig_waiter;
+static int sig_rfds[2];
+static long sig_got;
+
+static void on_usr1(int sig)
+{
+	handled = sig;
+}
+
+static void *sig_wait(void *arg)
+{
+	char c;
+	int from;
+	minos_write(go_w, "g", 1);
+	sig_got = minos_read(sig_rfds, 2, &c, 1, &from);
+	if (sig_got == 1 && from != sig_rfds[1])
+		sig_got = -1000;
+	return arg;
+}
+
+static int signal_mode(void)
+{
+	char b[32];
+	for (int restart = 1; restart >= 0; restart--) {
+		struct sigaction sa;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_usr1;
+		sa.sa_flags = restart ? SA_RESTART : 0;
+		sigaction(SIGUSR1, &sa, NULL);
+		int w1, w2, gr, from;
+		char c;
+		minos_pipe(&w1, &sig_rfds[0]);
+		minos_pipe(&w2, &sig_rfds[1]);
+		minos_pipe(&go_w, &gr);
+		handled = 0;
+		pthread_create(&sig_waiter, NULL, sig_wait, NULL);
+		minos_read(&gr, 1, &c, 1, &from);
+		/* Until the handler ran (the waiter may not wait yet). */
+		for (long i = 0; i < 100000000L && !handled; i++) {
+			pthread_kill(sig_waiter, SIGUSR1);
+			sched_yield();
+		}
+		if (restart)
+			minos_write(w2, "y", 1);
+		pthread_join(sig_waiter, NULL);
+		printf("signal %s: handled %d, read %s\n",
+		       restart ? "SA_RESTART" : "no restart", handled,
+		       guest_result(sig_got, b));
+		minos_wclose(w1);
+		minos_wclose(w2);
+		minos_rclose(sig_rfds[0]);
+		minos_rclose(sig_rfds[1]);
+		minos_wclose(go_w);
+		minos_rclose(gr);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2 || !argv[1] || !argv[1][0])
@@ -313,8 +379,10 @@ int main(int argc, char **argv)
 		return wide();
 	if (strcmp(argv[1], "flood") == 0)
 		return flood();
+	if (strcmp(argv[1], "signal") == 0)
+		return signal_mode();
 	if (strcmp(argv[1], "refuse") == 0 && argc == 3)
 		return refuse(atol(argv[2]));
-	printf("usage: fdpark park CHILDREN THREADS | stale | wide | flood | refuse N\n");
+	printf("usage: fdpark park CHILDREN THREADS | stale | wide | flood | refuse N | signal\n");
 	return 2;
 }
