@@ -107,7 +107,7 @@ ckill of a cid never given = -ESRCH; open: 0 1 2 3 6"
 }
 
 @test "every failing cnew leaves the caller's table as it was, but for the code rfd" {
-	run mx "$R" errors <"$R"
+	run mx --fds=64 "$R" errors <"$R"
 	expect_status 0
 	expect_exact "pipes: 3 4 5 6; open: 0 1 2 3 4 5 6
 code rfd is a wfd = -EBADF; open: 0 1 2 3 4 5 6 8

@@ -35,7 +35,7 @@ refused_file() {
 		--policy="$MINOS_SRC/t/policy/pipeline.yaml"
 	expect_status 0
 	expect_output "container sort: /bin/busybox"
-	expect_output "limits: memory 256M, cpu-time 5s, wall-time none, threads 2, fds 64, containers 64, image-size 64M, output 1M, address-space none"
+	expect_output "limits: memory 256M, cpu-time 5s, wall-time none, threads 2, fds 256, containers 64, image-size 64M, output 1M, address-space none"
 	expect_output "limits: memory 64M, cpu-time 5s, wall-time none, threads 2,"
 }
 
