@@ -5,6 +5,7 @@ include t/unit/local.mk
 include t/guests/local.mk
 include t/pass/local.mk
 include t/deploy/local.mk
+include t/storm/local.mk
 
 TEST_EXTENSIONS = .bats .sh
 LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
