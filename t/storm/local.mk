@@ -6,3 +6,10 @@ EXTRA_DIST += t/storm/storm.c t/storm/soak.sh
 t/storm/storm: t/storm/storm.c libminos/minos.h $(GUEST_LIBS)
 	$(AM_V_CC)$(MKDIR_P) $(@D) && \
 	$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_LIBS)
+
+# faults: the container side of t/950-faults.bats (SIGKILL mid-call).
+GUESTS += t/storm/faults
+EXTRA_DIST += t/storm/faults.c
+t/storm/faults: t/storm/faults.c t/guests/guest.h libminos/minos.h $(GUEST_LIBS)
+	$(AM_V_CC)$(MKDIR_P) $(@D) && \
+	$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_LIBS)
