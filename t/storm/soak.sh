@@ -13,7 +13,9 @@
 #
 # With several MINOS-EXECs (e.g. minos-exec and minos-exec-san) the runs
 # take turns.  STORM (default: t/storm/storm next to the first MINOS-EXEC),
-# WALL (default 5s), MARGIN (default 30, seconds), ITER (300), THREADS (3).
+# WALL (default 5s), MARGIN (default 30, seconds), ITER (300), THREADS (3);
+# OPTS: more minos-exec options, e.g. OPTS='--fds=8 --containers=4' for
+# the paths where a limit runs out.
 # Needs root (unshare --pid).  Prints one summary line at the end, and
 # keeps going after a failure.
 set -u
@@ -26,6 +28,7 @@ wall=${WALL:-5s}
 margin=${MARGIN:-30}
 iter=${ITER:-300}
 threads=${THREADS:-3}
+opts=${OPTS:-}
 mkdir -p "$out" || exit 1
 ASAN_OPTIONS=abort_on_error=0:exitcode=99:detect_leaks=1:log_path=stderr
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=99
@@ -42,7 +45,8 @@ while [ "$(date +%s)" -lt "$end" ]; do
 		err=$out/run.err
 		# inside the namespace: run, then list what is left (not us)
 		unshare --pid --fork --mount-proc sh -c '
-			timeout -k 5 "$1" "$2" --wall-time="$3" "$4" "$5" "$6" "$7" \
+			# shellcheck disable=SC2086 # $9: several options
+			timeout -k 5 "$1" "$2" --wall-time="$3" $9 "$4" "$5" "$6" "$7" \
 				<"$4" >/dev/null 2>"$8"
 			echo "rc=$?"
 			for p in /proc/[0-9]*; do
@@ -53,7 +57,7 @@ while [ "$(date +%s)" -lt "$end" ]; do
 					[ "$(cat /proc/$p/comm)" = cat ] && continue
 				echo "left: $p $(cat /proc/$p/comm 2>/dev/null)"
 			done
-		' soak "$limit" "$exe" "$wall" "$storm" "$seed" "$iter" "$threads" "$err" \
+		' soak "$limit" "$exe" "$wall" "$storm" "$seed" "$iter" "$threads" "$err" "$opts" \
 			>"$out/run.ns" 2>&1
 		rc=$(sed -n 's/^rc=//p' "$out/run.ns")
 		why=
@@ -69,7 +73,7 @@ while [ "$(date +%s)" -lt "$end" ]; do
 		if [ -n "$why" ]; then
 			bad=$((bad + 1))
 			cp "$err" "$out/fail-$seed.err"
-			echo "seed $seed: $why (rc=$rc) -- $exe --wall-time=$wall $storm $seed $iter $threads < $storm" |
+			echo "seed $seed: $why (rc=$rc) -- $exe --wall-time=$wall $opts $storm $seed $iter $threads < $storm" |
 				tee -a "$out/failures"
 		fi
 		echo "$seed $rc $(basename "$exe")" >>"$out/seeds"
