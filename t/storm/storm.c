@@ -58,9 +58,21 @@ static unsigned below(uint64_t *s, unsigned n)
 /* a place random calls may write into without breaking this program */
 static __thread unsigned char scratch[8192] __attribute__((aligned(64)));
 
-/* a descriptor-ish number: mostly small, sometimes anything */
+/* numbers this thread has seen its pipes get: likely open, so that calls
+ * on them do more than answer EBADF */
+static __thread int known[32];
+static __thread unsigned nknown;
+
+static void learn(int fd)
+{
+	known[nknown++ % 32] = fd;
+}
+
+/* a descriptor-ish number: mostly small or known, sometimes anything */
 static long rnd_fd(uint64_t *s)
 {
+	if (nknown && below(s, 5) < 2)
+		return known[below(s, nknown < 32 ? nknown : 32)];
 	switch (below(s, 8)) {
 	case 0: return -1;
 	case 1: return (long)(int)rnd(s);
@@ -174,6 +186,8 @@ static void spawn(uint64_t *s)
 
 	if (minos_pipe(&cw, &cr) < 0)
 		return;
+	learn(cw);
+	learn(cr);
 	if (image && depth < MAX_DEPTH && below(s, 3)) {
 		blob = image;
 		len = image_len;
@@ -252,6 +266,9 @@ static void random_minos(uint64_t *s)
 		n = below(s, 4) ? 1 + below(s, 3) : below(s, MINOS_READ_MAX_RFDS + 8);
 		for (i = 0; i < n && i < sizeof(rfds) / sizeof(rfds[0]); i++)
 			rfds[i] = (int)rnd_fd(s);
+		if (below(s, 4) == 0) /* the same rfd listed many times */
+			for (i = 1; i < n && i < sizeof(rfds) / sizeof(rfds[0]); i++)
+				rfds[i] = rfds[0];
 		minos_read(below(s, 16) ? rfds : (int *)rnd_arg(s), n,
 			   below(s, 16) ? scratch : (void *)rnd_arg(s),
 			   below(s, 16) ? below(s, sizeof(scratch)) : rnd_arg(s), &from);
@@ -262,7 +279,10 @@ static void random_minos(uint64_t *s)
 			    below(s, 16) ? below(s, sizeof(scratch)) : rnd_arg(s));
 		break;
 	case 2: case 3:
-		minos_pipe(&w, &r);
+		if (minos_pipe(&w, &r) >= 0) {
+			learn(w);
+			learn(r);
+		}
 		break;
 	case 4:
 		minos_wpass((int)rnd_fd(s), below(s, 8) ? (int)below(s, 6) : (int)rnd(s));
