@@ -53,6 +53,7 @@ struct phdr {
 
 struct scan {
 	unsigned loads;
+	uint64_t mem;
 	bool entry_mapped;
 	bool interp;
 	uint64_t interp_off, interp_size;
@@ -338,6 +339,7 @@ static int check_load(struct ck *c, const struct ehdr *e,
 	if (e->entry >= ph->vaddr && e->entry - ph->vaddr < ph->memsz)
 		s->entry_mapped = true;
 	s->loads++;
+	s->mem += ph->memsz;
 	return 0;
 }
 
@@ -411,6 +413,7 @@ int elf_check(const unsigned char *img, size_t len, struct elf_info *info,
 		info->type = e.type;
 		info->phnum = e.phnum;
 		info->loads = s.loads;
+		info->mem = s.mem;
 	}
 	return 0;
 }

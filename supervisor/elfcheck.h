@@ -17,6 +17,10 @@ struct elf_info {
 	uint16_t type;   /* ET_EXEC or ET_DYN (static-pie) */
 	uint16_t phnum;  /* program headers */
 	unsigned loads;  /* PT_LOAD segments among them */
+	uint64_t mem;    /* sum of the PT_LOAD segments' p_memsz: the memory
+			  * the image needs mapped (bss included) before it
+			  * runs; each is below the top of user space, so the
+			  * sum cannot overflow */
 };
 
 /*

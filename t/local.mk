@@ -5,6 +5,7 @@ include t/unit/local.mk
 include t/guests/local.mk
 include t/pass/local.mk
 include t/deploy/local.mk
+include t/storm/local.mk
 
 TEST_EXTENSIONS = .bats .sh
 LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
@@ -22,7 +23,7 @@ AM_TESTS_ENVIRONMENT = \
 	export MINOS_EXEC MINOS_EXEC_SAN MINOS_BUILD MINOS_SRC MANDOC BATS \
 		MINOS_INSTALL_CHECK;
 
-bats_tests = t/100-run.bats t/200-stream.bats t/300-threads.bats \
+bats_tests = t/950-faults.bats t/960-storm.bats t/100-run.bats t/200-stream.bats t/300-threads.bats \
 	t/160-real.bats t/400-limits.bats t/500-errors.bats t/600-trace.bats t/610-report.bats \
 	t/620-verdict.bats t/630-examples.bats \
 	t/700-cnew.bats t/710-tree.bats t/800-policy-check.bats t/810-policy-run.bats \

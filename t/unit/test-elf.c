@@ -316,6 +316,8 @@ static void test_rows(void)
 	}
 }
 
+static uint64_t get(const unsigned char *p, unsigned width);
+
 static void test_info(void)
 {
 	unsigned char img[IMG_LEN];
@@ -328,6 +330,24 @@ static void test_info(void)
 	   info.entry == BASE + CODE && info.type == ET_EXEC &&
 	   info.phnum == 3 && info.phoff == PH(0) && info.loads == 1,
 	   "elf_info of a static program: entry, ET_EXEC, 3 headers, 1 load");
+	{
+		uint64_t mem = 0;
+		unsigned k;
+
+		for (k = 0; k < 3; k++)
+			if (get(img + PH(k), 4) == PT_LOAD)
+				mem += get(img + PH(k) + 40, 8);
+		ok(mem > 0 && info.mem == mem,
+		   "elf_info.mem is the PT_LOAD's p_memsz (bss included)");
+		put(img, PH(1), 4, PT_LOAD);
+		put(img, PH(1) + 8, 8, 0);
+		put(img, PH(1) + 16, 8, 0x7fff00000000ULL);
+		put(img, PH(1) + 32, 8, 0);
+		put(img, PH(1) + 40, 8, 1ULL << 30);
+		ok(elf_check(img, IMG_LEN, &info, why, sizeof(why)) == 0 &&
+		   info.loads == 2 && info.mem == mem + (1ULL << 30),
+		   "elf_info.mem sums every PT_LOAD's p_memsz (a 1 GiB bss counts)");
+	}
 	build(img, true);
 	ok(elf_check(img, IMG_LEN, &info, why, sizeof(why)) == 0 &&
 	   info.entry == CODE && info.type == ET_DYN,
@@ -487,7 +507,7 @@ static void test_wrap(void)
 		}
 		ph = file + info.phoff;
 		if (info.entry != MINOS_FLAT_BASE || info.type != ET_EXEC ||
-		    info.phnum != 2 || info.loads != 1 ||
+		    info.phnum != 2 || info.loads != 1 || info.mem != lens[i] ||
 		    get(ph, 4) != PT_LOAD || get(ph + 4, 4) != (PF_R | PF_W | PF_X) ||
 		    get(ph + 8, 8) != ELF_FLAT_HDR_SIZE ||
 		    get(ph + 16, 8) != MINOS_FLAT_BASE ||
