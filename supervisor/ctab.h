@@ -143,6 +143,11 @@ struct thread {
 	struct cnew_op *cnew;  /* T_WAIT_CODE, T_INJECT_*: the cnew in progress */
 	struct pass *passing;  /* T_WAIT_PASS: the pass it waits for */
 	struct pass *lent;     /* this thread installs that pass's descriptor */
+	/* T_INJECT_*: the call tracee.c injected and who wants its result. */
+	long inj_nr;
+	uint64_t inj_a0;
+	void (*inj_done)(struct thread *t, long result, void *arg);
+	void *inj_arg;
 	unsigned nwait;
 	int wait_fd[WAIT_MAX_FDS];
 	int wait_num[WAIT_MAX_FDS];

@@ -48,7 +48,9 @@
 #include "ptrace.h"
 #include "report.h"
 #include "sys.h"
+#include "sys_fd.h"
 #include "trace.h"
+#include "tracee.h"
 #include "trampoline.h"
 
 /* What an epoll event is about: type in the top byte, an index in the next,
@@ -76,6 +78,10 @@ static int session_sig;      /* a signal that ended the session */
 static bool see_refusals;    /* --trace or --report: refused calls stop here */
 static long long session_end_ns; /* --wall-time's end, 0: none */
 static struct loop_result result;
+
+static void hook_answered(struct thread *t, long r);
+static void hook_closed(struct thread *t, int num, int copy);
+static void loop_release_waits(struct thread *t);
 
 static void watch(int fd, uint64_t tag)
 {
@@ -117,6 +123,13 @@ void loop_init(const struct minos_config *config)
 	if (epfd < 0 || sigfd < 0)
 		die(125, "epoll/signalfd: %s", strerror(errno));
 	watch(sigfd, TAG(W_SIGNAL, 0, 0));
+	static const struct tracee_hooks hooks = {
+		.answered = hook_answered,
+		.closed = hook_closed,
+		.forget = sys_cnew_abandon,
+		.release_waits = loop_release_waits,
+	};
+	tracee_set_hooks(&hooks);
 }
 
 long long mono_ns(void)
@@ -232,7 +245,7 @@ static void end_all(enum cend why, int sig)
 		end_container(c, why, sig, cfg->lim.wall_ms);
 }
 
-void loop_release_waits(struct thread *t)
+static void loop_release_waits(struct thread *t)
 {
 	for (unsigned i = 0; i < t->nwait; i++) {
 		unwatch(t->wait_fd[i]);
@@ -333,20 +346,10 @@ static void args_of(struct sysargs *a, const struct user_regs_struct *r)
 	a->a[5] = r->r9;
 }
 
-/* Resume a thread the way its state needs: with PTRACE_SYSCALL while we
- * wait for a syscall stop of it (PTRACE_CONT would cancel that stop). */
+/* Resume a thread the way its state needs (tracee.c). */
 static void resume(struct thread *t, int sig)
 {
-	switch (t->state) {
-	case T_EXIT_STOP:
-	case T_INJECT_EXIT:
-	case T_INJECT_ENTRY:
-	case T_PASS:
-		ptr_syscall(t->tid, sig);
-		break;
-	default:
-		ptr_cont(t->tid, sig);
-	}
+	tracee_resume(t, sig);
 }
 
 /* Finish a stopped call with a result, skipping it. */
@@ -377,139 +380,32 @@ static void run_rewritten(struct thread *t, struct sysargs *a,
 	}
 }
 
-/* Does number num of t's container still hold the file our copy is?
- * (A thread of the caller may have closed it and reused the number.) */
-static bool still_ours(struct thread *t, const struct cnew_op *op, unsigned i)
-{
-	if (!op->copies || op->copies[i] < 0)
-		return true;
-	return syscall(SYS_kcmp, t->tid, getpid(), KCMP_FILE, op->consume[i],
-		       op->copies[i]) == 0;
-}
-
-/* The next number to close, skipping those that changed hands. */
-static bool next_close(struct thread *t, struct cnew_op *op, int *num)
-{
-	while (op->ndone < op->nconsume) {
-		unsigned i = op->ndone++;
-		if (still_ours(t, op, i)) {
-			*num = op->consume[i];
-			return true;
-		}
-	}
-	return false;
-}
-
-/*
- * Close descriptors in a stopped thread's own table: the call it is
- * stopped in becomes close(first); at each syscall exit the thread is sent
- * back to its syscall instruction with the next close; after the last one
- * its registers are put back with the answer.  Two stops per close, and
- * only for cnew, whose descriptors must leave the caller.
- */
+/* Close the numbers of t->cnew in the stopped caller, then answer it
+ * (tracee.c); its code stream is no longer waited on. */
 static void inject_start(struct thread *t, const struct user_regs_struct *entry)
 {
-	struct cnew_op *op = t->cnew;
-	struct user_regs_struct regs = *entry;
-	if (op->watched) {
-		unwatch(op->code);
-		op->watched = false;
+	if (t->cnew->watched) {
+		unwatch(t->cnew->code);
+		t->cnew->watched = false;
 	}
-	t->entry = *entry;
-	op->ndone = 0;
-	int num;
-	if (!next_close(t, op, &num)) {
-		/* Nothing left to close: skip the call, answer now. */
-		regs.orig_rax = (unsigned long long)-1;
-		regs.rax = (unsigned long long)op->result;
-		sys_cnew_abandon(t);
-		t->state = T_RUNNING;
-		if (ptr_setregs(t->tid, &regs) == 0)
-			ptr_cont(t->tid, 0);
-		return;
-	}
-	regs.orig_rax = __NR_close;
-	regs.rdi = (unsigned)num;
-	if (ptr_setregs(t->tid, &regs) == 0) {
-		t->state = T_INJECT_EXIT;
-		ptr_syscall(t->tid, 0);
-	}
+	tracee_close_then_answer(t, entry);
 }
 
-static void inject_next(struct thread *t)
+/* What tracee.c needs of the loop. */
+static void hook_answered(struct thread *t, long r)
 {
-	struct cnew_op *op = t->cnew;
-	struct user_regs_struct regs;
-	if (t->state == T_INJECT_ENTRY) {
-		t->state = T_INJECT_EXIT;
-		ptr_syscall(t->tid, 0);
+	if (!cfg->trace)
 		return;
-	}
-	if (ptr_getregs(t->tid, &regs) < 0)
-		return;
-	int num;
-	if (next_close(t, op, &num)) {
-		regs.rip -= 2; /* back onto its syscall instruction */
-		regs.rax = __NR_close;
-		regs.rdi = (unsigned)num;
-		if (ptr_setregs(t->tid, &regs) == 0) {
-			t->state = T_INJECT_ENTRY;
-			ptr_syscall(t->tid, 0);
-		}
-		return;
-	}
-	long r = op->result;
-	regs = t->entry;
-	regs.rax = (unsigned long long)r;
-	if (cfg->trace) {
-		struct sysargs a;
-		const char *name;
-		args_of(&a, &t->entry);
-		sys_lookup(a.nr, &name);
-		trace_line(t, "", name, a.nr, a.a, filter_call_nargs(a.nr), r, NULL);
-	}
-	sys_cnew_abandon(t);
-	t->state = T_RUNNING;
-	if (ptr_setregs(t->tid, &regs) == 0)
-		ptr_cont(t->tid, 0);
+	struct sysargs a;
+	const char *name;
+	args_of(&a, &t->entry);
+	sys_lookup(a.nr, &name);
+	trace_line(t, "", name, a.nr, a.a, filter_call_nargs(a.nr), r, NULL);
 }
 
-void loop_finish_with_closes(struct thread *t, long answer, const int *nums,
-			     unsigned n)
+static void hook_closed(struct thread *t, int num, int copy)
 {
-	struct cnew_op *op = calloc(1, sizeof(*op));
-	int *consume = n ? malloc(n * sizeof(int)) : NULL;
-	if (!op || (n && !consume)) {
-		free(op);
-		free(consume);
-		answer = -ENOMEM;
-		n = 0;
-	}
-	if (n == 0) {
-		struct user_regs_struct regs = t->entry;
-		regs.rax = (unsigned long long)answer;
-		t->state = T_RUNNING;
-		if (cfg->trace) {
-			struct sysargs a;
-			const char *name;
-			args_of(&a, &t->entry);
-			sys_lookup(a.nr, &name);
-			trace_line(t, "", name, a.nr, a.a, filter_call_nargs(a.nr),
-				   answer, NULL);
-		}
-		if (ptr_setregs(t->tid, &regs) == 0)
-			ptr_cont(t->tid, 0);
-		free(op);
-		free(consume);
-		return;
-	}
-	memcpy(consume, nums, n * sizeof(int));
-	op->code = -1;
-	op->consume = consume;
-	op->nconsume = n;
-	op->result = answer;
-	t->cnew = op;
-	inject_start(t, &t->entry);
+	sys_epoll_forget(t->c, num, copy);
 }
 
 static void dispatch(struct thread *t, struct sysargs *a,
@@ -617,7 +513,7 @@ static void on_syscall_exit(struct thread *t)
 {
 	struct user_regs_struct regs;
 	if (t->state == T_INJECT_EXIT || t->state == T_INJECT_ENTRY) {
-		inject_next(t);
+		tracee_syscall_stop(t);
 		return;
 	}
 	if (t->state == T_PASS && t->lent) {

@@ -31,7 +31,7 @@
 #include "elfcheck.h"
 #include "launch.h"
 #include "log.h"
-#include "mem.h"
+#include "tracee.h"
 #include "report.h"
 #include "sha256.h"
 #include "sys.h"
@@ -196,8 +196,8 @@ static long finish(struct thread *t, long r)
 	op->result = r;
 	if (r < 0)
 		op->nconsume = 1; /* only the code rfd: the caller's table stays */
-	for (unsigned i = 0; i < op->nconsume; i++)
-		sys_epoll_forget(t->c, op->consume[i], op->copies ? op->copies[i] : -1);
+	/* Each number leaves the caller's epoll sets after its close
+	 * (tracee.c, hooks.closed), never before: it could be added again. */
 	return SYS_INJECT;
 }
 
@@ -378,7 +378,7 @@ long sys_cnew(struct thread *t, struct sysargs *a)
 		free(fds);
 		return finish(t, -ENOMEM);
 	}
-	int rc = mem_read(t->tid, fds_ptr, fds, n * sizeof(int));
+	int rc = tracee_read(t, fds_ptr, fds, n * sizeof(int));
 	if (rc < 0) {
 		free(fds);
 		return finish(t, -EFAULT);

@@ -33,11 +33,8 @@
 
 #include "filter.h"
 #include "log.h"
-#include "loop.h"
-#include "mem.h"
-#include "ptrace.h"
 #include "sys.h"
-#include "sys_fd.h"
+#include "tracee.h"
 
 static struct pass *passes;
 
@@ -57,8 +54,9 @@ bool sys_pass_busy(const struct container *c, int num)
 
 /* A syscall instruction in c's vDSO (0f 05), found once (through thread
  * tid: the leader may have left). */
-static uint64_t vdso_syscall(struct container *c, pid_t tid)
+static uint64_t vdso_syscall(struct container *c, const struct thread *t)
 {
+	pid_t tid = t->tid;
 	if (c->vdso_syscall)
 		return c->vdso_syscall;
 	char path[48], line[256];
@@ -75,7 +73,7 @@ static uint64_t vdso_syscall(struct container *c, pid_t tid)
 		return 0;
 	size_t n = hi - lo;
 	unsigned char *buf = malloc(n);
-	if (buf && mem_read(tid, lo, buf, n) == 0)
+	if (buf && tracee_read(t, lo, buf, n) == 0)
 		for (size_t i = 0; i + 1 < n; i++)
 			if (buf[i] == 0x0f && buf[i + 1] == 0x05) {
 				c->vdso_syscall = lo + i;
@@ -97,7 +95,9 @@ static void pass_free(struct pass *p)
 	free(p);
 }
 
-/* The pass is over: answer the caller. */
+/* The pass is over: answer the caller, after closing its number (only if
+ * it still holds the file we moved: a thread of the caller may have
+ * closed it meanwhile; tracee.c checks with kcmp at the close). */
 static void pass_done(struct pass *p)
 {
 	struct thread *caller = p->caller;
@@ -105,15 +105,26 @@ static void pass_done(struct pass *p)
 		p->target->lent = NULL;
 	if (caller) {
 		caller->passing = NULL;
-		/* Close the caller's number only if it still holds the file we
-		 * moved (a thread of the caller may have closed it meanwhile). */
-		bool same = p->result >= 0 &&
-			    syscall(SYS_kcmp, caller->tid, getpid(), KCMP_FILE,
-				    p->num, p->copy) == 0;
-		int nums[1] = { p->num };
-		if (same)
-			sys_epoll_forget(p->from, p->num, p->copy);
-		loop_finish_with_closes(caller, p->result, nums, same ? 1 : 0);
+		struct cnew_op *op = calloc(1, sizeof(*op));
+		int *nums = malloc(sizeof(int)), *copies = malloc(sizeof(int));
+		if (!op || !nums || !copies) {
+			free(op);
+			free(nums);
+			free(copies);
+			tracee_answer(caller, -ENOMEM);
+		} else {
+			/* The close list owns our copy from here (op->code). */
+			nums[0] = p->num;
+			copies[0] = p->copy;
+			op->code = p->copy;
+			op->consume = nums;
+			op->copies = copies;
+			op->nconsume = p->result >= 0 ? 1 : 0;
+			op->result = p->result;
+			p->copy = -1;
+			caller->cnew = op;
+			tracee_close_then_answer(caller, &caller->entry);
+		}
 	}
 	pass_free(p);
 }
@@ -163,14 +174,14 @@ static void start_install(struct pass *p, struct thread *t,
 		unsigned char insn[2] = { 0, 0 };
 		uint64_t at = 0;
 		if (now->orig_rax != (unsigned long long)-1 &&
-		    mem_read(t->tid, now->rip - 2, insn, 2) == 0 &&
+		    tracee_read(t, now->rip - 2, insn, 2) == 0 &&
 		    insn[0] == 0x0f && insn[1] == 0x05)
 			at = now->rip - 2;
 		else
-			at = vdso_syscall(t->c, t->tid);
+			at = vdso_syscall(t->c, t);
 		if (!at) {
 			t->lent = NULL;
-			ptr_cont(t->tid, 0);
+			tracee_resume(t, 0);
 			fail_pass(p, -ENOSYS);
 			return;
 		}
@@ -181,8 +192,8 @@ static void start_install(struct pass *p, struct thread *t,
 		p->state = P_ENTRY;
 	}
 	t->state = T_PASS;
-	if (ptr_setregs(t->tid, &regs) == 0)
-		ptr_syscall(t->tid, 0);
+	if (tracee_setregs(t, &regs) == 0)
+		tracee_resume(t, 0);
 }
 
 static void try_start(struct pass *p)
@@ -201,14 +212,14 @@ static void try_start(struct pass *p)
 	p->target = t;
 	t->lent = p;
 	if (t->state == T_WAIT_READ) {
-		loop_release_waits(t);
+		tracee_release_waits(t);
 		p->from_seccomp = true;
 		start_install(p, t, &t->entry);
 		return;
 	}
 	p->from_seccomp = false;
 	p->state = P_INTERRUPTING;
-	if (ptr_interrupt(t->tid) < 0) {
+	if (tracee_stop(t) < 0) {
 		t->lent = NULL;
 		p->target = NULL;
 		p->state = P_QUEUED;
@@ -238,7 +249,7 @@ bool sys_pass_stopped(struct thread *t, const struct user_regs_struct *regs,
 	if (!p || p->state != P_INTERRUPTING)
 		return false;
 	if (t->state == T_WAIT_READ)
-		loop_release_waits(t);
+		tracee_release_waits(t);
 	if (at_call) {
 		/* Our interrupt is still pending and would break an install
 		 * call made now (the notification wait returns at once).  Put
@@ -250,9 +261,9 @@ bool sys_pass_stopped(struct thread *t, const struct user_regs_struct *regs,
 		back.rax = regs->orig_rax;
 		back.orig_rax = (unsigned long long)-1;
 		t->state = T_RUNNING;
-		if (ptr_setregs(t->tid, &back) == 0) {
-			ptr_interrupt(t->tid);
-			ptr_cont(t->tid, 0);
+		if (tracee_setregs(t, &back) == 0) {
+			tracee_stop(t);
+			tracee_resume(t, 0);
 		}
 		return true;
 	}
@@ -268,10 +279,10 @@ void sys_pass_syscall_stop(struct thread *t)
 	struct user_regs_struct regs;
 	if (p->state == P_ENTRY) {
 		p->state = P_NOTIF;
-		ptr_syscall(t->tid, 0);
+		tracee_resume(t, 0);
 		return;
 	}
-	if (ptr_getregs(t->tid, &regs) < 0)
+	if (tracee_getregs(t, &regs) < 0)
 		return;
 	long got = (long)regs.rax;
 	/* Give the thread back as it was. */
@@ -287,8 +298,8 @@ void sys_pass_syscall_stop(struct thread *t)
 	}
 	regs.orig_rax = (unsigned long long)-1;
 	t->state = T_RUNNING;
-	if (ptr_setregs(t->tid, &regs) == 0)
-		ptr_cont(t->tid, 0);
+	if (tracee_setregs(t, &regs) == 0)
+		tracee_resume(t, 0);
 	if (got < 0) {
 		fail_pass(p, got);
 		return;
