@@ -91,6 +91,7 @@ enum fixup {
 	FIX_CLONE,   /* the clone is over: pending_clones-- */
 	FIX_TRACE,   /* --trace: just print the result */
 	FIX_MEMORY,  /* a watched mmap (--report): did the memory limit refuse it? */
+	FIX_EXEC,    /* a child's execveat: argc 0, its vDSO sealed (sys_cnew.c) */
 };
 
 #define WAIT_MAX_FDS MINOS_READ_MAX_RFDS
@@ -108,6 +109,8 @@ struct pass {
 	struct user_regs_struct saved; /* the target's registers before */
 	bool from_seccomp;        /* target was stopped in a seccomp stop */
 	bool restartable;         /* target was in a call we may restart */
+	uint64_t insn;            /* the syscall instruction it installs at */
+	unsigned tries;           /* starts so far (signals restart it) */
 	struct pass *next;
 };
 
@@ -146,6 +149,7 @@ struct thread {
 	/* T_INJECT_*: the call tracee.c injected and who wants its result. */
 	long inj_nr;
 	uint64_t inj_a0;
+	uint64_t inj_rip;    /* where the injected call stops (rip), or 0 */
 	void (*inj_done)(struct thread *t, long result, void *arg);
 	void *inj_arg;
 	unsigned nwait;

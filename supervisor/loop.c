@@ -469,6 +469,10 @@ static void on_seccomp(struct thread *t)
 		kill(t->tid, SIGKILL);
 		return;
 	}
+	if (t->state == T_INJECT_ENTRY || t->state == T_INJECT_EXIT) {
+		tracee_seccomp_stop(t); /* an injected call's (or not: ends it) */
+		return;
+	}
 	if (t->lent && sys_pass_stopped(t, &regs, true))
 		return; /* lent to a pass: its call runs afterwards */
 	switch (why) {
@@ -527,6 +531,7 @@ static void on_syscall_exit(struct thread *t)
 	if (ptr_getregs(t->tid, &regs) < 0)
 		return;
 	long r = (long)regs.rax;
+	bool exec_stop = false;
 	t->state = T_RUNNING;
 	switch (t->fix) {
 	case FIX_READ:
@@ -544,6 +549,9 @@ static void on_syscall_exit(struct thread *t)
 		if (r == -ENOMEM)
 			stats_memory_refused(t->c);
 		break;
+	case FIX_EXEC:
+		exec_stop = r == 0;
+		break;
 	case FIX_TRACE:
 	case FIX_NONE:
 		break;
@@ -559,6 +567,10 @@ static void on_syscall_exit(struct thread *t)
 			   two && r >= 0 ? &rdx : NULL);
 	}
 	t->fix = FIX_NONE;
+	/* A child's program is in place and has not run: its initial stack
+	 * and vDSO are made ready (sys_cnew.c), then it runs. */
+	if (exec_stop && sys_cnew_exec_stop(t, &regs))
+		return;
 	if (t->lent && sys_pass_stopped(t, &regs, false))
 		return; /* the interrupt of a pass showed as this exit */
 	if (ptr_setregs(t->tid, &regs) == 0)
@@ -635,6 +647,9 @@ static void on_signal(struct thread *t, int sig)
 	struct container *c = t->c;
 	siginfo_t si;
 
+	/* A thread lent to a pass gets its own registers back first, so the
+	 * signal finds it where it was (sys_pass.c). */
+	sys_pass_signal(t);
 	switch (sig) {
 	case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
 		resume(t, 0);

@@ -38,6 +38,12 @@
 
 static struct pass *passes;
 
+/* Signals may make a pass start again; a child that is never still long
+ * enough gets EAGAIN to its parent after this many starts. */
+#define PASS_TRIES 1000
+
+static void try_start(struct pass *p);
+
 static bool is_restart(long r)
 {
 	return r == -512 || r == -513 || r == -514 || r == -516;
@@ -142,7 +148,9 @@ static void fail_pass(struct pass *p, long err)
 
 static bool lendable(const struct thread *t)
 {
-	return !t->lent && !t->passing && !t->cnew &&
+	/* (Not before its program's first stop is over: sys_cnew_exec_stop
+	 * seals the instruction a pass uses.) */
+	return !t->lent && !t->passing && !t->cnew && t->fix != FIX_EXEC &&
 	       (t->state == T_RUNNING || t->state == T_EXIT_STOP ||
 		t->state == T_WAIT_READ);
 }
@@ -168,24 +176,21 @@ static void start_install(struct pass *p, struct thread *t,
 		regs.orig_rax = MINOS_PRIV_INSTALL;
 		p->state = P_NOTIF;
 	} else {
-		/* Its own syscall instruction if it was in a call (not just
-		 * after an exec: then rip is the new program's entry), else
-		 * one in its vDSO. */
-		unsigned char insn[2] = { 0, 0 };
-		uint64_t at = 0;
-		if (now->orig_rax != (unsigned long long)-1 &&
-		    tracee_read(t, now->rip - 2, insn, 2) == 0 &&
-		    insn[0] == 0x0f && insn[1] == 0x05)
-			at = now->rip - 2;
-		else
-			at = vdso_syscall(t->c, t);
+		/* Never its own code (another thread of the child may rewrite
+		 * it): the syscall instruction of its vDSO, found and sealed
+		 * before the child ran (sys_cnew_exec_stop), so the child can
+		 * neither change nor unmap it. */
+		uint64_t at = t->c->vdso_syscall ? t->c->vdso_syscall
+						 : vdso_syscall(t->c, t);
 		if (!at) {
 			t->lent = NULL;
 			tracee_resume(t, 0);
-			fail_pass(p, -ENOSYS);
+			fail_pass(p, -EMFILE); /* nowhere to install it */
 			return;
 		}
-		p->restartable = at == now->rip - 2;
+		p->insn = at;
+		p->restartable = now->orig_rax != (unsigned long long)-1 &&
+				 is_restart((long)now->rax);
 		regs.rip = at;
 		regs.rax = MINOS_PRIV_INSTALL;
 		regs.orig_rax = (unsigned long long)-1;
@@ -272,40 +277,104 @@ bool sys_pass_stopped(struct thread *t, const struct user_regs_struct *regs,
 	return true;
 }
 
-/* A syscall stop of a lent thread (T_PASS). */
+/* Give a lent thread back as it was when it was borrowed; at a syscall
+ * stop an interrupted call is restarted as the kernel would have. */
+static void give_back(struct pass *p, struct thread *t, bool at_syscall_stop)
+{
+	struct user_regs_struct regs = p->saved;
+	long was = (long)p->saved.rax;
+	if (at_syscall_stop) {
+		if (p->from_seccomp) {
+			regs.rip -= 2; /* re-issue the call it was stopped in */
+			regs.rax = p->saved.orig_rax;
+		} else if (p->restartable) {
+			regs.rip -= 2; /* restart the call the interrupt broke */
+			regs.rax = was == -516 ? __NR_restart_syscall : p->saved.orig_rax;
+		}
+		regs.orig_rax = (unsigned long long)-1;
+	}
+	/* (At a signal-delivery stop the saved registers go back as they
+	 * were: the kernel then restarts or interrupts the call for the
+	 * handler as it would have.) */
+	t->state = T_RUNNING;
+	t->lent = NULL;
+	p->target = NULL;
+	if (tracee_setregs(t, &regs) == 0 && at_syscall_stop)
+		tracee_resume(t, 0);
+}
+
+/* Try the pass again from the start, with whichever thread is lendable. */
+static void requeue(struct pass *p)
+{
+	p->state = P_QUEUED;
+	p->result = 0;
+	if (++p->tries > PASS_TRIES) {
+		fail_pass(p, -EAGAIN);
+		return;
+	}
+	try_start(p);
+}
+
+/* Is this stop of a lent thread the install call's, by its registers? */
+static bool install_stop(const struct pass *p, const struct user_regs_struct *r)
+{
+	if (r->orig_rax != MINOS_PRIV_INSTALL)
+		return false;
+	return p->from_seccomp ? r->rip == p->saved.rip : r->rip == p->insn + 2;
+}
+
+/* A syscall stop of a lent thread (T_PASS): decided by the registers at
+ * the stop, never by the order of the stops. */
 void sys_pass_syscall_stop(struct thread *t)
 {
 	struct pass *p = t->lent;
 	struct user_regs_struct regs;
+	if (tracee_getregs(t, &regs) < 0)
+		return;
+	if (!install_stop(p, &regs)) {
+		/* Not the install call: cannot be (the instruction is ours and
+		 * signals are taken first), but if so the thread goes on as it
+		 * is and the pass starts again. */
+		t->state = T_RUNNING;
+		t->lent = NULL;
+		p->target = NULL;
+		tracee_resume(t, 0);
+		requeue(p);
+		return;
+	}
 	if (p->state == P_ENTRY) {
 		p->state = P_NOTIF;
 		tracee_resume(t, 0);
 		return;
 	}
-	if (tracee_getregs(t, &regs) < 0)
-		return;
 	long got = (long)regs.rax;
-	/* Give the thread back as it was. */
-	regs = p->saved;
-	long was = (long)p->saved.rax;
-	if (p->from_seccomp) {
-		regs.rip -= 2; /* re-issue the call it was stopped in */
-		regs.rax = p->saved.orig_rax;
-	} else if (p->saved.orig_rax != (unsigned long long)-1 && is_restart(was) &&
-		   p->restartable) {
-		regs.rip -= 2; /* restart the call the interrupt broke */
-		regs.rax = was == -516 ? __NR_restart_syscall : p->saved.orig_rax;
+	give_back(p, t, true);
+	if (is_restart(got) || got == -EINTR) {
+		/* A signal broke the install call before we answered it:
+		 * nothing was installed; the signal is delivered next. */
+		requeue(p);
+		return;
 	}
-	regs.orig_rax = (unsigned long long)-1;
-	t->state = T_RUNNING;
-	if (tracee_setregs(t, &regs) == 0)
-		tracee_resume(t, 0);
 	if (got < 0) {
 		fail_pass(p, got);
 		return;
 	}
 	p->result = got;
 	pass_done(p);
+}
+
+/* A signal-delivery stop of a thread lent to a pass.  Before its install
+ * call entered, the thread gets its own registers back (so its handler
+ * runs, and returns, where the thread was) and the pass starts again;
+ * the loop then delivers the signal.  True if the pass gave it back. */
+bool sys_pass_signal(struct thread *t)
+{
+	struct pass *p = t->lent;
+	if (!p || t->state != T_PASS || p->state != P_ENTRY)
+		return false;
+	give_back(p, t, false);
+	requeue(p);
+	return true;
 }
 
 /* The install call's notification.  Returns true if handled. */

@@ -109,6 +109,7 @@ int tracee_call(struct thread *t, bool at_entry, long nr,
 	regs.r9 = args[5];
 	t->inj_nr = nr;
 	t->inj_a0 = args[0];
+	t->inj_rip = at_entry ? regs.rip : regs.rip + 2;
 	t->inj_done = done;
 	t->inj_arg = arg;
 	int rc = ptr_setregs(t->tid, &regs);
@@ -118,6 +119,66 @@ int tracee_call(struct thread *t, bool at_entry, long nr,
 	return ptr_syscall(t->tid, 0);
 }
 
+int tracee_call_at(struct thread *t, uint64_t insn, long nr,
+		   const uint64_t args[6], tracee_done_fn done, void *arg)
+{
+	struct user_regs_struct regs;
+	int rc = ptr_getregs(t->tid, &regs);
+	if (rc < 0)
+		return rc;
+	regs.rip = insn;
+	regs.rax = (unsigned long long)nr;
+	regs.orig_rax = (unsigned long long)-1; /* no restart of what it was in */
+	regs.rdi = args[0];
+	regs.rsi = args[1];
+	regs.rdx = args[2];
+	regs.r10 = args[3];
+	regs.r8 = args[4];
+	regs.r9 = args[5];
+	t->inj_nr = nr;
+	t->inj_a0 = args[0];
+	t->inj_rip = insn + 2;
+	t->inj_done = done;
+	t->inj_arg = arg;
+	rc = ptr_setregs(t->tid, &regs);
+	if (rc < 0)
+		return rc;
+	t->state = T_INJECT_ENTRY;
+	return ptr_syscall(t->tid, 0);
+}
+
+/* Is the stop with regs the injected call's? */
+static bool is_ours(const struct thread *t, const struct user_regs_struct *regs)
+{
+	return (long)regs->orig_rax == t->inj_nr && regs->rdi == t->inj_a0 &&
+	       (!t->inj_rip || regs->rip == t->inj_rip);
+}
+
+static void inj_end(struct thread *t, long r)
+{
+	tracee_done_fn done = t->inj_done;
+	void *arg = t->inj_arg;
+	t->inj_done = NULL;
+	t->state = T_RUNNING;
+	if (done)
+		done(t, r, arg);
+	else
+		ptr_cont(t->tid, 0);
+}
+
+void tracee_seccomp_stop(struct thread *t)
+{
+	struct user_regs_struct regs;
+	if (ptr_getregs(t->tid, &regs) < 0)
+		return;
+	if (is_ours(t, &regs)) {
+		t->state = T_INJECT_EXIT;
+		ptr_syscall(t->tid, 0);
+		return;
+	}
+	inj_end(t, -EINTR);
+}
+
 void tracee_syscall_stop(struct thread *t)
 {
 	struct user_regs_struct regs;
@@ -125,21 +186,13 @@ void tracee_syscall_stop(struct thread *t)
 		return; /* gone: its exit follows */
 	/* Decide by the registers, never by the order of the stops: the stop
 	 * is the injected call's only if it is that call. */
-	bool ours = (long)regs.orig_rax == t->inj_nr && regs.rdi == t->inj_a0;
+	bool ours = is_ours(t, &regs);
 	if (t->state == T_INJECT_ENTRY && ours) {
 		t->state = T_INJECT_EXIT;
 		ptr_syscall(t->tid, 0);
 		return;
 	}
-	tracee_done_fn done = t->inj_done;
-	void *arg = t->inj_arg;
-	long r = ours && t->state == T_INJECT_EXIT ? (long)regs.rax : -EINTR;
-	t->inj_done = NULL;
-	t->state = T_RUNNING;
-	if (done)
-		done(t, r, arg);
-	else
-		ptr_cont(t->tid, 0);
+	inj_end(t, ours && t->state == T_INJECT_EXIT ? (long)regs.rax : -EINTR);
 }
 
 void tracee_answer(struct thread *t, long result)

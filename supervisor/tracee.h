@@ -72,8 +72,17 @@ typedef void (*tracee_done_fn)(struct thread *t, long result, void *arg);
 int tracee_call(struct thread *t, bool at_entry, long nr,
 		const uint64_t args[6], tracee_done_fn done, void *arg);
 
+/* The same from any stop, at a syscall instruction at insn that the
+ * supervisor controls (the sealed vDSO's, c->vdso_syscall): rip and the
+ * call number are checked at every stop. */
+int tracee_call_at(struct thread *t, uint64_t insn, long nr,
+		   const uint64_t args[6], tracee_done_fn done, void *arg);
+
 /* The loop: t (T_INJECT_ENTRY / T_INJECT_EXIT) made a syscall stop. */
 void tracee_syscall_stop(struct thread *t);
+/* The loop: t (T_INJECT_*) made a seccomp stop.  The injected call's own
+ * (a traced number such as mseal) runs; any other ends the injection. */
+void tracee_seccomp_stop(struct thread *t);
 
 /* Give a thread stopped in its own call back with result in rax (and its
  * registers as in t->entry otherwise): the call is answered, skipped. */
