@@ -142,6 +142,10 @@ struct thread {
 	long fix_rdx;
 	bool expect_notif;   /* we rewrote its call into MINOS_PRIV_INSTALL */
 	int install[2];      /* where: wfd, rfd */
+	/* A pipe's install went elsewhere than sys_pipe foresaw; at the stop
+	 * our interrupt makes, 1 + the rfd's number for rdx, or 1 + a lone
+	 * wfd's number to close (0: none). */
+	int pipe_rdx, pipe_close;
 	/* T_WAIT_READ: supervisor copies of the rfds and their numbers. */
 	struct cnew_op *cnew;  /* T_WAIT_CODE, T_INJECT_*: the cnew in progress */
 	struct pass *passing;  /* T_WAIT_PASS: the pass it waits for */

@@ -599,6 +599,47 @@ static void on_clone(struct thread *t)
 	resume(t, 0);
 }
 
+/* The interrupt install_pipe asked for: the pipe call has returned and
+ * the thread has not run since.  Correct rdx, or close a lone wfd (at the
+ * syscall instruction it just ran) and give it back with its EMFILE. */
+struct lone { struct user_regs_struct regs; };
+
+static void lone_closed(struct thread *t, long r, void *arg)
+{
+	struct lone *l = arg;
+	(void)r;
+	if (ptr_setregs(t->tid, &l->regs) == 0)
+		ptr_cont(t->tid, 0);
+	free(l);
+}
+
+static bool pipe_fix(struct thread *t)
+{
+	struct user_regs_struct regs;
+	if (!t->pipe_rdx && !t->pipe_close)
+		return false;
+	if (ptr_getregs(t->tid, &regs) < 0)
+		return true;
+	if (t->pipe_rdx) {
+		regs.rdx = (unsigned)(t->pipe_rdx - 1);
+		t->pipe_rdx = 0;
+		if (ptr_setregs(t->tid, &regs) == 0)
+			ptr_cont(t->tid, 0);
+		return true;
+	}
+	uint64_t args[6] = { (unsigned)(t->pipe_close - 1) };
+	t->pipe_close = 0;
+	struct lone *l = malloc(sizeof(*l));
+	if (l) {
+		l->regs = regs;
+		if (tracee_call_at(t, regs.rip - 2, __NR_close, args, lone_closed, l) == 0)
+			return true;
+		free(l);
+	}
+	ptr_cont(t->tid, 0);
+	return true;
+}
+
 static void on_stop(struct thread *t, pid_t tid, int status)
 {
 	if (!t) {
@@ -610,6 +651,8 @@ static void on_stop(struct thread *t, pid_t tid, int status)
 	int sig = WSTOPSIG(status);
 	if (t->state == T_NEW)
 		t->state = T_RUNNING;
+	if (sig == SIGTRAP && t->state == T_RUNNING && pipe_fix(t))
+		return;
 	if (sig == SIGTRAP && t->lent && t->state == T_RUNNING) {
 		struct user_regs_struct regs;
 		if (ptr_getregs(t->tid, &regs) == 0 && sys_pass_stopped(t, &regs, false))
@@ -650,6 +693,17 @@ static void on_signal(struct thread *t, int sig)
 	/* A thread lent to a pass gets its own registers back first, so the
 	 * signal finds it where it was (sys_pass.c). */
 	sys_pass_signal(t);
+	if (t->expect_notif) {
+		/* The armed pipe call was interrupted before its notification:
+		 * disarm it; a restart re-issues the Minos pipe itself. */
+		struct user_regs_struct regs;
+		t->expect_notif = false;
+		if (ptr_getregs(t->tid, &regs) == 0 &&
+		    regs.orig_rax == MINOS_PRIV_INSTALL) {
+			regs.orig_rax = MINOS_SYS_PIPE;
+			ptr_setregs(t->tid, &regs);
+		}
+	}
 	switch (sig) {
 	case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
 		resume(t, 0);
@@ -827,41 +881,49 @@ static struct container *container_by_id(int id)
 }
 
 /*
- * Install a new pipe in the notifying thread at the numbers sys_pipe chose.
- * Each ADDFD is a round trip to the target, so the rfd goes first and the
- * wfd last with SECCOMP_ADDFD_FLAG_SEND, which also answers the call with
- * the wfd's number (Linux 5.14+; else an ordinary answer follows).
- * Returns 1 if the call was answered, 0 with *val set if not, or -errno.
+ * Install a new pipe in the notifying thread t: the wfd at the lowest free
+ * number, then the rfd at the lowest free number after it, each chosen by
+ * the kernel as it installs (SECCOMP_IOCTL_NOTIF_ADDFD without SETFD), so
+ * no descriptor another thread made meanwhile is ever replaced.  rdx was
+ * set at the stop to the number sys_pipe foresaw for the rfd; if another
+ * thread took that one in between, the thread is interrupted before the
+ * answer and rdx is corrected at that stop, before it runs again.  Since
+ * the filter waits killably once a notification is received, no signal
+ * can leave one end installed without the other.
+ * Returns 0 with *val (the wfd) set, or -errno.
  */
-static long install_pipe(struct container *c, uint64_t id, const int at[2], long *val)
+static long install_pipe(struct thread *t, uint64_t id, long *val)
 {
+	struct container *c = t->c;
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return errno == EMFILE || errno == ENFILE ? -ENFILE : -ENOMEM;
-	struct seccomp_notif_addfd af = {
-		.id = id, .flags = SECCOMP_ADDFD_FLAG_SETFD,
-		.srcfd = (unsigned)p[0], .newfd = (unsigned)at[1],
-	};
-	long r = ioctl(c->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &af);
-	if (r >= 0) {
-		af.srcfd = (unsigned)p[1];
-		af.newfd = (unsigned)at[0];
-		af.flags = SECCOMP_ADDFD_FLAG_SETFD | SECCOMP_ADDFD_FLAG_SEND;
+	struct seccomp_notif_addfd af = { .id = id, .srcfd = (unsigned)p[1] };
+	long w = ioctl(c->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &af), r = -1;
+	if (w >= 0) {
+		af.srcfd = (unsigned)p[0];
 		r = ioctl(c->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &af);
-		if (r >= 0) {
-			r = 1;
-		} else if (errno == EINVAL) { /* no FLAG_SEND: answer below */
-			af.flags = SECCOMP_ADDFD_FLAG_SETFD;
-			r = ioctl(c->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &af);
-			*val = at[0];
-			r = r < 0 ? r : 0;
-		}
 	}
-	if (r < 0)
-		r = errno == EBADF || errno == EMFILE ? -EMFILE : -errno;
+	int err = errno;
 	close(p[0]);
 	close(p[1]);
-	return r;
+	if (w < 0 || r < 0) {
+		/* A wfd alone is never left: the call failed, so its number is
+		 * closed in the caller after the answer (EMFILE only: the
+		 * table was full for the second end). */
+		if (w >= 0) {
+			t->pipe_close = (int)w + 1;
+			ptr_interrupt(t->tid);
+		}
+		return err == EBADF || err == EMFILE ? -EMFILE : -err;
+	}
+	if (r != t->install[1]) {
+		t->pipe_rdx = (int)r + 1;
+		if (ptr_interrupt(t->tid) < 0)
+			return -ESRCH;
+	}
+	*val = w;
+	return 0;
 }
 
 static void on_listener(struct container *c)
@@ -877,14 +939,15 @@ static void on_listener(struct container *c)
 	if (t && t->c == c && t->lent && req->data.nr == MINOS_PRIV_INSTALL &&
 	    sys_pass_notif(t, c->listener, req->id))
 		return;
+	/* The private number is a pipe only for the one notification armed
+	 * at its seccomp stop (and disarmed by any signal since). */
 	if (!t || t->c != c || !t->expect_notif ||
-	    req->data.nr != MINOS_PRIV_INSTALL) {
+	    req->data.nr != MINOS_PRIV_INSTALL ||
+	    req->data.instruction_pointer != t->entry.rip) {
 		resp->error = -ENOSYS;
 	} else {
 		t->expect_notif = false;
-		long val = 0, r = install_pipe(c, req->id, t->install, &val);
-		if (r == 1)
-			return; /* answered by the last ADDFD */
+		long val = 0, r = install_pipe(t, req->id, &val);
 		if (r < 0)
 			resp->error = (int)r;
 		else

@@ -27,3 +27,8 @@ GUESTS += t/pass/hostile
 EXTRA_DIST += t/pass/hostile.c
 t/pass/hostile: t/pass/hostile.c libminos/minos.h $(GUEST_LIBS)
 	$(GUEST_LINK)
+# pipe_race: Minos pipe against other threads (t/930-pipe.bats).
+GUESTS += t/pass/pipe_race
+EXTRA_DIST += t/pass/pipe_race.c
+t/pass/pipe_race: t/pass/pipe_race.c libminos/minos.h $(GUEST_LIBS)
+	$(GUEST_LINK)
