@@ -256,6 +256,7 @@ static void loop_release_waits(struct thread *t)
 
 static void wait_unregister(struct thread *t)
 {
+	tracee_thread_gone(t); /* an injected call's owner lets go */
 	loop_release_waits(t);
 	sys_pass_thread_gone(t);
 	if (t->cnew) {

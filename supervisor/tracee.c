@@ -195,16 +195,23 @@ void tracee_syscall_stop(struct thread *t)
 	inj_end(t, ours && t->state == T_INJECT_EXIT ? (long)regs.rax : -EINTR);
 }
 
+void tracee_thread_gone(struct thread *t)
+{
+	if (t->inj_done)
+		inj_end(t, -ESRCH);
+}
+
 void tracee_answer(struct thread *t, long result)
 {
 	struct user_regs_struct regs = t->entry;
 	regs.orig_rax = (unsigned long long)-1;
 	regs.rax = (unsigned long long)result;
 	t->state = T_RUNNING;
+	if (ptr_setregs(t->tid, &regs) < 0)
+		return; /* gone: never answered */
 	if (hooks.answered)
 		hooks.answered(t, result);
-	if (ptr_setregs(t->tid, &regs) == 0)
-		ptr_cont(t->tid, 0);
+	ptr_cont(t->tid, 0);
 }
 
 /* ---- injected closes ------------------------------------------------------ */
@@ -246,6 +253,8 @@ static void close_next(struct thread *t, bool at_entry)
 {
 	struct cnew_op *op = t->cnew;
 	unsigned i;
+	if (!op)
+		return; /* already let go (the thread is gone) */
 	if (!next_close(t, op, &i)) {
 		closes_end(t);
 		return;
@@ -260,7 +269,9 @@ static void close_done(struct thread *t, long result, void *arg)
 {
 	struct cnew_op *op = t->cnew;
 	unsigned i = (unsigned)(uintptr_t)arg;
-	if (result == -EINTR) {
+	if (!op)
+		return;
+	if (result == -EINTR || result == -ESRCH) {
 		/* Not our call's stop (the container changed the code the
 		 * thread went back to): the remaining closes are not made;
 		 * the caller keeps those numbers. */

@@ -84,6 +84,11 @@ void tracee_syscall_stop(struct thread *t);
  * (a traced number such as mseal) runs; any other ends the injection. */
 void tracee_seccomp_stop(struct thread *t);
 
+/* The loop: t is gone.  An injected call in flight ends with -ESRCH (its
+ * done callback frees what it holds; resuming a gone thread fails
+ * harmlessly). */
+void tracee_thread_gone(struct thread *t);
+
 /* Give a thread stopped in its own call back with result in rax (and its
  * registers as in t->entry otherwise): the call is answered, skipped. */
 void tracee_answer(struct thread *t, long result);
