@@ -96,6 +96,7 @@ enum fixup {
 		      * then issue the Minos read again */
 	FIX_KILL,    /* tgkill/tkill(SIGKILL) made with signal 0: if it
 		      * succeeded, the supervisor kills (pid-namespace init) */
+	FIX_EXEC,    /* a child's execveat: argc 0, its vDSO sealed (sys_cnew.c) */
 };
 
 #define WAIT_MAX_FDS MINOS_READ_MAX_RFDS
@@ -113,6 +114,8 @@ struct pass {
 	struct user_regs_struct saved; /* the target's registers before */
 	bool from_seccomp;        /* target was stopped in a seccomp stop */
 	bool restartable;         /* target was in a call we may restart */
+	uint64_t insn;            /* the syscall instruction it installs at */
+	unsigned tries;           /* starts so far (signals restart it) */
 	struct pass *next;
 };
 
@@ -147,6 +150,16 @@ struct thread {
 	struct cnew_op *cnew;  /* T_WAIT_CODE, T_INJECT_*: the cnew in progress */
 	struct pass *passing;  /* T_WAIT_PASS: the pass it waits for */
 	struct pass *lent;     /* this thread installs that pass's descriptor */
+	/* A pipe's install went elsewhere than sys_pipe foresaw; at the stop
+	 * our interrupt makes, 1 + the rfd's number for rdx, or 1 + a lone
+	 * wfd's number to close (0: none). */
+	int pipe_rdx, pipe_close;
+	/* T_INJECT_*: the call tracee.c injected and who wants its result. */
+	long inj_nr;
+	uint64_t inj_a0;
+	uint64_t inj_rip;    /* where the injected call stops (rip), or 0 */
+	void (*inj_done)(struct thread *t, long result, void *arg);
+	void *inj_arg;
 	/* FIX_POLL: where its pollfd array is, and the stack bytes it hides.
 	 * Nothing else is held for a waiting read. */
 	unsigned nwait;

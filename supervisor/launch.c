@@ -19,6 +19,7 @@
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hostprobe.h"
@@ -26,7 +27,6 @@
 #include "ptrace.h"
 #include "enforce.h"
 #include "launch.h"
-#include "loop.h"
 #include "report.h"
 #include "trampoline.h"
 
@@ -252,7 +252,9 @@ int spawn_container(const struct spawn_req *rq, struct container **out,
 	const int *ignored = ignored_signals();
 	/* The wall clock of the report starts before the process does, so a
 	 * container's CPU time can never exceed its wall time. */
-	long long t0 = mono_ns();
+	struct timespec ts0;
+	clock_gettime(CLOCK_MONOTONIC, &ts0);
+	long long t0 = ts0.tv_sec * 1000000000LL + ts0.tv_nsec;
 	pid_t pid = clone_child(ns ? flags : 0, &pidfd);
 	if (pid < 0 && ns && ns_usable < 0) {
 		/* No unprivileged user namespaces here: run without them. */

@@ -7,7 +7,8 @@ minos_exec_core = \
 	supervisor/units.h supervisor/config.h supervisor/elfcheck.c supervisor/elfcheck.h \
 	supervisor/image.c supervisor/image.h supervisor/ctab.c supervisor/ctab.h \
 	supervisor/loop.c supervisor/loop.h supervisor/ptrace.c supervisor/ptrace.h \
-	supervisor/mem.c supervisor/mem.h supervisor/sys.h supervisor/sys_minos.c \
+	supervisor/mem.c supervisor/mem.h supervisor/tracee.c supervisor/tracee.h \
+	supervisor/sys.h supervisor/sys_minos.c \
 	supervisor/sys_linux.c supervisor/sys_fd.c supervisor/sys_fd.h supervisor/sys_cnew.c supervisor/sys_pass.c supervisor/launch.c supervisor/launch.h \
 	supervisor/hostprobe.c supervisor/hostprobe.h \
 	supervisor/stdfds.c supervisor/stdfds.h supervisor/log.c supervisor/log.h \

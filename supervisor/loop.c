@@ -51,7 +51,9 @@
 #include "ptrace.h"
 #include "report.h"
 #include "sys.h"
+#include "sys_fd.h"
 #include "trace.h"
+#include "tracee.h"
 #include "trampoline.h"
 
 /* What an epoll event is about: type in the top byte, an index in the next,
@@ -79,6 +81,10 @@ static int session_sig;      /* a signal that ended the session */
 static bool see_refusals;    /* --trace or --report: refused calls stop here */
 static long long session_end_ns; /* --wall-time's end, 0: none */
 static struct loop_result result;
+
+static void hook_answered(struct thread *t, long r);
+static void hook_closed(struct thread *t, int num, int copy);
+static void loop_release_waits(struct thread *t);
 
 static void watch(int fd, uint64_t tag)
 {
@@ -120,6 +126,13 @@ void loop_init(const struct minos_config *config)
 	if (epfd < 0 || sigfd < 0)
 		die(125, "epoll/signalfd: %s", strerror(errno));
 	watch(sigfd, TAG(W_SIGNAL, 0, 0));
+	static const struct tracee_hooks hooks = {
+		.answered = hook_answered,
+		.closed = hook_closed,
+		.forget = sys_cnew_abandon,
+		.release_waits = loop_release_waits,
+	};
+	tracee_set_hooks(&hooks);
 }
 
 long long mono_ns(void)
@@ -237,13 +250,14 @@ static void end_all(enum cend why, int sig)
 
 /* A multi-rfd read holds nothing of ours while it waits (its own poll):
  * forgetting it is all there is. */
-void loop_release_waits(struct thread *t)
+static void loop_release_waits(struct thread *t)
 {
 	t->nwait = 0;
 }
 
 static void wait_unregister(struct thread *t)
 {
+	tracee_thread_gone(t); /* an injected call's owner lets go */
 	loop_release_waits(t);
 	sys_pass_thread_gone(t);
 	if (t->cnew) {
@@ -334,20 +348,10 @@ static void args_of(struct sysargs *a, const struct user_regs_struct *r)
 	a->a[5] = r->r9;
 }
 
-/* Resume a thread the way its state needs: with PTRACE_SYSCALL while we
- * wait for a syscall stop of it (PTRACE_CONT would cancel that stop). */
+/* Resume a thread the way its state needs (tracee.c). */
 static void resume(struct thread *t, int sig)
 {
-	switch (t->state) {
-	case T_EXIT_STOP:
-	case T_INJECT_EXIT:
-	case T_INJECT_ENTRY:
-	case T_PASS:
-		ptr_syscall(t->tid, sig);
-		break;
-	default:
-		ptr_cont(t->tid, sig);
-	}
+	tracee_resume(t, sig);
 }
 
 /* Finish a stopped call with a result, skipping it. */
@@ -378,139 +382,32 @@ static void run_rewritten(struct thread *t, struct sysargs *a,
 	}
 }
 
-/* Does number num of t's container still hold the file our copy is?
- * (A thread of the caller may have closed it and reused the number.) */
-static bool still_ours(struct thread *t, const struct cnew_op *op, unsigned i)
-{
-	if (!op->copies || op->copies[i] < 0)
-		return true;
-	return syscall(SYS_kcmp, t->tid, getpid(), KCMP_FILE, op->consume[i],
-		       op->copies[i]) == 0;
-}
-
-/* The next number to close, skipping those that changed hands. */
-static bool next_close(struct thread *t, struct cnew_op *op, int *num)
-{
-	while (op->ndone < op->nconsume) {
-		unsigned i = op->ndone++;
-		if (still_ours(t, op, i)) {
-			*num = op->consume[i];
-			return true;
-		}
-	}
-	return false;
-}
-
-/*
- * Close descriptors in a stopped thread's own table: the call it is
- * stopped in becomes close(first); at each syscall exit the thread is sent
- * back to its syscall instruction with the next close; after the last one
- * its registers are put back with the answer.  Two stops per close, and
- * only for cnew, whose descriptors must leave the caller.
- */
+/* Close the numbers of t->cnew in the stopped caller, then answer it
+ * (tracee.c); its code stream is no longer waited on. */
 static void inject_start(struct thread *t, const struct user_regs_struct *entry)
 {
-	struct cnew_op *op = t->cnew;
-	struct user_regs_struct regs = *entry;
-	if (op->watched) {
-		unwatch(op->code);
-		op->watched = false;
+	if (t->cnew->watched) {
+		unwatch(t->cnew->code);
+		t->cnew->watched = false;
 	}
-	t->entry = *entry;
-	op->ndone = 0;
-	int num;
-	if (!next_close(t, op, &num)) {
-		/* Nothing left to close: skip the call, answer now. */
-		regs.orig_rax = (unsigned long long)-1;
-		regs.rax = (unsigned long long)op->result;
-		sys_cnew_abandon(t);
-		t->state = T_RUNNING;
-		if (ptr_setregs(t->tid, &regs) == 0)
-			ptr_cont(t->tid, 0);
-		return;
-	}
-	regs.orig_rax = __NR_close;
-	regs.rdi = (unsigned)num;
-	if (ptr_setregs(t->tid, &regs) == 0) {
-		t->state = T_INJECT_EXIT;
-		ptr_syscall(t->tid, 0);
-	}
+	tracee_close_then_answer(t, entry);
 }
 
-static void inject_next(struct thread *t)
+/* What tracee.c needs of the loop. */
+static void hook_answered(struct thread *t, long r)
 {
-	struct cnew_op *op = t->cnew;
-	struct user_regs_struct regs;
-	if (t->state == T_INJECT_ENTRY) {
-		t->state = T_INJECT_EXIT;
-		ptr_syscall(t->tid, 0);
+	if (!cfg->trace)
 		return;
-	}
-	if (ptr_getregs(t->tid, &regs) < 0)
-		return;
-	int num;
-	if (next_close(t, op, &num)) {
-		regs.rip -= 2; /* back onto its syscall instruction */
-		regs.rax = __NR_close;
-		regs.rdi = (unsigned)num;
-		if (ptr_setregs(t->tid, &regs) == 0) {
-			t->state = T_INJECT_ENTRY;
-			ptr_syscall(t->tid, 0);
-		}
-		return;
-	}
-	long r = op->result;
-	regs = t->entry;
-	regs.rax = (unsigned long long)r;
-	if (cfg->trace) {
-		struct sysargs a;
-		const char *name;
-		args_of(&a, &t->entry);
-		sys_lookup(a.nr, &name);
-		trace_line(t, "", name, a.nr, a.a, filter_call_nargs(a.nr), r, NULL);
-	}
-	sys_cnew_abandon(t);
-	t->state = T_RUNNING;
-	if (ptr_setregs(t->tid, &regs) == 0)
-		ptr_cont(t->tid, 0);
+	struct sysargs a;
+	const char *name;
+	args_of(&a, &t->entry);
+	sys_lookup(a.nr, &name);
+	trace_line(t, "", name, a.nr, a.a, filter_call_nargs(a.nr), r, NULL);
 }
 
-void loop_finish_with_closes(struct thread *t, long answer, const int *nums,
-			     unsigned n)
+static void hook_closed(struct thread *t, int num, int copy)
 {
-	struct cnew_op *op = calloc(1, sizeof(*op));
-	int *consume = n ? malloc(n * sizeof(int)) : NULL;
-	if (!op || (n && !consume)) {
-		free(op);
-		free(consume);
-		answer = -ENOMEM;
-		n = 0;
-	}
-	if (n == 0) {
-		struct user_regs_struct regs = t->entry;
-		regs.rax = (unsigned long long)answer;
-		t->state = T_RUNNING;
-		if (cfg->trace) {
-			struct sysargs a;
-			const char *name;
-			args_of(&a, &t->entry);
-			sys_lookup(a.nr, &name);
-			trace_line(t, "", name, a.nr, a.a, filter_call_nargs(a.nr),
-				   answer, NULL);
-		}
-		if (ptr_setregs(t->tid, &regs) == 0)
-			ptr_cont(t->tid, 0);
-		free(op);
-		free(consume);
-		return;
-	}
-	memcpy(consume, nums, n * sizeof(int));
-	op->code = -1;
-	op->consume = consume;
-	op->nconsume = n;
-	op->result = answer;
-	t->cnew = op;
-	inject_start(t, &t->entry);
+	sys_epoll_forget(t->c, num, copy);
 }
 
 static void dispatch(struct thread *t, struct sysargs *a,
@@ -570,6 +467,10 @@ static void on_seccomp(struct thread *t)
 		kill(t->tid, SIGKILL);
 		return;
 	}
+	if (t->state == T_INJECT_ENTRY || t->state == T_INJECT_EXIT) {
+		tracee_seccomp_stop(t); /* an injected call's (or not: ends it) */
+		return;
+	}
 	if (t->lent && sys_pass_stopped(t, &regs, true))
 		return; /* lent to a pass: its call runs afterwards */
 	switch (why) {
@@ -614,7 +515,7 @@ static void on_syscall_exit(struct thread *t)
 {
 	struct user_regs_struct regs;
 	if (t->state == T_INJECT_EXIT || t->state == T_INJECT_ENTRY) {
-		inject_next(t);
+		tracee_syscall_stop(t);
 		return;
 	}
 	if (t->state == T_PASS && t->lent) {
@@ -628,6 +529,7 @@ static void on_syscall_exit(struct thread *t)
 	if (ptr_getregs(t->tid, &regs) < 0)
 		return;
 	long r = (long)regs.rax;
+	bool exec_stop = false;
 	t->state = T_RUNNING;
 	switch (t->fix) {
 	case FIX_READ:
@@ -688,6 +590,9 @@ static void on_syscall_exit(struct thread *t)
 			ctab_kill(t->c);
 		}
 		break;
+	case FIX_EXEC:
+		exec_stop = r == 0;
+		break;
 	case FIX_TRACE:
 	case FIX_NONE:
 		break;
@@ -703,6 +608,10 @@ static void on_syscall_exit(struct thread *t)
 			   two && r >= 0 ? &rdx : NULL);
 	}
 	t->fix = FIX_NONE;
+	/* A child's program is in place and has not run: its initial stack
+	 * and vDSO are made ready (sys_cnew.c), then it runs. */
+	if (exec_stop && sys_cnew_exec_stop(t, &regs))
+		return;
 	if (t->lent && sys_pass_stopped(t, &regs, false))
 		return; /* the interrupt of a pass showed as this exit */
 	if (ptr_setregs(t->tid, &regs) == 0)
@@ -731,6 +640,47 @@ static void on_clone(struct thread *t)
 	resume(t, 0);
 }
 
+/* The interrupt install_pipe asked for: the pipe call has returned and
+ * the thread has not run since.  Correct rdx, or close a lone wfd (at the
+ * syscall instruction it just ran) and give it back with its EMFILE. */
+struct lone { struct user_regs_struct regs; };
+
+static void lone_closed(struct thread *t, long r, void *arg)
+{
+	struct lone *l = arg;
+	(void)r;
+	if (ptr_setregs(t->tid, &l->regs) == 0)
+		ptr_cont(t->tid, 0);
+	free(l);
+}
+
+static bool pipe_fix(struct thread *t)
+{
+	struct user_regs_struct regs;
+	if (!t->pipe_rdx && !t->pipe_close)
+		return false;
+	if (ptr_getregs(t->tid, &regs) < 0)
+		return true;
+	if (t->pipe_rdx) {
+		regs.rdx = (unsigned)(t->pipe_rdx - 1);
+		t->pipe_rdx = 0;
+		if (ptr_setregs(t->tid, &regs) == 0)
+			ptr_cont(t->tid, 0);
+		return true;
+	}
+	uint64_t args[6] = { (unsigned)(t->pipe_close - 1) };
+	t->pipe_close = 0;
+	struct lone *l = malloc(sizeof(*l));
+	if (l) {
+		l->regs = regs;
+		if (tracee_call_at(t, regs.rip - 2, __NR_close, args, lone_closed, l) == 0)
+			return true;
+		free(l);
+	}
+	ptr_cont(t->tid, 0);
+	return true;
+}
+
 static void on_stop(struct thread *t, pid_t tid, int status)
 {
 	if (!t) {
@@ -742,6 +692,8 @@ static void on_stop(struct thread *t, pid_t tid, int status)
 	int sig = WSTOPSIG(status);
 	if (t->state == T_NEW)
 		t->state = T_RUNNING;
+	if (sig == SIGTRAP && t->state == T_RUNNING && pipe_fix(t))
+		return;
 	if (sig == SIGTRAP && t->lent && t->state == T_RUNNING) {
 		struct user_regs_struct regs;
 		if (ptr_getregs(t->tid, &regs) == 0 && sys_pass_stopped(t, &regs, false))
@@ -781,6 +733,20 @@ static void on_signal(struct thread *t, int sig)
 	struct container *c = t->c;
 	siginfo_t si;
 
+	/* A thread lent to a pass gets its own registers back first, so the
+	 * signal finds it where it was (sys_pass.c). */
+	sys_pass_signal(t);
+	if (t->expect_notif) {
+		/* The armed pipe call was interrupted before its notification:
+		 * disarm it; a restart re-issues the Minos pipe itself. */
+		struct user_regs_struct regs;
+		t->expect_notif = false;
+		if (ptr_getregs(t->tid, &regs) == 0 &&
+		    regs.orig_rax == MINOS_PRIV_INSTALL) {
+			regs.orig_rax = MINOS_SYS_PIPE;
+			ptr_setregs(t->tid, &regs);
+		}
+	}
 	switch (sig) {
 	case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
 		resume(t, 0);
@@ -958,41 +924,49 @@ static struct container *container_by_id(int id)
 }
 
 /*
- * Install a new pipe in the notifying thread at the numbers sys_pipe chose.
- * Each ADDFD is a round trip to the target, so the rfd goes first and the
- * wfd last with SECCOMP_ADDFD_FLAG_SEND, which also answers the call with
- * the wfd's number (Linux 5.14+; else an ordinary answer follows).
- * Returns 1 if the call was answered, 0 with *val set if not, or -errno.
+ * Install a new pipe in the notifying thread t: the wfd at the lowest free
+ * number, then the rfd at the lowest free number after it, each chosen by
+ * the kernel as it installs (SECCOMP_IOCTL_NOTIF_ADDFD without SETFD), so
+ * no descriptor another thread made meanwhile is ever replaced.  rdx was
+ * set at the stop to the number sys_pipe foresaw for the rfd; if another
+ * thread took that one in between, the thread is interrupted before the
+ * answer and rdx is corrected at that stop, before it runs again.  Since
+ * the filter waits killably once a notification is received, no signal
+ * can leave one end installed without the other.
+ * Returns 0 with *val (the wfd) set, or -errno.
  */
-static long install_pipe(struct container *c, uint64_t id, const int at[2], long *val)
+static long install_pipe(struct thread *t, uint64_t id, long *val)
 {
+	struct container *c = t->c;
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return errno == EMFILE || errno == ENFILE ? -ENFILE : -ENOMEM;
-	struct seccomp_notif_addfd af = {
-		.id = id, .flags = SECCOMP_ADDFD_FLAG_SETFD,
-		.srcfd = (unsigned)p[0], .newfd = (unsigned)at[1],
-	};
-	long r = ioctl(c->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &af);
-	if (r >= 0) {
-		af.srcfd = (unsigned)p[1];
-		af.newfd = (unsigned)at[0];
-		af.flags = SECCOMP_ADDFD_FLAG_SETFD | SECCOMP_ADDFD_FLAG_SEND;
+	struct seccomp_notif_addfd af = { .id = id, .srcfd = (unsigned)p[1] };
+	long w = ioctl(c->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &af), r = -1;
+	if (w >= 0) {
+		af.srcfd = (unsigned)p[0];
 		r = ioctl(c->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &af);
-		if (r >= 0) {
-			r = 1;
-		} else if (errno == EINVAL) { /* no FLAG_SEND: answer below */
-			af.flags = SECCOMP_ADDFD_FLAG_SETFD;
-			r = ioctl(c->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &af);
-			*val = at[0];
-			r = r < 0 ? r : 0;
-		}
 	}
-	if (r < 0)
-		r = errno == EBADF || errno == EMFILE ? -EMFILE : -errno;
+	int err = errno;
 	close(p[0]);
 	close(p[1]);
-	return r;
+	if (w < 0 || r < 0) {
+		/* A wfd alone is never left: the call failed, so its number is
+		 * closed in the caller after the answer (EMFILE only: the
+		 * table was full for the second end). */
+		if (w >= 0) {
+			t->pipe_close = (int)w + 1;
+			ptr_interrupt(t->tid);
+		}
+		return err == EBADF || err == EMFILE ? -EMFILE : -err;
+	}
+	if (r != t->install[1]) {
+		t->pipe_rdx = (int)r + 1;
+		if (ptr_interrupt(t->tid) < 0)
+			return -ESRCH;
+	}
+	*val = w;
+	return 0;
 }
 
 static void on_listener(struct container *c)
@@ -1008,14 +982,15 @@ static void on_listener(struct container *c)
 	if (t && t->c == c && t->lent && req->data.nr == MINOS_PRIV_INSTALL &&
 	    sys_pass_notif(t, c->listener, req->id))
 		return;
+	/* The private number is a pipe only for the one notification armed
+	 * at its seccomp stop (and disarmed by any signal since). */
 	if (!t || t->c != c || !t->expect_notif ||
-	    req->data.nr != MINOS_PRIV_INSTALL) {
+	    req->data.nr != MINOS_PRIV_INSTALL ||
+	    req->data.instruction_pointer != t->entry.rip) {
 		resp->error = -ENOSYS;
 	} else {
 		t->expect_notif = false;
-		long val = 0, r = install_pipe(c, req->id, t->install, &val);
-		if (r == 1)
-			return; /* answered by the last ADDFD */
+		long val = 0, r = install_pipe(t, req->id, &val);
 		if (r < 0)
 			resp->error = (int)r;
 		else

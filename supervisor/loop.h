@@ -17,13 +17,6 @@ struct loop_result {
 void loop_init(const struct minos_config *cfg);
 /* Start the wall-time clock (--wall-time), once the first container runs. */
 void loop_start_clock(void);
-/* For handlers that finish a stopped call later: close nums[0..n) in t's
- * table (injected closes), then answer result; and drop a stopped
- * thread's multi-rfd read waits. */
-void loop_finish_with_closes(struct thread *t, long result, const int *nums,
-			     unsigned n);
-void loop_release_waits(struct thread *t);
-
 /* CLOCK_MONOTONIC in nanoseconds: the clock of every deadline and of the
  * report's durations. */
 long long mono_ns(void);

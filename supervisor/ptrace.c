@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <sys/ptrace.h>
+#include <sys/uio.h>
 
 #include "ptrace.h"
 
@@ -57,4 +58,19 @@ int ptr_siginfo(pid_t tid, siginfo_t *si)
 int ptr_interrupt(pid_t tid)
 {
 	return req(PTRACE_INTERRUPT, tid, 0, 0);
+}
+
+int ptr_getregset(pid_t tid, int nt, void *buf, size_t *len)
+{
+	struct iovec iov = { buf, *len };
+	int r = req(PTRACE_GETREGSET, tid, (void *)(long)nt, &iov);
+	if (r == 0)
+		*len = iov.iov_len;
+	return r;
+}
+
+int ptr_setregset(pid_t tid, int nt, const void *buf, size_t len)
+{
+	struct iovec iov = { (void *)(uintptr_t)buf, len };
+	return req(PTRACE_SETREGSET, tid, (void *)(long)nt, &iov);
 }

@@ -5,6 +5,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 #include <sys/user.h>
 
@@ -20,5 +21,8 @@ int ptr_setregs(pid_t tid, const struct user_regs_struct *r);
 int ptr_eventmsg(pid_t tid, unsigned long *msg);
 int ptr_siginfo(pid_t tid, siginfo_t *si);
 int ptr_interrupt(pid_t tid); /* stop a running tracee (PTRACE_EVENT_STOP) */
+/* PTRACE_GETREGSET/SETREGSET of note type nt; *len in: room, out: size. */
+int ptr_getregset(pid_t tid, int nt, void *buf, size_t *len);
+int ptr_setregset(pid_t tid, int nt, const void *buf, size_t len);
 
 #endif

@@ -71,6 +71,9 @@ struct container *sys_live_child(struct container *c, int64_t cid);
 /* cnew: the code stream can be read (SYS_DEFER: wait more; SYS_INJECT:
  * done); and forget a cnew whose thread is gone. */
 long sys_cnew_code_ready(struct thread *t);
+/* A child's execveat returned (regs at its exit stop): argc 0, its vDSO
+ * sealed; true if it took the thread (it resumes it). */
+bool sys_cnew_exec_stop(struct thread *t, const struct user_regs_struct *regs);
 void sys_cnew_abandon(struct thread *t);
 extern const struct filter *sys_filter;
 
@@ -81,6 +84,7 @@ void sys_pass_retry(void);
 bool sys_pass_stopped(struct thread *t, const struct user_regs_struct *regs,
 		      bool at_call);
 void sys_pass_syscall_stop(struct thread *t);
+bool sys_pass_signal(struct thread *t);
 bool sys_pass_notif(struct thread *t, int listener, uint64_t id);
 void sys_pass_thread_gone(struct thread *t);
 

@@ -17,6 +17,7 @@
  *      A cnew that fails leaves the caller's table as it was, except for
  *      the code rfd, which is always consumed.
  */
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -31,11 +32,13 @@
 #include "elfcheck.h"
 #include "launch.h"
 #include "log.h"
-#include "mem.h"
+#include "tracee.h"
 #include "report.h"
 #include "sha256.h"
 #include "sys.h"
 #include "sys_fd.h"
+
+#define MINOS_SYS_MSEAL_NR 462 /* __NR_mseal, Linux 6.10 */
 
 #ifndef RWF_NOWAIT
 #define RWF_NOWAIT 0x00000008
@@ -196,8 +199,8 @@ static long finish(struct thread *t, long r)
 	op->result = r;
 	if (r < 0)
 		op->nconsume = 1; /* only the code rfd: the caller's table stays */
-	for (unsigned i = 0; i < op->nconsume; i++)
-		sys_epoll_forget(t->c, op->consume[i], op->copies ? op->copies[i] : -1);
+	/* Each number leaves the caller's epoll sets after its close
+	 * (tracee.c, hooks.closed), never before: it could be added again. */
 	return SYS_INJECT;
 }
 
@@ -378,7 +381,7 @@ long sys_cnew(struct thread *t, struct sysargs *a)
 		free(fds);
 		return finish(t, -ENOMEM);
 	}
-	int rc = mem_read(t->tid, fds_ptr, fds, n * sizeof(int));
+	int rc = tracee_read(t, fds_ptr, fds, n * sizeof(int));
 	if (rc < 0) {
 		free(fds);
 		return finish(t, -EFAULT);
@@ -481,4 +484,108 @@ long sys_ckill(struct thread *t, struct sysargs *a)
 			ctab_kill(x);
 		}
 	return 0;
+}
+
+/* ---- a child's first stop: argc 0, a vDSO it cannot change ------------------ */
+
+/*
+ * The kernel starts a program with at least one argument (an empty
+ * argv[0] for cnew's empty argv); SPEC §3 gives a child argc 0.  At its
+ * execveat's exit stop, before it runs one instruction, its initial stack
+ * [argc=1, argv[0], NULL, NULL (envp), auxv...] is rewritten 16 bytes
+ * lower (rsp stays 16-aligned) as [0, NULL, NULL, auxv...].
+ *
+ * Then its vDSO is sealed (mseal, Linux 6.10+) by a call injected at a
+ * syscall instruction in it: from then on the child cannot unmap, remap
+ * or make writable the one instruction a pass borrows its threads at
+ * (sys_pass.c), so a borrowed thread only ever runs code the supervisor
+ * chose and checked.  Without mseal the instruction is used unsealed.
+ */
+struct exec_stop {
+	struct user_regs_struct regs; /* the child's, with its new rsp */
+};
+
+static void exec_resume(struct thread *t, long r, void *arg)
+{
+	struct exec_stop *es = arg;
+	if (r < 0 && r != -EINTR && sys_cfg->trace)
+		msg("container %d (%s): cannot seal its vDSO: %s", t->c->id,
+		    t->c->name, strerror((int)-r));
+	if (tracee_setregs(t, &es->regs) == 0)
+		tracee_resume(t, 0);
+	free(es);
+}
+
+/* The vDSO at base: its length, and a syscall instruction in it (0). */
+static size_t vdso_scan(struct thread *t, uint64_t base, uint64_t *insn)
+{
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph[16];
+	*insn = 0;
+	if (!base || tracee_read(t, base, &eh, sizeof(eh)) < 0 ||
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
+	    eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum == 0 ||
+	    eh.e_phnum > 16 || eh.e_phoff > 4096 ||
+	    tracee_read(t, base + eh.e_phoff, ph, eh.e_phnum * sizeof(ph[0])) < 0)
+		return 0;
+	uint64_t end = 0;
+	for (unsigned i = 0; i < eh.e_phnum; i++)
+		if (ph[i].p_type == PT_LOAD && ph[i].p_vaddr + ph[i].p_memsz > end)
+			end = ph[i].p_vaddr + ph[i].p_memsz;
+	end = (end + 4095) & ~4095ULL;
+	if (!end || end > 65536)
+		return 0;
+	unsigned char *buf = malloc(end);
+	if (buf && tracee_read(t, base, buf, end) == 0)
+		for (size_t i = 0; i + 1 < end; i++)
+			if (buf[i] == 0x0f && buf[i + 1] == 0x05) {
+				*insn = base + i;
+				break;
+			}
+	free(buf);
+	return *insn ? end : 0;
+}
+
+bool sys_cnew_exec_stop(struct thread *t, const struct user_regs_struct *regs)
+{
+	struct exec_stop *es = malloc(sizeof(*es));
+	if (!es)
+		return false;
+	es->regs = *regs;
+	uint64_t sp = regs->rsp, st[64], vdso = 0;
+	if (tracee_read(t, sp, st, sizeof(st)) == 0 && st[0] == 1 && st[2] == 0 &&
+	    st[3] == 0) {
+		unsigned n = 4;
+		while (n + 1 < 64 && st[n] != AT_NULL) {
+			if (st[n] == AT_SYSINFO_EHDR)
+				vdso = st[n + 1];
+			n += 2;
+		}
+		if (n + 1 < 64) {
+			/* [0, NULL, NULL] then the auxv with its AT_NULL. */
+			uint64_t out[64];
+			out[0] = out[1] = out[2] = 0;
+			memcpy(out + 3, st + 4, (n + 2 - 4) * sizeof(uint64_t));
+			if (tracee_write(t, sp - 16, out, (n + 2 - 1) * sizeof(uint64_t)) == 0)
+				es->regs.rsp = sp - 16;
+		}
+	}
+	uint64_t insn;
+	size_t len = vdso_scan(t, vdso, &insn);
+	if (len) {
+		t->c->vdso_syscall = insn;
+		uint64_t args[6] = { vdso, len, 0 };
+		if (tracee_call_at(t, insn, MINOS_SYS_MSEAL_NR, args, exec_resume, es) == 0)
+			return true;
+	}
+	free(es);
+	return false; /* the loop resumes it with regs (rsp unchanged) */
+}
+
+/* A container's own mseal: not in SPEC §4. */
+long sys_mseal(struct thread *t, struct sysargs *a)
+{
+	(void)t;
+	(void)a;
+	return -ENOSYS;
 }

@@ -33,13 +33,16 @@
 
 #include "filter.h"
 #include "log.h"
-#include "loop.h"
-#include "mem.h"
-#include "ptrace.h"
 #include "sys.h"
-#include "sys_fd.h"
+#include "tracee.h"
 
 static struct pass *passes;
+
+/* Signals may make a pass start again; a child that is never still long
+ * enough gets EAGAIN to its parent after this many starts. */
+#define PASS_TRIES 1000
+
+static void try_start(struct pass *p);
 
 static bool is_restart(long r)
 {
@@ -57,8 +60,9 @@ bool sys_pass_busy(const struct container *c, int num)
 
 /* A syscall instruction in c's vDSO (0f 05), found once (through thread
  * tid: the leader may have left). */
-static uint64_t vdso_syscall(struct container *c, pid_t tid)
+static uint64_t vdso_syscall(struct container *c, const struct thread *t)
 {
+	pid_t tid = t->tid;
 	if (c->vdso_syscall)
 		return c->vdso_syscall;
 	char path[48], line[256];
@@ -75,7 +79,7 @@ static uint64_t vdso_syscall(struct container *c, pid_t tid)
 		return 0;
 	size_t n = hi - lo;
 	unsigned char *buf = malloc(n);
-	if (buf && mem_read(tid, lo, buf, n) == 0)
+	if (buf && tracee_read(t, lo, buf, n) == 0)
 		for (size_t i = 0; i + 1 < n; i++)
 			if (buf[i] == 0x0f && buf[i + 1] == 0x05) {
 				c->vdso_syscall = lo + i;
@@ -97,7 +101,9 @@ static void pass_free(struct pass *p)
 	free(p);
 }
 
-/* The pass is over: answer the caller. */
+/* The pass is over: answer the caller, after closing its number (only if
+ * it still holds the file we moved: a thread of the caller may have
+ * closed it meanwhile; tracee.c checks with kcmp at the close). */
 static void pass_done(struct pass *p)
 {
 	struct thread *caller = p->caller;
@@ -105,15 +111,26 @@ static void pass_done(struct pass *p)
 		p->target->lent = NULL;
 	if (caller) {
 		caller->passing = NULL;
-		/* Close the caller's number only if it still holds the file we
-		 * moved (a thread of the caller may have closed it meanwhile). */
-		bool same = p->result >= 0 &&
-			    syscall(SYS_kcmp, caller->tid, getpid(), KCMP_FILE,
-				    p->num, p->copy) == 0;
-		int nums[1] = { p->num };
-		if (same)
-			sys_epoll_forget(p->from, p->num, p->copy);
-		loop_finish_with_closes(caller, p->result, nums, same ? 1 : 0);
+		struct cnew_op *op = calloc(1, sizeof(*op));
+		int *nums = malloc(sizeof(int)), *copies = malloc(sizeof(int));
+		if (!op || !nums || !copies) {
+			free(op);
+			free(nums);
+			free(copies);
+			tracee_answer(caller, -ENOMEM);
+		} else {
+			/* The close list owns our copy from here (op->code). */
+			nums[0] = p->num;
+			copies[0] = p->copy;
+			op->code = p->copy;
+			op->consume = nums;
+			op->copies = copies;
+			op->nconsume = p->result >= 0 ? 1 : 0;
+			op->result = p->result;
+			p->copy = -1;
+			caller->cnew = op;
+			tracee_close_then_answer(caller, &caller->entry);
+		}
 	}
 	pass_free(p);
 }
@@ -131,7 +148,9 @@ static void fail_pass(struct pass *p, long err)
 
 static bool lendable(const struct thread *t)
 {
-	return !t->lent && !t->passing && !t->cnew &&
+	/* (Not before its program's first stop is over: sys_cnew_exec_stop
+	 * seals the instruction a pass uses.) */
+	return !t->lent && !t->passing && !t->cnew && t->fix != FIX_EXEC &&
 	       (t->state == T_RUNNING || t->state == T_EXIT_STOP ||
 		t->state == T_WAIT_READ);
 }
@@ -157,32 +176,29 @@ static void start_install(struct pass *p, struct thread *t,
 		regs.orig_rax = MINOS_PRIV_INSTALL;
 		p->state = P_NOTIF;
 	} else {
-		/* Its own syscall instruction if it was in a call (not just
-		 * after an exec: then rip is the new program's entry), else
-		 * one in its vDSO. */
-		unsigned char insn[2] = { 0, 0 };
-		uint64_t at = 0;
-		if (now->orig_rax != (unsigned long long)-1 &&
-		    mem_read(t->tid, now->rip - 2, insn, 2) == 0 &&
-		    insn[0] == 0x0f && insn[1] == 0x05)
-			at = now->rip - 2;
-		else
-			at = vdso_syscall(t->c, t->tid);
+		/* Never its own code (another thread of the child may rewrite
+		 * it): the syscall instruction of its vDSO, found and sealed
+		 * before the child ran (sys_cnew_exec_stop), so the child can
+		 * neither change nor unmap it. */
+		uint64_t at = t->c->vdso_syscall ? t->c->vdso_syscall
+						 : vdso_syscall(t->c, t);
 		if (!at) {
 			t->lent = NULL;
-			ptr_cont(t->tid, 0);
-			fail_pass(p, -ENOSYS);
+			tracee_resume(t, 0);
+			fail_pass(p, -EMFILE); /* nowhere to install it */
 			return;
 		}
-		p->restartable = at == now->rip - 2;
+		p->insn = at;
+		p->restartable = now->orig_rax != (unsigned long long)-1 &&
+				 is_restart((long)now->rax);
 		regs.rip = at;
 		regs.rax = MINOS_PRIV_INSTALL;
 		regs.orig_rax = (unsigned long long)-1;
 		p->state = P_ENTRY;
 	}
 	t->state = T_PASS;
-	if (ptr_setregs(t->tid, &regs) == 0)
-		ptr_syscall(t->tid, 0);
+	if (tracee_setregs(t, &regs) == 0)
+		tracee_resume(t, 0);
 }
 
 static void try_start(struct pass *p)
@@ -201,14 +217,14 @@ static void try_start(struct pass *p)
 	p->target = t;
 	t->lent = p;
 	if (t->state == T_WAIT_READ) {
-		loop_release_waits(t);
+		tracee_release_waits(t);
 		p->from_seccomp = true;
 		start_install(p, t, &t->entry);
 		return;
 	}
 	p->from_seccomp = false;
 	p->state = P_INTERRUPTING;
-	if (ptr_interrupt(t->tid) < 0) {
+	if (tracee_stop(t) < 0) {
 		t->lent = NULL;
 		p->target = NULL;
 		p->state = P_QUEUED;
@@ -238,7 +254,7 @@ bool sys_pass_stopped(struct thread *t, const struct user_regs_struct *regs,
 	if (!p || p->state != P_INTERRUPTING)
 		return false;
 	if (t->state == T_WAIT_READ)
-		loop_release_waits(t);
+		tracee_release_waits(t);
 	if (at_call) {
 		/* Our interrupt is still pending and would break an install
 		 * call made now (the notification wait returns at once).  Put
@@ -250,9 +266,9 @@ bool sys_pass_stopped(struct thread *t, const struct user_regs_struct *regs,
 		back.rax = regs->orig_rax;
 		back.orig_rax = (unsigned long long)-1;
 		t->state = T_RUNNING;
-		if (ptr_setregs(t->tid, &back) == 0) {
-			ptr_interrupt(t->tid);
-			ptr_cont(t->tid, 0);
+		if (tracee_setregs(t, &back) == 0) {
+			tracee_stop(t);
+			tracee_resume(t, 0);
 		}
 		return true;
 	}
@@ -261,40 +277,104 @@ bool sys_pass_stopped(struct thread *t, const struct user_regs_struct *regs,
 	return true;
 }
 
-/* A syscall stop of a lent thread (T_PASS). */
+/* Give a lent thread back as it was when it was borrowed; at a syscall
+ * stop an interrupted call is restarted as the kernel would have. */
+static void give_back(struct pass *p, struct thread *t, bool at_syscall_stop)
+{
+	struct user_regs_struct regs = p->saved;
+	long was = (long)p->saved.rax;
+	if (at_syscall_stop) {
+		if (p->from_seccomp) {
+			regs.rip -= 2; /* re-issue the call it was stopped in */
+			regs.rax = p->saved.orig_rax;
+		} else if (p->restartable) {
+			regs.rip -= 2; /* restart the call the interrupt broke */
+			regs.rax = was == -516 ? __NR_restart_syscall : p->saved.orig_rax;
+		}
+		regs.orig_rax = (unsigned long long)-1;
+	}
+	/* (At a signal-delivery stop the saved registers go back as they
+	 * were: the kernel then restarts or interrupts the call for the
+	 * handler as it would have.) */
+	t->state = T_RUNNING;
+	t->lent = NULL;
+	p->target = NULL;
+	if (tracee_setregs(t, &regs) == 0 && at_syscall_stop)
+		tracee_resume(t, 0);
+}
+
+/* Try the pass again from the start, with whichever thread is lendable. */
+static void requeue(struct pass *p)
+{
+	p->state = P_QUEUED;
+	p->result = 0;
+	if (++p->tries > PASS_TRIES) {
+		fail_pass(p, -EAGAIN);
+		return;
+	}
+	try_start(p);
+}
+
+/* Is this stop of a lent thread the install call's, by its registers? */
+static bool install_stop(const struct pass *p, const struct user_regs_struct *r)
+{
+	if (r->orig_rax != MINOS_PRIV_INSTALL)
+		return false;
+	return p->from_seccomp ? r->rip == p->saved.rip : r->rip == p->insn + 2;
+}
+
+/* A syscall stop of a lent thread (T_PASS): decided by the registers at
+ * the stop, never by the order of the stops. */
 void sys_pass_syscall_stop(struct thread *t)
 {
 	struct pass *p = t->lent;
 	struct user_regs_struct regs;
+	if (tracee_getregs(t, &regs) < 0)
+		return;
+	if (!install_stop(p, &regs)) {
+		/* Not the install call: cannot be (the instruction is ours and
+		 * signals are taken first), but if so the thread goes on as it
+		 * is and the pass starts again. */
+		t->state = T_RUNNING;
+		t->lent = NULL;
+		p->target = NULL;
+		tracee_resume(t, 0);
+		requeue(p);
+		return;
+	}
 	if (p->state == P_ENTRY) {
 		p->state = P_NOTIF;
-		ptr_syscall(t->tid, 0);
+		tracee_resume(t, 0);
 		return;
 	}
-	if (ptr_getregs(t->tid, &regs) < 0)
-		return;
 	long got = (long)regs.rax;
-	/* Give the thread back as it was. */
-	regs = p->saved;
-	long was = (long)p->saved.rax;
-	if (p->from_seccomp) {
-		regs.rip -= 2; /* re-issue the call it was stopped in */
-		regs.rax = p->saved.orig_rax;
-	} else if (p->saved.orig_rax != (unsigned long long)-1 && is_restart(was) &&
-		   p->restartable) {
-		regs.rip -= 2; /* restart the call the interrupt broke */
-		regs.rax = was == -516 ? __NR_restart_syscall : p->saved.orig_rax;
+	give_back(p, t, true);
+	if (is_restart(got) || got == -EINTR) {
+		/* A signal broke the install call before we answered it:
+		 * nothing was installed; the signal is delivered next. */
+		requeue(p);
+		return;
 	}
-	regs.orig_rax = (unsigned long long)-1;
-	t->state = T_RUNNING;
-	if (ptr_setregs(t->tid, &regs) == 0)
-		ptr_cont(t->tid, 0);
 	if (got < 0) {
 		fail_pass(p, got);
 		return;
 	}
 	p->result = got;
 	pass_done(p);
+}
+
+/* A signal-delivery stop of a thread lent to a pass.  Before its install
+ * call entered, the thread gets its own registers back (so its handler
+ * runs, and returns, where the thread was) and the pass starts again;
+ * the loop then delivers the signal.  True if the pass gave it back. */
+bool sys_pass_signal(struct thread *t)
+{
+	struct pass *p = t->lent;
+	if (!p || t->state != T_PASS || p->state != P_ENTRY)
+		return false;
+	give_back(p, t, false);
+	requeue(p);
+	return true;
 }
 
 /* The install call's notification.  Returns true if handled. */

@@ -13,6 +13,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/seccomp.h>
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -190,8 +193,16 @@ void tramp_run(const struct tramp_args *a)
 		fail(&me, STEP_NNP, errno, NULL);
 
 	struct sock_fprog prog = { me.filter->len, me.filter->insns };
+	/* Once the supervisor has received a notification (a pipe's or a
+	 * pass's install), only a fatal signal may break the wait: so both
+	 * ends of a pipe are installed or neither (Linux 5.19+; else as
+	 * before). */
 	long listener = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-				SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+				SECCOMP_FILTER_FLAG_NEW_LISTENER |
+				SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, &prog);
+	if (listener < 0 && errno == EINVAL)
+		listener = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+				   SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
 	if (listener < 0)
 		fail(&me, STEP_FILTER, errno, NULL);
 	/* The listener's number rides in r9 (execveat has five arguments), so

@@ -22,3 +22,13 @@ GUESTS += t/pass/pass_races
 EXTRA_DIST += t/pass/pass_races.c
 t/pass/pass_races: t/pass/pass_races.c libminos/minos.h $(GUEST_LIBS)
 	$(GUEST_LINK)
+# hostile: a child that attacks its parent's wpass (t/935-pass.bats).
+GUESTS += t/pass/hostile
+EXTRA_DIST += t/pass/hostile.c
+t/pass/hostile: t/pass/hostile.c libminos/minos.h $(GUEST_LIBS)
+	$(GUEST_LINK)
+# pipe_race: Minos pipe against other threads (t/930-pipe.bats).
+GUESTS += t/pass/pipe_race
+EXTRA_DIST += t/pass/pipe_race.c
+t/pass/pipe_race: t/pass/pipe_race.c libminos/minos.h $(GUEST_LIBS)
+	$(GUEST_LINK)

@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tracee.c - one layer of operations on a container's threads (see
+ * tracee.h): stop, resume, registers, memory, injected system calls, and
+ * the injected closes that make a descriptor leave a container.
+ */
+#include <errno.h>
+#include <elf.h>
+#include <linux/kcmp.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "mem.h"
+#include "ptrace.h"
+#include "tracee.h"
+
+#ifndef NT_X86_XSTATE
+#define NT_X86_XSTATE 0x202
+#endif
+
+static struct tracee_hooks hooks;
+
+void tracee_set_hooks(const struct tracee_hooks *h)
+{
+	hooks = *h;
+}
+
+void tracee_release_waits(struct thread *t)
+{
+	if (hooks.release_waits)
+		hooks.release_waits(t);
+}
+
+/* ---- stop and resume ------------------------------------------------------ */
+
+int tracee_stop(struct thread *t)
+{
+	return ptr_interrupt(t->tid);
+}
+
+int tracee_resume(struct thread *t, int sig)
+{
+	switch (t->state) {
+	case T_EXIT_STOP:
+	case T_INJECT_EXIT:
+	case T_INJECT_ENTRY:
+	case T_PASS:
+		return ptr_syscall(t->tid, sig);
+	default:
+		return ptr_cont(t->tid, sig);
+	}
+}
+
+/* ---- registers and memory ------------------------------------------------- */
+
+int tracee_getregs(const struct thread *t, struct user_regs_struct *r)
+{
+	return ptr_getregs(t->tid, r);
+}
+
+int tracee_setregs(const struct thread *t, const struct user_regs_struct *r)
+{
+	return ptr_setregs(t->tid, r);
+}
+
+int tracee_get_xstate(const struct thread *t, void *buf, size_t *len)
+{
+	return ptr_getregset(t->tid, NT_X86_XSTATE, buf, len);
+}
+
+int tracee_set_xstate(const struct thread *t, const void *buf, size_t len)
+{
+	return ptr_setregset(t->tid, NT_X86_XSTATE, buf, len);
+}
+
+int tracee_read(const struct thread *t, uint64_t addr, void *buf, size_t len)
+{
+	return mem_read(t->tid, addr, buf, len);
+}
+
+int tracee_write(const struct thread *t, uint64_t addr, const void *buf,
+		 size_t len)
+{
+	return mem_write(t->tid, addr, buf, len);
+}
+
+/* ---- injected system calls ------------------------------------------------ */
+
+int tracee_call(struct thread *t, bool at_entry, long nr,
+		const uint64_t args[6], tracee_done_fn done, void *arg)
+{
+	struct user_regs_struct regs;
+	if (at_entry) {
+		regs = t->entry;
+	} else {
+		int rc = ptr_getregs(t->tid, &regs);
+		if (rc < 0)
+			return rc;
+		regs.rip -= 2; /* back onto the syscall instruction it ran */
+		regs.rax = (unsigned long long)nr;
+	}
+	regs.orig_rax = (unsigned long long)nr;
+	regs.rdi = args[0];
+	regs.rsi = args[1];
+	regs.rdx = args[2];
+	regs.r10 = args[3];
+	regs.r8 = args[4];
+	regs.r9 = args[5];
+	t->inj_nr = nr;
+	t->inj_a0 = args[0];
+	t->inj_rip = at_entry ? regs.rip : regs.rip + 2;
+	t->inj_done = done;
+	t->inj_arg = arg;
+	int rc = ptr_setregs(t->tid, &regs);
+	if (rc < 0)
+		return rc;
+	t->state = at_entry ? T_INJECT_EXIT : T_INJECT_ENTRY;
+	return ptr_syscall(t->tid, 0);
+}
+
+int tracee_call_at(struct thread *t, uint64_t insn, long nr,
+		   const uint64_t args[6], tracee_done_fn done, void *arg)
+{
+	struct user_regs_struct regs;
+	int rc = ptr_getregs(t->tid, &regs);
+	if (rc < 0)
+		return rc;
+	regs.rip = insn;
+	regs.rax = (unsigned long long)nr;
+	regs.orig_rax = (unsigned long long)-1; /* no restart of what it was in */
+	regs.rdi = args[0];
+	regs.rsi = args[1];
+	regs.rdx = args[2];
+	regs.r10 = args[3];
+	regs.r8 = args[4];
+	regs.r9 = args[5];
+	t->inj_nr = nr;
+	t->inj_a0 = args[0];
+	t->inj_rip = insn + 2;
+	t->inj_done = done;
+	t->inj_arg = arg;
+	rc = ptr_setregs(t->tid, &regs);
+	if (rc < 0)
+		return rc;
+	t->state = T_INJECT_ENTRY;
+	return ptr_syscall(t->tid, 0);
+}
+
+/* Is the stop with regs the injected call's? */
+static bool is_ours(const struct thread *t, const struct user_regs_struct *regs)
+{
+	return (long)regs->orig_rax == t->inj_nr && regs->rdi == t->inj_a0 &&
+	       (!t->inj_rip || regs->rip == t->inj_rip);
+}
+
+static void inj_end(struct thread *t, long r)
+{
+	tracee_done_fn done = t->inj_done;
+	void *arg = t->inj_arg;
+	t->inj_done = NULL;
+	t->state = T_RUNNING;
+	if (done)
+		done(t, r, arg);
+	else
+		ptr_cont(t->tid, 0);
+}
+
+void tracee_seccomp_stop(struct thread *t)
+{
+	struct user_regs_struct regs;
+	if (ptr_getregs(t->tid, &regs) < 0)
+		return;
+	if (is_ours(t, &regs)) {
+		t->state = T_INJECT_EXIT;
+		ptr_syscall(t->tid, 0);
+		return;
+	}
+	inj_end(t, -EINTR);
+}
+
+void tracee_syscall_stop(struct thread *t)
+{
+	struct user_regs_struct regs;
+	if (ptr_getregs(t->tid, &regs) < 0)
+		return; /* gone: its exit follows */
+	/* Decide by the registers, never by the order of the stops: the stop
+	 * is the injected call's only if it is that call. */
+	bool ours = is_ours(t, &regs);
+	if (t->state == T_INJECT_ENTRY && ours) {
+		t->state = T_INJECT_EXIT;
+		ptr_syscall(t->tid, 0);
+		return;
+	}
+	inj_end(t, ours && t->state == T_INJECT_EXIT ? (long)regs.rax : -EINTR);
+}
+
+void tracee_thread_gone(struct thread *t)
+{
+	if (t->inj_done)
+		inj_end(t, -ESRCH);
+}
+
+void tracee_answer(struct thread *t, long result)
+{
+	struct user_regs_struct regs = t->entry;
+	regs.orig_rax = (unsigned long long)-1;
+	regs.rax = (unsigned long long)result;
+	t->state = T_RUNNING;
+	if (ptr_setregs(t->tid, &regs) < 0)
+		return; /* gone: never answered */
+	if (hooks.answered)
+		hooks.answered(t, result);
+	ptr_cont(t->tid, 0);
+}
+
+/* ---- injected closes ------------------------------------------------------ */
+
+/* Does number i of the close list still hold the file our copy is? */
+static bool still_ours(struct thread *t, const struct cnew_op *op, unsigned i)
+{
+	if (!op->copies || op->copies[i] < 0)
+		return true;
+	return syscall(SYS_kcmp, t->tid, getpid(), KCMP_FILE, op->consume[i],
+		       op->copies[i]) == 0;
+}
+
+/* The next number to close, skipping those that changed hands. */
+static bool next_close(struct thread *t, struct cnew_op *op, unsigned *idx)
+{
+	while (op->ndone < op->nconsume) {
+		unsigned i = op->ndone++;
+		if (still_ours(t, op, i)) {
+			*idx = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void close_done(struct thread *t, long result, void *arg);
+
+static void closes_end(struct thread *t)
+{
+	long r = t->cnew->result;
+	if (hooks.forget)
+		hooks.forget(t);
+	tracee_answer(t, r);
+}
+
+/* Inject the next close, or answer: at_entry for the first. */
+static void close_next(struct thread *t, bool at_entry)
+{
+	struct cnew_op *op = t->cnew;
+	unsigned i;
+	if (!op)
+		return; /* already let go (the thread is gone) */
+	if (!next_close(t, op, &i)) {
+		closes_end(t);
+		return;
+	}
+	uint64_t args[6] = { (unsigned)op->consume[i] };
+	if (tracee_call(t, at_entry, __NR_close, args, close_done,
+			(void *)(uintptr_t)i) < 0)
+		closes_end(t); /* gone: its exit follows */
+}
+
+static void close_done(struct thread *t, long result, void *arg)
+{
+	struct cnew_op *op = t->cnew;
+	unsigned i = (unsigned)(uintptr_t)arg;
+	if (!op)
+		return;
+	if (result == -EINTR || result == -ESRCH) {
+		/* Not our call's stop (the container changed the code the
+		 * thread went back to): the remaining closes are not made;
+		 * the caller keeps those numbers. */
+		closes_end(t);
+		return;
+	}
+	/* Gone from its table: now, and only now, from its epoll sets. */
+	if (result == 0 && hooks.closed)
+		hooks.closed(t, op->consume[i], op->copies ? op->copies[i] : -1);
+	close_next(t, false);
+}
+
+void tracee_close_then_answer(struct thread *t,
+			      const struct user_regs_struct *entry)
+{
+	t->entry = *entry;
+	t->cnew->ndone = 0;
+	close_next(t, true);
+}

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tracee.h - one layer of operations on a container's threads.
+ *
+ * Everything the handlers (cnew, wpass/rpass, the injected closes) and the
+ * checkpoint code do to a tracee goes through here; this layer goes
+ * through ptrace.c (every PTRACE_* request) and mem.c (every
+ * process_vm_*), and knows nothing of the event loop or the handlers.
+ * The loop gives it the few things it needs back through struct
+ * tracee_hooks (set once), so no handler includes the loop's header.
+ *
+ * Layering (an arrow: "includes / calls"; no arrow goes back up):
+ *
+ *     run.c -> loop.c -> sys_*.c (handlers) -> tracee.c -> ptrace.c, mem.c
+ *                   \--------------------------^
+ *
+ * All functions return 0 or -errno unless said otherwise; -ESRCH means the
+ * thread is gone (the loop will see its exit: an event, not an error).
+ */
+#ifndef MINOS_TRACEE_H
+#define MINOS_TRACEE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/user.h>
+
+#include "ctab.h"
+
+/* ---- stop and resume ------------------------------------------------------ */
+
+/* Ask a running thread to stop (PTRACE_INTERRUPT): it reports a
+ * PTRACE_EVENT_STOP, or a stop it was about to make anyway (a syscall or
+ * seccomp stop, a signal): the caller decides by the registers there. */
+int tracee_stop(struct thread *t);
+/* Resume a stopped thread the way its state needs: PTRACE_SYSCALL while
+ * the layer waits for a syscall stop of it (an injected call), else
+ * PTRACE_CONT; sig is delivered (0: none). */
+int tracee_resume(struct thread *t, int sig);
+
+/* ---- registers and memory ------------------------------------------------- */
+
+int tracee_getregs(const struct thread *t, struct user_regs_struct *r);
+int tracee_setregs(const struct thread *t, const struct user_regs_struct *r);
+/* The extended state (PTRACE_GETREGSET NT_X86_XSTATE) into buf of *len
+ * bytes; *len becomes the size the kernel wrote. */
+int tracee_get_xstate(const struct thread *t, void *buf, size_t *len);
+int tracee_set_xstate(const struct thread *t, const void *buf, size_t len);
+/* Copy container memory, once; -EFAULT on any short copy. */
+int tracee_read(const struct thread *t, uint64_t addr, void *buf, size_t len);
+int tracee_write(const struct thread *t, uint64_t addr, const void *buf,
+		 size_t len);
+
+/* ---- injected system calls ------------------------------------------------ */
+
+/* Called with the result of an injected call; the thread is stopped at
+ * its syscall-exit stop and the callback must either inject the next call
+ * (tracee_call) or give the thread back (tracee_answer). */
+typedef void (*tracee_done_fn)(struct thread *t, long result, void *arg);
+
+/*
+ * Make the stopped thread t run system call nr(args) and report its result
+ * to done.  t must be at a syscall stop: at_entry, the seccomp stop of its
+ * own call (that call is replaced: no code of the container runs); else
+ * the syscall-exit stop of a call the layer injected (the thread is put
+ * back on the syscall instruction it just executed).  The layer checks
+ * the call number and first argument at every stop it takes for the
+ * injected call's; any other stop gives done -EINTR.
+ * The thread's registers as it entered its own call are in t->entry.
+ */
+int tracee_call(struct thread *t, bool at_entry, long nr,
+		const uint64_t args[6], tracee_done_fn done, void *arg);
+
+/* The same from any stop, at a syscall instruction at insn that the
+ * supervisor controls (the sealed vDSO's, c->vdso_syscall): rip and the
+ * call number are checked at every stop. */
+int tracee_call_at(struct thread *t, uint64_t insn, long nr,
+		   const uint64_t args[6], tracee_done_fn done, void *arg);
+
+/* The loop: t (T_INJECT_ENTRY / T_INJECT_EXIT) made a syscall stop. */
+void tracee_syscall_stop(struct thread *t);
+/* The loop: t (T_INJECT_*) made a seccomp stop.  The injected call's own
+ * (a traced number such as mseal) runs; any other ends the injection. */
+void tracee_seccomp_stop(struct thread *t);
+
+/* The loop: t is gone.  An injected call in flight ends with -ESRCH (its
+ * done callback frees what it holds; resuming a gone thread fails
+ * harmlessly). */
+void tracee_thread_gone(struct thread *t);
+
+/* Give a thread stopped in its own call back with result in rax (and its
+ * registers as in t->entry otherwise): the call is answered, skipped. */
+void tracee_answer(struct thread *t, long result);
+
+/*
+ * Close t->cnew->consume[ndone..nconsume) in the stopped thread's own
+ * table, each only if it still holds the file of our copy
+ * t->cnew->copies[i] (kcmp: a thread of the caller may have closed and
+ * reused the number), then answer t->cnew->result and free t->cnew
+ * (hooks.forget).  entry: the thread's registers at its call's stop.
+ * Two stops per close.  Each closed number is passed to hooks.closed.
+ */
+void tracee_close_then_answer(struct thread *t,
+			      const struct user_regs_struct *entry);
+
+/* What the loop does for this layer; set once before any container runs. */
+struct tracee_hooks {
+	/* A call was answered (--trace). */
+	void (*answered)(struct thread *t, long result);
+	/* A descriptor left t's container by an injected close (it leaves
+	 * the container's epoll sets: SPEC §1).  copy: our copy, or -1. */
+	void (*closed)(struct thread *t, int num, int copy);
+	/* The close list is done: free t->cnew. */
+	void (*forget)(struct thread *t);
+	/* Drop a stopped thread's multi-rfd read waits before it is lent. */
+	void (*release_waits)(struct thread *t);
+};
+void tracee_set_hooks(const struct tracee_hooks *h);
+void tracee_release_waits(struct thread *t);
+
+#endif
