@@ -56,6 +56,7 @@ struct container {
 	int wstatus;        /* the leader's wait status, once C_DEAD */
 	struct container *parent; /* the container that made it by cnew */
 	uint64_t vdso_syscall;    /* a syscall instruction in its vDSO, or 0 */
+	uint64_t stack_lo, stack_hi; /* where its main stack can be (mremap) */
 	int cid;            /* its handle in the parent (cnew's result) */
 	int next_cid;       /* the last cid this container handed out */
 	int killer;         /* END_CKILL: the id of the container that asked */

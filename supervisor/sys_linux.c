@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
@@ -225,6 +226,56 @@ long sys_getgroups(struct thread *t, struct sysargs *a)
 {
 	(void)t;
 	return (int)a->a[0] < 0 ? -EINVAL : 0;
+}
+
+/*
+ * mremap: never of the main thread's stack.  The kernel counts that
+ * mapping (and any copy mremap makes of it) as stack, which RLIMIT_DATA
+ * does not see and RLIMIT_STACK bounds only as the stack grows down, so
+ * an mremap of one stack page to gigabytes would escape --memory.  The
+ * stack lies within its limit below the top of its mapping; an mremap
+ * whose old range meets that span is EPERM.  The span is found once per
+ * container (the [stack] line of /proc/PID/maps, RLIMIT_STACK).
+ */
+static int stack_span(struct container *c)
+{
+	char path[48], line[256];
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)c->pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return errno ? -errno : -ENOMEM;
+	uint64_t lo = 0, hi = 0;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long a, b;
+		if (strstr(line, "[stack]") && sscanf(line, "%llx-%llx", &a, &b) == 2) {
+			lo = a;
+			hi = b;
+			break;
+		}
+	}
+	fclose(f);
+	struct rlimit st;
+	if (!hi || prlimit(c->pid, RLIMIT_STACK, NULL, &st) < 0)
+		return -ENOMEM;
+	/* The soft limit is what bounds its growth, and a container cannot
+	 * change it (prlimit64 is read-only for it). */
+	uint64_t room = st.rlim_cur == RLIM_INFINITY || st.rlim_cur > hi ? hi : st.rlim_cur;
+	if (hi - room < lo)
+		lo = hi - room;
+	c->stack_lo = lo;
+	c->stack_hi = hi;
+	return 0;
+}
+
+long sys_mremap(struct thread *t, struct sysargs *a)
+{
+	struct container *c = t->c;
+	uint64_t old = a->a[0], len = a->a[1] ? a->a[1] : 1;
+	if (!c->stack_hi && stack_span(c) < 0)
+		return -ENOMEM; /* cannot tell: refused as for lack of memory */
+	if (old < c->stack_hi && (old + len < old || old + len > c->stack_lo))
+		return -EPERM;
+	return SYS_ALLOW;
 }
 
 /* getppid: the parent is outside the container (0 in its own pid

@@ -16,6 +16,25 @@ load helpers
 	expect_exact "alloc 16 MiB: ok"
 }
 
+@test "--memory cannot be escaped through memory the kernel counts as stack: MAP_GROWSDOWN is EPERM" {
+	# regression: a MAP_GROWSDOWN mapping is stack to the kernel, not data,
+	# and 2 GiB of it ran under --memory=64M
+	run mx --memory=64M "$G/stackmem" growsdown 256
+	expect_status 0
+	expect_exact "growsdown 256 MiB: EPERM"
+}
+
+@test "--memory cannot be escaped by mremap of the main stack; an ordinary mremap works and is counted" {
+	# regression: one stack page mremapped to 512 MiB ran under --memory=64M
+	run mx --memory=64M "$G/stackmem" stackremap 256
+	expect_status 0
+	expect_exact "stackremap 256 MiB: EPERM"
+	run mx --memory=64M "$G/stackmem" heapremap 16
+	expect_exact "heapremap 16 MiB: ok"
+	run mx --memory=64M "$G/stackmem" heapremap 256
+	expect_exact "heapremap 256 MiB: ENOMEM"
+}
+
 @test "the default memory limit allows 128 MiB" {
 	run mx "$G/alloc" 128
 	expect_status 0

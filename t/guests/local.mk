@@ -7,7 +7,8 @@ GUESTS += \
 	t/guests/spin \
 	t/guests/signals \
 	t/guests/threads \
-	t/guests/minos_err
+	t/guests/minos_err \
+	t/guests/stackmem
 EXTRA_DIST += \
 	t/guests/guest.h \
 	t/guests/args.c \
@@ -16,7 +17,8 @@ EXTRA_DIST += \
 	t/guests/spin.c \
 	t/guests/signals.c \
 	t/guests/threads.c \
-	t/guests/minos_err.c
+	t/guests/minos_err.c \
+	t/guests/stackmem.c
 
 t/guests/args: t/guests/args.c $(GUEST_LIBS)
 	$(AM_V_CC)$(MKDIR_P) $(@D) && \
@@ -59,5 +61,8 @@ t/guests/memhog: t/guests/memhog.c $(GUEST_LIBS)
 GUESTS += t/guests/fdpark
 EXTRA_DIST += t/guests/fdpark.c
 t/guests/fdpark: t/guests/fdpark.c t/guests/guest.h libminos/minos.h $(GUEST_LIBS)
+	$(AM_V_CC)$(MKDIR_P) $(@D) && \
+	$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_LIBS)
+t/guests/stackmem: t/guests/stackmem.c $(GUEST_LIBS)
 	$(AM_V_CC)$(MKDIR_P) $(@D) && \
 	$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_LIBS)
