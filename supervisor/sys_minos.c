@@ -105,7 +105,10 @@ int fd_direction(struct container *c, int num)
 /* write(wfd, buf, size) has Linux write's registers: just renumber. */
 long sys_write(struct thread *t, struct sysargs *a)
 {
-	if (sys_fd_private(t->c, (int64_t)a->a[0]))
+	/* Decided on the number the kernel will use: a value with bits
+	 * above 31 is no descriptor (the kernel would take its low half). */
+	if ((int64_t)a->a[0] < 0 || a->a[0] > 0x7fffffff ||
+	    sys_fd_private(t->c, (int64_t)a->a[0]))
 		return -EBADF;
 	a->regs.orig_rax = __NR_write;
 	return SYS_REWRITE;
@@ -163,7 +166,11 @@ static long wait_in_poll(struct thread *t, struct sysargs *a, const int *nums,
 	struct pollfd pfd[MINOS_READ_MAX_RFDS];
 	size_t len = n * sizeof(struct pollfd);
 	uint64_t rsp = a->regs.rsp, at = a->a[2];
-	if (a->a[3] < len || (at & 7) || mem_read(t->tid, at, t->wait_saved, len) < 0) {
+	/* The buffer, if large enough, readable and writable (written back
+	 * as it is: a buffer only partly writable is not used, and nothing
+	 * of it changes). */
+	if (a->a[3] < len || (at & 7) || mem_read(t->tid, at, t->wait_saved, len) < 0 ||
+	    mem_write(t->tid, at, t->wait_saved, len) < 0) {
 		/* The buffer is small: below the red zone (a stack that has
 		 * not grown that far is EFAULT). */
 		if (rsp < 65536 + 128 + sizeof(pfd))
@@ -177,8 +184,12 @@ static long wait_in_poll(struct thread *t, struct sysargs *a, const int *nums,
 		pfd[i].events = POLLIN;
 		pfd[i].revents = 0;
 	}
-	if (mem_write(t->tid, at, pfd, len) < 0)
+	if (mem_write(t->tid, at, pfd, len) < 0) {
+		/* Another thread changed the mapping meanwhile: its bytes
+		 * back, as far as they can go. */
+		mem_write(t->tid, at, t->wait_saved, len);
 		return -EFAULT;
+	}
 	t->wait_at = at;
 	t->nwait = n;
 	a->regs.orig_rax = __NR_poll;
