@@ -45,6 +45,7 @@ struct container {
 	int pidfd;
 	int listener;       /* seccomp notification fd; -1 until started */
 	bool listener_watched;
+	unsigned long served;   /* the loop's last round that handled its stop */
 	int errpipe;        /* trampoline failure reports; -1 once started */
 	const char *name;   /* for messages: the program's base name */
 	enum cstate state;

@@ -848,19 +848,76 @@ static void handle(pid_t tid, int status, const struct rusage *ru)
 	}
 }
 
-/* Handle every wait status that is ready; returns how many there were. */
+/*
+ * Handle the wait statuses that are ready, fairly between containers.
+ * Every ready status is taken (wait4 until none is left: a stopped thread
+ * has no further status until it is resumed, so this ends) before any is
+ * handled, and a round handles one stop of each container, oldest first;
+ * the others wait, still stopped, for the next round (a container alone
+ * in a round has all its stops handled).  Served as wait4 returns them,
+ * the newest tracees' stops came first, and a container whose threads
+ * stop again as soon as they are resumed kept every other container's
+ * stops, and the loop's other events, waiting for ever.
+ * Returns how many were handled.
+ */
+struct waited { pid_t tid; int status; struct rusage ru; };
+static struct waited *pend;
+static size_t npend, cappend;
+
 static unsigned drain_waits(void)
 {
-	unsigned n = 0;
+	static unsigned long round;
 	for (;;) {
-		int status;
-		struct rusage ru;
-		pid_t tid = wait4(-1, &status, __WALL | WNOHANG, &ru);
-		if (tid <= 0)
-			return n;
-		handle(tid, status, &ru);
-		n++;
+		if (npend == cappend) {
+			size_t cap = cappend ? 2 * cappend : 64;
+			struct waited *p = realloc(pend, cap * sizeof(*p));
+			if (!p)
+				break; /* the rest next round */
+			pend = p;
+			cappend = cap;
+		}
+		struct waited *w = &pend[npend];
+		w->tid = wait4(-1, &w->status, __WALL | WNOHANG, &w->ru);
+		if (w->tid <= 0)
+			break;
+		npend++;
 	}
+	if (!npend)
+		return 0;
+	/* Is more than one container waiting? */
+	struct container *first = NULL;
+	bool alone = true;
+	for (size_t i = 0; i < npend && alone; i++) {
+		struct thread *t = thread_find(pend[i].tid);
+		if (t && t->c) {
+			if (!first)
+				first = t->c;
+			else if (t->c != first)
+				alone = false;
+		}
+	}
+	round++;
+	size_t n = npend, kept = 0;
+	unsigned handled = 0;
+	npend = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct waited w = pend[i];
+		struct thread *t = thread_find(w.tid);
+		struct container *c = t ? t->c : NULL;
+		if (c && !alone && c->served == round) {
+			pend[kept++] = w; /* its container has had its turn */
+			continue;
+		}
+		if (c)
+			c->served = round;
+		/* handle() may reap nothing more, but keep what is kept in
+		 * front of anything it might append. */
+		npend = kept;
+		handle(w.tid, w.status, &w.ru);
+		handled++;
+	}
+	npend = kept;
+	return handled;
 }
 
 /*
