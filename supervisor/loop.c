@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
@@ -544,8 +545,14 @@ static void on_syscall_exit(struct thread *t)
 		t->c->pending_clones--; /* failed: no PTRACE_EVENT_CLONE came */
 		break;
 	case FIX_MEMORY:
-		if (r == -ENOMEM)
-			stats_memory_refused(t->c);
+		/* Committed memory asked for: a writable mmap's length, an
+		 * mremap's growth (a PROT_NONE reservation counts nothing). */
+		if (r == -ENOMEM && t->entry.orig_rax == __NR_mmap &&
+		    (t->entry.rdx & PROT_WRITE))
+			stats_memory_refused(t->c, t->entry.rsi);
+		else if (r == -ENOMEM && t->entry.orig_rax == __NR_mremap &&
+			 t->entry.rdx > t->entry.rsi)
+			stats_memory_refused(t->c, t->entry.rdx - t->entry.rsi);
 		break;
 	case FIX_POLL:
 		/* Its stack bytes back first: whatever comes next (a signal

@@ -77,10 +77,23 @@ void stats_sample(struct container *c)
 		s->vm_data = kib * 1024;
 }
 
-void stats_memory_refused(struct container *c)
+/* A watched call asking for len more bytes of committed memory failed
+ * with ENOMEM: the limit refused it only if what the container holds now
+ * and len are more than the limit (no address space, say, is not ML). */
+void stats_memory_refused(struct container *c, uint64_t len)
 {
-	if (c->stats)
-		c->stats->mem_refused = true;
+	struct cstats *s = c->stats;
+	char buf[4096];
+	unsigned long long kib;
+	if (!s)
+		return;
+	if (sys_proc_read(c->pid, "status", buf, sizeof(buf)) <= 0 ||
+	    !proc_value(buf, "VmData:", &kib)) {
+		s->mem_refused = true; /* cannot tell: as the kernel said */
+		return;
+	}
+	if (len >= c->lim->memory || kib * 1024 > c->lim->memory - len)
+		s->mem_refused = true;
 }
 
 /*

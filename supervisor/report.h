@@ -40,7 +40,7 @@ struct cstats {
 	unsigned long long rchar0, wchar0; /* the trampoline's, before it */
 	unsigned long long vm_peak, rss_peak; /* VmPeak, VmHWM of the program */
 	unsigned long long vm_data;  /* VmData (what RLIMIT_DATA counts), last seen */
-	bool mem_refused;            /* a watched mmap failed with ENOMEM */
+	bool mem_refused;            /* a watched mmap/mremap was refused by the limit */
 	long long cpu_end_ns;        /* its CPU clock when the CPU timer ended it */
 	char sha256[65];             /* of its image, or "" */
 	char *program;               /* the host path, or NULL (a cnew image) */
@@ -65,7 +65,7 @@ void stats_sample(struct container *c);
 void stats_program_starts(struct container *c);
 void stats_refused(struct container *c, long nr, bool foreign);
 /* A watched mmap of c failed with ENOMEM (the memory verdict). */
-void stats_memory_refused(struct container *c);
+void stats_memory_refused(struct container *c, uint64_t len);
 
 /* The report's verdicts (minos-exec(1), REPORT). */
 enum verdict { V_OK, V_RE, V_SG, V_TO, V_ML, V_OL, V_XX };

@@ -275,6 +275,11 @@ long sys_mremap(struct thread *t, struct sysargs *a)
 		return -ENOMEM; /* cannot tell: refused as for lack of memory */
 	if (old < c->stack_hi && (old + len < old || old + len > c->stack_lo))
 		return -EPERM;
+	if (sys_cfg->report && a->a[2] > a->a[1]) {
+		/* Growth, with --report: did the memory limit refuse it? */
+		a->fix = FIX_MEMORY;
+		return SYS_REWRITE;
+	}
 	return SYS_ALLOW;
 }
 
