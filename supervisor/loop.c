@@ -512,6 +512,8 @@ static bool is_restart(long r)
 	return r == -512 || r == -513 || r == -514 || r == -516;
 }
 
+static bool pipe_fix(struct thread *t);
+
 static void on_syscall_exit(struct thread *t)
 {
 	struct user_regs_struct regs;
@@ -604,6 +606,13 @@ static void on_syscall_exit(struct thread *t)
 	case FIX_NONE:
 		break;
 	}
+	/* A Minos pipe whose rfd went elsewhere (install_pipe): the
+	 * interrupt that was to correct rdx shows as this exit when the call
+	 * ran under PTRACE_SYSCALL (--trace), so the correction is made here. */
+	if (t->pipe_rdx) {
+		regs.rdx = (unsigned)(t->pipe_rdx - 1);
+		t->pipe_rdx = 0;
+	}
 	if (cfg->trace && !is_restart(r)) {
 		struct sysargs a;
 		const char *name;
@@ -621,6 +630,11 @@ static void on_syscall_exit(struct thread *t)
 		return;
 	if (t->lent && sys_pass_stopped(t, &regs, false))
 		return; /* the interrupt of a pass showed as this exit */
+	if (t->pipe_close) {
+		/* ... and a lone wfd to close, likewise (pipe_fix). */
+		if (ptr_setregs(t->tid, &regs) == 0 && pipe_fix(t))
+			return;
+	}
 	if (ptr_setregs(t->tid, &regs) == 0)
 		ptr_cont(t->tid, 0);
 }
