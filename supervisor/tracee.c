@@ -225,7 +225,17 @@ static bool still_ours(struct thread *t, const struct cnew_op *op, unsigned i)
 		       op->copies[i]) == 0;
 }
 
-/* The next number to close, skipping those that changed hands. */
+/* The file of number i has left the caller: out of its epoll sets too
+ * (keyed on the file and the number, so a new file at that number is
+ * left alone). */
+static void moved(struct thread *t, const struct cnew_op *op, unsigned i)
+{
+	if (hooks.closed)
+		hooks.closed(t, op->consume[i], op->copies ? op->copies[i] : -1);
+}
+
+/* The next number to close, skipping those that changed hands (the
+ * caller closed the number itself: its file has still moved). */
 static bool next_close(struct thread *t, struct cnew_op *op, unsigned *idx)
 {
 	while (op->ndone < op->nconsume) {
@@ -234,6 +244,7 @@ static bool next_close(struct thread *t, struct cnew_op *op, unsigned *idx)
 			*idx = i;
 			return true;
 		}
+		moved(t, op, i);
 	}
 	return false;
 }
@@ -278,9 +289,9 @@ static void close_done(struct thread *t, long result, void *arg)
 		closes_end(t);
 		return;
 	}
-	/* Gone from its table: now, and only now, from its epoll sets. */
-	if (result == 0 && hooks.closed)
-		hooks.closed(t, op->consume[i], op->copies ? op->copies[i] : -1);
+	/* Gone from its table (by our close, or by its own meanwhile):
+	 * now, and only now, from its epoll sets. */
+	moved(t, op, i);
 	close_next(t, false);
 }
 
