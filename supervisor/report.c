@@ -77,6 +77,13 @@ void stats_sample(struct container *c)
 		s->vm_data = kib * 1024;
 }
 
+/* The supervisor refused memory for the limit's sake (sys_mprotect). */
+void stats_memory_hit(struct container *c)
+{
+	if (c->stats)
+		c->stats->mem_refused = true;
+}
+
 /* A watched call asking for len more bytes of committed memory failed
  * with ENOMEM: the limit refused it only if what the container holds now
  * and len are more than the limit (no address space, say, is not ML). */

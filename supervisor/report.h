@@ -66,6 +66,7 @@ void stats_program_starts(struct container *c);
 void stats_refused(struct container *c, long nr, bool foreign);
 /* A watched mmap of c failed with ENOMEM (the memory verdict). */
 void stats_memory_refused(struct container *c, uint64_t len);
+void stats_memory_hit(struct container *c);
 
 /* The report's verdicts (minos-exec(1), REPORT). */
 enum verdict { V_OK, V_RE, V_SG, V_TO, V_ML, V_OL, V_XX };

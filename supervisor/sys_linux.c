@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 #include <signal.h>
 #include <string.h>
@@ -279,6 +280,32 @@ long sys_mremap(struct thread *t, struct sysargs *a)
 		/* Growth, with --report: did the memory limit refuse it? */
 		a->fix = FIX_MEMORY;
 		return SYS_REWRITE;
+	}
+	return SYS_ALLOW;
+}
+
+/*
+ * mprotect without PROT_WRITE: memory the container wrote and then makes
+ * read-only (or PROT_NONE) stays resident but leaves RLIMIT_DATA's count,
+ * so a container could hold any amount of it.  Such a call is allowed
+ * only while the container's resident anonymous memory (RssAnon, which
+ * counts those pages whatever their protection) is within --memory;
+ * beyond, ENOMEM.  What a container holds is then at most its limit of
+ * writable memory and, made read-only, what kept it within the limit
+ * when it did so: never more than twice the limit.
+ */
+long sys_mprotect(struct thread *t, struct sysargs *a)
+{
+	(void)a;
+	struct container *c = t->c;
+	char buf[4096];
+	if (sys_proc_read(c->pid, "status", buf, sizeof(buf)) <= 0)
+		return -ENOMEM; /* cannot tell: as for lack of memory */
+	const char *p = strstr(buf, "\nRssAnon:");
+	unsigned long long kib = p ? strtoull(p + 10, NULL, 10) : 0;
+	if (p && kib * 1024 > c->lim->memory) {
+		stats_memory_hit(c);
+		return -ENOMEM;
 	}
 	return SYS_ALLOW;
 }

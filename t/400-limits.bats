@@ -35,6 +35,15 @@ load helpers
 	expect_exact "heapremap 256 MiB: ENOMEM"
 }
 
+@test "--memory cannot be escaped by making written memory read-only" {
+	# regression: 8 x 32 MiB written then made read-only ran under --memory=64M
+	run mx --memory=64M "$G/stackmem" readonly 32
+	expect_status 0
+	expect_exact "readonly: held 64 MiB, then mprotect ENOMEM"
+	run mx --memory=256M "$G/stackmem" readonly 16
+	expect_exact "readonly: held 128 MiB"
+}
+
 @test "the default memory limit allows 128 MiB" {
 	run mx "$G/alloc" 128
 	expect_status 0
