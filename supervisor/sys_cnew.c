@@ -18,6 +18,7 @@
  *      the code rfd, which is always consumed.
  */
 #include <elf.h>
+#include <linux/kcmp.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -26,6 +27,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -167,12 +169,62 @@ static int image_get(const unsigned char *code, size_t len, unsigned long arch,
 	return fd;
 }
 
+/* ---- pending images: charged to the caller ---------------------------------
+ * What a cnew has read of its code stream waits in the supervisor's memory
+ * until the stream ends, and a stream that never ends would keep it there;
+ * so each buffer is charged to the calling container: its pending images
+ * together hold at most its memory limit (--memory).  Every live container
+ * reserves its --memory out of the run's (--total-memory), so all pending
+ * images together stay within the run's memory too; that is also checked
+ * (the first container, or a policy's stages, are not held to the
+ * reservation).  A cnew whose image needs more fails with ENOMEM, and only
+ * it: a container's room is its own.  The charge is what is allocated
+ * (op->cap), grown by doubling but never past the room left, and given
+ * back as soon as the image is made or the cnew fails. */
+static unsigned long long pending_total;
+
+static unsigned long long run_memory(void)
+{
+	const struct minos_limits *l = &sys_cfg->lim;
+	return l->total_memory ? l->total_memory :
+	       (unsigned long long)l->containers * l->memory;
+}
+
+/* How many more bytes of images c may have the supervisor hold now. */
+static unsigned long long image_room(const struct container *c)
+{
+	unsigned long long mine = c->lim->memory > c->image_bytes ?
+				  c->lim->memory - c->image_bytes : 0;
+	unsigned long long total = run_memory();
+	unsigned long long run = total > pending_total ? total - pending_total : 0;
+	return mine < run ? mine : run;
+}
+
+static void image_charge(struct cnew_op *op, size_t more)
+{
+	op->owner->image_bytes += more;
+	pending_total += more;
+}
+
+/* The image buffer is no longer needed: free it, give its charge back. */
+static void image_drop(struct cnew_op *op)
+{
+	if (op->owner) {
+		op->owner->image_bytes -= op->cap;
+		pending_total -= op->cap;
+	}
+	free(op->buf);
+	op->buf = NULL;
+	op->len = op->cap = 0;
+}
+
 /* ---- cnew --------------------------------------------------------------- */
 
 static void op_free(struct cnew_op *op)
 {
 	if (!op)
 		return;
+	image_drop(op);
 	if (op->code >= 0)
 		close(op->code);
 	for (unsigned k = 0; k < op->nslots; k++)
@@ -181,7 +233,6 @@ static void op_free(struct cnew_op *op)
 	free(op->slots);
 	free(op->consume);
 	free(op->copies);
-	free(op->buf);
 	free(op);
 }
 
@@ -196,6 +247,7 @@ void sys_cnew_abandon(struct thread *t)
 static long finish(struct thread *t, long r)
 {
 	struct cnew_op *op = t->cnew;
+	image_drop(op); /* made, or never will be */
 	op->result = r;
 	if (r < 0)
 		op->nconsume = 1; /* only the code rfd: the caller's table stays */
@@ -208,9 +260,7 @@ static long finish(struct thread *t, long r)
  * reserve --total-memory (0, the default: --containers x --memory). */
 static bool memory_left(const struct container *parent)
 {
-	const struct minos_limits *l = &sys_cfg->lim;
-	unsigned long long total = l->total_memory ? l->total_memory :
-				   (unsigned long long)l->containers * l->memory;
+	unsigned long long total = run_memory();
 	unsigned long long used = parent->lim->memory; /* the child's */
 	CTAB_FOREACH(c)
 		if (ctab_counts(c))
@@ -274,6 +324,30 @@ static long start_child(struct thread *t)
 	return finish(t, child->cid);
 }
 
+/* Read up to len bytes of the code stream without waiting: the count,
+ * 0 at its end, -EAGAIN if it has nothing now, or -EIO. */
+static ssize_t read_nowait(struct cnew_op *op, void *p, size_t len)
+{
+	for (;;) {
+		struct iovec iov = { p, len };
+		/* A file (standard input redirected from one) cannot be
+		 * waited on and never waits on a container: read it. */
+		ssize_t n = op->file ? read(op->code, p, len)
+				     : preadv2(op->code, &iov, 1, -1, RWF_NOWAIT);
+		if (n < 0 && (errno == EOPNOTSUPP || errno == EINVAL)) {
+			/* No RWF_NOWAIT for pipes in this kernel: the stream is
+			 * consumed anyway, so its description may go nonblocking. */
+			fcntl(op->code, F_SETFL, O_NONBLOCK);
+			n = read(op->code, p, len);
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno == EAGAIN ? -EAGAIN : -EIO;
+		return n;
+	}
+}
+
 /* Read what the code stream has now, without waiting.  Returns 1 at its
  * end, 0 if it must wait, or -errno. */
 static int read_code(struct cnew_op *op)
@@ -285,29 +359,30 @@ static int read_code(struct cnew_op *op)
 				cap = op->max + 1;
 			if (cap <= op->len)
 				return -E2BIG;
+			unsigned long long room = image_room(op->owner);
+			if (cap - op->cap > room)
+				cap = op->cap + (size_t)room;
+			if (cap <= op->len) {
+				/* No room for one more byte: it had better
+				 * be the end of the stream. */
+				unsigned char b;
+				ssize_t n = read_nowait(op, &b, 1);
+				if (n == 0)
+					return 1;
+				return n == -EAGAIN ? 0 : n < 0 ? (int)n : -ENOMEM;
+			}
 			unsigned char *b = realloc(op->buf, cap);
 			if (!b)
 				return -ENOMEM;
+			image_charge(op, cap - op->cap);
 			op->buf = b;
 			op->cap = cap;
 		}
-		struct iovec iov = { op->buf + op->len, op->cap - op->len };
-		/* A file (standard input redirected from one) cannot be
-		 * waited on and never waits on a container: read it. */
-		ssize_t n = op->file ? read(op->code, iov.iov_base, iov.iov_len)
-				     : preadv2(op->code, &iov, 1, -1, RWF_NOWAIT);
-		if (n < 0 && (errno == EOPNOTSUPP || errno == EINVAL)) {
-			/* No RWF_NOWAIT for pipes in this kernel: the stream is
-			 * consumed anyway, so its description may go nonblocking. */
-			fcntl(op->code, F_SETFL, O_NONBLOCK);
-			n = read(op->code, iov.iov_base, iov.iov_len);
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN)
+		ssize_t n = read_nowait(op, op->buf + op->len, op->cap - op->len);
+		if (n == -EAGAIN)
 			return 0;
 		if (n < 0)
-			return -EIO;
+			return (int)n;
 		if (n == 0)
 			return 1;
 		op->len += (size_t)n;
@@ -432,22 +507,30 @@ long sys_cnew(struct thread *t, struct sysargs *a)
 		return finish(t, -EAGAIN);
 	op->arch = arch;
 	op->max = t->c->lim->image_size;
+	op->owner = c;
 	struct stat st;
 	op->file = fstat(op->code, &st) == 0 && !S_ISFIFO(st.st_mode) &&
 		   !S_ISSOCK(st.st_mode) && !S_ISCHR(st.st_mode);
 	return sys_cnew_code_ready(t);
 }
 
-/* Is number num of c listed by a cnew of c still in progress? */
+/* Is number num of c listed by a cnew of c still in progress (or a
+ * pass's close list), and does it still hold the file that call took?
+ * A number closed meanwhile -- by the call's own injected close, whose
+ * exit stop we may not have seen yet, or by another thread -- and made
+ * again is a new file that nothing is moving. */
 struct busy_q { int num; bool found; };
 
 static void busy_in(struct thread *t, void *arg)
 {
 	struct busy_q *q = arg;
 	struct cnew_op *op = t->cnew;
-	if (op && op->copies) /* a cnew's (a pass's closes have no copies) */
+	if (op && op->copies)
 		for (unsigned i = 0; i < op->nconsume; i++)
-			if (op->consume[i] == q->num)
+			if (op->consume[i] == q->num &&
+			    (op->copies[i] < 0 ||
+			     syscall(SYS_kcmp, t->tid, getpid(), KCMP_FILE,
+				     q->num, op->copies[i]) == 0))
 				q->found = true;
 }
 

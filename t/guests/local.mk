@@ -61,3 +61,10 @@ EXTRA_DIST += t/guests/fdpark.c
 t/guests/fdpark: t/guests/fdpark.c t/guests/guest.h libminos/minos.h $(GUEST_LIBS)
 	$(AM_V_CC)$(MKDIR_P) $(@D) && \
 	$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_LIBS)
+
+# imgpark: pending cnew images are charged to the caller (t/945-charged.bats).
+GUESTS += t/guests/imgpark
+EXTRA_DIST += t/guests/imgpark.c
+t/guests/imgpark: t/guests/imgpark.c t/guests/guest.h libminos/minos.h $(GUEST_LIBS)
+	$(AM_V_CC)$(MKDIR_P) $(@D) && \
+	$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_LIBS)

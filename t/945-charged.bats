@@ -1,0 +1,55 @@
+#!/usr/bin/env bats
+# What the supervisor holds for a container is charged to that container:
+# the images of pending cnews (issue 9), and a child's image is held to the
+# memory limit it will run under.
+
+load helpers
+
+# Every "wave" line of imgpark's output: pending P, ENOMEM E, other O, with
+# lo <= P <= hi, P + E = n, O = 0; and at least one such line.
+waves_within() {
+	local lo=$1 hi=$2 n=$3
+	echo "$output" | awk -v lo="$lo" -v hi="$hi" -v n="$n" '
+		/^(round [0-9]+ wave [0-9]+: )?pending/ {
+			seen++
+			p = $0; sub(/.*pending /, "", p); p += 0
+			e = $0; sub(/.*ENOMEM /, "", e); e += 0
+			o = $0; sub(/.*other /, "", o); o += 0
+			if (p < lo || p > hi || p + e != n || o != 0) {
+				print "out of bounds: " $0 > "/dev/stderr"; bad++
+			}
+		}
+		END { exit !(seen && !bad) }'
+}
+
+@test "pending cnew images are charged to the caller's --memory: beyond it its cnew is ENOMEM, and the charge comes back" {
+	need_pidns
+	# 16 cnews of 3M streams that never end, under --memory=16M: at most 5
+	# can be held (each holds at least 3M); before, all 16 were, and so
+	# any number of threads could grow minos-exec without bound.
+	run --separate-stderr mx --wall-time=50s --memory=16M --image-size=4M \
+		"$G/imgpark" 2 1 16 3M <"$G/imgpark"
+	expect_status 0
+	waves_within 1 5 16
+	[ "$(grep -c '^round .* wave ' <<<"$output")" -eq 4 ]
+	[ "$(grep -c 'bystander cnew ok' <<<"$output")" -eq 2 ]
+}
+
+@test "a container's pending images take nothing from another's: two attackers at their limits, a bystander's cnew works" {
+	need_pidns
+	run --separate-stderr mx --wall-time=50s --memory=16M --image-size=4M \
+		"$G/imgpark" 1 2 16 3M <"$G/imgpark"
+	expect_status 0
+	waves_within 2 10 32
+	expect_output "round 1: bystander cnew ok"
+}
+
+@test "pending cnew images together stay within the run's memory (--total-memory)" {
+	need_pidns
+	# The first container is not held to a reservation; its images are
+	# still held to the run's 8M: at most 2 of 3M.
+	run --separate-stderr mx --wall-time=50s --memory=16M --total-memory=8M \
+		--image-size=4M "$G/imgpark" attack 16 3 </dev/null
+	expect_status 0
+	waves_within 1 2 16
+}
