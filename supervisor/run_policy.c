@@ -144,6 +144,8 @@ static void load_images(struct policy *p, const char *file, const char *dir,
 		struct image_req req = {
 			.program = pc->program, .dir = dir, .flat = pc->flat,
 			.hash = hash, .max = pc->lim.image_size, .where = where,
+			.memory = pc->lim.memory,
+			.address_space = pc->lim.address_space,
 		};
 		image_load(&req, &im[i]);
 		pc->resolved = strdup(im[i].path);

@@ -67,6 +67,7 @@ struct image {
 	size_t off;          /* where the code starts in the memfd */
 	unsigned long arch;
 	int memfd;
+	uint64_t data, mem;  /* elf_info's: what loading it maps */
 	unsigned long long used; /* LRU clock */
 	char sha256[65];     /* --report only; else "" */
 };
@@ -125,26 +126,31 @@ static int write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-/* The sealed memfd of this image, from the cache or made now. */
+/* The sealed memfd of this image, from the cache or made now; *im_out
+ * its entry (valid until the next image_get). */
 static int image_get(const unsigned char *code, size_t len, unsigned long arch,
-		     const char **sha256)
+		     const struct image **im_out)
 {
 	uint64_t h = hash_bytes(code, len);
 	for (unsigned i = 0; i < ncache; i++)
 		if (cache[i].hash == h && cache[i].len == len &&
 		    cache[i].arch == arch && same_bytes(&cache[i], code)) {
 			cache[i].used = ++cache_clock;
-			*sha256 = cache[i].sha256;
+			*im_out = &cache[i];
 			return cache[i].memfd;
 		}
 
 	unsigned char head[ELF_FLAT_HDR_SIZE];
 	size_t hdr = 0;
 	char why[256];
+	struct elf_info info;
 	if (arch == MINOS_ARCH_X86_64_FLAT) {
 		if (elf_wrap_flat(code, len, head, sizeof(head), &hdr) < 0)
 			return -ENOEXEC;
-	} else if (elf_check(code, len, NULL, why, sizeof(why)) != 0) {
+		/* one writable segment of len bytes at a page boundary */
+		info.mem = len;
+		info.data = (len + 4095) & ~(uint64_t)4095;
+	} else if (elf_check(code, len, &info, why, sizeof(why)) != 0) {
 		return -ENOEXEC;
 	}
 	int fd = memfd_create("minos:child", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
@@ -158,14 +164,15 @@ static int image_get(const unsigned char *code, size_t len, unsigned long arch,
 		close(fd);
 		return -ENOMEM;
 	}
-	struct image im = { h, len, hdr, arch, fd, ++cache_clock, "" };
+	struct image im = { h, len, hdr, arch, fd, info.data, info.mem,
+			    ++cache_clock, "" };
 	if (sys_cfg->report) { /* --report names images by their SHA-256 */
 		struct sha256 sh;
 		sha256_init(&sh);
 		sha256_update(&sh, code, len);
 		sha256_hex(&sh, im.sha256);
 	}
-	*sha256 = cache_put(&im)->sha256;
+	*im_out = cache_put(&im);
 	return fd;
 }
 
@@ -288,10 +295,27 @@ static long start_child(struct thread *t)
 	struct container *c = t->c;
 	if (c->killed || c->end != END_NONE || sys_dying(t->tid))
 		return finish(t, -ESRCH);
-	const char *sha256;
-	int memfd = image_get(op->buf, op->len, op->arch, &sha256);
+	const struct image *im;
+	int memfd = image_get(op->buf, op->len, op->arch, &im);
 	if (memfd < 0)
 		return finish(t, memfd);
+	char sha256[sizeof(im->sha256)];
+	memcpy(sha256, im->sha256, sizeof(sha256));
+	/* An image the child's limits cannot even load (Linux would fail
+	 * its exec past the point of no return: SIGSEGV) is refused here:
+	 * its writable pages against --memory (RLIMIT_DATA counts whole
+	 * pages), all its pages against --address-space. */
+	const struct minos_limits *cl = c->lim; /* the child's */
+	if (im->data > (cl->memory & ~4095ULL) ||
+	    (cl->address_space && im->mem > cl->address_space)) {
+		if (sys_cfg->trace)
+			msg("container %d (%s): cnew: the image needs %llu bytes of "
+			    "writable memory to load (%llu in all); the child's "
+			    "memory limit is %llu", c->id, c->name,
+			    (unsigned long long)im->data,
+			    (unsigned long long)im->mem, cl->memory);
+		return finish(t, -ENOMEM);
+	}
 	if (!room_for_child(c))
 		return finish(t, -EAGAIN);
 	if (!memory_left(c))

@@ -53,3 +53,31 @@ waves_within() {
 	expect_status 0
 	waves_within 1 2 16
 }
+
+@test "a cnew image whose bss does not fit the child's --memory is ENOMEM and takes no cid; one that fits exactly runs" {
+	need_pidns
+	# The count is RLIMIT_DATA's at exec (the bss of a read-only segment
+	# is writable anonymous memory); before, the child got a cid and then
+	# SIGSEGV from its exec.
+	run --separate-stderr mx --memory=16M "$G/bigimage" cnew 16M
+	expect_status 0
+	expect_exact "over: -ENOMEM; at: cid 1, ran"
+	[ -z "$stderr" ]
+}
+
+@test "a PROGRAM whose bss does not fit --memory (or --address-space) is refused with status 126 and one line" {
+	local d="$BATS_TEST_TMPDIR"
+	"$G/bigimage" emit 16388K >"$d/over"
+	"$G/bigimage" emit 16M >"$d/at"
+	chmod +x "$d/over" "$d/at"
+	run --separate-stderr mx --memory=16M "$d/over"
+	expect_status 126
+	[ "$stderr" = "minos-exec: $d/over: needs 16388K of writable memory (data and bss) to be loaded, more than the memory limit 16M; raise --memory" ]
+	run --separate-stderr mx --memory=64M --address-space=8M "$d/at"
+	expect_status 126
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ "$stderr" == *"needs 16388K of address space to be loaded, more than the address-space limit 8M; raise --address-space" ]]
+	run --separate-stderr mx --memory=16M "$d/at"
+	expect_status 0
+	expect_exact "k"
+}

@@ -68,3 +68,10 @@ EXTRA_DIST += t/guests/imgpark.c
 t/guests/imgpark: t/guests/imgpark.c t/guests/guest.h libminos/minos.h $(GUEST_LIBS)
 	$(AM_V_CC)$(MKDIR_P) $(@D) && \
 	$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_LIBS)
+
+# bigimage: an image whose bss does not fit the memory limit (t/945-charged.bats).
+GUESTS += t/guests/bigimage
+EXTRA_DIST += t/guests/bigimage.c
+t/guests/bigimage: t/guests/bigimage.c t/guests/guest.h libminos/minos.h $(GUEST_LIBS)
+	$(AM_V_CC)$(MKDIR_P) $(@D) && \
+	$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_LIBS)
