@@ -439,8 +439,8 @@ long sys_cnew(struct thread *t, struct sysargs *a)
 
 	/* A code rfd that is not ours: nothing is consumed. */
 	int code = fd_take_dir(c, code_rfd, O_RDONLY);
-	if (code < 0)
-		return -EBADF;
+	if (code < 0) /* EBADF, or ENFILE/ENOMEM: no room of ours */
+		return fd_take_error(code);
 	if (sys_pass_busy(c, (int)code_rfd)) {
 		close(code);
 		return -EBADF;
@@ -518,7 +518,8 @@ long sys_cnew(struct thread *t, struct sysargs *a)
 		}
 		op->slots[slot] = fd_take_dir(c, fd, is_r ? O_RDONLY : O_WRONLY);
 		if (op->slots[slot] < 0) {
-			err = -EBADF;
+			err = fd_take_error(op->slots[slot]);
+			op->slots[slot] = -1;
 			break;
 		}
 		op->copies[op->nconsume] = op->slots[slot];

@@ -81,3 +81,17 @@ waves_within() {
 	expect_status 0
 	expect_exact "k"
 }
+
+# minos-exec under a hard descriptor limit of N (soft = hard).
+mx_nofile() {
+	local n=$1
+	shift
+	timeout -k 5 60 bash -c 'ulimit -n "$0" && exec "$@"' "$n" "$MINOS_EXEC" "$@"
+}
+
+@test "with the supervisor out of descriptors, cnew, wpass and rpass say ENFILE (its room), never EBADF (the caller's number)" {
+	need_pidns
+	run --separate-stderr mx_nofile 256 "$G/fdfull" park <"$G/fdfull"
+	expect_status 0
+	expect_output "cnew of 8: -ENFILE; cnew of 0: -ENFILE; wpass: -ENFILE; rpass: -ENFILE; "
+}

@@ -75,3 +75,10 @@ EXTRA_DIST += t/guests/bigimage.c
 t/guests/bigimage: t/guests/bigimage.c t/guests/guest.h libminos/minos.h $(GUEST_LIBS)
 	$(AM_V_CC)$(MKDIR_P) $(@D) && \
 	$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_LIBS)
+
+# fdfull: the supervisor out of descriptors, the caller gets ENFILE (t/945-charged.bats).
+GUESTS += t/guests/fdfull
+EXTRA_DIST += t/guests/fdfull.c
+t/guests/fdfull: t/guests/fdfull.c t/guests/guest.h libminos/minos.h $(GUEST_LIBS)
+	$(AM_V_CC)$(MKDIR_P) $(@D) && \
+	$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_LIBS)
