@@ -197,6 +197,9 @@ struct container *ctab_head(void);
  */
 void ctab_fd_reserve(void);
 int ctab_keep_fd(int fd);
+/* The floor itself, for a descriptor made where it cannot be refused
+ * by closing it alone (a pidfd from clone()). */
+int ctab_fd_floor(void);
 
 struct thread *thread_find(pid_t tid);
 struct thread *thread_add(pid_t tid, struct container *c);

@@ -157,7 +157,10 @@ static int image_get(const unsigned char *code, size_t len, unsigned long arch,
 	if (fd < 0 && errno == EINVAL)
 		fd = memfd_create("minos:child", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (fd < 0)
-		return -ENOMEM;
+		return errno == EMFILE || errno == ENFILE ? -ENFILE : -ENOMEM;
+	fd = ctab_keep_fd(fd); /* kept in the cache: below the reserve */
+	if (fd < 0)
+		return fd;
 	if ((hdr && write_all(fd, head, hdr) < 0) || write_all(fd, code, len) < 0 ||
 	    fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW |
 					   F_SEAL_WRITE) < 0) {
@@ -438,7 +441,8 @@ long sys_cnew(struct thread *t, struct sysargs *a)
 	unsigned long arch = a->a[4];
 
 	/* A code rfd that is not ours: nothing is consumed. */
-	int code = fd_take_dir(c, code_rfd, O_RDONLY);
+	/* Every copy is kept while the cnew waits: below the reserve. */
+	int code = ctab_keep_fd(fd_take_dir(c, code_rfd, O_RDONLY));
 	if (code < 0) /* EBADF, or ENFILE/ENOMEM: no room of ours */
 		return fd_take_error(code);
 	if (sys_pass_busy(c, (int)code_rfd)) {
@@ -516,7 +520,8 @@ long sys_cnew(struct thread *t, struct sysargs *a)
 			err = -EBADF;
 			break;
 		}
-		op->slots[slot] = fd_take_dir(c, fd, is_r ? O_RDONLY : O_WRONLY);
+		op->slots[slot] = ctab_keep_fd(fd_take_dir(c, fd, is_r ? O_RDONLY
+								      : O_WRONLY));
 		if (op->slots[slot] < 0) {
 			err = fd_take_error(op->slots[slot]);
 			op->slots[slot] = -1;

@@ -95,3 +95,13 @@ mx_nofile() {
 	expect_status 0
 	expect_output "cnew of 8: -ENFILE; cnew of 0: -ENFILE; wpass: -ENFILE; rpass: -ENFILE; "
 }
+
+@test "every descriptor the supervisor keeps stays below its reserve: with copies refused, the caller can still close what it tried to pass" {
+	need_pidns
+	# The cnews' copies, the pass copies, pidfds, image files stop at the
+	# floor (the hard limit less 64); a wclose/rclose, which checks the
+	# direction on a transient copy, still finds a number above it.
+	run --separate-stderr mx_nofile 256 "$G/fdfull" park <"$G/fdfull"
+	expect_status 0
+	expect_exact "cnew of 8: -ENFILE; cnew of 0: -ENFILE; wpass: -ENFILE; rpass: -ENFILE; wclose: 0; rclose: 0"
+}
