@@ -115,6 +115,7 @@ static void check_executable(const char *program)
 
 int run_program(struct minos_config *cfg)
 {
+	hostprobe_fit_fds(&cfg->lim, NULL);
 	struct run r;
 	struct image im;
 	struct image_req req = {

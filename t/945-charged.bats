@@ -105,3 +105,28 @@ mx_nofile() {
 	expect_status 0
 	expect_exact "cnew of 8: -ENFILE; cnew of 0: -ENFILE; wpass: -ENFILE; rpass: -ENFILE; wclose: 0; rclose: 0"
 }
+
+# Does this process have CAP_SYS_RESOURCE (so it may raise a hard limit)?
+have_sys_resource() {
+	local eff
+	eff=$(awk '/^CapEff:/ { print $2 }' /proc/self/status)
+	(((0x$eff >> 24) & 1))
+}
+
+@test "under a hard descriptor limit below the default --fds, the default is lowered to it (said once); an --fds above it is one line, status 125" {
+	! have_sys_resource || skip "CAP_SYS_RESOURCE: minos-exec may raise the hard limit"
+	run --separate-stderr bash -c 'ulimit -n 200 && exec timeout 60 "$0" "$1" rlimit 7' \
+		"$MINOS_EXEC" "$PROBE"
+	expect_status 0
+	expect_exact "rlimit = 200 200 same"
+	[ "$stderr" = "minos-exec: this host's hard descriptor limit (200) is below the default --fds (256) and minos-exec may not raise it (no CAP_SYS_RESOURCE); containers get --fds=200 (give --fds, or raise the limit: ulimit -Hn)" ]
+	run --separate-stderr bash -c 'ulimit -n 200 && exec timeout 60 "$0" --fds=256 "$1" rlimit 7' \
+		"$MINOS_EXEC" "$PROBE"
+	expect_status 125
+	[ "$stderr" = "minos-exec: --fds=256 is above this host's hard descriptor limit (200) and minos-exec may not raise it (no CAP_SYS_RESOURCE); use --fds=200 or less, or raise the limit (ulimit -Hn)" ]
+	run --separate-stderr bash -c 'ulimit -n 200 && exec timeout 60 "$0" --fds=100 "$1" rlimit 7' \
+		"$MINOS_EXEC" "$PROBE"
+	expect_status 0
+	expect_exact "rlimit = 100 100 same"
+	[ -z "$stderr" ]
+}
