@@ -82,3 +82,10 @@ EXTRA_DIST += t/guests/fdfull.c
 t/guests/fdfull: t/guests/fdfull.c t/guests/guest.h libminos/minos.h $(GUEST_LIBS)
 	$(AM_V_CC)$(MKDIR_P) $(@D) && \
 	$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_LIBS)
+
+# nrchild: a child makes one raw system call (t/900-escape.bats).
+GUESTS += t/guests/nrchild
+EXTRA_DIST += t/guests/nrchild.c
+t/guests/nrchild: t/guests/nrchild.c t/guests/guest.h libminos/minos.h libminos/syscall_arch.h $(GUEST_LIBS)
+	$(AM_V_CC)$(MKDIR_P) $(@D) && \
+	$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_LIBS)
