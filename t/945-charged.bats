@@ -130,3 +130,27 @@ have_sys_resource() {
 	expect_exact "rlimit = 100 100 same"
 	[ -z "$stderr" ]
 }
+
+# Read stdin slowly (bash's read takes a pipe a byte at a time) and count
+# minos-exec's lines about a child's SIGSEGV.
+count_segv_lines() {
+	local n=0 l
+	while IFS= read -r l; do
+		case $l in "minos-exec: container "*"killed by signal 11 (SIGSEGV)") n=$((n + 1)) ;; esac
+	done
+	echo "$n"
+}
+
+@test "minos-exec's messages on a stderr pipe that a container floods, and makes non-blocking, all reach a slow reader" {
+	need_pidns
+	local mode
+	export -f count_segv_lines
+	for mode in block nonblock; do
+		# stderr is the container's wfd 2 too (the same description);
+		# 20 children die while it writes 2 MiB there.
+		run bash -c 'set -o pipefail; timeout 100 "$0" "$1" 20 "$2" 2>&1 >/dev/null | count_segv_lines' \
+			"$MINOS_EXEC" "$G/errflood" "$mode"
+		expect_status 0
+		expect_exact 20
+	done
+}

@@ -89,3 +89,10 @@ EXTRA_DIST += t/guests/nrchild.c
 t/guests/nrchild: t/guests/nrchild.c t/guests/guest.h libminos/minos.h libminos/syscall_arch.h $(GUEST_LIBS)
 	$(AM_V_CC)$(MKDIR_P) $(@D) && \
 	$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_LIBS)
+
+# errflood: a container floods minos-exec's own stderr (t/945-charged.bats).
+GUESTS += t/guests/errflood
+EXTRA_DIST += t/guests/errflood.c
+t/guests/errflood: t/guests/errflood.c t/guests/guest.h libminos/minos.h $(GUEST_LIBS)
+	$(AM_V_CC)$(MKDIR_P) $(@D) && \
+	$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_LIBS)
