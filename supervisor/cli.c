@@ -180,6 +180,7 @@ static void limit_store(struct minos_limits *lim, enum opt_id id,
 		break;
 	case OPT_FDS:
 		lim->fds = (unsigned)v;
+		lim->fds_set = true;
 		break;
 	case OPT_CONTAINERS:
 		lim->containers = (unsigned)v;

@@ -23,6 +23,10 @@ struct minos_limits {
 	unsigned long long wall_ms;    /* wall clock for the whole run, ms; 0: none */
 	unsigned threads;              /* threads per container, first included */
 	unsigned fds;                  /* descriptors per container */
+	bool fds_set;                  /* fds was given (--fds, a policy's
+					* fds), not the default: one that
+					* cannot be had is an error, the
+					* default is lowered to what can */
 	unsigned containers;           /* live containers in the run */
 	unsigned long long total_memory; /* memory all live containers may
 					    * reserve together (each its

@@ -95,6 +95,11 @@ void ctab_fd_reserve(void)
 	fd_floor = cur > 2 * FD_RESERVE ? (int)(cur - FD_RESERVE) : (int)(cur / 2);
 }
 
+int ctab_fd_floor(void)
+{
+	return fd_floor;
+}
+
 int ctab_keep_fd(int fd)
 {
 	if (fd >= fd_floor) {

@@ -68,6 +68,8 @@ struct container {
 	long long deadline_ns;  /* a stage's wall-time end (CLOCK_MONOTONIC), 0: none */
 	unsigned long long end_ms; /* END_CPU, END_WALL: the limit, for messages */
 	struct cstats *stats;   /* what --report says of it; NULL without --report */
+	unsigned long long image_bytes; /* what its pending cnews' images hold
+				 * in the supervisor (sys_cnew.c) */
 	timer_t cpu_timer;      /* its CPU-time timer (enforce.c) */
 	bool cpu_timer_armed;
 	struct container *next;
@@ -127,7 +129,8 @@ struct cnew_op {
 	bool watched;            /* code is in the loop's epoll */
 	bool file;               /* code is a file: read it, never wait */
 	unsigned char *buf;      /* the image as read so far */
-	size_t len, cap;
+	size_t len, cap;         /* cap bytes charged to owner (image_bytes) */
+	struct container *owner; /* the caller; NULL: nothing charged */
 	unsigned long arch;
 	unsigned long long max;  /* the image-size limit of the caller */
 	int *slots;              /* our copies of the listed fds, by child slot */
@@ -196,6 +199,9 @@ struct container *ctab_head(void);
  */
 void ctab_fd_reserve(void);
 int ctab_keep_fd(int fd);
+/* The floor itself, for a descriptor made where it cannot be refused
+ * by closing it alone (a pidfd from clone()). */
+int ctab_fd_floor(void);
 
 struct thread *thread_find(pid_t tid);
 struct thread *thread_add(pid_t tid, struct container *c);

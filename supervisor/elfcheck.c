@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
@@ -51,9 +52,16 @@ struct phdr {
 	uint64_t offset, vaddr, filesz, memsz;
 };
 
+/* Pages [lo, hi) that loading a segment makes writable private memory. */
+struct span {
+	uint64_t lo, hi;
+};
+
 struct scan {
 	unsigned loads;
 	uint64_t mem;
+	unsigned nspans;
+	struct span spans[PHDRS_MAX];
 	bool entry_mapped;
 	bool interp;
 	uint64_t interp_off, interp_size;
@@ -340,7 +348,41 @@ static int check_load(struct ck *c, const struct ehdr *e,
 		s->entry_mapped = true;
 	s->loads++;
 	s->mem += ph->memsz;
+	/* What binfmt_elf's elf_load() maps: the file part with the
+	 * segment's protection, then the bss past the file part's last page
+	 * by vm_brk_flags(), which is always writable.  (A p_memsz of 0 maps
+	 * nothing; the vaddr and end were checked below USER_TOP.) */
+	uint64_t lo = ph->vaddr & ~(PAGE_SIZE_ - 1);
+	uint64_t end = (ph->vaddr + ph->memsz + PAGE_SIZE_ - 1) & ~(PAGE_SIZE_ - 1);
+	if (!(ph->flags & PF_W) && ph->filesz)
+		lo = (ph->vaddr + ph->filesz + PAGE_SIZE_ - 1) & ~(PAGE_SIZE_ - 1);
+	if (ph->memsz && end > lo)
+		s->spans[s->nspans++] = (struct span){ lo, end };
 	return 0;
+}
+
+static int span_cmp(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+/* The bytes of the union of the spans, each page once. */
+static uint64_t span_bytes(struct span *sp, unsigned n)
+{
+	uint64_t total = 0, lo = 0, hi = 0;
+	qsort(sp, n, sizeof(*sp), span_cmp);
+	for (unsigned i = 0; i < n; i++) {
+		if (i && sp[i].lo <= hi) {
+			if (sp[i].hi > hi)
+				hi = sp[i].hi;
+			continue;
+		}
+		total += hi - lo;
+		lo = sp[i].lo;
+		hi = sp[i].hi;
+	}
+	return total + (hi - lo);
 }
 
 static int check_phdrs(struct ck *c, const struct ehdr *e, struct scan *s)
@@ -349,7 +391,11 @@ static int check_phdrs(struct ck *c, const struct ehdr *e, struct scan *s)
 	unsigned k;
 	int r;
 
-	memset(s, 0, sizeof(*s));
+	s->loads = 0;
+	s->mem = 0;
+	s->nspans = 0;
+	s->entry_mapped = s->interp = false;
+	s->interp_off = s->interp_size = 0;
 	for (k = 0; k < e->phnum; k++) {
 		read_phdr(c, e->phoff + (uint64_t)k * PHDR_SIZE, &ph);
 		if (ph.type == PT_LOAD) {
@@ -414,6 +460,7 @@ int elf_check(const unsigned char *img, size_t len, struct elf_info *info,
 		info->phnum = e.phnum;
 		info->loads = s.loads;
 		info->mem = s.mem;
+		info->data = span_bytes(s.spans, s.nspans);
 	}
 	return 0;
 }

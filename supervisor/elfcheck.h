@@ -21,6 +21,11 @@ struct elf_info {
 			  * the image needs mapped (bss included) before it
 			  * runs; each is below the top of user space, so the
 			  * sum cannot overflow */
+	uint64_t data;   /* bytes of writable private memory Linux maps to
+			  * load it, as RLIMIT_DATA counts them (--memory):
+			  * the pages of every writable PT_LOAD and every bss
+			  * (anonymous pages past p_filesz, writable whatever
+			  * the segment's flags), each page once */
 };
 
 /*

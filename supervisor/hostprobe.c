@@ -107,18 +107,41 @@ bool hostprobe_can_trace_other_users(void)
 	return known;
 }
 
-/* --fds above the hard limit: the container's limit cannot be set. */
-static void check_fds(const struct minos_config *cfg)
+/* The hard descriptor limit, if minos-exec may not raise it (0: it may,
+ * or there is none): no container's limit can be set above it. */
+static unsigned long long fds_ceiling(void)
 {
 	struct rlimit r;
 	if (getrlimit(RLIMIT_NOFILE, &r) < 0 || r.rlim_max == RLIM_INFINITY ||
-	    cfg->lim.fds <= r.rlim_max || have_cap(CAP_SYS_RESOURCE))
+	    r.rlim_max == 0 || have_cap(CAP_SYS_RESOURCE))
+		return 0;
+	return r.rlim_max;
+}
+
+void hostprobe_fit_fds(struct minos_limits *lim, const char *where)
+{
+	static bool said;
+	unsigned long long hard = fds_ceiling();
+	if (!hard || lim->fds <= hard)
 		return;
-	die(125, "--fds=%u is above this host's hard descriptor limit (%llu) and "
-		 "minos-exec may not raise it (no CAP_SYS_RESOURCE); use "
-		 "--fds=%llu or less, or raise the limit (ulimit -Hn)",
-	    cfg->lim.fds, (unsigned long long)r.rlim_max,
-	    (unsigned long long)r.rlim_max);
+	if (lim->fds_set && where)
+		die(125, "%s: fds %u is above this host's hard descriptor limit "
+			 "(%llu) and minos-exec may not raise it (no "
+			 "CAP_SYS_RESOURCE); use fds: %llu or less, or raise the "
+			 "limit (ulimit -Hn)", where, lim->fds, hard, hard);
+	if (lim->fds_set)
+		die(125, "--fds=%u is above this host's hard descriptor limit (%llu) and "
+			 "minos-exec may not raise it (no CAP_SYS_RESOURCE); use "
+			 "--fds=%llu or less, or raise the limit (ulimit -Hn)",
+		    lim->fds, hard, hard);
+	/* The default: as many as this host gives, said once. */
+	if (!said)
+		msg("this host's hard descriptor limit (%llu) is below the default "
+		    "--fds (%u) and minos-exec may not raise it (no CAP_SYS_RESOURCE); "
+		    "containers get --fds=%llu (give --fds, or raise the limit: "
+		    "ulimit -Hn)", hard, lim->fds, hard);
+	said = true;
+	lim->fds = (unsigned)hard;
 }
 
 /* The numbers minos-exec's filter must see: the lowest and the highest of
@@ -254,7 +277,7 @@ void hostprobe_check(const struct minos_config *cfg)
 {
 	bool outer = outer_filter();
 	check_kcmp(outer);
-	check_fds(cfg);
+	(void)cfg; /* --fds: hostprobe_fit_fds(), before */
 	if (outer) {
 		check_getfd(outer);
 		probe_traced_child();

@@ -12,12 +12,18 @@
 #include "config.h"
 
 /*
- * Cheap checks always (kcmp, pidfd_getfd, the descriptor limit); under an
+ * Cheap checks always (kcmp, pidfd_getfd); under an
  * outer seccomp filter (a container runtime's profile, PR_GET_SECCOMP = 2)
  * also a traced child that loads a filter with a listener and makes every
  * Minos call, each of which must reach that filter.  Dies 125 on a miss.
  */
 void hostprobe_check(const struct minos_config *cfg);
+
+/* A container's descriptor limit above the hard limit, which minos-exec
+ * may not raise: the default is lowered to the hard limit (said once on
+ * standard error); one that was given (lim->fds_set) dies 125 with one
+ * line (where: a policy's position and container, or NULL: --fds). */
+void hostprobe_fit_fds(struct minos_limits *lim, const char *where);
 
 /* CAP_SYS_PTRACE: may minos-exec take descriptors from a container whose
  * user it changed (a non-dumpable process)? */

@@ -22,6 +22,7 @@
 #include "image.h"
 #include "log.h"
 #include "sha256.h"
+#include "units.h"
 
 #ifndef MFD_EXEC
 #define MFD_EXEC 0x0010U
@@ -154,6 +155,22 @@ void image_load(const struct image_req *rq, struct image *out)
 	struct elf_info info;
 	if (elf_check(img, total, &info, why, sizeof(why)) != 0)
 		die(126, "%s: %s", where, why);
+	/* Memory it cannot even be loaded in: Linux would fail its exec past
+	 * the point of no return (SIGSEGV).  RLIMIT_DATA counts whole pages
+	 * of writable memory (info.data); RLIMIT_AS every page. */
+	char need[32], have[32];
+	if (rq->memory && info.data > (rq->memory & ~4095ULL))
+		die(126, "%s: needs %s of writable memory (data and bss) to be loaded, "
+		    "more than the memory limit %s; raise %s", where,
+		    units_fmt_size(info.data, need, sizeof(need)),
+		    units_fmt_size(rq->memory, have, sizeof(have)),
+		    rq->where ? "memory" : "--memory");
+	if (rq->address_space && info.mem > rq->address_space)
+		die(126, "%s: needs %s of address space to be loaded, more than "
+		    "the address-space limit %s; raise %s", where,
+		    units_fmt_size(info.mem, need, sizeof(need)),
+		    units_fmt_size(rq->address_space, have, sizeof(have)),
+		    rq->where ? "address-space" : "--address-space");
 	out->sha256[0] = '\0';
 	if (rq->hash) {
 		struct sha256 h;

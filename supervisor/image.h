@@ -12,6 +12,8 @@ struct image_req {
 	bool flat;               /* wrap a flat image (arch 1) */
 	bool hash;               /* compute the SHA-256 (for --report) */
 	unsigned long long max;  /* the image-size limit */
+	unsigned long long memory, address_space; /* the container's limits:
+				  * the image must load within them (0: none) */
 	const char *where;       /* names it in messages; NULL: program */
 };
 
@@ -22,8 +24,9 @@ struct image {
 };
 
 /* Find the program (as env(1) does), read it once into a sealed memfd,
- * check it (elfcheck.c) or wrap a flat image.  Dies with 126/127 and a
- * one-line reason when it cannot be run. */
+ * check it (elfcheck.c) or wrap a flat image, and check that its memory
+ * fits the limits it will run under.  Dies with 126/127 and a one-line
+ * reason when it cannot be run. */
 void image_load(const struct image_req *rq, struct image *out);
 
 #endif

@@ -244,6 +244,16 @@ int spawn_container(const struct spawn_req *rq, struct container **out,
 		close(syncp[1]);
 		return spawn_fail(err, errlen, e, "pipe2: %s", strerror(e));
 	}
+	/* errp[0] and the pidfd are kept (until the program starts, and for
+	 * the container's life): below the reserve (ctab.h), or ENFILE. */
+	if (errp[0] >= ctab_fd_floor()) {
+		close(syncp[0]);
+		close(syncp[1]);
+		close(errp[0]);
+		close(errp[1]);
+		return spawn_fail(err, errlen, ENFILE, "no descriptor left below "
+				  "minos-exec's reserve for the container");
+	}
 	fcntl(errp[0], F_SETFL, O_NONBLOCK);
 
 	bool ns = !cfg->no_namespaces && ns_usable != 0;
@@ -290,6 +300,15 @@ int spawn_container(const struct spawn_req *rq, struct container **out,
 	}
 	close(syncp[0]);
 	close(errp[1]);
+	if (pidfd >= ctab_fd_floor()) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, __WALL);
+		close(syncp[1]);
+		close(errp[0]);
+		close(pidfd);
+		return spawn_fail(err, errlen, ENFILE, "no descriptor left below "
+				  "minos-exec's reserve for the container's pidfd");
+	}
 
 	int seized = ptr_seize(pid, cfg->report != NULL);
 	int mapped = seized == 0 && ns ? map_user(pid) : 0;

@@ -4,31 +4,66 @@
  *
  * Every control character of a message (a program's name may hold any
  * byte) is written as \xNN, so no message can end a line early and forge
- * another.  stderr may be a pipe the containers share and fill: if it is
- * one, messages go through a non-blocking description of their own (the
- * pipe reopened through /proc/self/fd/2), so a full pipe drops a line
- * (counted) and never stops the supervisor.
+ * another.
+ *
+ * stderr may be a pipe or a terminal the first container shares (its wfd
+ * 2 is the same open file description when stderr is already write-only):
+ * it can fill it, and it can make that description non-blocking (F_SETFL).
+ * So messages go through a description of their own (stderr reopened
+ * through /proc/self/fd/2, non-blocking), whose flags no container can
+ * change; a full stderr makes a line wait in poll() for room, at most
+ * LINE_WAIT_MS, and only then drops it (counted).  After a drop the next
+ * lines are not waited for until one gets through: a stderr nobody reads
+ * costs the supervisor one wait, not one per line.  A regular file is
+ * written through descriptor 2 itself (its offset and O_APPEND are
+ * shared; O_NONBLOCK means nothing there).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
 
+#define LINE_WAIT_MS 250
+
 static int err_fd = -1;          /* the non-blocking reopened stderr, or -1 */
 static unsigned long dropped;    /* lines a full stderr did not take */
+static bool stuck;               /* the last line was dropped */
 
 void log_init(void)
 {
 	struct stat st;
-	if (err_fd >= 0 || fstat(STDERR_FILENO, &st) < 0 || !S_ISFIFO(st.st_mode))
-		return; /* a file or a terminal: a write there does not wait on a container */
+	if (err_fd >= 0 || fstat(STDERR_FILENO, &st) < 0 || S_ISREG(st.st_mode))
+		return;
+	/* A socket cannot be reopened (ENXIO): it is never a container's
+	 * (stdfds.c relays it), so descriptor 2 stays, waited on in poll. */
 	err_fd = open("/proc/self/fd/2", O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+}
+
+/* Wait until fd takes a line, or the deadline (CLOCK_MONOTONIC, ms). */
+static bool wait_room(int fd, long long deadline)
+{
+	for (;;) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		long long now = ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+		if (now >= deadline)
+			return false;
+		struct pollfd p = { .fd = fd, .events = POLLOUT };
+		int r = poll(&p, 1, (int)(deadline - now));
+		if (r > 0)
+			return !(p.revents & (POLLERR | POLLNVAL));
+		if (r == 0 || errno != EINTR)
+			return false;
+	}
 }
 
 unsigned long log_dropped(void)
@@ -84,15 +119,29 @@ static void vmsg_line(char *line, size_t size, const char *fmt, va_list ap)
 	line[len++] = '\n';
 	line[len] = '\0';
 	int fd = err_fd >= 0 ? err_fd : STDERR_FILENO;
+	long long deadline = 0;
 	for (size_t off = 0; off < len;) {
 		ssize_t w = write(fd, line + off, len - off);
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w < 0 && errno == EAGAIN && off == 0)
-			dropped++; /* a line is PIPE_BUF or less: all or nothing */
+		if (w < 0 && errno == EAGAIN) {
+			if (!deadline) {
+				struct timespec ts;
+				clock_gettime(CLOCK_MONOTONIC, &ts);
+				deadline = ts.tv_sec * 1000LL + ts.tv_nsec / 1000000 +
+					   LINE_WAIT_MS;
+			}
+			if (!stuck && wait_room(fd, deadline))
+				continue;
+			if (off == 0)
+				dropped++; /* a line is PIPE_BUF or less: all or nothing */
+			stuck = true;
+			break;
+		}
 		if (w <= 0)
 			break;
 		off += (size_t)w;
+		stuck = false;
 	}
 }
 

@@ -115,11 +115,13 @@ static void check_executable(const char *program)
 
 int run_program(struct minos_config *cfg)
 {
+	hostprobe_fit_fds(&cfg->lim, NULL);
 	struct run r;
 	struct image im;
 	struct image_req req = {
 		.program = cfg->program, .flat = cfg->flat,
 		.hash = cfg->report != NULL, .max = cfg->lim.image_size,
+		.memory = cfg->lim.memory, .address_space = cfg->lim.address_space,
 	};
 	image_load(&req, &im);
 	/* After the image checks, whose reasons say more (an empty file, not

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hostprobe.h"
 #include "image.h"
 #include "launch.h"
 #include "log.h"
@@ -144,6 +145,8 @@ static void load_images(struct policy *p, const char *file, const char *dir,
 		struct image_req req = {
 			.program = pc->program, .dir = dir, .flat = pc->flat,
 			.hash = hash, .max = pc->lim.image_size, .where = where,
+			.memory = pc->lim.memory,
+			.address_space = pc->lim.address_space,
 		};
 		image_load(&req, &im[i]);
 		pc->resolved = strdup(im[i].path);
@@ -244,6 +247,16 @@ int run_policy(struct minos_config *cfg)
 		policy_free(p);
 		return ferror(stdout) ? MINOS_EXIT_FAIL : 0;
 	}
+
+	/* Descriptor limits above what this host gives (hostprobe.c). */
+	for (unsigned i = 0; i < p->ncontainers; i++) {
+		struct policy_container *pc = &p->containers[i];
+		char where[512];
+		snprintf(where, sizeof(where), "%s:%u:%u: container '%s'", file,
+			 pc->pos.line, pc->pos.column, pc->name);
+		hostprobe_fit_fds(&pc->lim, where);
+	}
+	hostprobe_fit_fds(&cfg->lim, NULL);
 
 	/* The session's limits: the command line's, then the file's. */
 	static struct minos_config run_cfg;

@@ -18,6 +18,7 @@
  *      the code rfd, which is always consumed.
  */
 #include <elf.h>
+#include <linux/kcmp.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -26,6 +27,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -65,6 +67,7 @@ struct image {
 	size_t off;          /* where the code starts in the memfd */
 	unsigned long arch;
 	int memfd;
+	uint64_t data, mem;  /* elf_info's: what loading it maps */
 	unsigned long long used; /* LRU clock */
 	char sha256[65];     /* --report only; else "" */
 };
@@ -123,48 +126,106 @@ static int write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-/* The sealed memfd of this image, from the cache or made now. */
+/* The sealed memfd of this image, from the cache or made now; *im_out
+ * its entry (valid until the next image_get). */
 static int image_get(const unsigned char *code, size_t len, unsigned long arch,
-		     const char **sha256)
+		     const struct image **im_out)
 {
 	uint64_t h = hash_bytes(code, len);
 	for (unsigned i = 0; i < ncache; i++)
 		if (cache[i].hash == h && cache[i].len == len &&
 		    cache[i].arch == arch && same_bytes(&cache[i], code)) {
 			cache[i].used = ++cache_clock;
-			*sha256 = cache[i].sha256;
+			*im_out = &cache[i];
 			return cache[i].memfd;
 		}
 
 	unsigned char head[ELF_FLAT_HDR_SIZE];
 	size_t hdr = 0;
 	char why[256];
+	struct elf_info info;
 	if (arch == MINOS_ARCH_X86_64_FLAT) {
 		if (elf_wrap_flat(code, len, head, sizeof(head), &hdr) < 0)
 			return -ENOEXEC;
-	} else if (elf_check(code, len, NULL, why, sizeof(why)) != 0) {
+		/* one writable segment of len bytes at a page boundary */
+		info.mem = len;
+		info.data = (len + 4095) & ~(uint64_t)4095;
+	} else if (elf_check(code, len, &info, why, sizeof(why)) != 0) {
 		return -ENOEXEC;
 	}
 	int fd = memfd_create("minos:child", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
 	if (fd < 0 && errno == EINVAL)
 		fd = memfd_create("minos:child", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (fd < 0)
-		return -ENOMEM;
+		return errno == EMFILE || errno == ENFILE ? -ENFILE : -ENOMEM;
+	fd = ctab_keep_fd(fd); /* kept in the cache: below the reserve */
+	if (fd < 0)
+		return fd;
 	if ((hdr && write_all(fd, head, hdr) < 0) || write_all(fd, code, len) < 0 ||
 	    fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW |
 					   F_SEAL_WRITE) < 0) {
 		close(fd);
 		return -ENOMEM;
 	}
-	struct image im = { h, len, hdr, arch, fd, ++cache_clock, "" };
+	struct image im = { h, len, hdr, arch, fd, info.data, info.mem,
+			    ++cache_clock, "" };
 	if (sys_cfg->report) { /* --report names images by their SHA-256 */
 		struct sha256 sh;
 		sha256_init(&sh);
 		sha256_update(&sh, code, len);
 		sha256_hex(&sh, im.sha256);
 	}
-	*sha256 = cache_put(&im)->sha256;
+	*im_out = cache_put(&im);
 	return fd;
+}
+
+/* ---- pending images: charged to the caller ---------------------------------
+ * What a cnew has read of its code stream waits in the supervisor's memory
+ * until the stream ends, and a stream that never ends would keep it there;
+ * so each buffer is charged to the calling container: its pending images
+ * together hold at most its memory limit (--memory).  Every live container
+ * reserves its --memory out of the run's (--total-memory), so all pending
+ * images together stay within the run's memory too; that is also checked
+ * (the first container, or a policy's stages, are not held to the
+ * reservation).  A cnew whose image needs more fails with ENOMEM, and only
+ * it: a container's room is its own.  The charge is what is allocated
+ * (op->cap), grown by doubling but never past the room left, and given
+ * back as soon as the image is made or the cnew fails. */
+static unsigned long long pending_total;
+
+static unsigned long long run_memory(void)
+{
+	const struct minos_limits *l = &sys_cfg->lim;
+	return l->total_memory ? l->total_memory :
+	       (unsigned long long)l->containers * l->memory;
+}
+
+/* How many more bytes of images c may have the supervisor hold now. */
+static unsigned long long image_room(const struct container *c)
+{
+	unsigned long long mine = c->lim->memory > c->image_bytes ?
+				  c->lim->memory - c->image_bytes : 0;
+	unsigned long long total = run_memory();
+	unsigned long long run = total > pending_total ? total - pending_total : 0;
+	return mine < run ? mine : run;
+}
+
+static void image_charge(struct cnew_op *op, size_t more)
+{
+	op->owner->image_bytes += more;
+	pending_total += more;
+}
+
+/* The image buffer is no longer needed: free it, give its charge back. */
+static void image_drop(struct cnew_op *op)
+{
+	if (op->owner) {
+		op->owner->image_bytes -= op->cap;
+		pending_total -= op->cap;
+	}
+	free(op->buf);
+	op->buf = NULL;
+	op->len = op->cap = 0;
 }
 
 /* ---- cnew --------------------------------------------------------------- */
@@ -173,6 +234,7 @@ static void op_free(struct cnew_op *op)
 {
 	if (!op)
 		return;
+	image_drop(op);
 	if (op->code >= 0)
 		close(op->code);
 	for (unsigned k = 0; k < op->nslots; k++)
@@ -181,7 +243,6 @@ static void op_free(struct cnew_op *op)
 	free(op->slots);
 	free(op->consume);
 	free(op->copies);
-	free(op->buf);
 	free(op);
 }
 
@@ -196,6 +257,7 @@ void sys_cnew_abandon(struct thread *t)
 static long finish(struct thread *t, long r)
 {
 	struct cnew_op *op = t->cnew;
+	image_drop(op); /* made, or never will be */
 	op->result = r;
 	if (r < 0)
 		op->nconsume = 1; /* only the code rfd: the caller's table stays */
@@ -208,9 +270,7 @@ static long finish(struct thread *t, long r)
  * reserve --total-memory (0, the default: --containers x --memory). */
 static bool memory_left(const struct container *parent)
 {
-	const struct minos_limits *l = &sys_cfg->lim;
-	unsigned long long total = l->total_memory ? l->total_memory :
-				   (unsigned long long)l->containers * l->memory;
+	unsigned long long total = run_memory();
 	unsigned long long used = parent->lim->memory; /* the child's */
 	CTAB_FOREACH(c)
 		if (ctab_counts(c))
@@ -238,10 +298,27 @@ static long start_child(struct thread *t)
 	struct container *c = t->c;
 	if (c->killed || c->end != END_NONE || sys_dying(t->tid))
 		return finish(t, -ESRCH);
-	const char *sha256;
-	int memfd = image_get(op->buf, op->len, op->arch, &sha256);
+	const struct image *im;
+	int memfd = image_get(op->buf, op->len, op->arch, &im);
 	if (memfd < 0)
 		return finish(t, memfd);
+	char sha256[sizeof(im->sha256)];
+	memcpy(sha256, im->sha256, sizeof(sha256));
+	/* An image the child's limits cannot even load (Linux would fail
+	 * its exec past the point of no return: SIGSEGV) is refused here:
+	 * its writable pages against --memory (RLIMIT_DATA counts whole
+	 * pages), all its pages against --address-space. */
+	const struct minos_limits *cl = c->lim; /* the child's */
+	if (im->data > (cl->memory & ~4095ULL) ||
+	    (cl->address_space && im->mem > cl->address_space)) {
+		if (sys_cfg->trace)
+			msg("container %d (%s): cnew: the image needs %llu bytes of "
+			    "writable memory to load (%llu in all); the child's "
+			    "memory limit is %llu", c->id, c->name,
+			    (unsigned long long)im->data,
+			    (unsigned long long)im->mem, cl->memory);
+		return finish(t, -ENOMEM);
+	}
 	if (!room_for_child(c))
 		return finish(t, -EAGAIN);
 	if (!memory_left(c))
@@ -284,6 +361,30 @@ static long start_child(struct thread *t)
 	return finish(t, child->cid);
 }
 
+/* Read up to len bytes of the code stream without waiting: the count,
+ * 0 at its end, -EAGAIN if it has nothing now, or -EIO. */
+static ssize_t read_nowait(struct cnew_op *op, void *p, size_t len)
+{
+	for (;;) {
+		struct iovec iov = { p, len };
+		/* A file (standard input redirected from one) cannot be
+		 * waited on and never waits on a container: read it. */
+		ssize_t n = op->file ? read(op->code, p, len)
+				     : preadv2(op->code, &iov, 1, -1, RWF_NOWAIT);
+		if (n < 0 && (errno == EOPNOTSUPP || errno == EINVAL)) {
+			/* No RWF_NOWAIT for pipes in this kernel: the stream is
+			 * consumed anyway, so its description may go nonblocking. */
+			fcntl(op->code, F_SETFL, O_NONBLOCK);
+			n = read(op->code, p, len);
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno == EAGAIN ? -EAGAIN : -EIO;
+		return n;
+	}
+}
+
 /* Read what the code stream has now, without waiting.  Returns 1 at its
  * end, 0 if it must wait, or -errno. */
 static int read_code(struct cnew_op *op)
@@ -295,29 +396,30 @@ static int read_code(struct cnew_op *op)
 				cap = op->max + 1;
 			if (cap <= op->len)
 				return -E2BIG;
+			unsigned long long room = image_room(op->owner);
+			if (cap - op->cap > room)
+				cap = op->cap + (size_t)room;
+			if (cap <= op->len) {
+				/* No room for one more byte: it had better
+				 * be the end of the stream. */
+				unsigned char b;
+				ssize_t n = read_nowait(op, &b, 1);
+				if (n == 0)
+					return 1;
+				return n == -EAGAIN ? 0 : n < 0 ? (int)n : -ENOMEM;
+			}
 			unsigned char *b = realloc(op->buf, cap);
 			if (!b)
 				return -ENOMEM;
+			image_charge(op, cap - op->cap);
 			op->buf = b;
 			op->cap = cap;
 		}
-		struct iovec iov = { op->buf + op->len, op->cap - op->len };
-		/* A file (standard input redirected from one) cannot be
-		 * waited on and never waits on a container: read it. */
-		ssize_t n = op->file ? read(op->code, iov.iov_base, iov.iov_len)
-				     : preadv2(op->code, &iov, 1, -1, RWF_NOWAIT);
-		if (n < 0 && (errno == EOPNOTSUPP || errno == EINVAL)) {
-			/* No RWF_NOWAIT for pipes in this kernel: the stream is
-			 * consumed anyway, so its description may go nonblocking. */
-			fcntl(op->code, F_SETFL, O_NONBLOCK);
-			n = read(op->code, iov.iov_base, iov.iov_len);
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN)
+		ssize_t n = read_nowait(op, op->buf + op->len, op->cap - op->len);
+		if (n == -EAGAIN)
 			return 0;
 		if (n < 0)
-			return -EIO;
+			return (int)n;
 		if (n == 0)
 			return 1;
 		op->len += (size_t)n;
@@ -349,9 +451,10 @@ long sys_cnew(struct thread *t, struct sysargs *a)
 	unsigned long arch = a->a[4];
 
 	/* A code rfd that is not ours: nothing is consumed. */
-	int code = fd_take_dir(c, code_rfd, O_RDONLY);
-	if (code < 0)
-		return -EBADF;
+	/* Every copy is kept while the cnew waits: below the reserve. */
+	int code = ctab_keep_fd(fd_take_dir(c, code_rfd, O_RDONLY));
+	if (code < 0) /* EBADF, or ENFILE/ENOMEM: no room of ours */
+		return fd_take_error(code);
 	if (sys_pass_busy(c, (int)code_rfd)) {
 		close(code);
 		return -EBADF;
@@ -427,9 +530,11 @@ long sys_cnew(struct thread *t, struct sysargs *a)
 			err = -EBADF;
 			break;
 		}
-		op->slots[slot] = fd_take_dir(c, fd, is_r ? O_RDONLY : O_WRONLY);
+		op->slots[slot] = ctab_keep_fd(fd_take_dir(c, fd, is_r ? O_RDONLY
+								      : O_WRONLY));
 		if (op->slots[slot] < 0) {
-			err = -EBADF;
+			err = fd_take_error(op->slots[slot]);
+			op->slots[slot] = -1;
 			break;
 		}
 		op->copies[op->nconsume] = op->slots[slot];
@@ -442,22 +547,30 @@ long sys_cnew(struct thread *t, struct sysargs *a)
 		return finish(t, -EAGAIN);
 	op->arch = arch;
 	op->max = t->c->lim->image_size;
+	op->owner = c;
 	struct stat st;
 	op->file = fstat(op->code, &st) == 0 && !S_ISFIFO(st.st_mode) &&
 		   !S_ISSOCK(st.st_mode) && !S_ISCHR(st.st_mode);
 	return sys_cnew_code_ready(t);
 }
 
-/* Is number num of c listed by a cnew of c still in progress? */
+/* Is number num of c listed by a cnew of c still in progress (or a
+ * pass's close list), and does it still hold the file that call took?
+ * A number closed meanwhile -- by the call's own injected close, whose
+ * exit stop we may not have seen yet, or by another thread -- and made
+ * again is a new file that nothing is moving. */
 struct busy_q { int num; bool found; };
 
 static void busy_in(struct thread *t, void *arg)
 {
 	struct busy_q *q = arg;
 	struct cnew_op *op = t->cnew;
-	if (op && op->copies) /* a cnew's (a pass's closes have no copies) */
+	if (op && op->copies)
 		for (unsigned i = 0; i < op->nconsume; i++)
-			if (op->consume[i] == q->num)
+			if (op->consume[i] == q->num &&
+			    (op->copies[i] < 0 ||
+			     syscall(SYS_kcmp, t->tid, getpid(), KCMP_FILE,
+				     q->num, op->copies[i]) == 0))
 				q->found = true;
 }
 

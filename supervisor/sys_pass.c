@@ -421,9 +421,10 @@ static long pass(struct thread *t, struct sysargs *a, int want)
 		return -ESRCH;
 	if (sys_pass_busy(t->c, (int)num))
 		return -EBADF;
-	int copy = fd_take_dir(t->c, num, want);
-	if (copy < 0)
-		return -EBADF;
+	/* Kept until the child has it: below the reserve (ctab.h). */
+	int copy = ctab_keep_fd(fd_take_dir(t->c, num, want));
+	if (copy < 0) /* no room of ours is ENFILE/ENOMEM, not EBADF */
+		return fd_take_error(copy);
 	struct pass *p = calloc(1, sizeof(*p));
 	if (!p) {
 		close(copy);

@@ -51,7 +51,7 @@ static void check_why(const char *why, size_t whylen)
 static void check_accepted(const uint8_t *img, size_t len,
 			   const struct elf_info *in)
 {
-	uint64_t mem = 0, off, vaddr, filesz, memsz;
+	uint64_t mem = 0, pages = 0, off, vaddr, filesz, memsz;
 	unsigned k, loads = 0;
 	int entry_in = 0;
 
@@ -78,9 +78,14 @@ static void check_accepted(const uint8_t *img, size_t len,
 		if (in->entry >= vaddr && in->entry - vaddr < memsz)
 			entry_in = 1;
 		mem += memsz;
+		if (memsz)
+			pages += ((vaddr + memsz + 4095) & ~4095ULL) - (vaddr & ~4095ULL);
 		loads++;
 	}
 	if (!entry_in || loads != in->loads || mem != in->mem)
+		abort();
+	/* data: whole pages, at most every segment's pages */
+	if (in->data % 4096 || in->data > pages)
 		abort();
 }
 
@@ -136,7 +141,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (elf_check(buf, used + size, &info, why, sizeof(why)) != 0)
 		abort();
 	if (info.entry != MINOS_FLAT_BASE || info.type != ET_EXEC ||
-	    info.loads != 1 || info.mem != size)
+	    info.loads != 1 || info.mem != size ||
+	    info.data != ((MINOS_FLAT_BASE + size + 4095) & ~4095ULL) - MINOS_FLAT_BASE)
 		abort();
 	check_accepted(buf, used + size, &info);
 	free(buf);

@@ -15,7 +15,7 @@ static const struct {
 	const char *name;
 } guest_errnos[] = {
 #define E(name) { name, #name }
-	E(EPERM), E(ENOENT), E(ESRCH), E(EINTR), E(EIO), E(E2BIG),
+	E(EPERM), E(ENOENT), E(ESRCH), E(EINTR), E(EIO), E(ENXIO), E(E2BIG),
 	E(ENOEXEC), E(EBADF), E(ECHILD), E(EAGAIN), E(ENOMEM), E(EACCES),
 	E(EFAULT), E(EBUSY), E(EEXIST), E(EINVAL), E(ENFILE), E(EMFILE),
 	E(ENOSPC), E(EPIPE), E(ERANGE), E(ENOSYS), E(ENOTSUP),

@@ -63,6 +63,41 @@ EXTRA_DIST += t/guests/fdpark.c
 t/guests/fdpark: t/guests/fdpark.c t/guests/guest.h libminos/minos.h $(GUEST_LIBS)
 	$(AM_V_CC)$(MKDIR_P) $(@D) && \
 	$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_LIBS)
+
+# imgpark: pending cnew images are charged to the caller (t/945-charged.bats).
+GUESTS += t/guests/imgpark
+EXTRA_DIST += t/guests/imgpark.c
+t/guests/imgpark: t/guests/imgpark.c t/guests/guest.h libminos/minos.h $(GUEST_LIBS)
+	$(AM_V_CC)$(MKDIR_P) $(@D) && \
+	$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_LIBS)
+
+# bigimage: an image whose bss does not fit the memory limit (t/945-charged.bats).
+GUESTS += t/guests/bigimage
+EXTRA_DIST += t/guests/bigimage.c
+t/guests/bigimage: t/guests/bigimage.c t/guests/guest.h libminos/minos.h $(GUEST_LIBS)
+	$(AM_V_CC)$(MKDIR_P) $(@D) && \
+	$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_LIBS)
+
+# fdfull: the supervisor out of descriptors, the caller gets ENFILE (t/945-charged.bats).
+GUESTS += t/guests/fdfull
+EXTRA_DIST += t/guests/fdfull.c
+t/guests/fdfull: t/guests/fdfull.c t/guests/guest.h libminos/minos.h $(GUEST_LIBS)
+	$(AM_V_CC)$(MKDIR_P) $(@D) && \
+	$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_LIBS)
+
+# nrchild: a child makes one raw system call (t/900-escape.bats).
+GUESTS += t/guests/nrchild
+EXTRA_DIST += t/guests/nrchild.c
+t/guests/nrchild: t/guests/nrchild.c t/guests/guest.h libminos/minos.h libminos/syscall_arch.h $(GUEST_LIBS)
+	$(AM_V_CC)$(MKDIR_P) $(@D) && \
+	$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_LIBS)
+
+# errflood: a container floods minos-exec's own stderr (t/945-charged.bats).
+GUESTS += t/guests/errflood
+EXTRA_DIST += t/guests/errflood.c
+t/guests/errflood: t/guests/errflood.c t/guests/guest.h libminos/minos.h $(GUEST_LIBS)
+	$(AM_V_CC)$(MKDIR_P) $(@D) && \
+	$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_LIBS)
 t/guests/stackmem: t/guests/stackmem.c $(GUEST_LIBS)
 	$(AM_V_CC)$(MKDIR_P) $(@D) && \
 	$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_LIBS)

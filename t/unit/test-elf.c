@@ -348,6 +348,27 @@ static void test_info(void)
 		   info.loads == 2 && info.mem == mem + (1ULL << 30),
 		   "elf_info.mem sums every PT_LOAD's p_memsz (a 1 GiB bss counts)");
 	}
+	/* info.data: the writable private pages Linux maps (RLIMIT_DATA) */
+	build(img, false);
+	ok(elf_check(img, IMG_LEN, &info, why, sizeof(why)) == 0 &&
+	   info.data == 0x1000,
+	   "elf_info.data of a read-only segment is its bss past the file's last page");
+	put(img, PH(0) + 4, 4, PF_R | PF_W | PF_X);
+	ok(elf_check(img, IMG_LEN, &info, why, sizeof(why)) == 0 &&
+	   info.data == 0x2000,
+	   "elf_info.data of a writable segment is all its pages");
+	put_phdr(img, 1, PT_LOAD, PF_R | PF_W, 0, BASE + 0x1800, 0, 0x2000);
+	ok(elf_check(img, IMG_LEN, &info, why, sizeof(why)) == 0 &&
+	   info.data == 0x4000,
+	   "elf_info.data counts a page two segments share once");
+	put_phdr(img, 1, PT_LOAD, PF_R, 0, BASE + 0x10000, 0, 1ULL << 30);
+	ok(elf_check(img, IMG_LEN, &info, why, sizeof(why)) == 0 &&
+	   info.data == 0x2000 + (1ULL << 30),
+	   "elf_info.data counts a 1 GiB bss (anonymous, writable) of a read-only segment");
+	put_phdr(img, 1, PT_LOAD, PF_R, 0, BASE + 0x10000, 0, 0);
+	ok(elf_check(img, IMG_LEN, &info, why, sizeof(why)) == 0 &&
+	   info.data == 0x2000 && info.loads == 2,
+	   "elf_info.data: an empty segment maps nothing");
 	build(img, true);
 	ok(elf_check(img, IMG_LEN, &info, why, sizeof(why)) == 0 &&
 	   info.entry == CODE && info.type == ET_DYN,
