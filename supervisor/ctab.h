@@ -116,6 +116,8 @@ struct pass {
 	bool restartable;         /* target was in a call we may restart */
 	uint64_t insn;            /* the syscall instruction it installs at */
 	unsigned tries;           /* starts so far (signals restart it) */
+	long long deadline_ns;    /* EAGAIN if no thread by then (0: child
+				   * not running yet) */
 	struct pass *next;
 };
 

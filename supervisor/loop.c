@@ -58,7 +58,7 @@
 
 /* What an epoll event is about: type in the top byte, an index in the next,
  * a tid or container id in the low 32 bits. */
-enum wtag { W_SIGNAL = 1, W_TIMER, W_LISTENER, W_CODE };
+enum wtag { W_SIGNAL = 1, W_TIMER, W_LISTENER, W_CODE, W_PASS };
 #define TAG(type, idx, id) \
 	(((uint64_t)(type) << 56) | ((uint64_t)(idx) << 32) | (uint32_t)(id))
 
@@ -126,6 +126,10 @@ void loop_init(const struct minos_config *config)
 	if (epfd < 0 || sigfd < 0)
 		die(125, "epoll/signalfd: %s", strerror(errno));
 	watch(sigfd, TAG(W_SIGNAL, 0, 0));
+	int pt = sys_pass_init(); /* a pass's bounded wait for a thread */
+	if (pt < 0)
+		die(125, "timerfd_create: %s", strerror(-pt));
+	watch(pt, TAG(W_PASS, 0, 0));
 	static const struct tracee_hooks hooks = {
 		.answered = hook_answered,
 		.closed = hook_closed,
@@ -1066,6 +1070,9 @@ struct loop_result loop_run(void)
 			}
 			case W_CODE:
 				on_code_ready((pid_t)id);
+				break;
+			case W_PASS:
+				sys_pass_timer();
 				break;
 			}
 		}

@@ -87,5 +87,9 @@ void sys_pass_syscall_stop(struct thread *t);
 bool sys_pass_signal(struct thread *t);
 bool sys_pass_notif(struct thread *t, int listener, uint64_t id);
 void sys_pass_thread_gone(struct thread *t);
+/* The passes' timer (a timerfd for the loop's epoll; -errno), and what to
+ * do when it fires. */
+int sys_pass_init(void);
+void sys_pass_timer(void);
 
 #endif

@@ -32,3 +32,8 @@ GUESTS += t/pass/pipe_race
 EXTRA_DIST += t/pass/pipe_race.c
 t/pass/pipe_race: t/pass/pipe_race.c libminos/minos.h $(GUEST_LIBS)
 	$(GUEST_LINK)
+# pass_wait: a child that never lends a thread (t/936-pass-wait.bats).
+GUESTS += t/pass/pass_wait
+EXTRA_DIST += t/pass/pass_wait.c
+t/pass/pass_wait: t/pass/pass_wait.c libminos/minos.h $(GUEST_LIBS)
+	$(GUEST_LINK)

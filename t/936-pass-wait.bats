@@ -1,0 +1,38 @@
+#!/usr/bin/env bats
+# A pass waits a bounded time for a thread of the child (issue 9: borrowed
+# threads, bounded wait).  A child whose every thread the supervisor holds
+# (waiting for a cnew's code) can lend none: its parent's wpass is EAGAIN,
+# the wfd still the parent's and not the child's; once the child's call
+# returns, the next pass is placed.  Before, the wpass never returned.
+# The guest tries fresh wfds until one is refused, so no outcome depends
+# on when the child reaches its cnew.
+
+load helpers
+
+P="$MINOS_BUILD/t/pass"
+
+@test "wpass into a child whose only thread waits in cnew for code: EAGAIN, the wfd stays the caller's (and only the caller's)" {
+	need_pidns
+	run mx --wall-time=30s "$P/pass_wait" cnew < "$P/pass_wait"
+	expect_status 0
+	expect_output "passes: EAGAIN, the wfd still ours"
+	expect_output "child: back; holds exactly the placed wfds"
+	expect_output "then: placed"
+}
+
+@test "wpass into a child whose two threads both wait in cnew: EAGAIN, then placed once one returns" {
+	need_pidns
+	run mx --wall-time=30s "$P/pass_wait" cnew2 < "$P/pass_wait"
+	expect_status 0
+	expect_output "passes: EAGAIN, the wfd still ours"
+	expect_output "then: placed"
+}
+
+@test "a child that sends itself SIGSTOP and SIGTSTP is not stopped: its parent's wpass is placed" {
+	need_pidns
+	run mx --wall-time=30s "$P/pass_wait" stop < "$P/pass_wait"
+	expect_status 0
+	expect_output "passes: placed"
+	expect_output "child: back (still running)"
+	expect_output "then: placed"
+}
