@@ -937,14 +937,55 @@ static struct container *container_by_id(int id)
  * answer and rdx is corrected at that stop, before it runs again.  Since
  * the filter waits killably once a notification is received, no signal
  * can leave one end installed without the other.
- * Returns 0 with *val (the wfd) set, or -errno.
+ * A container with no other thread (sys_pipe_alone) has nothing to race:
+ * the rfd goes at the foreseen number, then the wfd with the answer
+ * (ADDFD with SEND): two round trips to the thread, not three.
+ * Returns 1 if the call was answered, 0 with *val (the wfd) set, or -errno.
  */
+static long install_alone(struct thread *t, uint64_t id, const int p[2], long *val)
+{
+	struct seccomp_notif_addfd af = {
+		.id = id, .flags = SECCOMP_ADDFD_FLAG_SETFD,
+		.srcfd = (unsigned)p[0], .newfd = (unsigned)t->install[1],
+	};
+	long r = ioctl(t->c->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &af), w = -1;
+	if (r < 0)
+		return errno == EBADF || errno == EMFILE ? -EMFILE : -errno;
+	af.srcfd = (unsigned)p[1];
+	af.newfd = 0;
+	af.flags = SECCOMP_ADDFD_FLAG_SEND; /* lowest free: install[0] */
+	w = ioctl(t->c->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &af);
+	if (w >= 0)
+		return 1;
+	if (errno == EINVAL) { /* no FLAG_SEND (before 5.14): answer after */
+		af.flags = 0;
+		w = ioctl(t->c->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &af);
+		if (w >= 0) {
+			*val = w;
+			return 0;
+		}
+	}
+	int err = errno;
+	if (err == ENOENT || err == ESRCH)
+		return -ESRCH; /* killed: nothing is left to close */
+	/* No rfd alone: closed after the answer, as a lone wfd below. */
+	t->pipe_close = (int)r + 1;
+	ptr_interrupt(t->tid);
+	return err == EBADF || err == EMFILE ? -EMFILE : -err;
+}
+
 static long install_pipe(struct thread *t, uint64_t id, long *val)
 {
 	struct container *c = t->c;
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return errno == EMFILE || errno == ENFILE ? -ENFILE : -ENOMEM;
+	if (sys_pipe_alone(t)) {
+		long rc = install_alone(t, id, p, val);
+		close(p[0]);
+		close(p[1]);
+		return rc;
+	}
 	struct seccomp_notif_addfd af = { .id = id, .srcfd = (unsigned)p[1] };
 	long w = ioctl(c->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &af), r = -1;
 	if (w >= 0) {
@@ -995,6 +1036,8 @@ static void on_listener(struct container *c)
 	} else {
 		t->expect_notif = false;
 		long val = 0, r = install_pipe(t, req->id, &val);
+		if (r == 1)
+			return; /* answered with the wfd (ADDFD with SEND) */
 		if (r < 0)
 			resp->error = (int)r;
 		else

@@ -77,6 +77,10 @@ bool sys_cnew_exec_stop(struct thread *t, const struct user_regs_struct *regs);
 void sys_cnew_abandon(struct thread *t);
 extern const struct filter *sys_filter;
 
+/* Minos pipe (sys_minos.c): no other thread can take or free a number
+ * while its ends are installed (the fast path of install_pipe). */
+bool sys_pipe_alone(struct thread *t);
+
 /* wpass/rpass (sys_pass.c), driven by the loop. */
 bool sys_pass_busy(const struct container *c, int num);
 bool sys_cnew_busy(struct container *c, int num);

@@ -516,12 +516,25 @@ static void exec_resume(struct thread *t, long r, void *arg)
 	free(es);
 }
 
-/* The vDSO at base: its length, and a syscall instruction in it (0). */
+/* The vDSO at base: its length, and a syscall instruction in it (0).
+ * Every x86-64 process of this kernel maps the same vDSO image, only at
+ * another address; a child's is still the kernel's (it has not run), so
+ * the first scan's offset and length serve every later child, checked by
+ * the two bytes at the offset (else scanned again). */
 static size_t vdso_scan(struct thread *t, uint64_t base, uint64_t *insn)
 {
+	static uint64_t known_off;
+	static size_t known_len;
 	Elf64_Ehdr eh;
 	Elf64_Phdr ph[16];
+	unsigned char two[2];
 	*insn = 0;
+	if (base && known_len &&
+	    tracee_read(t, base + known_off, two, sizeof(two)) == 0 &&
+	    two[0] == 0x0f && two[1] == 0x05) {
+		*insn = base + known_off;
+		return known_len;
+	}
 	if (!base || tracee_read(t, base, &eh, sizeof(eh)) < 0 ||
 	    memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
 	    eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum == 0 ||
@@ -543,6 +556,10 @@ static size_t vdso_scan(struct thread *t, uint64_t base, uint64_t *insn)
 				break;
 			}
 	free(buf);
+	if (*insn) {
+		known_off = *insn - base;
+		known_len = end;
+	}
 	return *insn ? end : 0;
 }
 
@@ -575,7 +592,8 @@ bool sys_cnew_exec_stop(struct thread *t, const struct user_regs_struct *regs)
 	if (len) {
 		t->c->vdso_syscall = insn;
 		uint64_t args[6] = { vdso, len, 0 };
-		if (tracee_call_at(t, insn, MINOS_SYS_MSEAL_NR, args, exec_resume, es) == 0)
+		if (tracee_call_traced_at(t, insn, MINOS_SYS_MSEAL_NR, args,
+					  exec_resume, es) == 0)
 			return true;
 	}
 	free(es);

@@ -119,8 +119,9 @@ int tracee_call(struct thread *t, bool at_entry, long nr,
 	return ptr_syscall(t->tid, 0);
 }
 
-int tracee_call_at(struct thread *t, uint64_t insn, long nr,
-		   const uint64_t args[6], tracee_done_fn done, void *arg)
+static int call_at(struct thread *t, uint64_t insn, long nr,
+		   const uint64_t args[6], tracee_done_fn done, void *arg,
+		   bool traced)
 {
 	struct user_regs_struct regs;
 	int rc = ptr_getregs(t->tid, &regs);
@@ -144,7 +145,21 @@ int tracee_call_at(struct thread *t, uint64_t insn, long nr,
 	if (rc < 0)
 		return rc;
 	t->state = T_INJECT_ENTRY;
-	return ptr_syscall(t->tid, 0);
+	/* A call the filter traces stops at its seccomp stop anyway: no
+	 * syscall-entry stop is needed before it (one stop fewer). */
+	return traced ? ptr_cont(t->tid, 0) : ptr_syscall(t->tid, 0);
+}
+
+int tracee_call_at(struct thread *t, uint64_t insn, long nr,
+		   const uint64_t args[6], tracee_done_fn done, void *arg)
+{
+	return call_at(t, insn, nr, args, done, arg, false);
+}
+
+int tracee_call_traced_at(struct thread *t, uint64_t insn, long nr,
+			  const uint64_t args[6], tracee_done_fn done, void *arg)
+{
+	return call_at(t, insn, nr, args, done, arg, true);
 }
 
 /* Is the stop with regs the injected call's? */

@@ -77,6 +77,12 @@ int tracee_call(struct thread *t, bool at_entry, long nr,
  * call number are checked at every stop. */
 int tracee_call_at(struct thread *t, uint64_t insn, long nr,
 		   const uint64_t args[6], tracee_done_fn done, void *arg);
+/* The same for a call nr the filter traces (SECCOMP_RET_TRACE, e.g.
+ * mseal): the thread runs to its seccomp stop without a syscall-entry
+ * stop first, so the call costs two stops (seccomp, exit), not three.
+ * A stop that is not the call's (a signal first) still ends it -EINTR. */
+int tracee_call_traced_at(struct thread *t, uint64_t insn, long nr,
+			  const uint64_t args[6], tracee_done_fn done, void *arg);
 
 /* The loop: t (T_INJECT_ENTRY / T_INJECT_EXIT) made a syscall stop. */
 void tracee_syscall_stop(struct thread *t);

@@ -36,3 +36,11 @@ P="$MINOS_BUILD/t/pass"
 	expect_output "child: back (still running)"
 	expect_output "then: placed"
 }
+
+@test "a one-thread child's Minos pipes (two round trips) never land on a wfd its parent passes in meanwhile" {
+	need_pidns
+	run mx --wall-time=30s "$P/pass_wait" pipes < "$P/pass_wait"
+	expect_status 0
+	expect_output "child: back (pipes all right)"
+	expect_output "passed 50 of 50, 50 still the child's"
+}

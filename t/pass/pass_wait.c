@@ -10,6 +10,12 @@
  *          the parent never sends until its wpass is answered;
  *   cnew2  the same, and a second thread waits in a cnew of a stream
  *          nobody writes (so no thread of the child is free);
+ *   pipes  (not about waiting: the fast Minos pipe of a one-thread
+ *          container) it makes pipes without pause, each checked by a
+ *          byte, until the parent says stop on slot 0, while the parent
+ *          passes 50 wfds into it; then writes 'z' into every number
+ *          above 2 it holds: each passed wfd must still be there (no
+ *          pipe end was installed over it);
  *   stop   it sends itself SIGSTOP and SIGTSTP (discarded: a container
  *          cannot stop itself), then blocks in a read;
  * and, once its call returns, says "back" and blocks in a read forever.
@@ -82,6 +88,33 @@ static int child(void)
 		snprintf(line, sizeof(line), "child: back (cnew %s) %d open\n",
 			 rc == -ENOEXEC ? "ENOEXEC" : "other", open);
 		say(1, line);
+	} else if (strcmp(mode, "pipes") == 0) {
+		int fl = fcntl(0, F_GETFL);
+		fcntl(0, F_SETFL, fl | O_NONBLOCK);
+		say(1, "child: ready\n");
+		long ok = 0, bad = 0;
+		for (long i = 0; i < 200000; i++) {
+			int w, r;
+			char c = 0, stop;
+			if (minos_read(&r0, 1, &stop, 1, NULL) == 1)
+				break;
+			if (minos_pipe(&w, &r) < 0) {
+				bad++;
+				continue;
+			}
+			if (minos_write(w, "p", 1) == 1 &&
+			    minos_read(&r, 1, &c, 1, NULL) == 1 && c == 'p' && w < r)
+				ok++;
+			else
+				bad++;
+			minos_wclose(w);
+			minos_rclose(r);
+		}
+		for (int fd = 3; fd < 256; fd++)
+			minos_write(fd, "z", 1);
+		snprintf(line, sizeof(line), "child: back (pipes %s)\n",
+			 ok > 0 && bad == 0 ? "all right" : "WRONG");
+		say(1, line);
 	} else if (strcmp(mode, "stop") == 0) {
 		pid_t pid = getpid(), tid = (pid_t)syscall(SYS_gettid);
 		syscall(SYS_tgkill, pid, tid, SIGSTOP);
@@ -142,11 +175,30 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	minos_write(mw, mode, strlen(mode));
-	minos_wclose(mw);
 	char line[128];
 	line_from(rr, line, sizeof(line));
 	fputs(line, stdout); /* child: ready */
 	fflush(stdout);
+	if (strcmp(mode, "pipes") == 0) {
+		int kept[50], placed = 0, intact = 0;
+		for (int i = 0; i < 50; i++) {
+			int w, r;
+			minos_pipe(&w, &r);
+			kept[i] = r;
+			placed += minos_wpass(w, (int)cid) >= 0;
+		}
+		minos_write(mw, "s", 1);
+		line_from(rr, line, sizeof(line));
+		fputs(line, stdout);
+		for (int i = 0; i < 50; i++) {
+			char c = 0;
+			intact += minos_read(&kept[i], 1, &c, 1, NULL) == 1 && c == 'z';
+		}
+		printf("passed %d of 50, %d still the child's\n", placed, intact);
+		printf("ckill = %ld\n", minos_ckill((int)cid));
+		return placed == 50 && intact == 50 ? 0 : 1;
+	}
+	minos_wclose(mw);
 	int placed = 0, wrong = 0, eagain = 0;
 	long got = 0;
 	for (int i = 0; i < 500 && !eagain; i++) {
