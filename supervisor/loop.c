@@ -814,6 +814,8 @@ static void on_exit_event(struct thread *t, pid_t tid, int status,
 static void handle(pid_t tid, int status, const struct rusage *ru)
 {
 	struct thread *t = thread_find(tid);
+	if (t && t->kicked_for)
+		tracee_kick_seen(t); /* out of any call on a closed number */
 	switch (classify(status)) {
 	case EV_EXIT:
 		on_exit_event(t, tid, status, ru);

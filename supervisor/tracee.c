@@ -255,12 +255,61 @@ static bool next_close(struct thread *t, struct cnew_op *op, unsigned *idx)
 
 static void close_done(struct thread *t, long result, void *arg);
 
-static void closes_end(struct thread *t)
+/* Another thread of the closer may be blocked in a call on a number just
+ * closed (a read, a write, a poll): such a call holds the stream itself,
+ * not the number, and would go on reading or writing a stream that is now
+ * another container's.  An interrupt makes it restart (as the kernel
+ * restarts any call a ptrace stop breaks), and the restarted call finds
+ * the number closed, as if the close had come first.  A thread running in
+ * user mode or stopped by us is not in such a call: it only gets a
+ * harmless stop (resumed by the loop as it was). */
+static void kick(struct thread *o, void *arg)
+{
+	struct thread *closer = arg;
+	if (o == closer || o->lent || o->kicked_for || o->cnew || o->passing ||
+	    (o->state != T_RUNNING && o->state != T_EXIT_STOP))
+		return;
+	if (ptr_interrupt(o->tid) == 0) {
+		o->kicked_for = closer->tid;
+		o->kick_op = closer->cnew;
+		closer->cnew->nkicked++;
+	}
+}
+
+static void closes_answer(struct thread *t)
 {
 	long r = t->cnew->result;
 	if (hooks.forget)
 		hooks.forget(t);
 	tracee_answer(t, r);
+}
+
+/* The closes are made: answer, once the other threads of the container
+ * that may be in a call on a closed number have stopped (the loop calls
+ * tracee_kick_seen at each one's next stop or exit). */
+static void closes_end(struct thread *t)
+{
+	if (t->cnew->nclosed && t->c && t->c->threads > 1) {
+		t->cnew->nkicked = 0;
+		thread_each(t->c, kick, t);
+		if (t->cnew->nkicked)
+			return;
+	}
+	closes_answer(t);
+}
+
+void tracee_kick_seen(struct thread *o)
+{
+	pid_t ctid = o->kicked_for;
+	const struct cnew_op *op = o->kick_op;
+	o->kicked_for = 0;
+	o->kick_op = NULL;
+	struct thread *t = thread_find(ctid);
+	/* (A closer that is gone, or has moved on, waits for nothing.) */
+	if (!t || !t->cnew || t->cnew != op || !t->cnew->nkicked)
+		return;
+	if (--t->cnew->nkicked == 0)
+		closes_answer(t);
 }
 
 /* Inject the next close, or answer: at_entry for the first. */
@@ -294,6 +343,8 @@ static void close_done(struct thread *t, long result, void *arg)
 		return;
 	}
 	/* Gone from its table: now, and only now, from its epoll sets. */
+	if (result == 0)
+		op->nclosed++;
 	if (result == 0 && hooks.closed)
 		hooks.closed(t, op->consume[i], op->copies ? op->copies[i] : -1);
 	close_next(t, false);

@@ -106,9 +106,18 @@ void tracee_answer(struct thread *t, long result);
  * reused the number), then answer t->cnew->result and free t->cnew
  * (hooks.forget).  entry: the thread's registers at its call's stop.
  * Two stops per close.  Each closed number is passed to hooks.closed.
+ * If any was closed, the container's other threads that may be blocked in
+ * a call are interrupted (their calls restart and find the number closed:
+ * none goes on reading or writing a stream that left), and the answer
+ * waits for their stops (tracee_kick_seen).
  */
 void tracee_close_then_answer(struct thread *t,
 			      const struct user_regs_struct *entry);
+
+/* The loop: t, interrupted after another thread's closes (t->kicked_for),
+ * stopped or ended: it is in no call on a closed number any more; the
+ * closer is answered when the last such thread has. */
+void tracee_kick_seen(struct thread *t);
 
 /* What the loop does for this layer; set once before any container runs. */
 struct tracee_hooks {

@@ -5,7 +5,9 @@
 # the wfd still the parent's and not the child's; once the child's call
 # returns, the next pass is placed.  Before, the wpass never returned.
 # The guest tries fresh wfds until one is refused, so no outcome depends
-# on when the child reaches its cnew.
+# on when the child reaches its cnew.  And the sender's other threads: one
+# blocked in a read of the rfd that leaves must not read on from the
+# stream that is now the child's (issue 9, F4).
 
 load helpers
 
@@ -43,4 +45,25 @@ P="$MINOS_BUILD/t/pass"
 	expect_status 0
 	expect_output "child: back (pipes all right)"
 	expect_output "passed 50 of 50, 50 still the child's"
+}
+
+@test "a sender's other thread blocked in a Linux read of the rfd it passes away does not take the child's byte (EBADF)" {
+	need_pidns
+	for i in 1 2 3; do
+		run mx --wall-time=30s "$MINOS_BUILD/t/pass/thief" linux < "$MINOS_BUILD/t/pass/thief"
+		expect_status 0
+		expect_output "rpass = 0"
+		expect_output "B: EBADF"
+		expect_output "child: got x"
+	done
+}
+
+@test "the same with the other thread in a Minos read" {
+	need_pidns
+	for i in 1 2 3; do
+		run mx --wall-time=30s "$MINOS_BUILD/t/pass/thief" minos < "$MINOS_BUILD/t/pass/thief"
+		expect_status 0
+		expect_output "B: EBADF"
+		expect_output "child: got x"
+	done
 }

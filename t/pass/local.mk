@@ -37,3 +37,8 @@ GUESTS += t/pass/pass_wait
 EXTRA_DIST += t/pass/pass_wait.c
 t/pass/pass_wait: t/pass/pass_wait.c libminos/minos.h $(GUEST_LIBS)
 	$(GUEST_LINK)
+# thief: a sender's other thread blocked on the rfd it passes away (936).
+GUESTS += t/pass/thief
+EXTRA_DIST += t/pass/thief.c
+t/pass/thief: t/pass/thief.c libminos/minos.h $(GUEST_LIBS)
+	$(GUEST_LINK)

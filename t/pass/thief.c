@@ -1,0 +1,98 @@
+/* A sender's other thread blocked on the descriptor it passes away
+ * (t/936-pass-wait.bats; F4 of issue 9).
+ *
+ * `thief MODE < thief`: the parent starts itself as a child (cnew of rfd
+ * 0) with a report wfd in slot 1, makes a pipe (w, r), and a second
+ * thread B blocks reading r: with a Linux read (MODE linux) or a Minos
+ * read (MODE minos).  The main thread then moves r into the child
+ * (rpass) and writes "x" into w.  The byte is the child's: the child
+ * reads its new rfd and reports what it got; B's read, which began on a
+ * descriptor its container no longer holds, must not take it (the
+ * supervisor interrupts it after the close: restarted, it finds the
+ * number closed, EBADF).
+ * Output: "B: EBADF" (or "B: got x" when the byte was stolen) and
+ * "child: got x" (or "child: nothing").  Whether B was already blocked
+ * when the pass came does not change the outcome. */
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "minos.h"
+
+static int the_r;
+static const char *mode;
+static volatile int b_in;
+static long b_res;
+static char b_byte;
+
+static void *reader(void *arg)
+{
+	(void)arg;
+	b_in = 1;
+	if (strcmp(mode, "minos") == 0) {
+		b_res = minos_read(&the_r, 1, &b_byte, 1, NULL); /* -errno */
+	} else {
+		b_res = syscall(SYS_read, the_r, &b_byte, 1);
+		if (b_res < 0)
+			b_res = -errno;
+	}
+	return NULL;
+}
+
+static int child(void)
+{
+	/* Slot 0: the rfd passed in arrives at the lowest free number: 0
+	 * (slot 0 left empty), after a line from the parent on... none:
+	 * the child simply reads number 0 once it is there. */
+	char c = 0, line[64];
+	long n;
+	for (int i = 0; i < 1000000; i++) {
+		int z = 0;
+		n = minos_read(&z, 1, &c, 1, NULL);
+		if (n != -EBADF)
+			break;
+		sched_yield();
+	}
+	snprintf(line, sizeof(line), "child: %s\n", n == 1 && c == 'x' ? "got x" : "nothing");
+	minos_write(1, line, strlen(line));
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 0 || argv[0][0] == '\0')
+		return child();
+	mode = argc > 1 ? argv[1] : "linux";
+	int rw, rr, w, r;
+	minos_pipe(&rw, &rr);
+	int fds[2] = { -1, rw }; /* wfd slot 1 */
+	long cid = minos_cnew(0, fds, 0, 2, MINOS_ARCH_X86_64_ELF);
+	if (cid < 0) {
+		printf("cnew = %ld\n", cid);
+		return 1;
+	}
+	minos_pipe(&w, &r);
+	the_r = r;
+	pthread_t b;
+	pthread_create(&b, NULL, reader, NULL);
+	while (!b_in)
+		sched_yield();
+	for (int i = 0; i < 1000; i++) /* let B block (either way is right) */
+		sched_yield();
+	long at = minos_rpass(r, (int)cid);
+	minos_write(w, "x", 1);
+	minos_wclose(w); /* B's read, if it is still on the stream, ends */
+	pthread_join(b, NULL);
+	printf("rpass = %ld\n", at);
+	printf("B: %s\n", b_res == -EBADF ? "EBADF" : b_res == 1 ? "got x" :
+	       b_res == 0 ? "end of stream" : "other");
+	char buf[64];
+	long n = minos_read(&rr, 1, buf, sizeof(buf) - 1, NULL);
+	buf[n > 0 ? n : 0] = 0;
+	fputs(buf, stdout);
+	printf("ckill = %ld\n", minos_ckill((int)cid));
+	return 0;
+}
