@@ -165,6 +165,9 @@ struct thread {
 	uint64_t inj_rip;    /* where the injected call stops (rip), or 0 */
 	void (*inj_done)(struct thread *t, long result, void *arg);
 	void *inj_arg;
+	/* tracee_call_traced_then: the registers to run on with from the
+	 * call's seccomp stop (the owner's memory), or NULL. */
+	const struct user_regs_struct *inj_after;
 	/* Interrupted after a close by another thread of its container
 	 * (tracee.c): that thread's tid and close list, until our stop. */
 	pid_t kicked_for;

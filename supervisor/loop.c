@@ -472,7 +472,7 @@ static void on_seccomp(struct thread *t)
 		return;
 	}
 	if (t->state == T_INJECT_ENTRY || t->state == T_INJECT_EXIT) {
-		tracee_seccomp_stop(t); /* an injected call's (or not: ends it) */
+		tracee_seccomp_stop(t, &regs); /* an injected call's (or not) */
 		return;
 	}
 	if (t->lent && sys_pass_stopped(t, &regs, true))

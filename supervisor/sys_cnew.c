@@ -505,6 +505,18 @@ struct exec_stop {
 	struct user_regs_struct regs; /* the child's, with its new rsp */
 };
 
+static void exec_resume(struct thread *t, long r, void *arg);
+
+/* The fast seal's end: 0, the child runs its program (mseal entered with
+ * its final registers); else the thread is stopped elsewhere. */
+static void exec_started(struct thread *t, long r, void *arg)
+{
+	if (r == 0)
+		free(arg);
+	else
+		exec_resume(t, r, arg);
+}
+
 static void exec_resume(struct thread *t, long r, void *arg)
 {
 	struct exec_stop *es = arg;
@@ -569,13 +581,15 @@ bool sys_cnew_exec_stop(struct thread *t, const struct user_regs_struct *regs)
 	if (!es)
 		return false;
 	es->regs = *regs;
-	uint64_t sp = regs->rsp, st[64], vdso = 0;
+	uint64_t sp = regs->rsp, st[64], vdso = 0, entry = 0;
 	if (tracee_read(t, sp, st, sizeof(st)) == 0 && st[0] == 1 && st[2] == 0 &&
 	    st[3] == 0) {
 		unsigned n = 4;
 		while (n + 1 < 64 && st[n] != AT_NULL) {
 			if (st[n] == AT_SYSINFO_EHDR)
 				vdso = st[n + 1];
+			if (st[n] == AT_ENTRY)
+				entry = st[n + 1];
 			n += 2;
 		}
 		if (n + 1 < 64) {
@@ -592,6 +606,16 @@ bool sys_cnew_exec_stop(struct thread *t, const struct user_regs_struct *regs)
 	if (len) {
 		t->c->vdso_syscall = insn;
 		uint64_t args[6] = { vdso, len, 0 };
+		/* An ELF child starts from mseal's own stop, its program's
+		 * registers set there: rdi and rsi keep the vDSO's address
+		 * and length (the psABI leaves them unspecified at entry);
+		 * two stops in all.  A flat child's registers must all be
+		 * zero, and --trace says if the seal failed: mseal's exit
+		 * stop first, then the registers (three stops). */
+		if (entry && entry != MINOS_FLAT_BASE && !sys_cfg->trace &&
+		    tracee_call_traced_then(t, insn, MINOS_SYS_MSEAL_NR, args,
+					    &es->regs, exec_started, es) == 0)
+			return true;
 		if (tracee_call_traced_at(t, insn, MINOS_SYS_MSEAL_NR, args,
 					  exec_resume, es) == 0)
 			return true;

@@ -121,10 +121,15 @@ int tracee_call(struct thread *t, bool at_entry, long nr,
 
 static int call_at(struct thread *t, uint64_t insn, long nr,
 		   const uint64_t args[6], tracee_done_fn done, void *arg,
-		   bool traced)
+		   bool traced, const struct user_regs_struct *now)
 {
+	t->inj_after = NULL;
 	struct user_regs_struct regs;
-	int rc = ptr_getregs(t->tid, &regs);
+	int rc = 0;
+	if (now)
+		regs = *now; /* (the caller has them) */
+	else
+		rc = ptr_getregs(t->tid, &regs);
 	if (rc < 0)
 		return rc;
 	regs.rip = insn;
@@ -153,13 +158,26 @@ static int call_at(struct thread *t, uint64_t insn, long nr,
 int tracee_call_at(struct thread *t, uint64_t insn, long nr,
 		   const uint64_t args[6], tracee_done_fn done, void *arg)
 {
-	return call_at(t, insn, nr, args, done, arg, false);
+	return call_at(t, insn, nr, args, done, arg, false, NULL);
 }
 
 int tracee_call_traced_at(struct thread *t, uint64_t insn, long nr,
 			  const uint64_t args[6], tracee_done_fn done, void *arg)
 {
-	return call_at(t, insn, nr, args, done, arg, true);
+	return call_at(t, insn, nr, args, done, arg, true, NULL);
+}
+
+int tracee_call_traced_then(struct thread *t, uint64_t insn, long nr,
+			    const uint64_t args[6],
+			    const struct user_regs_struct *after,
+			    tracee_done_fn done, void *arg)
+{
+	if (after->rcx == after->rip)
+		return -EINVAL; /* the kernel could return by sysret */
+	int rc = call_at(t, insn, nr, args, done, arg, true, after);
+	if (rc == 0)
+		t->inj_after = after;
+	return rc;
 }
 
 /* Is the stop with regs the injected call's? */
@@ -171,6 +189,7 @@ static bool is_ours(const struct thread *t, const struct user_regs_struct *regs)
 
 static void inj_end(struct thread *t, long r)
 {
+	t->inj_after = NULL;
 	tracee_done_fn done = t->inj_done;
 	void *arg = t->inj_arg;
 	t->inj_done = NULL;
@@ -181,16 +200,42 @@ static void inj_end(struct thread *t, long r)
 		ptr_cont(t->tid, 0);
 }
 
-void tracee_seccomp_stop(struct thread *t)
+void tracee_seccomp_stop(struct thread *t, const struct user_regs_struct *at)
 {
-	struct user_regs_struct regs;
-	if (ptr_getregs(t->tid, &regs) < 0)
+	const struct user_regs_struct regs = *at;
+	if (is_ours(t, &regs) && t->inj_after) {
+		/* Run the call, then on with *inj_after: its registers but
+		 * for the call's number and arguments (which stay after it)
+		 * and rax (its result).  rcx != rip makes the kernel return
+		 * by iret, every register as set here (sysret would put rip
+		 * in rcx and the flags in r11). */
+		struct user_regs_struct r = *t->inj_after;
+		r.orig_rax = regs.orig_rax;
+		r.rax = regs.rax;
+		r.rdi = regs.rdi;
+		r.rsi = regs.rsi;
+		r.rdx = regs.rdx;
+		r.r10 = regs.r10;
+		r.r8 = regs.r8;
+		r.r9 = regs.r9;
+		t->inj_after = NULL;
+		if (ptr_setregs(t->tid, &r) < 0)
+			return; /* gone: its exit follows (done gets -ESRCH) */
+		tracee_done_fn done = t->inj_done;
+		void *arg = t->inj_arg;
+		t->inj_done = NULL;
+		t->state = T_RUNNING;
+		ptr_cont(t->tid, 0);
+		if (done)
+			done(t, 0, arg);
 		return;
+	}
 	if (is_ours(t, &regs)) {
 		t->state = T_INJECT_EXIT;
 		ptr_syscall(t->tid, 0);
 		return;
 	}
+	t->inj_after = NULL;
 	inj_end(t, -EINTR);
 }
 

@@ -67,3 +67,15 @@ P="$MINOS_BUILD/t/pass"
 		expect_output "child: got x"
 	done
 }
+
+@test "an ELF child starts from its vDSO's seal with rax 0, rdx 0 (no atexit function), rsp aligned, only rdi and rsi set (the vDSO)" {
+	run mx "$MINOS_BUILD/t/pass/entry_regs" < "$MINOS_BUILD/t/pass/entry_regs"
+	expect_status 0
+	expect_exact "child: rax 0, rdx 0, rsp aligned, others 0; rdi, rsi: vDSO"
+}
+
+@test "with --trace (the seal's result said) every register is zero" {
+	run mx --trace "$MINOS_BUILD/t/pass/entry_regs" < "$MINOS_BUILD/t/pass/entry_regs"
+	expect_status 0
+	expect_output "child: rax 0, rdx 0, rsp aligned, others 0; rdi, rsi: zero"
+}

@@ -42,3 +42,10 @@ GUESTS += t/pass/thief
 EXTRA_DIST += t/pass/thief.c
 t/pass/thief: t/pass/thief.c libminos/minos.h $(GUEST_LIBS)
 	$(GUEST_LINK)
+# entry_regs: an ELF child's registers at its entry (936); entered at
+# regs_entry, which records them, then the C library's _start.
+GUESTS += t/pass/entry_regs
+EXTRA_DIST += t/pass/entry_regs.c
+t/pass/entry_regs: t/pass/entry_regs.c libminos/minos.h $(GUEST_LIBS)
+	$(AM_V_CC)$(MKDIR_P) $(@D) && \
+	$(GUEST_CC) $(GUEST_CFLAGS) -Wl,-e,regs_entry -o $@ $< $(GUEST_LIBS)
