@@ -6,7 +6,9 @@
  */
 #include <errno.h>
 #include <elf.h>
+#include <fcntl.h>
 #include <linux/kcmp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -18,6 +20,8 @@
 #ifndef NT_X86_XSTATE
 #define NT_X86_XSTATE 0x202
 #endif
+
+#define MINOS_NR_EPOLL_PWAIT2 441 /* __NR_epoll_pwait2, Linux 5.11 */
 
 static struct tracee_hooks hooks;
 
@@ -308,11 +312,43 @@ static void close_done(struct thread *t, long result, void *arg);
  * the number closed, as if the close had come first.  A thread running in
  * user mode or stopped by us is not in such a call: it only gets a
  * harmless stop (resumed by the loop as it was). */
+/* Is the thread asleep in a call that holds no stream (a futex, a sleep,
+ * an epoll_wait: an epoll set loses the number with the close)?  Those
+ * are left alone: an interrupt would make epoll_wait and sigtimedwait
+ * return EINTR.  Running, anything else, or /proc unreadable: no. */
+static bool holds_no_stream(pid_t tid)
+{
+	char path[48], buf[32];
+	snprintf(path, sizeof(path), "/proc/%d/syscall", tid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0 || buf[0] < '0' || buf[0] > '9')
+		return false; /* "running", or "-1": in no call */
+	buf[n] = 0;
+	switch (strtol(buf, NULL, 10)) {
+	case __NR_futex:
+	case __NR_nanosleep:
+	case __NR_clock_nanosleep:
+	case __NR_epoll_wait:
+	case __NR_epoll_pwait:
+	case MINOS_NR_EPOLL_PWAIT2:
+	case __NR_rt_sigtimedwait:
+	case __NR_rt_sigsuspend:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void kick(struct thread *o, void *arg)
 {
 	struct thread *closer = arg;
 	if (o == closer || o->lent || o->kicked_for || o->cnew || o->passing ||
-	    (o->state != T_RUNNING && o->state != T_EXIT_STOP))
+	    (o->state != T_RUNNING && o->state != T_EXIT_STOP) ||
+	    holds_no_stream(o->tid))
 		return;
 	if (ptr_interrupt(o->tid) == 0) {
 		o->kicked_for = closer->tid;

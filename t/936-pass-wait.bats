@@ -68,6 +68,16 @@ P="$MINOS_BUILD/t/pass"
 	done
 }
 
+@test "a sender's other thread in epoll_wait (no stream held) is left alone: no EINTR, it wakes with its event" {
+	need_pidns
+	for i in 1 2 3; do
+		run mx --wall-time=30s "$MINOS_BUILD/t/pass/thief" epoll < "$MINOS_BUILD/t/pass/thief"
+		expect_status 0
+		expect_output "rpass = 0"
+		expect_output "B: epoll_wait = 1"
+	done
+}
+
 @test "an ELF child starts from its vDSO's seal with rax 0, rdx 0 (no atexit function), rsp aligned, only rdi and rsi set (the vDSO)" {
 	run mx "$MINOS_BUILD/t/pass/entry_regs" < "$MINOS_BUILD/t/pass/entry_regs"
 	expect_status 0

@@ -10,6 +10,9 @@
  * descriptor its container no longer holds, must not take it (the
  * supervisor interrupts it after the close: restarted, it finds the
  * number closed, EBADF).
+ * MODE epoll: B waits in epoll_wait on an eventfd instead, which holds no
+ * stream: it is left alone (an interrupt would make it EINTR), and wakes
+ * with its one event when the main thread writes the eventfd.
  * Output: "B: EBADF" (or "B: got x" when the byte was stolen) and
  * "child: got x" (or "child: nothing").  Whether B was already blocked
  * when the pass came does not change the outcome. */
@@ -18,6 +21,8 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "minos.h"
@@ -28,10 +33,20 @@ static volatile int b_in;
 static long b_res;
 static char b_byte;
 
+static int ep, ev;
+
 static void *reader(void *arg)
 {
 	(void)arg;
 	b_in = 1;
+	if (strcmp(mode, "epoll") == 0) {
+		/* Not on the stream: no interrupt, so no EINTR for it. */
+		struct epoll_event e;
+		b_res = epoll_wait(ep, &e, 1, -1);
+		if (b_res < 0)
+			b_res = -errno;
+		return NULL;
+	}
 	if (strcmp(mode, "minos") == 0) {
 		b_res = minos_read(&the_r, 1, &b_byte, 1, NULL); /* -errno */
 	} else {
@@ -76,6 +91,10 @@ int main(int argc, char **argv)
 	}
 	minos_pipe(&w, &r);
 	the_r = r;
+	ep = epoll_create1(0);
+	ev = eventfd(0, 0);
+	struct epoll_event e = { .events = EPOLLIN };
+	epoll_ctl(ep, EPOLL_CTL_ADD, ev, &e);
 	pthread_t b;
 	pthread_create(&b, NULL, reader, NULL);
 	while (!b_in)
@@ -83,6 +102,13 @@ int main(int argc, char **argv)
 	for (int i = 0; i < 1000; i++) /* let B block (either way is right) */
 		sched_yield();
 	long at = minos_rpass(r, (int)cid);
+	if (strcmp(mode, "epoll") == 0) {
+		uint64_t one = 1;
+		write(ev, &one, sizeof(one));
+		pthread_join(b, NULL);
+		printf("rpass = %ld\nB: epoll_wait = %ld\n", at, b_res);
+		return 0;
+	}
 	minos_write(w, "x", 1);
 	minos_wclose(w); /* B's read, if it is still on the stream, ends */
 	pthread_join(b, NULL);
