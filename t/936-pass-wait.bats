@@ -68,6 +68,18 @@ P="$MINOS_BUILD/t/pass"
 	done
 }
 
+@test "a sender's other thread blocked writing into the full stream whose wfd it passes away writes nothing into it after the move (EBADF)" {
+	need_pidns
+	for i in 1 2 3; do
+		run mx --wall-time=30s "$MINOS_BUILD/t/pass/thief" write < "$MINOS_BUILD/t/pass/thief"
+		expect_status 0
+		expect_output "wpass = 0"
+		expect_output "drained 65536 bytes, 0 from B"
+		expect_output "B: EBADF"
+		expect_output "child: closed the wfd"
+	done
+}
+
 @test "a sender's other thread in epoll_wait (no stream held) is left alone: no EINTR, it wakes with its event" {
 	need_pidns
 	for i in 1 2 3; do
