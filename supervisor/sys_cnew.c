@@ -582,17 +582,26 @@ bool sys_cnew_exec_stop(struct thread *t, const struct user_regs_struct *regs)
 		return false;
 	es->regs = *regs;
 	uint64_t sp = regs->rsp, st[64], vdso = 0, entry = 0;
-	if (tracee_read(t, sp, st, sizeof(st)) == 0 && st[0] == 1 && st[2] == 0 &&
-	    st[3] == 0) {
+	/* The stack may end less than sizeof(st) above sp (the kernel's
+	 * random gap below the strings can be small): then it ends at the
+	 * next page boundary, and what is below that is all there is. */
+	size_t got = sizeof(st), tail = 4096 - (sp & 4095);
+	if (tracee_read(t, sp, st, got) < 0) {
+		got = tail < sizeof(st) ? tail : 0;
+		if (!got || tracee_read(t, sp, st, got) < 0)
+			got = 0;
+	}
+	unsigned words = (unsigned)(got / sizeof(uint64_t));
+	if (words >= 6 && st[0] == 1 && st[2] == 0 && st[3] == 0) {
 		unsigned n = 4;
-		while (n + 1 < 64 && st[n] != AT_NULL) {
+		while (n + 1 < words && st[n] != AT_NULL) {
 			if (st[n] == AT_SYSINFO_EHDR)
 				vdso = st[n + 1];
 			if (st[n] == AT_ENTRY)
 				entry = st[n + 1];
 			n += 2;
 		}
-		if (n + 1 < 64) {
+		if (n + 1 < words) {
 			/* [0, NULL, NULL] then the auxv with its AT_NULL. */
 			uint64_t out[64];
 			out[0] = out[1] = out[2] = 0;

@@ -15,6 +15,15 @@ P="$MINOS_BUILD/t/pass"
 	expect_exact "child: argc 0, argv[0] NULL"
 }
 
+@test "argc 0 also when the child's stack ends close above its start (no random gap: setarch -R)" {
+	# regression: the exec stop read 512 bytes above rsp, past the end of
+	# a stack whose random gap was small, and left argc 1
+	command -v setarch >/dev/null || skip "setarch is not installed"
+	run setarch -R timeout -k 5 60 "$MINOS_EXEC" "$P/hostile" argc < "$P/hostile"
+	expect_status 0
+	expect_exact "child: argc 0, argv[0] NULL"
+}
+
 @test "a child cannot make its vDSO writable to hang its parent's wpass: 100 passes answered (--fds=64: 63 placed, 37 EMFILE)" {
 	need_pidns
 	run mx --fds=64 "$P/hostile" jmp 100 < "$P/hostile"
