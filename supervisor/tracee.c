@@ -304,14 +304,6 @@ static bool next_close(struct thread *t, struct cnew_op *op, unsigned *idx)
 
 static void close_done(struct thread *t, long result, void *arg);
 
-/* Another thread of the closer may be blocked in a call on a number just
- * closed (a read, a write, a poll): such a call holds the stream itself,
- * not the number, and would go on reading or writing a stream that is now
- * another container's.  An interrupt makes it restart (as the kernel
- * restarts any call a ptrace stop breaks), and the restarted call finds
- * the number closed, as if the close had come first.  A thread running in
- * user mode or stopped by us is not in such a call: it only gets a
- * harmless stop (resumed by the loop as it was). */
 /* Is the thread asleep in a call that holds no stream (a futex, a sleep,
  * an epoll_wait: an epoll set loses the number with the close)?  Those
  * are left alone: an interrupt would make epoll_wait and sigtimedwait
@@ -343,6 +335,16 @@ static bool holds_no_stream(pid_t tid)
 	}
 }
 
+/* Another thread of the closer may be blocked in a call on a number just
+ * closed (a read, a write, a poll): such a call holds the stream itself,
+ * not the number, and would go on reading or writing a stream that is now
+ * another container's.  An interrupt makes it restart (as the kernel
+ * restarts any call a ptrace stop breaks), and the restarted call finds
+ * the number closed, as if the close had come first.  A thread running
+ * in user mode only gets a harmless stop (the loop resumes it as it was);
+ * threads we hold stopped are in no call.  (A thread another closer
+ * already waits for is not waited for twice: its interrupt is on its way,
+ * but this closer may be answered before it lands.) */
 static void kick(struct thread *o, void *arg)
 {
 	struct thread *closer = arg;
