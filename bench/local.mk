@@ -13,7 +13,7 @@ BENCH_GUESTS = bench/true bench/minoscall bench/cnewbench bench/manykids \
 	bench/percall
 BENCH_QUICK =
 
-EXTRA_DIST += bench/run bench/spawnbench.c bench/forkbench.c \
+EXTRA_DIST += bench/run bench/ab bench/spawnbench.c bench/forkbench.c \
 	bench/launcher.c bench/rettrace.c bench/zeros.c bench/true.c \
 	bench/minoscall.c bench/cnewbench.c bench/manykids.c bench/percall.c
 CLEANFILES += $(BENCH_HOSTED) $(BENCH_GUESTS)

@@ -120,6 +120,8 @@ struct pass {
 	bool restartable;         /* target was in a call we may restart */
 	uint64_t insn;            /* the syscall instruction it installs at */
 	unsigned tries;           /* starts so far (signals restart it) */
+	long long deadline_ns;    /* EAGAIN if no thread by then (0: child
+				   * not running yet) */
 	struct pass *next;
 };
 
@@ -139,6 +141,9 @@ struct cnew_op {
 	int *copies;             /* our copy of each, to check it is the same
 				  * file when the close comes (kcmp), or -1 */
 	unsigned nconsume, ndone;
+	unsigned nclosed;        /* closes made so far (tracee.c) */
+	unsigned nkicked;        /* other threads interrupted after the
+				  * closes whose stop the answer waits for */
 	long result;             /* cid or -errno, answered after the closes */
 };
 
@@ -165,6 +170,13 @@ struct thread {
 	uint64_t inj_rip;    /* where the injected call stops (rip), or 0 */
 	void (*inj_done)(struct thread *t, long result, void *arg);
 	void *inj_arg;
+	/* tracee_call_traced_then: the registers to run on with from the
+	 * call's seccomp stop (the owner's memory), or NULL. */
+	const struct user_regs_struct *inj_after;
+	/* Interrupted after a close by another thread of its container
+	 * (tracee.c): that thread's tid and close list, until our stop. */
+	pid_t kicked_for;
+	const struct cnew_op *kick_op;
 	/* FIX_POLL: where its pollfd array is, and the stack bytes it hides.
 	 * Nothing else is held for a waiting read. */
 	unsigned nwait;

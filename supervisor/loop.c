@@ -59,7 +59,7 @@
 
 /* What an epoll event is about: type in the top byte, an index in the next,
  * a tid or container id in the low 32 bits. */
-enum wtag { W_SIGNAL = 1, W_TIMER, W_LISTENER, W_CODE };
+enum wtag { W_SIGNAL = 1, W_TIMER, W_LISTENER, W_CODE, W_PASS };
 #define TAG(type, idx, id) \
 	(((uint64_t)(type) << 56) | ((uint64_t)(idx) << 32) | (uint32_t)(id))
 
@@ -127,6 +127,10 @@ void loop_init(const struct minos_config *config)
 	if (epfd < 0 || sigfd < 0)
 		die(125, "epoll/signalfd: %s", strerror(errno));
 	watch(sigfd, TAG(W_SIGNAL, 0, 0));
+	int pt = sys_pass_init(); /* a pass's bounded wait for a thread */
+	if (pt < 0)
+		die(125, "timerfd_create: %s", strerror(-pt));
+	watch(pt, TAG(W_PASS, 0, 0));
 	static const struct tracee_hooks hooks = {
 		.answered = hook_answered,
 		.closed = hook_closed,
@@ -469,7 +473,7 @@ static void on_seccomp(struct thread *t)
 		return;
 	}
 	if (t->state == T_INJECT_ENTRY || t->state == T_INJECT_EXIT) {
-		tracee_seccomp_stop(t); /* an injected call's (or not: ends it) */
+		tracee_seccomp_stop(t, &regs); /* an injected call's (or not) */
 		return;
 	}
 	if (t->lent && sys_pass_stopped(t, &regs, true))
@@ -831,6 +835,8 @@ static void on_exit_event(struct thread *t, pid_t tid, int status,
 static void handle(pid_t tid, int status, const struct rusage *ru)
 {
 	struct thread *t = thread_find(tid);
+	if (t && t->kicked_for)
+		tracee_kick_seen(t); /* out of any call on a closed number */
 	switch (classify(status)) {
 	case EV_EXIT:
 		on_exit_event(t, tid, status, ru);
@@ -1011,14 +1017,55 @@ static struct container *container_by_id(int id)
  * answer and rdx is corrected at that stop, before it runs again.  Since
  * the filter waits killably once a notification is received, no signal
  * can leave one end installed without the other.
- * Returns 0 with *val (the wfd) set, or -errno.
+ * A container with no other thread (sys_pipe_alone) has nothing to race:
+ * the rfd goes at the foreseen number, then the wfd with the answer
+ * (ADDFD with SEND): two round trips to the thread, not three.
+ * Returns 1 if the call was answered, 0 with *val (the wfd) set, or -errno.
  */
+static long install_alone(struct thread *t, uint64_t id, const int p[2], long *val)
+{
+	struct seccomp_notif_addfd af = {
+		.id = id, .flags = SECCOMP_ADDFD_FLAG_SETFD,
+		.srcfd = (unsigned)p[0], .newfd = (unsigned)t->install[1],
+	};
+	long r = ioctl(t->c->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &af), w = -1;
+	if (r < 0)
+		return errno == EBADF || errno == EMFILE ? -EMFILE : -errno;
+	af.srcfd = (unsigned)p[1];
+	af.newfd = 0;
+	af.flags = SECCOMP_ADDFD_FLAG_SEND; /* lowest free: install[0] */
+	w = ioctl(t->c->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &af);
+	if (w >= 0)
+		return 1;
+	if (errno == EINVAL) { /* no FLAG_SEND (before 5.14): answer after */
+		af.flags = 0;
+		w = ioctl(t->c->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &af);
+		if (w >= 0) {
+			*val = w;
+			return 0;
+		}
+	}
+	int err = errno;
+	if (err == ENOENT || err == ESRCH)
+		return -ESRCH; /* killed: nothing is left to close */
+	/* No rfd alone: closed after the answer, as a lone wfd below. */
+	t->pipe_close = (int)r + 1;
+	ptr_interrupt(t->tid);
+	return err == EBADF || err == EMFILE ? -EMFILE : -err;
+}
+
 static long install_pipe(struct thread *t, uint64_t id, long *val)
 {
 	struct container *c = t->c;
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return errno == EMFILE || errno == ENFILE ? -ENFILE : -ENOMEM;
+	if (sys_pipe_alone(t)) {
+		long rc = install_alone(t, id, p, val);
+		close(p[0]);
+		close(p[1]);
+		return rc;
+	}
 	struct seccomp_notif_addfd af = { .id = id, .srcfd = (unsigned)p[1] };
 	long w = ioctl(c->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &af), r = -1;
 	if (w >= 0) {
@@ -1069,6 +1116,8 @@ static void on_listener(struct container *c)
 	} else {
 		t->expect_notif = false;
 		long val = 0, r = install_pipe(t, req->id, &val);
+		if (r == 1)
+			return; /* answered with the wfd (ADDFD with SEND) */
 		if (r < 0)
 			resp->error = (int)r;
 		else
@@ -1144,6 +1193,9 @@ struct loop_result loop_run(void)
 			}
 			case W_CODE:
 				on_code_ready((pid_t)id);
+				break;
+			case W_PASS:
+				sys_pass_timer();
 				break;
 			}
 		}

@@ -77,6 +77,10 @@ bool sys_cnew_exec_stop(struct thread *t, const struct user_regs_struct *regs);
 void sys_cnew_abandon(struct thread *t);
 extern const struct filter *sys_filter;
 
+/* Minos pipe (sys_minos.c): no other thread can take or free a number
+ * while its ends are installed (the fast path of install_pipe). */
+bool sys_pipe_alone(struct thread *t);
+
 /* wpass/rpass (sys_pass.c), driven by the loop. */
 bool sys_pass_busy(const struct container *c, int num);
 bool sys_cnew_busy(struct container *c, int num);
@@ -87,5 +91,9 @@ void sys_pass_syscall_stop(struct thread *t);
 bool sys_pass_signal(struct thread *t);
 bool sys_pass_notif(struct thread *t, int listener, uint64_t id);
 void sys_pass_thread_gone(struct thread *t);
+/* The passes' timer (a timerfd for the loop's epoll; -errno), and what to
+ * do when it fires. */
+int sys_pass_init(void);
+void sys_pass_timer(void);
 
 #endif

@@ -628,6 +628,18 @@ struct exec_stop {
 	struct user_regs_struct regs; /* the child's, with its new rsp */
 };
 
+static void exec_resume(struct thread *t, long r, void *arg);
+
+/* The fast seal's end: 0, the child runs its program (mseal entered with
+ * its final registers); else the thread is stopped elsewhere. */
+static void exec_started(struct thread *t, long r, void *arg)
+{
+	if (r == 0)
+		free(arg);
+	else
+		exec_resume(t, r, arg);
+}
+
 static void exec_resume(struct thread *t, long r, void *arg)
 {
 	struct exec_stop *es = arg;
@@ -639,12 +651,25 @@ static void exec_resume(struct thread *t, long r, void *arg)
 	free(es);
 }
 
-/* The vDSO at base: its length, and a syscall instruction in it (0). */
+/* The vDSO at base: its length, and a syscall instruction in it (0).
+ * Every x86-64 process of this kernel maps the same vDSO image, only at
+ * another address; a child's is still the kernel's (it has not run), so
+ * the first scan's offset and length serve every later child, checked by
+ * the two bytes at the offset (else scanned again). */
 static size_t vdso_scan(struct thread *t, uint64_t base, uint64_t *insn)
 {
+	static uint64_t known_off;
+	static size_t known_len;
 	Elf64_Ehdr eh;
 	Elf64_Phdr ph[16];
+	unsigned char two[2];
 	*insn = 0;
+	if (base && known_len &&
+	    tracee_read(t, base + known_off, two, sizeof(two)) == 0 &&
+	    two[0] == 0x0f && two[1] == 0x05) {
+		*insn = base + known_off;
+		return known_len;
+	}
 	if (!base || tracee_read(t, base, &eh, sizeof(eh)) < 0 ||
 	    memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
 	    eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum == 0 ||
@@ -666,6 +691,10 @@ static size_t vdso_scan(struct thread *t, uint64_t base, uint64_t *insn)
 				break;
 			}
 	free(buf);
+	if (*insn) {
+		known_off = *insn - base;
+		known_len = end;
+	}
 	return *insn ? end : 0;
 }
 
@@ -675,7 +704,7 @@ bool sys_cnew_exec_stop(struct thread *t, const struct user_regs_struct *regs)
 	if (!es)
 		return false;
 	es->regs = *regs;
-	uint64_t sp = regs->rsp, st[64], vdso = 0;
+	uint64_t sp = regs->rsp, st[64], vdso = 0, entry = 0;
 	/* The stack may end less than sizeof(st) above sp (the kernel's
 	 * random gap below the strings can be small): then it ends at the
 	 * next page boundary, and what is below that is all there is. */
@@ -691,6 +720,8 @@ bool sys_cnew_exec_stop(struct thread *t, const struct user_regs_struct *regs)
 		while (n + 1 < words && st[n] != AT_NULL) {
 			if (st[n] == AT_SYSINFO_EHDR)
 				vdso = st[n + 1];
+			if (st[n] == AT_ENTRY)
+				entry = st[n + 1];
 			n += 2;
 		}
 		if (n + 1 < words) {
@@ -707,7 +738,18 @@ bool sys_cnew_exec_stop(struct thread *t, const struct user_regs_struct *regs)
 	if (len) {
 		t->c->vdso_syscall = insn;
 		uint64_t args[6] = { vdso, len, 0 };
-		if (tracee_call_at(t, insn, MINOS_SYS_MSEAL_NR, args, exec_resume, es) == 0)
+		/* An ELF child starts from mseal's own stop, its program's
+		 * registers set there: rdi and rsi keep the vDSO's address
+		 * and length (the psABI leaves them unspecified at entry);
+		 * two stops in all.  A flat child's registers must all be
+		 * zero, and --trace says if the seal failed: mseal's exit
+		 * stop first, then the registers (three stops). */
+		if (entry && entry != MINOS_FLAT_BASE && !sys_cfg->trace &&
+		    tracee_call_traced_then(t, insn, MINOS_SYS_MSEAL_NR, args,
+					    &es->regs, exec_started, es) == 0)
+			return true;
+		if (tracee_call_traced_at(t, insn, MINOS_SYS_MSEAL_NR, args,
+					  exec_resume, es) == 0)
 			return true;
 	}
 	free(es);

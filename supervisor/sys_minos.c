@@ -292,6 +292,22 @@ long sys_pipe(struct thread *t, struct sysargs *a)
 	return SYS_REWRITE;
 }
 
+/*
+ * At the pipe's notification: may its ends go at the numbers sys_pipe
+ * foresaw (SETFD), the wfd with the answer?  Only if nothing can make or
+ * free a number of the container meanwhile: it has one thread (this one,
+ * in its notification, which it leaves only by being killed) and no clone
+ * in flight (a new thread stays stopped until its creator's clone event
+ * is counted), and the supervisor does nothing else as it installs.  A
+ * pass into it since the stop took the lowest free number, install[0]:
+ * both are checked still free.
+ */
+bool sys_pipe_alone(struct thread *t)
+{
+	return t->c->threads == 1 && !t->c->pending_clones &&
+	       !fd_open(t, t->install[0]) && !fd_open(t, t->install[1]);
+}
+
 sys_handler sys_lookup(long nr, const char **name)
 {
 	switch (nr) {

@@ -28,7 +28,9 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <sys/timerfd.h>
 #include <linux/seccomp.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "filter.h"
@@ -42,7 +44,60 @@ static struct pass *passes;
  * enough gets EAGAIN to its parent after this many starts. */
 #define PASS_TRIES 1000
 
+/* A pass that cannot borrow a thread of the child within this time (its
+ * every thread held by the supervisor: waiting for a cnew's code or a
+ * pass of its own; or one that never stops for our interrupt) is EAGAIN,
+ * the descriptor still the caller's.  Counted from the moment the child
+ * runs; an install under way is never cut short (it ends by itself: the
+ * instruction is ours, the notification answered at once). */
+#define PASS_WAIT_NS 1000000000LL
+
+static int timer = -1;
+static long long armed_ns; /* when the timer fires, 0: not armed */
+
 static void try_start(struct pass *p);
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Is the pass still waiting for a thread (and so may run out of time)? */
+static bool waiting(const struct pass *p)
+{
+	return p->state == P_QUEUED || p->state == P_INTERRUPTING;
+}
+
+/* Arm the timer at the earliest deadline of a waiting pass. */
+static void arm(void)
+{
+	long long next = 0;
+	for (struct pass *p = passes; p; p = p->next)
+		if (p->deadline_ns && waiting(p) && (!next || p->deadline_ns < next))
+			next = p->deadline_ns;
+	struct itimerspec its = {
+		.it_value.tv_sec = (time_t)(next / 1000000000LL),
+		.it_value.tv_nsec = (long)(next % 1000000000LL),
+	};
+	if (timer >= 0 && timerfd_settime(timer, TFD_TIMER_ABSTIME, &its, NULL) == 0)
+		armed_ns = next;
+}
+
+/* p waits for a thread (queued, or one interrupted that has not stopped):
+ * the timer must fire by its deadline. */
+static void wait_bounded(struct pass *p)
+{
+	if (p->deadline_ns && (!armed_ns || p->deadline_ns < armed_ns))
+		arm();
+}
+
+int sys_pass_init(void)
+{
+	timer = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	return timer < 0 ? -errno : timer;
+}
 
 static bool is_restart(long r)
 {
@@ -208,10 +263,14 @@ static void try_start(struct pass *p)
 		return;
 	}
 	struct thread *t = NULL;
-	if (p->child->state == C_RUNNING) /* a starting child waits its turn */
+	if (p->child->state == C_RUNNING) { /* a starting child waits its turn */
+		if (!p->deadline_ns)
+			p->deadline_ns = now_ns() + PASS_WAIT_NS;
 		thread_each(p->child, pick, &t);
+	}
 	if (!t) {
 		p->state = P_QUEUED; /* tried again at the next event */
+		wait_bounded(p);
 		return;
 	}
 	p->target = t;
@@ -229,6 +288,31 @@ static void try_start(struct pass *p)
 		p->target = NULL;
 		p->state = P_QUEUED;
 	}
+	wait_bounded(p);
+}
+
+/* The timer: every pass still waiting for a thread past its deadline is
+ * EAGAIN.  One whose thread we interrupted and that has not stopped lets
+ * it go: its stop, when it comes, finds it lent to nobody and resumes it
+ * as it was (loop.c). */
+void sys_pass_timer(void)
+{
+	uint64_t ticks;
+	ssize_t unused = read(timer, &ticks, sizeof(ticks));
+	(void)unused;
+	armed_ns = 0;
+	long long now = now_ns();
+	for (struct pass *p = passes, *next; p; p = next) {
+		next = p->next;
+		if (!p->deadline_ns || !waiting(p) || now < p->deadline_ns)
+			continue;
+		if (p->target) {
+			p->target->lent = NULL;
+			p->target = NULL;
+		}
+		fail_pass(p, -EAGAIN);
+	}
+	arm();
 }
 
 void sys_pass_retry(void)

@@ -6,7 +6,9 @@
  */
 #include <errno.h>
 #include <elf.h>
+#include <fcntl.h>
 #include <linux/kcmp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -18,6 +20,8 @@
 #ifndef NT_X86_XSTATE
 #define NT_X86_XSTATE 0x202
 #endif
+
+#define MINOS_NR_EPOLL_PWAIT2 441 /* __NR_epoll_pwait2, Linux 5.11 */
 
 static struct tracee_hooks hooks;
 
@@ -119,11 +123,17 @@ int tracee_call(struct thread *t, bool at_entry, long nr,
 	return ptr_syscall(t->tid, 0);
 }
 
-int tracee_call_at(struct thread *t, uint64_t insn, long nr,
-		   const uint64_t args[6], tracee_done_fn done, void *arg)
+static int call_at(struct thread *t, uint64_t insn, long nr,
+		   const uint64_t args[6], tracee_done_fn done, void *arg,
+		   bool traced, const struct user_regs_struct *now)
 {
+	t->inj_after = NULL;
 	struct user_regs_struct regs;
-	int rc = ptr_getregs(t->tid, &regs);
+	int rc = 0;
+	if (now)
+		regs = *now; /* (the caller has them) */
+	else
+		rc = ptr_getregs(t->tid, &regs);
 	if (rc < 0)
 		return rc;
 	regs.rip = insn;
@@ -144,7 +154,34 @@ int tracee_call_at(struct thread *t, uint64_t insn, long nr,
 	if (rc < 0)
 		return rc;
 	t->state = T_INJECT_ENTRY;
-	return ptr_syscall(t->tid, 0);
+	/* A call the filter traces stops at its seccomp stop anyway: no
+	 * syscall-entry stop is needed before it (one stop fewer). */
+	return traced ? ptr_cont(t->tid, 0) : ptr_syscall(t->tid, 0);
+}
+
+int tracee_call_at(struct thread *t, uint64_t insn, long nr,
+		   const uint64_t args[6], tracee_done_fn done, void *arg)
+{
+	return call_at(t, insn, nr, args, done, arg, false, NULL);
+}
+
+int tracee_call_traced_at(struct thread *t, uint64_t insn, long nr,
+			  const uint64_t args[6], tracee_done_fn done, void *arg)
+{
+	return call_at(t, insn, nr, args, done, arg, true, NULL);
+}
+
+int tracee_call_traced_then(struct thread *t, uint64_t insn, long nr,
+			    const uint64_t args[6],
+			    const struct user_regs_struct *after,
+			    tracee_done_fn done, void *arg)
+{
+	if (after->rcx == after->rip)
+		return -EINVAL; /* the kernel could return by sysret */
+	int rc = call_at(t, insn, nr, args, done, arg, true, after);
+	if (rc == 0)
+		t->inj_after = after;
+	return rc;
 }
 
 /* Is the stop with regs the injected call's? */
@@ -156,6 +193,7 @@ static bool is_ours(const struct thread *t, const struct user_regs_struct *regs)
 
 static void inj_end(struct thread *t, long r)
 {
+	t->inj_after = NULL;
 	tracee_done_fn done = t->inj_done;
 	void *arg = t->inj_arg;
 	t->inj_done = NULL;
@@ -166,16 +204,42 @@ static void inj_end(struct thread *t, long r)
 		ptr_cont(t->tid, 0);
 }
 
-void tracee_seccomp_stop(struct thread *t)
+void tracee_seccomp_stop(struct thread *t, const struct user_regs_struct *at)
 {
-	struct user_regs_struct regs;
-	if (ptr_getregs(t->tid, &regs) < 0)
+	const struct user_regs_struct regs = *at;
+	if (is_ours(t, &regs) && t->inj_after) {
+		/* Run the call, then on with *inj_after: its registers but
+		 * for the call's number and arguments (which stay after it)
+		 * and rax (its result).  rcx != rip makes the kernel return
+		 * by iret, every register as set here (sysret would put rip
+		 * in rcx and the flags in r11). */
+		struct user_regs_struct r = *t->inj_after;
+		r.orig_rax = regs.orig_rax;
+		r.rax = regs.rax;
+		r.rdi = regs.rdi;
+		r.rsi = regs.rsi;
+		r.rdx = regs.rdx;
+		r.r10 = regs.r10;
+		r.r8 = regs.r8;
+		r.r9 = regs.r9;
+		t->inj_after = NULL;
+		if (ptr_setregs(t->tid, &r) < 0)
+			return; /* gone: its exit follows (done gets -ESRCH) */
+		tracee_done_fn done = t->inj_done;
+		void *arg = t->inj_arg;
+		t->inj_done = NULL;
+		t->state = T_RUNNING;
+		ptr_cont(t->tid, 0);
+		if (done)
+			done(t, 0, arg);
 		return;
+	}
 	if (is_ours(t, &regs)) {
 		t->state = T_INJECT_EXIT;
 		ptr_syscall(t->tid, 0);
 		return;
 	}
+	t->inj_after = NULL;
 	inj_end(t, -EINTR);
 }
 
@@ -251,12 +315,95 @@ static bool next_close(struct thread *t, struct cnew_op *op, unsigned *idx)
 
 static void close_done(struct thread *t, long result, void *arg);
 
-static void closes_end(struct thread *t)
+/* Is the thread asleep in a call that holds no stream (a futex, a sleep,
+ * an epoll_wait: an epoll set loses the number with the close)?  Those
+ * are left alone: an interrupt would make epoll_wait and sigtimedwait
+ * return EINTR.  Running, anything else, or /proc unreadable: no. */
+static bool holds_no_stream(pid_t tid)
+{
+	char path[48], buf[32];
+	snprintf(path, sizeof(path), "/proc/%d/syscall", tid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0 || buf[0] < '0' || buf[0] > '9')
+		return false; /* "running", or "-1": in no call */
+	buf[n] = 0;
+	switch (strtol(buf, NULL, 10)) {
+	case __NR_futex:
+	case __NR_nanosleep:
+	case __NR_clock_nanosleep:
+	case __NR_epoll_wait:
+	case __NR_epoll_pwait:
+	case MINOS_NR_EPOLL_PWAIT2:
+	case __NR_rt_sigtimedwait:
+	case __NR_rt_sigsuspend:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Another thread of the closer may be blocked in a call on a number just
+ * closed (a read, a write, a poll): such a call holds the stream itself,
+ * not the number, and would go on reading or writing a stream that is now
+ * another container's.  An interrupt makes it restart (as the kernel
+ * restarts any call a ptrace stop breaks), and the restarted call finds
+ * the number closed, as if the close had come first.  A thread running
+ * in user mode only gets a harmless stop (the loop resumes it as it was);
+ * threads we hold stopped are in no call.  (A thread another closer
+ * already waits for is not waited for twice: its interrupt is on its way,
+ * but this closer may be answered before it lands.) */
+static void kick(struct thread *o, void *arg)
+{
+	struct thread *closer = arg;
+	if (o == closer || o->lent || o->kicked_for || o->cnew || o->passing ||
+	    (o->state != T_RUNNING && o->state != T_EXIT_STOP) ||
+	    holds_no_stream(o->tid))
+		return;
+	if (ptr_interrupt(o->tid) == 0) {
+		o->kicked_for = closer->tid;
+		o->kick_op = closer->cnew;
+		closer->cnew->nkicked++;
+	}
+}
+
+static void closes_answer(struct thread *t)
 {
 	long r = t->cnew->result;
 	if (hooks.forget)
 		hooks.forget(t);
 	tracee_answer(t, r);
+}
+
+/* The closes are made: answer, once the other threads of the container
+ * that may be in a call on a closed number have stopped (the loop calls
+ * tracee_kick_seen at each one's next stop or exit). */
+static void closes_end(struct thread *t)
+{
+	if (t->cnew->nclosed && t->c && t->c->threads > 1) {
+		t->cnew->nkicked = 0;
+		thread_each(t->c, kick, t);
+		if (t->cnew->nkicked)
+			return;
+	}
+	closes_answer(t);
+}
+
+void tracee_kick_seen(struct thread *o)
+{
+	pid_t ctid = o->kicked_for;
+	const struct cnew_op *op = o->kick_op;
+	o->kicked_for = 0;
+	o->kick_op = NULL;
+	struct thread *t = thread_find(ctid);
+	/* (A closer that is gone, or has moved on, waits for nothing.) */
+	if (!t || !t->cnew || t->cnew != op || !t->cnew->nkicked)
+		return;
+	if (--t->cnew->nkicked == 0)
+		closes_answer(t);
 }
 
 /* Inject the next close, or answer: at_entry for the first. */
@@ -291,6 +438,8 @@ static void close_done(struct thread *t, long result, void *arg)
 	}
 	/* Gone from its table (by our close, or by its own meanwhile):
 	 * now, and only now, from its epoll sets. */
+	if (result == 0)
+		op->nclosed++;
 	moved(t, op, i);
 	close_next(t, false);
 }

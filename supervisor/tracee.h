@@ -77,12 +77,30 @@ int tracee_call(struct thread *t, bool at_entry, long nr,
  * call number are checked at every stop. */
 int tracee_call_at(struct thread *t, uint64_t insn, long nr,
 		   const uint64_t args[6], tracee_done_fn done, void *arg);
+/* The same for a call nr the filter traces (SECCOMP_RET_TRACE, e.g.
+ * mseal): the thread runs to its seccomp stop without a syscall-entry
+ * stop first, so the call costs two stops (seccomp, exit), not three.
+ * A stop that is not the call's (a signal first) still ends it -EINTR. */
+int tracee_call_traced_at(struct thread *t, uint64_t insn, long nr,
+			  const uint64_t args[6], tracee_done_fn done, void *arg);
+/* The same, but the thread does not come back after the call: at its
+ * seccomp stop it gets *after (kept by the caller until done), except
+ * that the call's number, arguments and result stay in orig_rax, rdi,
+ * rsi, rdx, r10, r8, r9 and rax; the kernel then runs the call and
+ * returns to after's rip by iret.  One stop in all.  done(t, 0) says the
+ * thread runs on (nothing to resume); done(t, -EINTR or -ESRCH) as for
+ * tracee_call_at (the thread is stopped elsewhere, or gone). */
+int tracee_call_traced_then(struct thread *t, uint64_t insn, long nr,
+			    const uint64_t args[6],
+			    const struct user_regs_struct *after,
+			    tracee_done_fn done, void *arg);
 
 /* The loop: t (T_INJECT_ENTRY / T_INJECT_EXIT) made a syscall stop. */
 void tracee_syscall_stop(struct thread *t);
-/* The loop: t (T_INJECT_*) made a seccomp stop.  The injected call's own
- * (a traced number such as mseal) runs; any other ends the injection. */
-void tracee_seccomp_stop(struct thread *t);
+/* The loop: t (T_INJECT_*) made a seccomp stop, with regs.  The
+ * injected call's own (a traced number such as mseal) runs; any other
+ * ends the injection. */
+void tracee_seccomp_stop(struct thread *t, const struct user_regs_struct *regs);
 
 /* The loop: t is gone.  An injected call in flight ends with -ESRCH (its
  * done callback frees what it holds; resuming a gone thread fails
@@ -100,9 +118,18 @@ void tracee_answer(struct thread *t, long result);
  * reused the number), then answer t->cnew->result and free t->cnew
  * (hooks.forget).  entry: the thread's registers at its call's stop.
  * Two stops per close.  Each closed number is passed to hooks.closed.
+ * If any was closed, the container's other threads that may be blocked in
+ * a call are interrupted (their calls restart and find the number closed:
+ * none goes on reading or writing a stream that left), and the answer
+ * waits for their stops (tracee_kick_seen).
  */
 void tracee_close_then_answer(struct thread *t,
 			      const struct user_regs_struct *entry);
+
+/* The loop: t, interrupted after another thread's closes (t->kicked_for),
+ * stopped or ended: it is in no call on a closed number any more; the
+ * closer is answered when the last such thread has. */
+void tracee_kick_seen(struct thread *t);
 
 /* What the loop does for this layer; set once before any container runs. */
 struct tracee_hooks {

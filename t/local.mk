@@ -26,7 +26,7 @@ AM_TESTS_ENVIRONMENT = \
 bats_tests = t/950-faults.bats t/960-storm.bats t/100-run.bats t/200-stream.bats t/300-threads.bats \
 	t/160-real.bats t/400-limits.bats t/500-errors.bats t/600-trace.bats t/610-report.bats \
 	t/620-verdict.bats t/630-examples.bats \
-	t/700-cnew.bats t/710-tree.bats t/930-pipe.bats t/935-pass.bats t/800-policy-check.bats t/810-policy-run.bats \
+	t/700-cnew.bats t/710-tree.bats t/930-pipe.bats t/935-pass.bats t/936-pass-wait.bats t/800-policy-check.bats t/810-policy-run.bats \
 	t/900-escape.bats t/150-linux.bats t/970-deploy.bats \
 	t/940-bounded.bats t/945-charged.bats
 TESTS += $(bats_tests) t/man.sh t/layout.sh t/completion.sh t/install.sh

@@ -32,3 +32,20 @@ GUESTS += t/pass/pipe_race
 EXTRA_DIST += t/pass/pipe_race.c
 t/pass/pipe_race: t/pass/pipe_race.c libminos/minos.h $(GUEST_LIBS)
 	$(GUEST_LINK)
+# pass_wait: a child that never lends a thread (t/936-pass-wait.bats).
+GUESTS += t/pass/pass_wait
+EXTRA_DIST += t/pass/pass_wait.c
+t/pass/pass_wait: t/pass/pass_wait.c libminos/minos.h $(GUEST_LIBS)
+	$(GUEST_LINK)
+# thief: a sender's other thread blocked on the rfd it passes away (936).
+GUESTS += t/pass/thief
+EXTRA_DIST += t/pass/thief.c
+t/pass/thief: t/pass/thief.c libminos/minos.h $(GUEST_LIBS)
+	$(GUEST_LINK)
+# entry_regs: an ELF child's registers at its entry (936); entered at
+# regs_entry, which records them, then the C library's _start.
+GUESTS += t/pass/entry_regs
+EXTRA_DIST += t/pass/entry_regs.c
+t/pass/entry_regs: t/pass/entry_regs.c libminos/minos.h $(GUEST_LIBS)
+	$(AM_V_CC)$(MKDIR_P) $(@D) && \
+	$(GUEST_CC) $(GUEST_CFLAGS) -Wl,-e,regs_entry -o $@ $< $(GUEST_LIBS)
