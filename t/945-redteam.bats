@@ -62,3 +62,12 @@ RT="$MINOS_BUILD/t/redteam"
 		"$MINOS_EXEC" "$RT"
 	expect_output "victim: 100 rounds, 0 failed"
 }
+
+@test "RT-5: a cnew caller that rewrites its syscall instruction while the cnew waits still loses the wfd it gave the child" {
+	need_pidns
+	run mx "$RT/dupfd"
+	expect_status 0
+	expect_output $'cnew = 1\n'
+	expect_output "write after cnew = -9, -9"
+	[[ "$output" != *parent* ]]
+}

@@ -1,8 +1,9 @@
 # t/redteam: the red team's hostile guests (t/945-redteam.bats: one test
 # per finding, added to bats_tests when the finding is fixed).
-GUESTS += t/redteam/hoard t/redteam/fakeml t/redteam/parked t/redteam/pinfds
+GUESTS += t/redteam/hoard t/redteam/fakeml t/redteam/parked t/redteam/pinfds \
+	t/redteam/dupfd
 EXTRA_DIST += t/redteam/rt.h t/redteam/hoard.c t/redteam/fakeml.c \
-	t/redteam/parked.c t/redteam/pinfds.c t/945-redteam.bats
+	t/redteam/parked.c t/redteam/pinfds.c t/redteam/dupfd.c t/945-redteam.bats
 RT_DEPS = t/redteam/rt.h libminos/minos.h $(GUEST_LIBS)
 t/redteam/hoard: t/redteam/hoard.c $(RT_DEPS)
 	$(GUEST_LINK)
@@ -11,4 +12,6 @@ t/redteam/fakeml: t/redteam/fakeml.c $(RT_DEPS)
 t/redteam/parked: t/redteam/parked.c $(RT_DEPS)
 	$(GUEST_LINK)
 t/redteam/pinfds: t/redteam/pinfds.c $(RT_DEPS)
+	$(GUEST_LINK)
+t/redteam/dupfd: t/redteam/dupfd.c $(RT_DEPS)
 	$(GUEST_LINK)
