@@ -71,3 +71,10 @@ RT="$MINOS_BUILD/t/redteam"
 	expect_output "write after cnew = -9, -9"
 	[[ "$output" != *parent* ]]
 }
+
+@test "RT-6: a multi-rfd read into a buffer writable only in part reads into that part and leaves the caller's other bytes alone" {
+	need_pidns
+	run mx "$RT/pollbuf" straddle
+	expect_status 0
+	expect_exact "read = 1, buffer head = 78 ee ee ee ee ee ee ee"
+}
