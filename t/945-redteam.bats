@@ -78,3 +78,10 @@ RT="$MINOS_BUILD/t/redteam"
 	expect_status 0
 	expect_exact "read = 1, buffer head = 78 ee ee ee ee ee ee ee"
 }
+
+@test "RT-7: a cnew image whose bss is over --memory is ENOMEM, and no child starts" {
+	need_pidns
+	run mx --memory=64M "$RT/bigbss" 512
+	expect_status 0
+	expect_exact "cnew = -12"
+}

@@ -1,10 +1,12 @@
 # t/redteam: the red team's hostile guests (t/945-redteam.bats: one test
 # per finding, added to bats_tests when the finding is fixed).
 GUESTS += t/redteam/hoard t/redteam/fakeml t/redteam/parked t/redteam/pinfds \
-	t/redteam/dupfd t/redteam/pollbuf
+	t/redteam/dupfd t/redteam/pollbuf t/redteam/bigbss t/redteam/churn \
+	t/redteam/lockhog
 EXTRA_DIST += t/redteam/rt.h t/redteam/hoard.c t/redteam/fakeml.c \
 	t/redteam/parked.c t/redteam/pinfds.c t/redteam/dupfd.c \
-	t/redteam/pollbuf.c t/945-redteam.bats
+	t/redteam/pollbuf.c t/redteam/bigbss.c t/redteam/churn.c \
+	t/redteam/lockhog.c t/945-redteam.bats
 RT_DEPS = t/redteam/rt.h libminos/minos.h $(GUEST_LIBS)
 t/redteam/hoard: t/redteam/hoard.c $(RT_DEPS)
 	$(GUEST_LINK)
@@ -17,4 +19,11 @@ t/redteam/pinfds: t/redteam/pinfds.c $(RT_DEPS)
 t/redteam/dupfd: t/redteam/dupfd.c $(RT_DEPS)
 	$(GUEST_LINK)
 t/redteam/pollbuf: t/redteam/pollbuf.c $(RT_DEPS)
+	$(GUEST_LINK)
+t/redteam/bigbss: t/redteam/bigbss.c $(RT_DEPS)
+	$(GUEST_LINK)
+# churn and lockhog: attacks that held (rt-findings.md, "what held").
+t/redteam/churn: t/redteam/churn.c $(RT_DEPS)
+	$(GUEST_LINK)
+t/redteam/lockhog: t/redteam/lockhog.c $(RT_DEPS)
 	$(GUEST_LINK)
