@@ -85,3 +85,11 @@ RT="$MINOS_BUILD/t/redteam"
 	expect_status 0
 	expect_exact "cnew = -12"
 }
+
+@test "RT-8: a Minos write never reaches a private object, whatever the upper bits of its wfd" {
+	need_pidns
+	run mx "$RT/highbits"
+	expect_status 0
+	expect_output "write(E | 1<<32) = -9"
+	expect_output "eventfd counter = 0"
+}
