@@ -93,3 +93,11 @@ RT="$MINOS_BUILD/t/redteam"
 	expect_output "write(E | 1<<32) = -9"
 	expect_output "eventfd counter = 0"
 }
+
+@test "RT-9: a stream moved to a child by cnew leaves the caller's epoll set even if the caller closed its number meanwhile" {
+	need_pidns
+	run mx "$RT/epleak"
+	expect_status 0
+	expect_output "cnew = 1"
+	expect_output "epoll_wait = 0"
+}
