@@ -101,3 +101,30 @@ RT="$MINOS_BUILD/t/redteam"
 	expect_output "cnew = 1"
 	expect_output "epoll_wait = 0"
 }
+
+# RSS of the minos-exec running graveyard N, once its N children are gone.
+graveyard_rss() {
+	local d="$BATS_TEST_TMPDIR/g$1" line pid mp rss
+	mkdir -p "$d"
+	mkfifo "$d/in" "$d/out"
+	timeout -k 5 300 "$MINOS_EXEC" "$RT/graveyard" "$1" 10 <"$d/in" >"$d/out" 2>"$d/err" &
+	pid=$!
+	exec 8>"$d/in" 9<"$d/out"
+	read -r -t 290 -u 9 line
+	read -r -t 10 -u 9 line # waiting
+	mp=$(pgrep -P "$pid" -x minos-exec)
+	rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$mp/status")
+	echo x >&8
+	exec 8>&- 9<&-
+	wait "$pid" || true
+	echo "$rss"
+}
+
+@test "RT-10 (slow): dead containers are not kept: 3000 children one after the other cost the supervisor no memory that stays" {
+	need_pidns
+	local small big
+	small=$(graveyard_rss 100)
+	big=$(graveyard_rss 3000)
+	echo "VmRSS after 100 children: $small kB, after 3000: $big kB"
+	[ $((big - small)) -lt 256 ]
+}
