@@ -128,3 +128,10 @@ graveyard_rss() {
 	echo "VmRSS after 100 children: $small kB, after 3000: $big kB"
 	[ $((big - small)) -lt 256 ]
 }
+
+@test "RT-11: a MAP_GROWSDOWN mapping counts against --memory: 256 MiB under 64M is refused" {
+	need_pidns
+	run mx --memory=64M "$RT/growsdown" 256
+	expect_status 0
+	[[ "$output" != *"ok, touched"* ]]
+}
