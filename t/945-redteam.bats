@@ -135,3 +135,12 @@ graveyard_rss() {
 	expect_status 0
 	[[ "$output" != *"ok, touched"* ]]
 }
+
+@test "RT-12: 30 threads of a child hammering 64-rfd reads cannot starve another container's calls" {
+	need_pidns
+	# Alone the victim's 300 reads take ~50 ms; the wall time is a bound
+	# on the test, not a threshold: starved, they never finish.
+	run timeout -k 5 60 "$MINOS_EXEC" --wall-time=20s "$RT/hammer" 300 30 < "$RT/hammer"
+	expect_output "beside 30 hammering threads"
+	expect_status 0
+}
