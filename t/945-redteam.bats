@@ -144,3 +144,10 @@ graveyard_rss() {
 	expect_output "beside 30 hammering threads"
 	expect_status 0
 }
+
+@test "RT-13: with --trace, a Minos pipe racing another thread's wclose still gives its own rfd (2000 rounds)" {
+	need_pidns
+	run -0 mx --trace "$RT/pipehole" 2000
+	# --trace writes its lines on stderr; the guest's one line is last.
+	[[ "$output" == *"pipes 2000, wrong 0"* ]]
+}
