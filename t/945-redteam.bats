@@ -151,3 +151,10 @@ graveyard_rss() {
 	# --trace writes its lines on stderr; the guest's one line is last.
 	[[ "$output" == *"pipes 2000, wrong 0"* ]]
 }
+
+@test "RT-14 (slow): 1000 cnew children one after the other all start with argc 0 and a sealed vDSO" {
+	need_pidns
+	run timeout -k 5 280 "$MINOS_EXEC" "$RT/execstop" 1000 < "$RT/execstop"
+	expect_status 0
+	expect_output "1000 children: 0 with argc 1, 0 with an unsealed vDSO (0 lost)"
+}
