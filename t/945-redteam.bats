@@ -158,3 +158,30 @@ graveyard_rss() {
 	expect_status 0
 	expect_output "1000 children: 0 with argc 1, 0 with an unsealed vDSO (0 lost)"
 }
+
+# VmRSS of the minos-exec running chain N, once the chain is done.
+chain_rss() {
+	local d="$BATS_TEST_TMPDIR/c$1" line pid mp rss
+	mkdir -p "$d"
+	mkfifo "$d/out"
+	timeout -k 5 300 "$MINOS_EXEC" "$RT/chain" "$1" <"$RT/chain" >"$d/out" 2>"$d/err" &
+	pid=$!
+	exec 9<"$d/out"
+	read -r -t 290 -u 9 line # chain: done
+	read -r -t 10 -u 9 line  # waiting
+	mp=$(pgrep -P "$pid" -x minos-exec)
+	rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$mp/status")
+	kill -TERM "$mp"
+	exec 9<&-
+	wait "$pid" || true
+	echo "$rss"
+}
+
+@test "RT-15 (slow): a chain of 3000 generations (never more than two alive) costs the supervisor no memory that grows with it" {
+	need_pidns
+	local small big
+	small=$(chain_rss 100)
+	big=$(chain_rss 3000)
+	echo "VmRSS after 100 generations: $small kB, after 3000: $big kB"
+	[ $((big - small)) -lt 1024 ]
+}

@@ -57,7 +57,9 @@ static long next(unsigned count, int report)
 int main(int argc, char **argv)
 {
 	unsigned count;
-	if (argc == 0) {
+	/* argc 1 with an empty argv[0]: a child that missed the argc-0
+	 * rewrite (RT-14), still a child. */
+	if (argc == 0 || (argc == 1 && argv[0] && argv[0][0] == '\0')) {
 		if (read_exact(&count, 4) < 0 || rt_read_self() < 0)
 			return 2;
 		if (count == 0) {
