@@ -185,3 +185,10 @@ chain_rss() {
 	echo "VmRSS after 100 generations: $small kB, after 3000: $big kB"
 	[ $((big - small)) -lt 1024 ]
 }
+
+@test "RT-16: memory written and made read-only still counts against --memory: 16 x 32 MiB under 64M is refused" {
+	need_pidns
+	run mx --memory=64M "$RT/rodata" 16 32
+	expect_status 0
+	expect_output "mmap: Out of memory"
+}
