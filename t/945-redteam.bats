@@ -7,6 +7,13 @@ load helpers
 
 RT="$MINOS_BUILD/t/redteam"
 
+# t/sanitizer.sh runs every t/[0-9]*.bats, registered or not: while this
+# file is not in bats_tests (its tests fail until the findings are fixed)
+# it must not fail make check there.  Remove this guard when it is added.
+setup() {
+	[ -z "${MINOS_SANITIZER:-}" ] || skip "red-team findings: not in bats_tests yet"
+}
+
 @test "RT-1: pending cnew images are charged to their container: 16 x 40 MiB under --memory=64M are not all held" {
 	need_pidns
 	local d="$BATS_TEST_TMPDIR" line mp rss rest
