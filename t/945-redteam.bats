@@ -200,3 +200,11 @@ chain_rss() {
 	run mx --memory=64M "$RT/rodata" 16 32
 	[[ "$output" != *"held 512 MiB in 16 rounds"* ]]
 }
+
+@test "RT-17: 20 wpasses into a child waiting in epoll_wait never make it fail with EINTR" {
+	need_pidns
+	run mx "$RT/epintr" 20 < "$RT/epintr"
+	expect_status 0
+	expect_output "passes placed: 20"
+	expect_output "child: 0 EINTR in 1 waits"
+}
