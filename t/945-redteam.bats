@@ -208,3 +208,10 @@ chain_rss() {
 	expect_output "passes placed: 20"
 	expect_output "child: 0 EINTR in 1 waits"
 }
+
+@test "RT-17b: 5 wpasses into a child blocked in a 1 MiB pipe write do not cut the write short" {
+	need_pidns
+	run mx "$RT/shortw" < "$RT/shortw"
+	expect_status 0
+	expect_output "parent read 1048576 bytes; child: write = 1048576"
+}
