@@ -6,6 +6,7 @@ include t/guests/local.mk
 include t/pass/local.mk
 include t/deploy/local.mk
 include t/storm/local.mk
+include t/redteam/local.mk
 
 TEST_EXTENSIONS = .bats .sh
 LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh

@@ -1,0 +1,65 @@
+# t/redteam: the red team's hostile guests (t/945-redteam.bats: one test
+# per finding, added to bats_tests when the finding is fixed).
+GUESTS += t/redteam/hoard t/redteam/fakeml t/redteam/parked t/redteam/pinfds \
+	t/redteam/dupfd t/redteam/pollbuf t/redteam/bigbss t/redteam/churn \
+	t/redteam/lockhog t/redteam/highbits t/redteam/passq t/redteam/epstall \
+	t/redteam/epleak t/redteam/graveyard t/redteam/growsdown t/redteam/hammer \
+	t/redteam/livecost t/redteam/chain t/redteam/pipehole t/redteam/execstop \
+	t/redteam/rodata t/redteam/epintr t/redteam/shortw
+EXTRA_DIST += t/redteam/rt.h t/redteam/hoard.c t/redteam/fakeml.c \
+	t/redteam/parked.c t/redteam/pinfds.c t/redteam/dupfd.c \
+	t/redteam/pollbuf.c t/redteam/bigbss.c t/redteam/churn.c \
+	t/redteam/lockhog.c t/redteam/highbits.c t/redteam/passq.c \
+	t/redteam/epstall.c t/redteam/epleak.c t/redteam/graveyard.c \
+	t/redteam/growsdown.c t/redteam/hammer.c t/redteam/livecost.c \
+	t/redteam/chain.c t/redteam/pipehole.c t/redteam/execstop.c t/redteam/rodata.c \
+	t/redteam/epintr.c t/redteam/shortw.c \
+	t/945-redteam.bats
+RT_DEPS = t/redteam/rt.h libminos/minos.h $(GUEST_LIBS)
+t/redteam/hoard: t/redteam/hoard.c $(RT_DEPS)
+	$(GUEST_LINK)
+t/redteam/fakeml: t/redteam/fakeml.c $(RT_DEPS)
+	$(GUEST_LINK)
+t/redteam/parked: t/redteam/parked.c $(RT_DEPS)
+	$(GUEST_LINK)
+t/redteam/pinfds: t/redteam/pinfds.c $(RT_DEPS)
+	$(GUEST_LINK)
+t/redteam/dupfd: t/redteam/dupfd.c $(RT_DEPS)
+	$(GUEST_LINK)
+t/redteam/pollbuf: t/redteam/pollbuf.c $(RT_DEPS)
+	$(GUEST_LINK)
+t/redteam/bigbss: t/redteam/bigbss.c $(RT_DEPS)
+	$(GUEST_LINK)
+# churn and lockhog: attacks that held (rt-findings.md, "what held").
+t/redteam/churn: t/redteam/churn.c $(RT_DEPS)
+	$(GUEST_LINK)
+t/redteam/lockhog: t/redteam/lockhog.c $(RT_DEPS)
+	$(GUEST_LINK)
+t/redteam/highbits: t/redteam/highbits.c $(RT_DEPS)
+	$(GUEST_LINK)
+t/redteam/passq: t/redteam/passq.c $(RT_DEPS)
+	$(GUEST_LINK)
+t/redteam/epstall: t/redteam/epstall.c $(RT_DEPS)
+	$(GUEST_LINK)
+t/redteam/epleak: t/redteam/epleak.c $(RT_DEPS)
+	$(GUEST_LINK)
+t/redteam/graveyard: t/redteam/graveyard.c $(RT_DEPS)
+	$(GUEST_LINK)
+t/redteam/growsdown: t/redteam/growsdown.c $(RT_DEPS)
+	$(GUEST_LINK)
+t/redteam/hammer: t/redteam/hammer.c $(RT_DEPS)
+	$(GUEST_LINK)
+t/redteam/livecost: t/redteam/livecost.c $(RT_DEPS)
+	$(GUEST_LINK)
+t/redteam/chain: t/redteam/chain.c $(RT_DEPS)
+	$(GUEST_LINK)
+t/redteam/pipehole: t/redteam/pipehole.c $(RT_DEPS)
+	$(GUEST_LINK)
+t/redteam/execstop: t/redteam/execstop.c $(RT_DEPS)
+	$(GUEST_LINK)
+t/redteam/rodata: t/redteam/rodata.c $(RT_DEPS)
+	$(GUEST_LINK)
+t/redteam/epintr: t/redteam/epintr.c $(RT_DEPS)
+	$(GUEST_LINK)
+t/redteam/shortw: t/redteam/shortw.c $(RT_DEPS)
+	$(GUEST_LINK)
