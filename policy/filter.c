@@ -519,14 +519,16 @@ int filter_build_watch(bool trace_refusals, bool watch_memory,
 			continue;
 		here(p, block_label[i]);
 		int allow = rows[i].action == FORM ? L_ALLOW : L_HANDLE;
-		if (mmap_size >= 0 && rows[i].nr == __NR_mmap && allow == L_ALLOW)
+		if (mmap_size >= 0 && allow == L_ALLOW &&
+		    (rows[i].nr == __NR_mmap || rows[i].nr == __NR_mprotect))
 			allow = mmap_size;
 		form_block(p, rows[i].nr, allow,
 			   rows[i].action == FORM ? else_of(rows[i].nr) : L_PERM,
 			   &next_label);
 	}
-	/* The memory watch (--report): an allowed mmap of FILTER_MMAP_WATCH
-	 * bytes or more (its length, argument 1) stops; smaller ones run. */
+	/* The memory watch (--report): an allowed mmap, or an mprotect making
+	 * memory writable, of FILTER_MMAP_WATCH bytes or more (the length is
+	 * argument 1 of both) stops; smaller ones run. */
 	if (mmap_size >= 0) {
 		here(p, mmap_size);
 		load(p, OFF_ARG_HI(1));

@@ -22,8 +22,9 @@ enum filter_why {
 	FILTER_REFUSED_NOSYS = 1, /* --trace only: not in the table */
 	FILTER_REFUSED_PERM = 2,  /* --trace only: listed, outside its allowed form */
 	FILTER_FOREIGN_ARCH = 3,  /* --trace only: i386 or x32 entry */
-	FILTER_MEMORY = 4,        /* watch_memory only: an allowed mmap of at
-				   * least FILTER_MMAP_WATCH bytes */
+	FILTER_MEMORY = 4,        /* watch_memory only: an allowed mmap (or
+				   * mprotect to writable) of at least
+				   * FILTER_MMAP_WATCH bytes */
 };
 
 /* The smallest mmap the memory watch stops on (1 MiB). */
@@ -41,8 +42,8 @@ struct filter {
  */
 int filter_build(bool trace_refusals, struct filter *out, char *err, size_t errlen);
 /*
- * The same; with watch_memory, an allowed mmap of FILTER_MMAP_WATCH bytes
- * or more stops too (FILTER_MEMORY), so the supervisor can see whether the
+ * The same; with watch_memory, an allowed mmap (or an mprotect that makes
+ * memory writable) of FILTER_MMAP_WATCH bytes or more stops too (FILTER_MEMORY), so the supervisor can see whether the
  * memory limit refused it (--report's memory verdict).  Smaller calls and
  * every other memory call stay in-kernel.
  */

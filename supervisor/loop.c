@@ -500,8 +500,8 @@ static void on_seccomp(struct thread *t)
 		return;
 	}
 	case FILTER_MEMORY:
-		/* A large mmap (--report): its exit says whether the memory
-		 * limit refused it. */
+		/* A large mmap or mprotect to writable (--report): its exit
+		 * says whether the memory limit refused it. */
 		a.fix = FIX_MEMORY;
 		a.regs = regs;
 		run_rewritten(t, &a, &regs);
@@ -552,8 +552,11 @@ static void on_syscall_exit(struct thread *t)
 		break;
 	case FIX_MEMORY:
 		/* Committed memory asked for: a writable mmap's length, an
-		 * mremap's growth (a PROT_NONE reservation counts nothing). */
-		if (r == -ENOMEM && t->entry.orig_rax == __NR_mmap &&
+		 * mprotect's to writable (at most: a part may have been
+		 * writable already), an mremap's growth (a PROT_NONE
+		 * reservation counts nothing). */
+		if (r == -ENOMEM && (t->entry.orig_rax == __NR_mmap ||
+				     t->entry.orig_rax == __NR_mprotect) &&
 		    (t->entry.rdx & PROT_WRITE))
 			stats_memory_refused(t->c, t->entry.rsi);
 		else if (r == -ENOMEM && t->entry.orig_rax == __NR_mremap &&

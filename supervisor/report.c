@@ -150,10 +150,10 @@ void stats_refused(struct container *c, long nr, bool foreign)
  *
  * The memory verdict: the kernel refuses an allocation past RLIMIT_DATA
  * with ENOMEM and counts nothing.  With --report the filter stops every
- * mmap of FILTER_MMAP_WATCH (1 MiB) or more and the loop looks at its
- * result; a smaller request can only have been refused if the container
+ * mmap, and every mprotect to writable, of FILTER_MMAP_WATCH (1 MiB) or
+ * more and the loop looks at its result; a smaller request can only have been refused if the container
  * already held more than the limit minus that much, which VmData at its
- * exit stop shows.  So the limit "was hit" if a watched mmap failed with
+ * exit stop shows.  So the limit "was hit" if a watched call failed with
  * ENOMEM, or if the container ended within 1 MiB of its limit.
  */
 
