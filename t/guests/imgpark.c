@@ -26,6 +26,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -65,18 +66,22 @@ __attribute__((format(printf, 1, 2))) static void say(const char *fmt, ...)
 static void *writer(void *arg)
 {
 	struct park *p = arg;
+	bool answered = false;
 	for (size_t done = 0; done < p->size;) {
 		size_t n = p->size - done < sizeof(zeros) ? p->size - done : sizeof(zeros);
 		long k = minos_write(p->w, zeros, n);
-		if (k <= 0)
-			return NULL; /* EPIPE: the cnew was answered */
+		if (k <= 0) {
+			answered = true; /* EPIPE: the cnew was answered */
+			break;
+		}
 		done += (size_t)k;
 	}
-	/* All written: settled once the supervisor has read every byte (or
-	 * the cnew was answered).  Bounded: 30 s. */
+	/* Settled once the supervisor has read every byte, or once the
+	 * parker has its answer (an EPIPE comes before the parker thread
+	 * runs again to store it).  Bounded: 30 s. */
 	for (int i = 0; i < 30000 && !atomic_load(&p->settled); i++) {
 		int left = -1;
-		if (ioctl(p->w, FIONREAD, &left) == 0 && left == 0) {
+		if (!answered && ioctl(p->w, FIONREAD, &left) == 0 && left == 0) {
 			atomic_store(&p->settled, 1);
 			break;
 		}
