@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Red-team findings against the integrated supervisor (notes: rt-findings.md).
+# Red-team findings against the integrated supervisor (issue 9).
 # One test per finding: each fails on the build it was found on and passes
 # once the finding is fixed.  Findings still open are skipped, naming
 # the finding; their guests stay so that the fix has its test ready.
@@ -65,6 +65,7 @@ RT="$MINOS_BUILD/t/redteam"
 }
 
 @test "RT-5: a cnew caller that rewrites its syscall instruction while the cnew waits still loses the wfd it gave the child" {
+	skip "open: RT-5, the caller keeps the wfd (issue 9)"
 	need_pidns
 	run mx "$RT/dupfd"
 	expect_status 0
@@ -122,6 +123,7 @@ graveyard_rss() {
 }
 
 @test "RT-10 (slow): dead containers are not kept: 3000 children one after the other cost the supervisor no memory that stays" {
+	skip "open: RT-10, ended containers are kept (issue 9)"
 	need_pidns
 	local small big
 	small=$(graveyard_rss 100)
@@ -196,6 +198,7 @@ chain_rss() {
 }
 
 @test "RT-17: 20 wpasses into a child waiting in epoll_wait never make it fail with EINTR" {
+	skip "open: RT-17, a pass interrupts the child (issue 9)"
 	need_pidns
 	run mx "$RT/epintr" 20 < "$RT/epintr"
 	expect_status 0
@@ -204,6 +207,7 @@ chain_rss() {
 }
 
 @test "RT-17b: 5 wpasses into a child blocked in a 1 MiB pipe write do not cut the write short" {
+	skip "open: RT-17, a pass interrupts the child (issue 9)"
 	need_pidns
 	run mx "$RT/shortw" < "$RT/shortw"
 	expect_status 0

@@ -1,5 +1,5 @@
 # t/redteam: the red team's hostile guests (t/946-redteam.bats: one test
-# per finding, added to bats_tests when the finding is fixed).
+# per finding; the tests of findings still open skip, naming them).
 GUESTS += t/redteam/hoard t/redteam/fakeml t/redteam/parked t/redteam/pinfds \
 	t/redteam/dupfd t/redteam/pollbuf t/redteam/bigbss t/redteam/churn \
 	t/redteam/lockhog t/redteam/highbits t/redteam/passq t/redteam/epstall \
@@ -13,8 +13,7 @@ EXTRA_DIST += t/redteam/rt.h t/redteam/hoard.c t/redteam/fakeml.c \
 	t/redteam/epstall.c t/redteam/epleak.c t/redteam/graveyard.c \
 	t/redteam/growsdown.c t/redteam/hammer.c t/redteam/livecost.c \
 	t/redteam/chain.c t/redteam/pipehole.c t/redteam/execstop.c t/redteam/rodata.c \
-	t/redteam/epintr.c t/redteam/shortw.c \
-	t/946-redteam.bats
+	t/redteam/epintr.c t/redteam/shortw.c
 RT_DEPS = t/redteam/rt.h libminos/minos.h $(GUEST_LIBS)
 t/redteam/hoard: t/redteam/hoard.c $(RT_DEPS)
 	$(GUEST_LINK)
