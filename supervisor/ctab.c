@@ -9,7 +9,6 @@
 
 #include "ctab.h"
 #include "log.h"
-#include "report.h"
 
 #define NBUCKETS 1024
 
@@ -56,12 +55,19 @@ unsigned ctab_live(void)
 	return live;
 }
 
+static void (*kill_hook)(struct container *c);
+
+void ctab_set_kill_hook(void (*before_kill)(struct container *c))
+{
+	kill_hook = before_kill;
+}
+
 void ctab_kill(struct container *c)
 {
 	if (c->state == C_DEAD)
 		return;
-	if (!c->killed)
-		stats_sample(c); /* its last counts: SIGKILL skips the exit stops */
+	if (!c->killed && kill_hook)
+		kill_hook(c);
 	c->killed = true;
 	kill(c->pid, SIGKILL);
 }

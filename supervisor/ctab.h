@@ -192,8 +192,11 @@ static inline bool ctab_counts(const struct container *c)
 {
 	return c->state != C_DEAD && !c->killed;
 }
-/* SIGKILL a container (and note it: it no longer counts). */
+/* SIGKILL a container (and note it: it no longer counts).  The hook set
+ * here runs first, once per container (the report's last sample: SIGKILL
+ * skips the exit stops); set by the loop, so ctab needs nothing above it. */
 void ctab_kill(struct container *c);
+void ctab_set_kill_hook(void (*before_kill)(struct container *c));
 void ctab_container_dead(struct container *c);
 #define CTAB_FOREACH(c) for (struct container *c = ctab_head(); c; c = c->next)
 struct container *ctab_head(void);

@@ -103,6 +103,7 @@ void loop_init(const struct minos_config *config)
 {
 	cfg = config;
 	sys_cfg = config;
+	ctab_set_kill_hook(stats_sample);
 	see_refusals = cfg->trace || cfg->report;
 	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0)
 		die(125, "seccomp: cannot get notification sizes: %s; "
@@ -138,13 +139,6 @@ void loop_init(const struct minos_config *config)
 		.release_waits = loop_release_waits,
 	};
 	tracee_set_hooks(&hooks);
-}
-
-long long mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 /* Arm the one timer at the earliest wall-time end: the run's or a stage's. */
@@ -1163,7 +1157,9 @@ struct loop_result loop_run(void)
 		bool spinning = spin_until && mono_ns() < spin_until;
 		if (spinning)
 			sched_yield(); /* a tracee runnable on this CPU goes first */
-		int n = epoll_wait(epfd, ev, 32, spinning ? 0 : -1);
+		/* Statuses kept for the next round (drain_waits) are not
+		 * news to epoll: never sleep on them. */
+		int n = epoll_wait(epfd, ev, 32, spinning || npend ? 0 : -1);
 		if (n > 0)
 			spin_until = mono_ns() + SPIN_NS;
 		if (n < 0) {

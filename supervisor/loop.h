@@ -3,6 +3,7 @@
 #ifndef MINOS_LOOP_H
 #define MINOS_LOOP_H
 
+#include "clock.h"
 #include "config.h"
 #include "ctab.h"
 
@@ -17,9 +18,6 @@ struct loop_result {
 void loop_init(const struct minos_config *cfg);
 /* Start the wall-time clock (--wall-time), once the first container runs. */
 void loop_start_clock(void);
-/* CLOCK_MONOTONIC in nanoseconds: the clock of every deadline and of the
- * report's durations. */
-long long mono_ns(void);
 
 /* Run until every container has ended. */
 struct loop_result loop_run(void);

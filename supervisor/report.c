@@ -18,9 +18,9 @@
 #include "filter.h"
 #include "log.h"
 #include "hostprobe.h"
-#include "loop.h"
+#include "clock.h"
 #include "report.h"
-#include "sys.h"
+#include "procfs.h"
 #include "units.h"
 
 struct cstats *stats_attach(struct container *c)
@@ -31,20 +31,10 @@ struct cstats *stats_attach(struct container *c)
 	return c->stats;
 }
 
-/* The value of "key" in a "key: value" or "key value" line of a /proc file. */
-static bool proc_value(const char *text, const char *key, unsigned long long *v)
-{
-	size_t klen = strlen(key);
-	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : p)
-		if (strncmp(p, key, klen) == 0)
-			return sscanf(p + klen, " %llu", v) == 1;
-	return false;
-}
-
 static bool read_io(pid_t pid, unsigned long long *r, unsigned long long *w)
 {
 	char buf[1024];
-	return sys_proc_read(pid, "io", buf, sizeof(buf)) > 0 &&
+	return proc_read(pid, "io", buf, sizeof(buf)) > 0 &&
 	       proc_value(buf, "rchar:", r) && proc_value(buf, "wchar:", w);
 }
 
@@ -67,7 +57,7 @@ void stats_sample(struct container *c)
 		s->wchar = w - s->wchar0;
 		s->io_known = true;
 	}
-	if (sys_proc_read(c->pid, "status", buf, sizeof(buf)) <= 0)
+	if (proc_read(c->pid, "status", buf, sizeof(buf)) <= 0)
 		return;
 	if (proc_value(buf, "VmPeak:", &kib) && kib * 1024 > s->vm_peak)
 		s->vm_peak = kib * 1024;
@@ -94,7 +84,7 @@ void stats_memory_refused(struct container *c, uint64_t len)
 	unsigned long long kib;
 	if (!s)
 		return;
-	if (sys_proc_read(c->pid, "status", buf, sizeof(buf)) <= 0 ||
+	if (proc_read(c->pid, "status", buf, sizeof(buf)) <= 0 ||
 	    !proc_value(buf, "VmData:", &kib)) {
 		s->mem_refused = true; /* cannot tell: as the kernel said */
 		return;

@@ -53,9 +53,6 @@ int fd_take_dir(struct container *c, int64_t num, int want);
 /* A failed fd_take's error as the caller's answer: EBADF if its number is
  * not open, ENFILE/ENOMEM if the supervisor has no room. */
 long fd_take_error(int err);
-/* Read /proc/PID/WHAT (a small file: one read) into buf, NUL-terminated.
- * Its length, or -errno (ENOENT, ESRCH: gone; anything else: not known). */
-ssize_t sys_proc_read(pid_t pid, const char *what, char *buf, size_t len);
 /* Is the thread (or process) tid already in do_exit? */
 bool sys_exiting(pid_t tid);
 /* Is the thread going: in do_exit, or SIGKILL pending (exit_group)? */

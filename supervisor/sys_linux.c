@@ -15,6 +15,7 @@
 
 #include "log.h"
 #include "mem.h"
+#include "procfs.h"
 #include "report.h"
 #include "rlimits.h"
 #include "sys.h"
@@ -24,22 +25,6 @@ const struct minos_config *sys_cfg;
 long sys_none(struct thread *t, struct sysargs *a)
 {
 	return -ENOSYS;
-}
-
-ssize_t sys_proc_read(pid_t pid, const char *what, char *buf, size_t len)
-{
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, what);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ssize_t n = read(fd, buf, len - 1);
-	int err = errno;
-	close(fd);
-	if (n < 0)
-		return -err;
-	buf[n] = '\0';
-	return n;
 }
 
 /* Does this failure to read /proc/TID mean the thread is gone?  Only these
@@ -53,7 +38,7 @@ static bool proc_gone(long err)
 bool sys_exiting(pid_t tid)
 {
 	char buf[512];
-	ssize_t n = sys_proc_read(tid, "stat", buf, sizeof(buf));
+	ssize_t n = proc_read(tid, "stat", buf, sizeof(buf));
 	if (n <= 0)
 		return proc_gone(n); /* gone already, or not known: not exiting */
 	const char *p = strrchr(buf, ')'); /* the name may hold anything */
@@ -299,7 +284,7 @@ long sys_mprotect(struct thread *t, struct sysargs *a)
 	(void)a;
 	struct container *c = t->c;
 	char buf[4096];
-	if (sys_proc_read(c->pid, "status", buf, sizeof(buf)) <= 0)
+	if (proc_read(c->pid, "status", buf, sizeof(buf)) <= 0)
 		return -ENOMEM; /* cannot tell: as for lack of memory */
 	const char *p = strstr(buf, "\nRssAnon:");
 	unsigned long long kib = p ? strtoull(p + 10, NULL, 10) : 0;
@@ -361,7 +346,7 @@ static long long started(pid_t pid)
 {
 	char buf[1024];
 	unsigned long long ticks = 0;
-	if (sys_proc_read(pid, "stat", buf, sizeof(buf)) <= 0)
+	if (proc_read(pid, "stat", buf, sizeof(buf)) <= 0)
 		return 0;
 	const char *p = strrchr(buf, ')');
 	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
@@ -389,7 +374,7 @@ long sys_sysinfo(struct thread *t, struct sysargs *a)
 	unsigned long long total = c->lim->memory, used = 0;
 	if (!total && sysinfo(&host) == 0)
 		total = (unsigned long long)host.totalram * host.mem_unit;
-	if (sys_proc_read(c->pid, "status", status, sizeof(status)) > 0)
+	if (proc_read(c->pid, "status", status, sizeof(status)) > 0)
 		used = (status_field(status, "\nVmData:") +
 			status_field(status, "\nVmStk:")) * 1024;
 	si.totalram = total;
