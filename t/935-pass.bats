@@ -47,10 +47,14 @@ P="$MINOS_BUILD/t/pass"
 	expect_output "passes: 1 placed, 9 EMFILE, 0 ESRCH, 0 wrong"
 }
 
-@test "wpass into a child whose thread takes signals without pause: 5 runs x 100 passes, every one placed or EMFILE" {
+@test "wpass into a child whose thread takes signals without pause: 3 runs x 100 passes, every one placed or EMFILE" {
 	need_pidns
-	for i in 1 2 3 4 5; do
-		run mx --fds=64 "$P/hostile" signals 100 < "$P/hostile"
+	# Open (issue 9): a child's signal storm can make the passes into it
+	# take seconds (up to 35 s for 100 seen, mostly 0.1 s); the bound is
+	# for a hang, not a threshold.  The sanitizer build is slower still.
+	[ -z "${MINOS_SANITIZER:-}" ] || skip "open: a signal storm slows passes (issue 9); too slow under ASan"
+	for i in 1 2 3; do
+		run timeout -k 5 170 "$MINOS_EXEC" --fds=64 "$P/hostile" signals 100 < "$P/hostile"
 		expect_status 0
 		expect_output "passes: 63 placed, 37 EMFILE, 0 ESRCH, 0 wrong"
 	done
