@@ -888,7 +888,7 @@ struct waited { pid_t tid; int status; struct rusage ru; };
 static struct waited *pend;
 static size_t npend, cappend;
 
-static unsigned drain_waits(void)
+static unsigned drain_round(void)
 {
 	static unsigned long round;
 	for (;;) {
@@ -941,6 +941,25 @@ static unsigned drain_waits(void)
 		handled++;
 	}
 	npend = kept;
+	return handled;
+}
+
+/* A few rounds at once: a thread resumed by a round often stops again at
+ * once (a loop of Minos calls, on one CPU before this returns), and taking
+ * its stop here saves a turn of the loop (on one CPU a Minos write cost
+ * 22 us instead of 16 with one round per turn).  Bounded, so the loop's
+ * other events (timers, listeners, code streams) are never starved. */
+#define ROUNDS_PER_TURN 16
+
+static unsigned drain_waits(void)
+{
+	unsigned handled = 0;
+	for (int i = 0; i < ROUNDS_PER_TURN; i++) {
+		unsigned n = drain_round();
+		if (!n)
+			break;
+		handled += n;
+	}
 	return handled;
 }
 
