@@ -58,37 +58,6 @@ static int child(void)
 	}
 }
 
-static double worst_ms;
-
-static double rounds_ms(int rounds)
-{
-	struct timespec c0, c1;
-	worst_ms = 0;
-	int w1, r1, w2, r2;
-	struct timespec a, b;
-	minos_pipe(&w1, &r1);
-	minos_pipe(&w2, &r2);
-	minos_write(w1, "x", 1);
-	int both[2] = { r2, r1 };
-	clock_gettime(CLOCK_MONOTONIC, &a);
-	for (int i = 0; i < rounds; i++) {
-		char c;
-		clock_gettime(CLOCK_MONOTONIC, &c0);
-		minos_read(both, 2, &c, 0, NULL);
-		clock_gettime(CLOCK_MONOTONIC, &c1);
-		double d = (double)(c1.tv_sec - c0.tv_sec) * 1e3 +
-			   (double)(c1.tv_nsec - c0.tv_nsec) / 1e6;
-		if (d > worst_ms)
-			worst_ms = d;
-	}
-	clock_gettime(CLOCK_MONOTONIC, &b);
-	minos_wclose(w1);
-	minos_wclose(w2);
-	minos_rclose(r1);
-	minos_rclose(r2);
-	return (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc == 0)
@@ -97,7 +66,8 @@ int main(int argc, char **argv)
 	const char *e = argc > 2 ? argv[2] : "120";
 	if (rt_read_self() < 0)
 		return 2;
-	double alone = rounds_ms(rounds), alone_worst = worst_ms;
+	double alone_worst, worst_ms;
+	double alone = rt_rounds_ms(rounds, &alone_worst);
 	int mw, mr, rw, rr;
 	minos_pipe(&mw, &mr);
 	minos_pipe(&rw, &rr);
@@ -112,7 +82,7 @@ int main(int argc, char **argv)
 	char buf[64];
 	while (minos_read(&rr, 1, buf, sizeof(buf), NULL) > 0)
 		;
-	double q = rounds_ms(rounds);
+	double q = rt_rounds_ms(rounds, &worst_ms);
 	printf("alone: %.0f ms (worst call %.1f ms), beside the churn: %.0f ms "
 	       "(worst call %.1f ms)\n", alone, alone_worst, q, worst_ms);
 	minos_ckill((int)cid);

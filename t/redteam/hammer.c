@@ -60,27 +60,6 @@ static int child(void)
 	return 0;
 }
 
-static double rounds_ms(int rounds)
-{
-	int w1, r1, w2, r2;
-	struct timespec a, b;
-	minos_pipe(&w1, &r1);
-	minos_pipe(&w2, &r2);
-	minos_write(w1, "x", 1);
-	int both[2] = { r2, r1 };
-	clock_gettime(CLOCK_MONOTONIC, &a);
-	for (int i = 0; i < rounds; i++) {
-		char c;
-		minos_read(both, 2, &c, 0, NULL);
-	}
-	clock_gettime(CLOCK_MONOTONIC, &b);
-	minos_wclose(w1);
-	minos_wclose(w2);
-	minos_rclose(r1);
-	minos_rclose(r2);
-	return (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc == 0)
@@ -89,7 +68,7 @@ int main(int argc, char **argv)
 	const char *t = argc > 2 ? argv[2] : "8";
 	if (rt_read_self() < 0)
 		return 2;
-	double alone = rounds_ms(rounds);
+	double alone = rt_rounds_ms(rounds, NULL);
 	int mw, mr, rw, rr, aw, ar;
 	minos_pipe(&mw, &mr);
 	minos_pipe(&rw, &rr);
@@ -104,7 +83,7 @@ int main(int argc, char **argv)
 	minos_wclose(mw);
 	char buf[64];
 	long n = minos_read(&rr, 1, buf, sizeof(buf), NULL); /* "hammer: on" */
-	double q = rounds_ms(rounds);
+	double q = rt_rounds_ms(rounds, NULL);
 	minos_write(aw, "?", 1);
 	size_t got = 0;
 	while (got < sizeof(buf) - 1 &&

@@ -76,27 +76,6 @@ static int child(void)
 	return 0;
 }
 
-static double rounds_ms(int rounds)
-{
-	int w1, r1, w2, r2;
-	struct timespec a, b;
-	minos_pipe(&w1, &r1);
-	minos_pipe(&w2, &r2);
-	minos_write(w1, "x", 1);
-	int both[2] = { r2, r1 };
-	clock_gettime(CLOCK_MONOTONIC, &a);
-	for (int i = 0; i < rounds; i++) {
-		char c;
-		minos_read(both, 2, &c, 0, NULL);
-	}
-	clock_gettime(CLOCK_MONOTONIC, &b);
-	minos_wclose(w1);
-	minos_wclose(w2);
-	minos_rclose(r1);
-	minos_rclose(r2);
-	return (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc == 0)
@@ -105,7 +84,7 @@ int main(int argc, char **argv)
 	const char *mb = argc > 2 ? argv[2] : "256";
 	if (rt_read_self() < 0)
 		return 2;
-	double alone = rounds_ms(rounds);
+	double alone = rt_rounds_ms(rounds, NULL);
 	int mw, mr, rw, rr;
 	minos_pipe(&mw, &mr);
 	minos_pipe(&rw, &rr);
@@ -120,7 +99,7 @@ int main(int argc, char **argv)
 	char buf[64];
 	while (minos_read(&rr, 1, buf, sizeof(buf), NULL) > 0)
 		;
-	double hog = rounds_ms(rounds);
+	double hog = rt_rounds_ms(rounds, NULL);
 	printf("alone: %.0f ms, beside the hog: %.0f ms (x%.0f)\n", alone, hog,
 	       alone > 0 ? hog / alone : 0);
 	minos_ckill((int)cid);

@@ -67,27 +67,6 @@ static int child(void)
 		passer(NULL);
 }
 
-static double rounds_ms(int rounds)
-{
-	int w1, r1, w2, r2;
-	struct timespec a, b;
-	minos_pipe(&w1, &r1);
-	minos_pipe(&w2, &r2);
-	minos_write(w1, "x", 1);
-	int both[2] = { r2, r1 };
-	clock_gettime(CLOCK_MONOTONIC, &a);
-	for (int i = 0; i < rounds; i++) {
-		char c;
-		minos_read(both, 2, &c, 0, NULL);
-	}
-	clock_gettime(CLOCK_MONOTONIC, &b);
-	minos_wclose(w1);
-	minos_wclose(w2);
-	minos_rclose(r1);
-	minos_rclose(r2);
-	return (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc == 0)
@@ -96,7 +75,7 @@ int main(int argc, char **argv)
 	int rounds = argc > 3 ? atoi(argv[3]) : 500;
 	if (rt_read_self() < 0)
 		return 2;
-	double alone = rounds_ms(rounds);
+	double alone = rt_rounds_ms(rounds, NULL);
 	for (int i = 0; i < k; i++) {
 		int mw, mr, rw, rr;
 		minos_pipe(&mw, &mr);
@@ -117,7 +96,7 @@ int main(int argc, char **argv)
 			;
 		minos_rclose(rr);
 	}
-	double q = rounds_ms(rounds);
+	double q = rt_rounds_ms(rounds, NULL);
 	printf("alone: %.0f ms, beside %d x %d queued passes: %.0f ms (x%.0f)\n",
 	       alone, k, t, q, alone > 0 ? q / alone : 0);
 	return 0;
