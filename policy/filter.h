@@ -43,8 +43,9 @@ struct filter {
 int filter_build(bool trace_refusals, struct filter *out, char *err, size_t errlen);
 /*
  * The same; with watch_memory, an allowed mmap (or an mprotect that makes
- * memory writable) of FILTER_MMAP_WATCH bytes or more stops too (FILTER_MEMORY), so the supervisor can see whether the
- * memory limit refused it (--report's memory verdict).  Smaller calls and
+ * memory writable) of FILTER_MMAP_WATCH bytes or more stops too
+ * (FILTER_MEMORY), so the supervisor can see whether the memory limit
+ * refused it (--report's memory verdict).  Smaller calls and
  * every other memory call stay in-kernel.
  */
 int filter_build_watch(bool trace_refusals, bool watch_memory,

@@ -6,14 +6,13 @@
  */
 #include <errno.h>
 #include <elf.h>
-#include <fcntl.h>
 #include <linux/kcmp.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "mem.h"
+#include "procfs.h"
 #include "ptrace.h"
 #include "tracee.h"
 
@@ -321,16 +320,10 @@ static void close_done(struct thread *t, long result, void *arg);
  * return EINTR.  Running, anything else, or /proc unreadable: no. */
 static bool holds_no_stream(pid_t tid)
 {
-	char path[48], buf[32];
-	snprintf(path, sizeof(path), "/proc/%d/syscall", tid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0 || buf[0] < '0' || buf[0] > '9')
+	char buf[32];
+	if (proc_read(tid, "syscall", buf, sizeof(buf)) <= 0 ||
+	    buf[0] < '0' || buf[0] > '9')
 		return false; /* "running", or "-1": in no call */
-	buf[n] = 0;
 	switch (strtol(buf, NULL, 10)) {
 	case __NR_futex:
 	case __NR_nanosleep:
