@@ -145,6 +145,9 @@ struct cnew_op {
 	unsigned nkicked;        /* other threads interrupted after the
 				  * closes whose stop the answer waits for */
 	long result;             /* cid or -errno, answered after the closes */
+	uint64_t mask;           /* the caller's blocked signals, while the
+				  * closes hold every signal off (tracee.c) */
+	bool masked;             /* mask is to be put back at the answer */
 };
 
 struct thread {
@@ -168,6 +171,8 @@ struct thread {
 	long inj_nr;
 	uint64_t inj_a0;
 	uint64_t inj_rip;    /* where the injected call stops (rip), or 0 */
+	bool inj_arch;       /* ran from code, not a stop: check it was
+			      * an x86-64 syscall (not int 0x80 there) */
 	void (*inj_done)(struct thread *t, long result, void *arg);
 	void *inj_arg;
 	/* tracee_call_traced_then: the registers to run on with from the

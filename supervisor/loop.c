@@ -695,7 +695,11 @@ static bool pipe_fix(struct thread *t)
 	struct lone *l = malloc(sizeof(*l));
 	if (l) {
 		l->regs = regs;
-		if (tracee_call_at(t, regs.rip - 2, __NR_close, args, lone_closed, l) == 0)
+		/* At the sealed vDSO instruction: the one it ran may have
+		 * been changed by another thread meanwhile. */
+		uint64_t insn = t->c && t->c->vdso_syscall ? t->c->vdso_syscall
+							   : regs.rip - 2;
+		if (tracee_call_at(t, insn, __NR_close, args, lone_closed, l) == 0)
 			return true;
 		free(l);
 	}

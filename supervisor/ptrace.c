@@ -74,3 +74,25 @@ int ptr_setregset(pid_t tid, int nt, const void *buf, size_t len)
 	struct iovec iov = { (void *)(uintptr_t)buf, len };
 	return req(PTRACE_SETREGSET, tid, (void *)(long)nt, &iov);
 }
+
+int ptr_getsigmask(pid_t tid, uint64_t *mask)
+{
+	return req(PTRACE_GETSIGMASK, tid, (void *)sizeof(*mask), mask);
+}
+
+int ptr_setsigmask(pid_t tid, uint64_t mask)
+{
+	return req(PTRACE_SETSIGMASK, tid, (void *)sizeof(mask), &mask);
+}
+
+int ptr_syscall_arch(pid_t tid, uint32_t *arch)
+{
+	struct __ptrace_syscall_info info;
+	long n = ptrace(PTRACE_GET_SYSCALL_INFO, tid, (void *)sizeof(info), &info);
+	if (n < 0)
+		return -errno;
+	if (n < (long)offsetof(struct __ptrace_syscall_info, instruction_pointer))
+		return -EIO;
+	*arch = info.arch;
+	return 0;
+}

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include <sys/user.h>
 
@@ -21,6 +22,12 @@ int ptr_setregs(pid_t tid, const struct user_regs_struct *r);
 int ptr_eventmsg(pid_t tid, unsigned long *msg);
 int ptr_siginfo(pid_t tid, siginfo_t *si);
 int ptr_interrupt(pid_t tid); /* stop a running tracee (PTRACE_EVENT_STOP) */
+/* A stopped tracee's blocked signals (64 bits: signals 1..64). */
+int ptr_getsigmask(pid_t tid, uint64_t *mask);
+int ptr_setsigmask(pid_t tid, uint64_t mask);
+/* The AUDIT_ARCH_* of the call a tracee is stopped in (int 0x80 from
+ * 64-bit code is AUDIT_ARCH_I386, with the same registers). */
+int ptr_syscall_arch(pid_t tid, uint32_t *arch);
 /* PTRACE_GETREGSET/SETREGSET of note type nt; *len in: room, out: size. */
 int ptr_getregset(pid_t tid, int nt, void *buf, size_t *len);
 int ptr_setregset(pid_t tid, int nt, const void *buf, size_t len);

@@ -6,11 +6,14 @@
  */
 #include <errno.h>
 #include <elf.h>
+#include <linux/audit.h>
 #include <linux/kcmp.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "mem.h"
 #include "procfs.h"
 #include "ptrace.h"
@@ -110,16 +113,19 @@ int tracee_call(struct thread *t, bool at_entry, long nr,
 	regs.r10 = args[3];
 	regs.r8 = args[4];
 	regs.r9 = args[5];
+	int rc = ptr_setregs(t->tid, &regs);
+	if (rc == 0)
+		rc = ptr_syscall(t->tid, 0);
+	if (rc < 0)
+		return rc; /* gone: nothing is armed, done is never called */
 	t->inj_nr = nr;
 	t->inj_a0 = args[0];
 	t->inj_rip = at_entry ? regs.rip : regs.rip + 2;
+	t->inj_arch = !at_entry;
 	t->inj_done = done;
 	t->inj_arg = arg;
-	int rc = ptr_setregs(t->tid, &regs);
-	if (rc < 0)
-		return rc;
 	t->state = at_entry ? T_INJECT_EXIT : T_INJECT_ENTRY;
-	return ptr_syscall(t->tid, 0);
+	return 0;
 }
 
 static int call_at(struct thread *t, uint64_t insn, long nr,
@@ -144,18 +150,24 @@ static int call_at(struct thread *t, uint64_t insn, long nr,
 	regs.r10 = args[3];
 	regs.r8 = args[4];
 	regs.r9 = args[5];
+	rc = ptr_setregs(t->tid, &regs);
+	/* A call the filter traces stops at its seccomp stop anyway: no
+	 * syscall-entry stop is needed before it (one stop fewer). */
+	if (rc == 0)
+		rc = traced ? ptr_cont(t->tid, 0) : ptr_syscall(t->tid, 0);
+	if (rc < 0)
+		return rc; /* gone: nothing is armed, done is never called */
+	/* Armed only now: a caller that sees a failure frees arg, and a
+	 * done armed before would be called with it when the thread's
+	 * exit is seen (tracee_thread_gone). */
 	t->inj_nr = nr;
 	t->inj_a0 = args[0];
 	t->inj_rip = insn + 2;
+	t->inj_arch = true;
 	t->inj_done = done;
 	t->inj_arg = arg;
-	rc = ptr_setregs(t->tid, &regs);
-	if (rc < 0)
-		return rc;
 	t->state = T_INJECT_ENTRY;
-	/* A call the filter traces stops at its seccomp stop anyway: no
-	 * syscall-entry stop is needed before it (one stop fewer). */
-	return traced ? ptr_cont(t->tid, 0) : ptr_syscall(t->tid, 0);
+	return 0;
 }
 
 int tracee_call_at(struct thread *t, uint64_t insn, long nr,
@@ -186,8 +198,14 @@ int tracee_call_traced_then(struct thread *t, uint64_t insn, long nr,
 /* Is the stop with regs the injected call's? */
 static bool is_ours(const struct thread *t, const struct user_regs_struct *regs)
 {
-	return (long)regs->orig_rax == t->inj_nr && regs->rdi == t->inj_a0 &&
-	       (!t->inj_rip || regs->rip == t->inj_rip);
+	if ((long)regs->orig_rax != t->inj_nr || regs->rdi != t->inj_a0 ||
+	    (t->inj_rip && regs->rip != t->inj_rip))
+		return false;
+	/* Two bytes of the container's code (unless sealed) ran: `int 0x80`
+	 * there makes an i386 call with the same registers. */
+	uint32_t arch;
+	return !t->inj_arch ||
+	       (ptr_syscall_arch(t->tid, &arch) == 0 && arch == AUDIT_ARCH_X86_64);
 }
 
 static void inj_end(struct thread *t, long r)
@@ -366,6 +384,12 @@ static void kick(struct thread *o, void *arg)
 static void closes_answer(struct thread *t)
 {
 	long r = t->cnew->result;
+	if (t->cnew->masked) {
+		/* Signals that came meanwhile are delivered as the answer
+		 * returns to the container, as if they came just after. */
+		t->cnew->masked = false;
+		ptr_setsigmask(t->tid, t->cnew->mask);
+	}
 	if (hooks.forget)
 		hooks.forget(t);
 	tracee_answer(t, r);
@@ -399,7 +423,15 @@ void tracee_kick_seen(struct thread *o)
 		closes_answer(t);
 }
 
-/* Inject the next close, or answer: at_entry for the first. */
+/*
+ * Inject the next close, or answer: at_entry for the first, which replaces
+ * the cnew at its seccomp stop.  The others run at the container's sealed
+ * vDSO syscall instruction (sys_cnew_exec_stop): never at the caller's own
+ * instruction, which another of its threads can rewrite while the cnew
+ * waits (RT-5).  Only where the vDSO could not be found and sealed is the
+ * caller's own instruction used; a close that does not then run as ours
+ * ends the caller (close_done).
+ */
 static void close_next(struct thread *t, bool at_entry)
 {
 	struct cnew_op *op = t->cnew;
@@ -411,8 +443,13 @@ static void close_next(struct thread *t, bool at_entry)
 		return;
 	}
 	uint64_t args[6] = { (unsigned)op->consume[i] };
-	if (tracee_call(t, at_entry, __NR_close, args, close_done,
-			(void *)(uintptr_t)i) < 0)
+	uint64_t insn = t->c ? t->c->vdso_syscall : 0;
+	int rc = at_entry || !insn
+		 ? tracee_call(t, at_entry, __NR_close, args, close_done,
+			       (void *)(uintptr_t)i)
+		 : tracee_call_at(t, insn, __NR_close, args, close_done,
+				  (void *)(uintptr_t)i);
+	if (rc < 0)
 		closes_end(t); /* gone: its exit follows */
 }
 
@@ -422,10 +459,24 @@ static void close_done(struct thread *t, long result, void *arg)
 	unsigned i = (unsigned)(uintptr_t)arg;
 	if (!op)
 		return;
-	if (result == -EINTR || result == -ESRCH) {
-		/* Not our call's stop (the container changed the code the
-		 * thread went back to): the remaining closes are not made;
-		 * the caller keeps those numbers. */
+	if (result == -ESRCH) {
+		closes_end(t); /* gone: nothing is left to hold the numbers */
+		return;
+	}
+	if (result == -EINTR) {
+		/* Not our call's stop.  Every signal is held off meanwhile,
+		 * so the container changed the code the close was to run at
+		 * (an unsealed instruction): it would keep numbers it gave
+		 * away, one stream in two containers.  It ends instead. */
+		if (t->c) {
+			msg("container %d (%s): killed: it changed the code its "
+			    "cnew's closes run at", t->c->id, t->c->name);
+			if (t->c->end == END_NONE) {
+				t->c->end = END_SIGNAL;
+				t->c->end_sig = SIGKILL;
+			}
+			ctab_kill(t->c);
+		}
 		closes_end(t);
 		return;
 	}
@@ -442,5 +493,10 @@ void tracee_close_then_answer(struct thread *t,
 {
 	t->entry = *entry;
 	t->cnew->ndone = 0;
+	/* No signal handler runs between the closes (it would run with the
+	 * injected registers, and its own calls would end the closes): every
+	 * signal is held off until the answer (closes_answer). */
+	t->cnew->masked = ptr_getsigmask(t->tid, &t->cnew->mask) == 0 &&
+			  ptr_setsigmask(t->tid, ~0ULL) == 0;
 	close_next(t, true);
 }

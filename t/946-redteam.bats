@@ -65,14 +65,21 @@ RT="$MINOS_BUILD/t/redteam"
 	expect_output "victim: 100 rounds, 0 failed"
 }
 
-@test "RT-5: a cnew caller that rewrites its syscall instruction while the cnew waits still loses the wfd it gave the child" {
-	skip "open: RT-5, the caller keeps the wfd (issue 9)"
+@test "RT-5: a cnew caller that rewrites its syscall instruction while the cnew waits is ended rather than keep the wfd it gave the child" {
 	need_pidns
 	run mx "$RT/dupfd"
-	expect_status 0
-	expect_output $'cnew = 1\n'
-	expect_output "write after cnew = -9, -9"
+	# Its closes run at the instruction it changed: not ours, so it
+	# ends rather than keep the wfd it gave away.
+	expect_status 137
+	expect_output "container 1 (dupfd): killed: it changed the code its cnew's closes run at"
 	[[ "$output" != *parent* ]]
+}
+
+@test "RT-5b: signals that reach a cnew caller while its closes are injected neither leave it a number it gave away nor change cnew's answer" {
+	need_pidns
+	run mx "$RT/closesig" 10 200000
+	expect_status 0
+	expect_exact "rounds = 10, cnew failures = 0, numbers kept = 0, handler ran: yes"
 }
 
 @test "RT-6: a multi-rfd read into a buffer writable only in part reads into that part and leaves the caller's other bytes alone" {
