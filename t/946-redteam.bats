@@ -125,7 +125,6 @@ graveyard_rss() {
 
 @test "RT-10 (slow): dead containers are not kept: 3000 children one after the other cost the supervisor no memory that stays" {
 	[ -z "${MINOS_SANITIZER:-}" ] || skip "the supervisor's memory, measured: not the sanitizer build's"
-	skip "open: RT-10, ended containers are kept (issue 9)"
 	need_pidns
 	local small big
 	small=$(graveyard_rss 100)
