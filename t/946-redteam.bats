@@ -134,6 +134,20 @@ graveyard_rss() {
 	[ $((big - small)) -lt 256 ]
 }
 
+@test "RT-10b: a freed container's cid names nothing, not even the child it left running (--containers=3)" {
+	need_pidns
+	# B (cid 1) starts C and exits; the next cnew that finds room frees
+	# B's record, and C hangs from the first container from then on:
+	# under no cid (SPEC: a cid is its maker's alone).
+	run mx --containers=3 "$RT/graveyard" orphan < "$RT/graveyard"
+	expect_status 0
+	expect_output "cid of B = 1"
+	expect_output "cnew after B's end = 2"
+	expect_output "ckill(1) = -3"
+	expect_output "wpass(1) = -3"
+	expect_output $'C: started\nC: alive'
+}
+
 @test "RT-11: a MAP_GROWSDOWN mapping counts against --memory: 256 MiB under 64M is refused" {
 	need_pidns
 	run mx --memory=64M "$RT/growsdown" 256
