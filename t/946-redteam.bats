@@ -148,6 +148,20 @@ graveyard_rss() {
 	expect_output $'C: started\nC: alive'
 }
 
+@test "RT-10c: a ckill still ends a grandchild whose parent's record was freed (--containers=4)" {
+	need_pidns
+	# X (cid 1) starts B, B starts C and ends, X's next cnew frees B's
+	# record; C hangs from X from then on, so the ckill of X ends it.
+	run --separate-stderr mx --containers=4 "$RT/graveyard" deep < "$RT/graveyard"
+	expect_status 0
+	expect_output "cid of X = 1"
+	expect_output "X: cnew after B's end = 2"
+	expect_output "ckill(X) = 0"
+	expect_output "report ended"
+	[[ "$output" != *"C: alive"* ]]
+	[[ "$stderr" == *"container 4 (graveyard/1/1/1): killed: ckill by container 1"* ]]
+}
+
 @test "RT-11: a MAP_GROWSDOWN mapping counts against --memory: 256 MiB under 64M is refused" {
 	need_pidns
 	run mx --memory=64M "$RT/growsdown" 256
