@@ -1210,12 +1210,50 @@ static int no_cycle(struct parser *ps)
 	return r;
 }
 
+/*
+ * Each container of the file reserves its memory out of the session's
+ * total-memory from the start, as a cnew child does: a file whose
+ * containers need more together could never run as written.  (0, the
+ * derived total, is checked by nothing here.)
+ */
+static int memory_fits(struct parser *ps)
+{
+	unsigned long long total = ps->p->session.total_memory, sum = 0;
+	char show[CLI_SHOWN_MAX + 1], mem[32], all[32], cap[32];
+	unsigned i;
+
+	for (i = 0; total && i < ps->p->ncontainers; i++) {
+		const struct policy_container *c = &ps->p->containers[i];
+
+		sum += c->lim.memory;
+		if (sum <= total)
+			continue;
+		units_fmt_size(c->lim.memory, mem, sizeof(mem));
+		units_fmt_size(total, cap, sizeof(cap));
+		if (i == 0)
+			return fail(ps, c->pos, "container '%s': its memory %s "
+				    "is more than the session's total-memory %s "
+				    "(each container reserves its memory out of it); "
+				    "raise total-memory or lower memory",
+				    SHOW(c->name, show), mem, cap);
+		return fail(ps, c->pos, "container '%s': its memory %s takes "
+			    "the containers' memory to %s, more than the "
+			    "session's total-memory %s (each container reserves "
+			    "its memory out of it); raise total-memory or lower "
+			    "memory", SHOW(c->name, show), mem,
+			    units_fmt_size(sum, all, sizeof(all)), cap);
+	}
+	return 0;
+}
+
 static int walk(struct parser *ps)
 {
 	if (walk_map(ps, ps->root, NULL, file_keys, NKEYS(file_keys), NULL) < 0)
 		return -1;
 	if (ps->p->ncontainers == 0)
 		return fail(ps, ps->root->pos, "no containers");
+	if (memory_fits(ps) < 0)
+		return -1;
 	if (link_streams(ps) < 0)
 		return -1;
 	return no_cycle(ps);

@@ -587,6 +587,19 @@ static enum cli_result finish(struct parser *p)
 	if (cfg->policy && cfg->envc)
 		return fail(p, "--env: with --policy, give each container its "
 			       "'env:' in the policy file");
+	/* The first container reserves its --memory out of the run's total
+	 * (sys_cnew.c): less could never hold it.  (A policy's stages are
+	 * held to the session's total once the file is read: run_policy.c.) */
+	if (!cfg->policy && cfg->lim.total_memory &&
+	    cfg->lim.total_memory < cfg->lim.memory) {
+		char total[32], mem[32];
+
+		return fail(p, "--total-memory=%s: less than --memory=%s, which "
+			       "the first container reserves; raise "
+			       "--total-memory or lower --memory",
+			    units_fmt_size(cfg->lim.total_memory, total, sizeof(total)),
+			    units_fmt_size(cfg->lim.memory, mem, sizeof(mem)));
+	}
 	if (p->i < p->argc) {
 		cfg->program = p->argv[p->i];
 		cfg->argv = p->argv + p->i;

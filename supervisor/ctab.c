@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* ctab.c - containers (a list: they are few) and threads (a hash by tid). */
+/* ctab.c - containers (a list of the held records: the live ones, the
+ * tops, those just ended; see ctab.h) and threads (a hash by tid). */
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -12,7 +13,9 @@
 
 #define NBUCKETS 1024
 
-static struct container *head, *tail;
+static struct container *head, *tail;          /* held (CTAB_FOREACH) */
+static struct container *ever_head, *ever_tail; /* all, if keep_ended */
+static bool keep_ended;
 static int next_id = 1;
 static unsigned live;
 static struct thread *buckets[NBUCKETS];
@@ -25,8 +28,65 @@ static void *xcalloc(size_t n, size_t size)
 	return p;
 }
 
+void ctab_keep_ended(bool keep)
+{
+	keep_ended = keep;
+}
+
+void ctab_pin(struct container *c)
+{
+	c->pins++;
+}
+
+void ctab_unpin(struct container *c)
+{
+	c->pins--;
+}
+
+/* Can nothing refer to c any more (ctab.h)?  Tops stay: the run's status
+ * and the policy's pipefail read them after the loop. */
+static bool retirable(const struct container *c)
+{
+	return c->state == C_DEAD && c->parent && !c->pins;
+}
+
+/* c leaves the held list: freed, or (--report) kept on the ever list. */
+static void retire(struct container *c)
+{
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		head = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	else
+		tail = c->prev;
+	if (keep_ended)
+		return; /* every pointer to it stays good: nothing is moved */
+	/* Its children (held) hang from its parent now, under no cid. */
+	for (struct container *x = head; x; x = x->next)
+		if (x->parent == c) {
+			x->parent = c->parent;
+			x->cid = 0;
+		}
+	free((char *)(uintptr_t)c->name); /* a cnew child's, malloc'd */
+	free(c);
+}
+
+/* Free what nothing refers to any more: at a cnew's spawn, so the table
+ * holds at most the live containers and those ended since the last one. */
+static void reap(void)
+{
+	for (struct container *c = head, *next; c; c = next) {
+		next = c->next;
+		if (retirable(c))
+			retire(c);
+	}
+}
+
 struct container *ctab_new_container(pid_t pid, const char *name)
 {
+	reap();
 	struct container *c = xcalloc(1, sizeof(*c));
 	c->id = next_id++;
 	c->pid = pid;
@@ -36,11 +96,19 @@ struct container *ctab_new_container(pid_t pid, const char *name)
 	c->name = name;
 	c->state = C_STARTING;
 	c->threads = 1;
+	c->prev = tail;
 	if (tail)
 		tail->next = c;
 	else
 		head = c;
 	tail = c;
+	if (keep_ended) {
+		if (ever_tail)
+			ever_tail->ever_next = c;
+		else
+			ever_head = c;
+		ever_tail = c;
+	}
 	live++;
 	return c;
 }
@@ -48,6 +116,16 @@ struct container *ctab_new_container(pid_t pid, const char *name)
 struct container *ctab_head(void)
 {
 	return head;
+}
+
+struct container *ctab_ever_head(void)
+{
+	return keep_ended ? ever_head : head;
+}
+
+struct container *ctab_ever_next(const struct container *c)
+{
+	return keep_ended ? c->ever_next : c->next;
 }
 
 unsigned ctab_live(void)

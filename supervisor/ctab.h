@@ -55,10 +55,16 @@ struct container {
 	enum cend end;
 	int end_sig;        /* the signal that ended it, if any */
 	int wstatus;        /* the leader's wait status, once C_DEAD */
-	struct container *parent; /* the container that made it by cnew */
+	/* The container that made it by cnew (NULL: the first container or a
+	 * policy stage, a "top").  Once the maker's record is freed (below),
+	 * the nearest ancestor still held, and cid 0: no caller can name it
+	 * by a cid any more (SPEC: a cid is its maker's alone), but a ckill
+	 * above still reaches it (sys_ckill walks this chain). */
+	struct container *parent;
 	uint64_t vdso_syscall;    /* a syscall instruction in its vDSO, or 0 */
 	uint64_t stack_lo, stack_hi; /* where its main stack can be (mremap) */
-	int cid;            /* its handle in the parent (cnew's result) */
+	int cid;            /* its handle in the parent (cnew's result); 0
+			     * once the parent's record is freed */
 	int next_cid;       /* the last cid this container handed out */
 	int killer;         /* END_CKILL: the id of the container that asked */
 	bool killed;        /* we sent it SIGKILL: gone, though not yet reaped */
@@ -72,7 +78,9 @@ struct container {
 				 * in the supervisor (sys_cnew.c) */
 	timer_t cpu_timer;      /* its CPU-time timer (enforce.c) */
 	bool cpu_timer_armed;
-	struct container *next;
+	unsigned pins;          /* references held outside the table (a pass) */
+	struct container *next, *prev; /* the held records, in creation order */
+	struct container *ever_next;   /* every record, for --report */
 };
 
 enum tstate {
@@ -190,7 +198,28 @@ struct thread {
 	struct thread *hnext;
 };
 
+/*
+ * Records.  A container's record is held while it lives, and after its
+ * end until nothing can refer to it: it is freed (without --report) at
+ * the next ctab_new_container() once it is C_DEAD, not a top, and not
+ * pinned.  Nobody can name it any more by then: its threads are gone,
+ * a cid finds only a live child (sys_live_child), the loop's epoll tags
+ * and CPU timers carry ids, not pointers.  So the table holds the live
+ * containers, the tops, and those that ended since the last cnew:
+ * CTAB_FOREACH costs what is alive, never what ever ran.  A cnew child's
+ * name (malloc'd by sys_cnew.c) is freed with its record.
+ *
+ * With --report (ctab_keep_ended(true), before the first container) an
+ * ended record leaves CTAB_FOREACH the same way but is kept for the
+ * report, which names every container (CTAB_FOREACH_EVER, in id order):
+ * its memory then grows with the containers made, by design.
+ */
 struct container *ctab_new_container(pid_t pid, const char *name);
+void ctab_keep_ended(bool keep);
+/* Something outside the table (a wpass/rpass in flight) keeps a pointer
+ * to c: its record is not freed until the last unpin. */
+void ctab_pin(struct container *c);
+void ctab_unpin(struct container *c);
 unsigned ctab_live(void);           /* containers not yet C_DEAD */
 /* Does c count against the limits: not dead, not being killed? */
 static inline bool ctab_counts(const struct container *c)
@@ -203,8 +232,15 @@ static inline bool ctab_counts(const struct container *c)
 void ctab_kill(struct container *c);
 void ctab_set_kill_hook(void (*before_kill)(struct container *c));
 void ctab_container_dead(struct container *c);
+/* The held records (see above), first the first container. */
 #define CTAB_FOREACH(c) for (struct container *c = ctab_head(); c; c = c->next)
 struct container *ctab_head(void);
+/* Every record of the run, in id order: with ctab_keep_ended(true) all
+ * that ever ran (the report's), else the held ones. */
+#define CTAB_FOREACH_EVER(c) \
+	for (struct container *c = ctab_ever_head(); c; c = ctab_ever_next(c))
+struct container *ctab_ever_head(void);
+struct container *ctab_ever_next(const struct container *c);
 
 /*
  * The supervisor's descriptor reserve.  The kernel gives the lowest free

@@ -442,7 +442,7 @@ static void report_emit(FILE *f, int status, int session_sig, long long run_ns,
 {
 	const struct container *first = NULL;
 	char sn[32], message[512];
-	CTAB_FOREACH(c)
+	CTAB_FOREACH_EVER(c)
 		if (c->stats && !first)
 			first = c;
 	session_signal = session_sig;
@@ -479,7 +479,7 @@ static void report_emit(FILE *f, int status, int session_sig, long long run_ns,
 			   "\"memory_limit_hit\": false}", status);
 	}
 	bool first_row = true;
-	CTAB_FOREACH(c) {
+	CTAB_FOREACH_EVER(c) {
 		if (!c->stats)
 			continue;
 		fputs(first_row ? "" : ",\n", f);
@@ -542,7 +542,7 @@ int report_write(const char *file, int status, int session_sig,
 	log_set_die_hook(NULL);
 	report_written = true;
 	/* The memory verdict is found only now: say it as the others are. */
-	CTAB_FOREACH(c) {
+	CTAB_FOREACH_EVER(c) {
 		if (c->stats && container_verdict(c) == V_ML) {
 			char message[512];
 			container_message(c, message, sizeof(message));

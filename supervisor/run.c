@@ -40,6 +40,8 @@ void run_setup(struct run *r, const struct minos_config *cfg)
 	char err[512];
 	r->cfg = cfg;
 	r->start_ns = mono_ns();
+	/* The report names every container: their records stay for it. */
+	ctab_keep_ended(cfg->report != NULL);
 	signal(SIGPIPE, SIG_IGN);
 	log_init(); /* a low number, before the reserve's floor */
 	raise_nofile();

@@ -153,6 +153,8 @@ static void pass_free(struct pass *p)
 		*pp = p->next;
 	if (p->copy >= 0)
 		close(p->copy);
+	ctab_unpin(p->from); /* their records may be freed now (ctab.h) */
+	ctab_unpin(p->child);
 	free(p);
 }
 
@@ -518,6 +520,8 @@ static long pass(struct thread *t, struct sysargs *a, int want)
 	p->caller = t;
 	p->from = t->c;
 	p->child = child;
+	ctab_pin(p->from);
+	ctab_pin(p->child);
 	p->num = (int)num;
 	p->next = passes;
 	passes = p;

@@ -142,6 +142,18 @@ pipe 2 = -EMFILE"
 	expect_output "minos-exec: --memory=12Q: bad size"
 }
 
+@test "--total-memory below --memory is refused with 125 and one line: the first container reserves its --memory out of it" {
+	run mx --memory=64M --total-memory=32M "$EX/hello"
+	expect_status 125
+	expect_exact "minos-exec: --total-memory=32M: less than --memory=64M, which the first container reserves; raise --total-memory or lower --memory; see 'minos-exec --help'"
+	run mx --total-memory=512M "$EX/hello"
+	expect_status 125
+	expect_output "minos-exec: --total-memory=512M: less than --memory=1G"
+	run mx --memory=64M --total-memory=64M "$EX/hello"
+	expect_status 0
+	expect_output "hello, world"
+}
+
 @test "a thread limit of 0 is refused with 125 and a message naming the option" {
 	run mx --threads=0 "$EX/hello"
 	expect_status 125

@@ -255,6 +255,22 @@ refused_file() {
 		"2:31: more than 1 container (the session limit 'containers')"
 }
 
+@test "containers whose memory adds up to more than the session's total-memory" {
+	refused $'limits: {total-memory: 64M}\ndefaults: {memory: 32M}\ncontainers: {a: {program: p}, b: {program: p}, c: {program: p}}\n' \
+		"3:48: container 'c': its memory 32M takes the containers' memory to 96M, more than the session's total-memory 64M (each container reserves its memory out of it); raise total-memory or lower memory"
+}
+
+@test "a container's memory over the command line's --total-memory" {
+	printf '%s' "$C" >"$P"
+	run mx --check --total-memory=64M --policy="$P"
+	expect_status 125
+	expect_exact "minos-exec: $P:1:14: container 'a': its memory 1G is more than the session's total-memory 64M (each container reserves its memory out of it); raise total-memory or lower memory"
+	# At the limit the memory is fine (then p is not found: 127).
+	run mx --check --total-memory=64M --memory=64M --policy="$P"
+	expect_status 127
+	[[ "$output" != *total-memory* ]]
+}
+
 @test "more than 1024 containers" {
 	{ printf 'limits: {containers: 2000}\ncontainers:\n'; printf '  c%s: {program: p}\n' $(seq 1025); } >"$P"
 	refused_file "1027:3: more than 1024 containers"

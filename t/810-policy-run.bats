@@ -287,6 +287,37 @@ policy() {
 	expect_output "then cnew = -EAGAIN"
 }
 
+@test "stages whose memory is more than total-memory together: nothing runs, 125 and where" {
+	policy <<-EOF
+	limits: {total-memory: 96M}
+	defaults: {memory: 64M}
+	containers:
+	  a: {program: $EX/hello, fds: {1: {file: a.txt, mode: truncate}}}
+	  b: {program: $EX/hello}
+	EOF
+	run mx --policy="$P"
+	expect_status 125
+	expect_exact "minos-exec: $P:5:3: container 'b': its memory 64M takes the containers' memory to 128M, more than the session's total-memory 96M (each container reserves its memory out of it); raise total-memory or lower memory"
+	[ ! -e "$BATS_TEST_TMPDIR/a.txt" ]
+}
+
+@test "every stage reserves its memory out of total-memory: a child beyond it is ENOMEM" {
+	need_pidns
+	# 32M + 64M for the stages, 32M for each child of fan: two fit in 160M.
+	policy <<-EOF
+	limits: {total-memory: 160M}
+	streams: [s]
+	containers:
+	  fan: {program: $MINOS_BUILD/t/pass/total_memory, fds: {1: {write: s}}, limits: {memory: 32M}}
+	  other: {program: $EX/cat, fds: {0: {read: s}, 1: stdout}, limits: {memory: 64M}}
+	EOF
+	run --separate-stderr mx --policy="$P"
+	expect_status 0
+	expect_exact "cnew 1 = 1
+cnew 2 = 2
+cnew 3 = -12"
+}
+
 @test "PROGRAM, --flat or --env with --policy is an error" {
 	run mx --policy=x.yaml "$EX/hello"
 	expect_status 125

@@ -46,9 +46,10 @@ waves_within() {
 
 @test "pending cnew images together stay within the run's memory (--total-memory)" {
 	need_pidns
-	# The first container is not held to a reservation; its images are
-	# still held to the run's 8M: at most 2 of 3M.
-	run --separate-stderr mx --wall-time=50s --memory=16M --total-memory=8M \
+	# The first container reserves its --memory out of the run's 8M too
+	# (a total below --memory is refused up front: t/400-limits.bats);
+	# its images are held to the 8M: at most 2 of 3M.
+	run --separate-stderr mx --wall-time=50s --memory=8M --total-memory=8M \
 		--image-size=4M "$G/imgpark" attack 16 3 </dev/null
 	expect_status 0
 	waves_within 1 2 16

@@ -132,7 +132,6 @@ graveyard_rss() {
 
 @test "RT-10 (slow): dead containers are not kept: 3000 children one after the other cost the supervisor no memory that stays" {
 	[ -z "${MINOS_SANITIZER:-}" ] || skip "the supervisor's memory, measured: not the sanitizer build's"
-	skip "open: RT-10, ended containers are kept (issue 9)"
 	need_pidns
 	local small big
 	small=$(graveyard_rss 100)
@@ -140,6 +139,34 @@ graveyard_rss() {
 	echo "VmRSS after 100 children: $small kB, after 3000: $big kB"
 	[[ "$small" =~ ^[0-9]+$ && "$big" =~ ^[0-9]+$ ]]
 	[ $((big - small)) -lt 256 ]
+}
+
+@test "RT-10b: a freed container's cid names nothing, not even the child it left running (--containers=3)" {
+	need_pidns
+	# B (cid 1) starts C and exits; the next cnew that finds room frees
+	# B's record, and C hangs from the first container from then on:
+	# under no cid (SPEC: a cid is its maker's alone).
+	run mx --containers=3 "$RT/graveyard" orphan < "$RT/graveyard"
+	expect_status 0
+	expect_output "cid of B = 1"
+	expect_output "cnew after B's end = 2"
+	expect_output "ckill(1) = -3"
+	expect_output "wpass(1) = -3"
+	expect_output $'C: started\nC: alive'
+}
+
+@test "RT-10c: a ckill still ends a grandchild whose parent's record was freed (--containers=4)" {
+	need_pidns
+	# X (cid 1) starts B, B starts C and ends, X's next cnew frees B's
+	# record; C hangs from X from then on, so the ckill of X ends it.
+	run --separate-stderr mx --containers=4 "$RT/graveyard" deep < "$RT/graveyard"
+	expect_status 0
+	expect_output "cid of X = 1"
+	expect_output "X: cnew after B's end = 2"
+	expect_output "ckill(X) = 0"
+	expect_output "report ended"
+	[[ "$output" != *"C: alive"* ]]
+	[[ "$stderr" == *"container 4 (graveyard/1/1/1): killed: ckill by container 1"* ]]
 }
 
 @test "RT-11: a MAP_GROWSDOWN mapping counts against --memory: 256 MiB under 64M is refused" {

@@ -178,6 +178,13 @@ static const struct row rows[] = {
 	{ { "--total-memory=4G", "p" }, NUM(F_SESSION, 4ULL << 30) },
 	{ { "--total-memory=0", "p" }, NUM(F_SESSION, 0) },
 	{ { "--total-memory=12", "p" }, BAD("--total-memory=12: out of range (0 for containers x memory, or 1M to 1048576G)") },
+	/* the first container reserves its --memory out of the total */
+	{ { "--memory=64M", "--total-memory=64M", "p" }, NUM(F_SESSION, 64 * M) },
+	{ { "--total-memory=64M", "p" }, BAD("=--total-memory=64M: less than --memory=1G, which the first container reserves; raise --total-memory or lower --memory") },
+	{ { "--total-memory=1G", "--memory=2G", "p" }, BAD("=--total-memory=1G: less than --memory=2G, which the first container reserves; raise --total-memory or lower --memory") },
+	{ { "--memory=65M", "--total-memory=64M", "p" }, BAD("less than --memory=65M") },
+	/* with --policy, the file's containers are held to it (policy.c) */
+	{ { "--total-memory=64M", "--policy=g.yaml" }, NUM(F_SESSION, 64 * M) },
 	{ { "--containers=100000", "p" }, NUM(F_CONTAINERS, 100000) },
 	{ { "--containers=0", "p" }, BAD("out of range (1 to 100000)") },
 	{ { "--containers=100001", "p" }, BAD("out of range") },

@@ -91,6 +91,13 @@ static const struct row {
 	  "p.yaml:1:10: unknown key 'memory' (a limit per container: set it under 'defaults:' or a container's 'limits:')" },
 	{ "containers: {a: {" P ", limits: {total-memory: 1G}}}\n",
 	  "p.yaml:1:39: unknown key 'total-memory' (a session limit: set it under the top-level 'limits:')" },
+	/* each container reserves its memory out of total-memory */
+	{ "limits: {total-memory: 64M}\ndefaults: {memory: 32M}\n"
+	  "containers: {a: {" P "}, b: {" P "}, c: {" P "}}\n",
+	  "p.yaml:3:48: container 'c': its memory 32M takes the containers' memory to 96M, more than the session's total-memory 64M (each container reserves its memory out of it); raise total-memory or lower memory" },
+	{ "limits: {total-memory: 64M}\n"
+	  "containers: {a: {" P ", limits: {memory: 65M}}}\n",
+	  "p.yaml:2:14: container 'a': its memory 65M is more than the session's total-memory 64M (each container reserves its memory out of it); raise total-memory or lower memory" },
 	{ "containers: {a: {" P ", memory: 1G}}\n",
 	  "p.yaml:1:30: unknown key 'memory' (a limit per container: set it under 'defaults:' or a container's 'limits:')" },
 	{ "containers: {a: {" P ", fd: {}}}\n",
@@ -236,6 +243,15 @@ static void test_errors(void)
 	ok(!policy_parse("a: 1\0", 5, "p.yaml", &cmdline, err, sizeof(err)) &&
 	   strcmp(err, "p.yaml:1:5: NUL byte in the file") == 0,
 	   "error: a NUL byte in the file (%s)", err);
+	{
+		struct policy *p = parse("limits: {total-memory: 64M}\n"
+					 "defaults: {memory: 32M}\n"
+					 "containers: {a: {" P "}, b: {" P "}}\n", NULL);
+
+		if (!ok(p != NULL, "containers whose memory is total-memory exactly"))
+			diag("got: %s", err);
+		policy_free(p);
+	}
 }
 
 /* ---- every key ------------------------------------------------------------ */
