@@ -185,9 +185,8 @@ static int image_get(const unsigned char *code, size_t len, unsigned long arch,
  * so each buffer is charged to the calling container: its pending images
  * together hold at most its memory limit (--memory).  Every live container
  * reserves its --memory out of the run's (--total-memory), so all pending
- * images together stay within the run's memory too; that is also checked
- * (the first container, or a policy's stages, are not held to the
- * reservation).  A cnew whose image needs more fails with ENOMEM, and only
+ * images together stay within the run's memory too; that is also checked.
+ * A cnew whose image needs more fails with ENOMEM, and only
  * it: a container's room is its own.  The charge is what is allocated
  * (op->cap), grown by doubling but never past the room left, and given
  * back as soon as the image is made or the cnew fails. */
