@@ -46,7 +46,7 @@
 /* ---- the host the file was written on ------------------------------------ */
 
 /* Facts restore compares with its own host before anything starts.  Filled
- * by ckpt.c (ck_host_facts()); ckfile.c writes and reads them as is. */
+ * by ck_host_facts() (ckhost.c, ckfmt's); ckfile.c writes and reads them. */
 struct ck_host {
 	char kernel[65];        /* uname -r, NUL-terminated (informational:
 				 * a different release is allowed) */
@@ -60,6 +60,10 @@ struct ck_host {
 				 * into minos-exec; must be equal */
 	uint64_t vdso_len;      /* bytes of the host's [vdso] mapping */
 	uint64_t vvar_len;      /* bytes of [vvar] + [vvar_vclock] together */
+	uint32_t cpuid_7_edx;   /* leaf 7.0 edx (AVX512_FP16, AMX, SERIALIZE...) */
+	uint32_t cpuid_7_1_eax; /* leaf 7.1 eax (AVX-VNNI, AVX512_BF16...) */
+	uint32_t cpuid_d_1_eax; /* leaf 0xd.1 eax (XSAVEOPT/XSAVEC/XSAVES) */
+	uint32_t cpuid_x1_ecx, cpuid_x1_edx; /* leaf 0x80000001 (LZCNT, RDTSCP...) */
 };
 
 /* ---- one thread ---------------------------------------------------------- */
