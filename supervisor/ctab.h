@@ -35,6 +35,7 @@ enum cend {
 	END_SESSION,   /* minos-exec was told to stop (SIGINT, SIGTERM, SIGHUP) */
 	END_START,     /* the trampoline failed before the program started */
 	END_CKILL,     /* its parent (or an ancestor's) ckill */
+	END_CHECKPOINT, /* saved by --checkpoint: the run ends there */
 	END_OUTPUT,    /* output limit (SIGXFSZ from RLIMIT_FSIZE, or the
 			* stdout/stderr relay's SIGKILL) */
 };
@@ -72,6 +73,10 @@ struct container {
 				 * in the supervisor (sys_cnew.c) */
 	timer_t cpu_timer;      /* its CPU-time timer (enforce.c) */
 	bool cpu_timer_armed;
+	/* A restored container (restore.c): its execveat's exit stop, before
+	 * the placeholder program runs, rebuilds the saved one; true if it
+	 * took the thread.  NULL: an ordinary start. */
+	bool (*exec_hook)(struct thread *t, const struct user_regs_struct *regs);
 	struct container *next;
 };
 

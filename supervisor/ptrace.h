@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include <sys/user.h>
 
@@ -24,5 +25,10 @@ int ptr_interrupt(pid_t tid); /* stop a running tracee (PTRACE_EVENT_STOP) */
 /* PTRACE_GETREGSET/SETREGSET of note type nt; *len in: room, out: size. */
 int ptr_getregset(pid_t tid, int nt, void *buf, size_t *len);
 int ptr_setregset(pid_t tid, int nt, const void *buf, size_t len);
+int ptr_getsigmask(pid_t tid, uint64_t *mask);
+int ptr_setsigmask(pid_t tid, uint64_t mask);
+struct __ptrace_syscall_info;
+/* PTRACE_GET_SYSCALL_INFO: which stop (entry, exit, seccomp) and its call. */
+int ptr_syscall_info(pid_t tid, struct __ptrace_syscall_info *info);
 
 #endif

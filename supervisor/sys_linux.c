@@ -410,7 +410,7 @@ long sys_execveat(struct thread *t, struct sysargs *a)
 		return -EPERM;
 	}
 	c->state = C_RUNNING;
-	if (c->parent) {
+	if (c->parent || c->exec_hook) {
 		/* A cnew child: its exit stop rewrites argc to 0 and seals
 		 * its vDSO before it runs (sys_cnew_exec_stop). */
 		a->fix = FIX_EXEC;
