@@ -361,6 +361,8 @@ static int cap_thread(struct cap *k, struct thread *t, struct ck_thread *o)
 	if (tracee_getregs(t, &r) < 0)
 		return refuse(k, "thread %d: cannot read its registers", t->tid);
 	o->tid = (uint32_t)t->tid;
+	o->clear_tid = t->clear_tid;
+	o->flags |= CK_T_CLEAR_TID;
 	w = r;
 	if (wind_back(&w, true))
 		o->flags |= CK_T_REWOUND;

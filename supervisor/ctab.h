@@ -156,6 +156,9 @@ struct thread {
 	pid_t tid;
 	struct container *c;
 	enum tstate state;
+	/* Where the kernel clears and wakes at its exit (set_tid_address,
+	 * clone's CLONE_CHILD_CLEARTID), 0: nowhere; for a checkpoint. */
+	uint64_t clear_tid;
 	/* The stopped call, as it was entered (restored at exit). */
 	struct user_regs_struct entry;
 	enum fixup fix;

@@ -674,6 +674,8 @@ static void on_clone(struct thread *t)
 			ptr_cont(nt->tid, 0);
 		}
 		t->c->threads++;
+		if (t->fix == FIX_CLONE && (t->entry.rdi & CLONE_CHILD_CLEARTID))
+			nt->clear_tid = t->entry.r10; /* for a checkpoint */
 		if (t->fix == FIX_CLONE) {
 			t->c->pending_clones--;
 			t->fix = cfg->trace ? FIX_TRACE : FIX_NONE;

@@ -346,9 +346,12 @@ static int thread_state(struct rb *b, struct thread *t, const struct ck_thread *
 	if (call(b, t, SYS_set_robust_list, th->robust_head, th->robust_len ? th->robust_len : 24,
 		 0, 0, 0, NULL, NULL) < 0)
 		return -1;
-	if (first && (th->flags & CK_T_CLEAR_TID) &&
-	    call(b, t, SYS_set_tid_address, th->clear_tid, 0, 0, 0, 0, NULL, NULL) < 0)
-		return -1;
+	if (first && (th->flags & CK_T_CLEAR_TID)) {
+		long r;
+		if (call(b, t, SYS_set_tid_address, th->clear_tid, 0, 0, 0, 0, &r, NULL) < 0)
+			return -1;
+		t->clear_tid = th->clear_tid;
+	}
 	if (tracee_set_sigmask(t, th->sigmask) < 0)
 		return fail(b, "thread %u: cannot set its signal mask", th->tid);
 	if (th->xstate_len && tracee_set_xstate(t, th->xstate, th->xstate_len) < 0)
@@ -387,6 +390,8 @@ static int threads(struct rb *b, struct thread **made)
 		t->state = T_RUNNING;
 		b->t->c->threads++;
 		made[i] = t;
+		if (th->flags & CK_T_CLEAR_TID)
+			t->clear_tid = th->clear_tid;
 		if (thread_state(b, t, th, false) < 0)
 			return -1;
 	}
