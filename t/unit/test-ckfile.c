@@ -5,7 +5,8 @@
  * reader (and of the writer) has its case; every truncation and every
  * single-bit flip of a small file is refused; crc32c's two paths agree.
  * Run as `test-ckfile --bench [MiB]` it measures ck_write and ck_read
- * against memcpy of the same size instead (not part of make check).
+ * against memcpy of the same size instead (not part of make check);
+ * `test-ckfile --corpus DIR` writes the fuzzer's seeds.
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -610,6 +611,43 @@ static int bench(size_t mib)
 	return 0;
 }
 
+/* ---- the fuzzer's seeds -------------------------------------------------- */
+
+static int corpus(const char *dir)
+{
+	static struct model md;
+	struct file f;
+	char path[4096], werr[512];
+	static const char *const name[] = { "full", "full-metadigest", "nopages",
+					    "one-container", "no-streams" };
+
+	for (int i = 0; i < 5; i++) {
+		model_init(&md);
+		if (i == 2 || i == 3) {
+			md.m[0].nextents = 0;
+			md.m[1].nextents = 0;
+		}
+		if (i == 3)
+			md.run.ncontainers = 1;
+		if (i == 4) {
+			md.run.nstreams = 0;
+			md.c[0].nfds = 2;
+			md.run.ncontainers = 1;
+		}
+		if (write_file(&md.run, i == 1 ? 0 : CK_F_DIGEST_PAGES, &f, werr,
+			       sizeof(werr)) < 0) {
+			fprintf(stderr, "%s\n", werr);
+			return 1;
+		}
+		snprintf(path, sizeof(path), "%s/%s", dir, name[i]);
+		FILE *o = fopen(path, "wb");
+		if (!o || fwrite(f.b, 1, f.len, o) != f.len || fclose(o) != 0)
+			return 1;
+		free(f.b);
+	}
+	return 0;
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 int main(int argc, char **argv)
@@ -621,6 +659,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "--bench") == 0)
 		return bench(argc > 2 ? (size_t)atoi(argv[2]) : 256);
+	if (argc > 2 && strcmp(argv[1], "--corpus") == 0)
+		return corpus(argv[2]);
 
 	/* crc32c: the known value, and both paths on every length/alignment */
 	ok(crc32c(0, "123456789", 9) == 0xe3069283 &&
