@@ -1373,7 +1373,11 @@ out:
 	return rc;
 }
 
+/* The SHA-256 of the page contents would bound the writer and the reader
+ * at its speed (SHA-NI: ~1.8 GB/s on the development host, against ~8
+ * GB/s for CRC-32C and ~7 GB/s for memcpy), so by default it covers the
+ * pages through their CRC-32C. */
 int ck_write(int fd, const struct ck_run *run, char *err, size_t errlen)
 {
-	return ck_write_flags(fd, run, CK_F_DIGEST_PAGES, err, errlen);
+	return ck_write_flags(fd, run, 0, err, errlen);
 }

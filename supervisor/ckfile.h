@@ -78,8 +78,9 @@ void ck_free(struct ck_run *run);
  * where the record would have been).  Every extent's data must be in
  * memory (data != NULL); its all-zero pages are left out of the file.
  * Page data goes from the model's buffers straight to write(2), without
- * a copy.  ck_write() writes with CK_F_DIGEST_PAGES; ck_write_flags()
- * takes the header flags.  0, or -1 with one line in err (a write error
+ * a copy.  ck_write() writes without CK_F_DIGEST_PAGES (the SHA-256
+ * covers the pages through PAGES' CRC-32C: hashing every page would
+ * bound the speed at SHA-256's); ck_write_flags() takes the header flags.  0, or -1 with one line in err (a write error
  * after the first byte leaves a partial file: the caller removes it).
  */
 int ck_write(int fd, const struct ck_run *run, char *err, size_t errlen);
