@@ -17,10 +17,7 @@ minos_exec_core = \
 	supervisor/ckfile.c supervisor/ckfile.h supervisor/ckhost.c supervisor/ckhost.h \
 	supervisor/run.c supervisor/run_policy.c supervisor/run.h \
 	supervisor/enforce.c supervisor/enforce.h \
-	supervisor/ckstate.h supervisor/ckpt.c supervisor/ckpt.h \
-	supervisor/restore.c supervisor/restore.h \
-	supervisor/ckfile.c supervisor/ckfile.h supervisor/ckhost.c supervisor/ckhost.h \
-	supervisor/crc32c.c supervisor/crc32c.h \
+	supervisor/ckpt.c supervisor/ckpt.h supervisor/restore.c supervisor/restore.h \
 	$(policy_sources) $(trampoline_sources) libminos/minos.h
 
 minos_exec_SOURCES = $(minos_exec_core)
