@@ -104,12 +104,13 @@ COMPUTE=(compute 32 400)
 save_waiting() { # GUEST-MODE FILE
 	mkfifo "$D/in" "$D/out"
 	exec 4<>"$D/in" # held open: the read waits, never sees end of stream
-	mx --checkpoint="$2" "$G/ckcomp" "$1" <"$D/in" >"$D/out" 2>"$D/err" &
+	timeout -k 5 60 "$MINOS_EXEC" --checkpoint="$2" "$G/ckcomp" "$1" \
+		<"$D/in" >"$D/out" 2>"$D/err" 3>&- &
 	pid=$!
 	exec 5<"$D/out"
 	read -r -t 20 line <&5
 	[ "$line" = waiting ]
-	sup=$(pgrep -P $pid) # minos-exec itself, below mx's timeout
+	sup=$(pgrep -P $pid) # minos-exec itself, below timeout
 }
 
 @test "a thread blocked in a Minos read gets its data exactly once after restore; bytes in its pipe are kept" {
