@@ -355,7 +355,7 @@ static int status_masks(pid_t tid, uint64_t *pnd, uint64_t *shd, uint64_t *cgt,
 }
 
 /* One thread: registers, xstate, mask, alternate stack, robust list. */
-static int cap_thread(struct cap *k, struct thread *t, struct ck_thread *o)
+static int save_thread(struct cap *k, struct thread *t, struct ck_thread *o)
 {
 	struct user_regs_struct r, w;
 	if (tracee_getregs(t, &r) < 0)
@@ -408,7 +408,7 @@ static int cap_thread(struct cap *k, struct thread *t, struct ck_thread *o)
 }
 
 /* The signal actions, read in thread t0 (rt_sigaction(sig, NULL, &old)). */
-static int cap_actions(struct cap *k, struct ck_container *o)
+static int save_actions(struct cap *k, struct ck_container *o)
 {
 	uint64_t pnd, shd, cgt, ign;
 	if (status_masks(k->c->pid, &pnd, &shd, &cgt, &ign) < 0)
@@ -445,7 +445,7 @@ static int cap_actions(struct cap *k, struct ck_container *o)
 /* The heap: its end from brk(0) in the thread; its start where [heap]
  * begins (/proc/PID/stat's start_brk is hidden from a supervisor without
  * capabilities), or the end itself when there is no heap. */
-static int cap_brk(struct cap *k, const char *maps, struct ck_container *o)
+static int save_brk(struct cap *k, const char *maps, struct ck_container *o)
 {
 	long res;
 	if (inject(k, k->t0, SYS_brk, 0, 0, 0, 0, &res) < 0)
@@ -473,7 +473,7 @@ static bool all_zero(const uint8_t *p, size_t n)
 }
 
 /* A mapping's present pages (pagemap), read once, non-zero ones kept. */
-static int cap_contents(struct cap *k, int pagemap, int memfd, struct ck_mapping *m)
+static int save_contents(struct cap *k, int pagemap, int memfd, struct ck_mapping *m)
 {
 	size_t pages = m->len / CK_PAGE;
 	uint64_t *pm = malloc(pages * sizeof(uint64_t));
@@ -552,7 +552,7 @@ static int cap_contents(struct cap *k, int pagemap, int memfd, struct ck_mapping
 	return 0;
 }
 
-static int cap_memory(struct cap *k, const char *maps, struct ck_container *o)
+static int save_memory(struct cap *k, const char *maps, struct ck_container *o)
 {
 	size_t cap = 64, n = 0;
 	struct ck_mapping *mp = calloc(cap, sizeof(*mp));
@@ -608,7 +608,7 @@ static int cap_memory(struct cap *k, const char *maps, struct ck_container *o)
 		m->kind = strcmp(nm, "[stack]") == 0 ? CK_MAP_STACK :
 			  strcmp(nm, "[heap]") == 0 ? CK_MAP_BRK :
 			  (*nm && *nm != '[') ? CK_MAP_IMAGE : CK_MAP_ANON;
-		rc = cap_contents(k, pagemap, memfd, m);
+		rc = save_contents(k, pagemap, memfd, m);
 	}
 out:
 	if (pagemap >= 0)
@@ -629,7 +629,7 @@ static int fd_copy(struct container *c, int num)
 	return (int)syscall(SYS_pidfd_getfd, c->pidfd, num, 0);
 }
 
-static int cap_fds(struct cap *k, struct ck_container *o, uint64_t **inos)
+static int save_fds(struct cap *k, struct ck_container *o, uint64_t **inos)
 {
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/fd", k->c->pid);
@@ -703,7 +703,7 @@ static int cap_fds(struct cap *k, struct ck_container *o, uint64_t **inos)
 		if (other >= 0) {
 			cf->kind = (f->flags & O_ACCMODE) == O_RDONLY ? CK_FD_PIPE_R
 								    : CK_FD_PIPE_W;
-			(*inos)[o->nfds] = f->ino; /* its stream: cap_streams */
+			(*inos)[o->nfds] = f->ino; /* its stream: save_streams */
 			o->nfds++;
 			continue;
 		}
@@ -733,7 +733,7 @@ static int cap_fds(struct cap *k, struct ck_container *o, uint64_t **inos)
 
 /* The pipes inside: one stream each (by inode), its bytes read out and
  * put back at once (the pipe is left as it was). */
-static int cap_streams(struct cap *k, struct ck_container *o, struct ck_run *run,
+static int save_streams(struct cap *k, struct ck_container *o, struct ck_run *run,
 		       const uint64_t *inos)
 {
 	for (uint32_t i = 0; i < o->nfds; i++) {
@@ -851,19 +851,19 @@ int ckpt_capture(struct container *c, struct thread **threads, unsigned n,
 	o->vdso_syscall = k.insn - k.vdso.lo;
 	for (unsigned i = 0; i < n && rc == 0; i++) {
 		o->nthreads = i + 1;
-		rc = cap_thread(&k, threads[i], &o->threads[i]);
+		rc = save_thread(&k, threads[i], &o->threads[i]);
 	}
 	if (rc == 0)
-		rc = cap_actions(&k, o);
+		rc = save_actions(&k, o);
 	if (rc == 0)
-		rc = cap_brk(&k, maps, o);
+		rc = save_brk(&k, maps, o);
 	if (rc == 0)
-		rc = cap_memory(&k, maps, o);
+		rc = save_memory(&k, maps, o);
 	uint64_t *inos = NULL;
 	if (rc == 0)
-		rc = cap_fds(&k, o, &inos);
+		rc = save_fds(&k, o, &inos);
 	if (rc == 0)
-		rc = cap_streams(&k, o, run, inos);
+		rc = save_streams(&k, o, run, inos);
 	free(inos);
 	/* The threads as they were (a call cut short wound back as the
 	 * kernel would have on its way out: the injected calls passed the

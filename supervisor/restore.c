@@ -19,7 +19,7 @@
  * instruction (tracee_call_wait; each passes the container's own filter):
  * vvar and vDSO moved where the program expects them, everything else
  * unmapped, the saved mappings made (private anonymous, read-write),
- * signal actions, brk; the saved pages written with process_vm_writev in
+ * signal actions, brk; the saved pages written through mem.c in
  * large batches (zero pages are never in the file); protections set;
  * the other threads cloned, each given its registers, xstate, mask,
  * alternate stack and robust list; then every thread runs on.
