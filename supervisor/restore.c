@@ -255,7 +255,11 @@ static int make_maps(struct rb *b)
 		if (m->kind == CK_MAP_BRK && m->start >= c->start_brk &&
 		    m->start + m->len <= ((c->brk + CK_PAGE - 1) & ~(uint64_t)(CK_PAGE - 1)))
 			continue; /* brk made it */
-		if (call(b, b->t, SYS_mmap, m->start, m->len, PROT_READ | PROT_WRITE,
+		/* Read-write while its pages are written; a mapping with
+		 * nothing saved (a reservation) gets its own protection at
+		 * once, so it is never counted as committed memory. */
+		uint64_t prot = m->nextents ? PROT_READ | PROT_WRITE : m->prot;
+		if (call(b, b->t, SYS_mmap, m->start, m->len, prot,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, (uint64_t)-1, &r, NULL) < 0)
 			return -1;
 		if ((uint64_t)r != m->start)
@@ -298,7 +302,7 @@ static int set_prots(struct rb *b)
 {
 	for (uint32_t i = 0; i < C->nmaps; i++) {
 		const struct ck_mapping *m = &C->maps[i];
-		if (m->prot == (PROT_READ | PROT_WRITE))
+		if (m->prot == (PROT_READ | PROT_WRITE) || !m->nextents)
 			continue;
 		if (call(b, b->t, SYS_mprotect, m->start, m->len, m->prot, 0, 0, NULL, NULL) < 0)
 			return -1;
@@ -466,7 +470,8 @@ static uint64_t committed(const struct ck_container *c)
 {
 	uint64_t sum = 0;
 	for (uint32_t i = 0; i < c->nmaps; i++)
-		sum += c->maps[i].len; /* read-write while it is written */
+		if (c->maps[i].nextents || (c->maps[i].prot & PROT_WRITE))
+			sum += c->maps[i].len; /* read-write while written */
 	return sum;
 }
 
