@@ -127,6 +127,17 @@ save_waiting() { # GUEST-MODE FILE
 	expect_exact "$(printf 'read 6: again\npipe 6: inner')"
 }
 
+@test "a signal handler on an alternate stack still catches a fault after restore" {
+	need_pidns
+	save_waiting altstack "$D/a.ck"
+	kill -USR1 $sup
+	wait $pid
+	exec 4>&- 5<&-
+	run mx --restore="$D/a.ck" <<<"x"
+	expect_status 7
+	expect_exact "$(printf 'read 2: x\npipe 6: inner\ncaught on the alternate stack')"
+}
+
 @test "what cannot be saved is refused with one line, nothing written, and the run goes on" {
 	need_pidns
 	save_waiting epoll "$D/e.ck"

@@ -14,8 +14,12 @@
  *				   the total; exit 0
  *	ckcomp epoll		   an epoll set (a private object a checkpoint
  *				   cannot save yet), then as read
+ *	ckcomp altstack		   a SIGSEGV handler on an alternate stack, then
+ *				   as read, then a fault: the handler says
+ *				   whether it ran on the alternate stack
  */
 #include <pthread.h>
+#include <signal.h>
 #include <sys/epoll.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -75,6 +79,32 @@ static int readone(void)
 	return 0;
 }
 
+static char alt[1 << 16];
+
+static void on_segv(int sig)
+{
+	char here;
+	(void)sig;
+	const char *m = &here >= alt && &here < alt + sizeof(alt) ?
+			"caught on the alternate stack\n" : "caught elsewhere\n";
+	write(1, m, strlen(m));
+	_exit(7);
+}
+
+static int altstack(void)
+{
+	stack_t ss = { .ss_sp = alt, .ss_size = sizeof(alt) };
+	struct sigaction sa = { .sa_handler = on_segv, .sa_flags = SA_ONSTACK };
+	if (sigaltstack(&ss, NULL) < 0 || sigaction(SIGSEGV, &sa, NULL) < 0)
+		return 94;
+	int r = readone();
+	if (r)
+		return r;
+	int *volatile bad = (int *)16;
+	*bad = 1; /* a real fault */
+	return 93;
+}
+
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static unsigned long total;
 static unsigned rounds_each;
@@ -114,11 +144,13 @@ int main(int argc, char **argv)
 		return compute(strtoul(argv[2], NULL, 10), (unsigned)strtoul(argv[3], NULL, 10));
 	if (argc == 2 && strcmp(argv[1], "read") == 0)
 		return readone();
+	if (argc == 2 && strcmp(argv[1], "altstack") == 0)
+		return altstack();
 	if (argc == 2 && strcmp(argv[1], "epoll") == 0)
 		return epoll_create1(0) < 0 ? 95 : readone();
 	if (argc == 4 && strcmp(argv[1], "threads") == 0)
 		return threads((unsigned)strtoul(argv[2], NULL, 10),
 			       (unsigned)strtoul(argv[3], NULL, 10));
-	fprintf(stderr, "usage: ckcomp compute MIB ROUNDS | read | epoll | threads N ROUNDS\n");
+	fprintf(stderr, "usage: ckcomp compute MIB ROUNDS | read | epoll | altstack | threads N ROUNDS\n");
 	return 2;
 }
