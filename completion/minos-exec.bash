@@ -3,8 +3,8 @@
 #
 # The long options are read from `minos-exec --help` (bash-completion's
 # _parse_help), so they are always the ones of the minos-exec being run.
-# --policy and --report complete file names, --env variable names; sizes,
-# times and counts complete nothing.  PROGRAM and every word after it
+# --policy, --report, --checkpoint and --restore complete file names,
+# --env variable names; sizes, times and counts complete nothing.  PROGRAM and every word after it
 # (PROGRAM's own arguments) complete file names.
 
 _minos_exec()
@@ -35,7 +35,7 @@ _minos_exec()
 	done
 
 	case $prev in
-	--policy | --report)
+	--policy | --report | --checkpoint | --restore)
 		_filedir
 		return
 		;;

@@ -35,6 +35,10 @@ enum opt_id {
 	OPT_ENV,
 	OPT_NO_NAMESPACES,
 	OPT_NETNS,
+	OPT_CHECKPOINT,
+	OPT_CHECKPOINT_AT,
+	OPT_LEAVE_RUNNING,
+	OPT_RESTORE,
 	OPT_HELP,
 	OPT_VERSION,
 	OPT_COUNT
@@ -74,6 +78,14 @@ const struct cli_option cli_options[] = {
 				"do not unshare namespaces (the filter still applies)" },
 	[OPT_NETNS] = { "netns", 0, NULL,
 			"also give containers an empty network namespace" },
+	[OPT_CHECKPOINT] = { "checkpoint", 0, "FILE",
+		"on SIGUSR1 (or --checkpoint-at) save the run to FILE" },
+	[OPT_CHECKPOINT_AT] = { "checkpoint-at", 0, "TIME",
+		"save the run once TIME after it starts" },
+	[OPT_LEAVE_RUNNING] = { "leave-running", 0, NULL,
+		"after saving, let the run go on" },
+	[OPT_RESTORE] = { "restore", 0, "FILE",
+		"resume the run saved in FILE (no PROGRAM)" },
 	[OPT_HELP] = { "help", 'h', NULL, "print this help and exit" },
 	[OPT_VERSION] = { "version", 'V', NULL, "print the version and exit" },
 	[OPT_COUNT] = { NULL, 0, NULL, NULL },
@@ -510,6 +522,9 @@ static enum cli_result flag_option(struct parser *p, enum opt_id id)
 	case OPT_NETNS:
 		p->cfg->netns = true;
 		break;
+	case OPT_LEAVE_RUNNING:
+		p->cfg->leave_running = true;
+		break;
 	case OPT_HELP:
 		return CLI_HELP;
 	case OPT_VERSION:
@@ -534,6 +549,16 @@ static enum cli_result value_option(struct parser *p, enum opt_id id,
 	}
 	if (id == OPT_ENV)
 		return env_option(p, value);
+	if (id == OPT_CHECKPOINT_AT) {
+		unsigned long long ms;
+		if (units_parse_ms(value, &ms) != UNITS_OK || ms == 0 ||
+		    ms > CLI_MAX_MS)
+			return fail(p, "--checkpoint-at=%s: bad time (use a number "
+				       "of seconds, or with s or ms, above 0)",
+				    cli_shown(value, SIZE_MAX, show));
+		p->cfg->checkpoint_at_ms = ms;
+		return CLI_RUN;
+	}
 	if (value[0] == '\0')
 		return fail(p, "--%s: empty file name%s", name,
 			    id == OPT_REPORT ? " (use - for standard error)" : "");
@@ -541,6 +566,10 @@ static enum cli_result value_option(struct parser *p, enum opt_id id,
 		p->cfg->report = value;
 	else if (id == OPT_POLICY)
 		p->cfg->policy = value;
+	else if (id == OPT_CHECKPOINT)
+		p->cfg->checkpoint = value;
+	else if (id == OPT_RESTORE)
+		p->cfg->restore = value;
 	return CLI_RUN;
 }
 
@@ -600,6 +629,21 @@ static enum cli_result finish(struct parser *p)
 			    units_fmt_size(cfg->lim.total_memory, total, sizeof(total)),
 			    units_fmt_size(cfg->lim.memory, mem, sizeof(mem)));
 	}
+	if ((cfg->checkpoint_at_ms || cfg->leave_running) && !cfg->checkpoint)
+		return fail(p, "--%s needs --checkpoint=FILE",
+			    cfg->leave_running ? "leave-running" : "checkpoint-at");
+	if ((cfg->checkpoint || cfg->restore) && cfg->policy)
+		return fail(p, "--%s: not with --policy (a policy's run cannot "
+			       "be saved yet)", cfg->restore ? "restore" : "checkpoint");
+	if (cfg->restore && (cfg->flat || cfg->envc))
+		return fail(p, "--restore: the saved run has its program and "
+			       "environment; remove --%s", cfg->flat ? "flat" : "env");
+	if (cfg->restore && p->i < p->argc)
+		return fail(p, "--restore: the saved run has its program; "
+			       "remove '%s' and what follows",
+			    cli_shown(p->argv[p->i], SIZE_MAX, show));
+	if (cfg->restore)
+		return CLI_RUN;
 	if (p->i < p->argc) {
 		cfg->program = p->argv[p->i];
 		cfg->argv = p->argv + p->i;
@@ -709,6 +753,7 @@ const char *cli_usage(void)
 	config_defaults(&def);
 	add(&t, "usage: minos-exec [OPTIONS] PROGRAM [ARGS...]\n"
 		"       minos-exec [OPTIONS] --policy=FILE [--check]\n"
+		"       minos-exec [OPTIONS] --restore=FILE\n"
 		"Run PROGRAM, a static x86-64 ELF program, as a Minos container:\n"
 		"its own descriptors 0, 1, 2 and the Minos calls, nothing else of the host.\n"
 		"\nOptions:\n");

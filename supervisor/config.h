@@ -54,6 +54,11 @@ struct minos_config {
 	bool netns;         /* --netns: a network namespace too (costs ~0.5 ms) */
 	const char *report; /* --report=FILE, "-" for stderr; NULL: none */
 	const char *policy; /* --policy=FILE; NULL: none */
+	const char *checkpoint; /* --checkpoint=FILE; NULL: none */
+	unsigned long long checkpoint_at_ms; /* --checkpoint-at: ms after the
+				 * start; 0: only on SIGUSR1 */
+	bool leave_running; /* --leave-running: the run goes on after saving */
+	const char *restore;    /* --restore=FILE; NULL: none */
 	const char *program;   /* PROGRAM as given */
 	char *const *argv;     /* PROGRAM ARGS..., NULL-terminated (points into main's argv) */
 	int argc;

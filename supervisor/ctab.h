@@ -35,6 +35,7 @@ enum cend {
 	END_SESSION,   /* minos-exec was told to stop (SIGINT, SIGTERM, SIGHUP) */
 	END_START,     /* the trampoline failed before the program started */
 	END_CKILL,     /* its parent (or an ancestor's) ckill */
+	END_CHECKPOINT, /* saved by --checkpoint: the run ends there */
 	END_OUTPUT,    /* output limit (SIGXFSZ from RLIMIT_FSIZE, or the
 			* stdout/stderr relay's SIGKILL) */
 };
@@ -81,6 +82,10 @@ struct container {
 	unsigned pins;          /* references held outside the table (a pass) */
 	struct container *next, *prev; /* the held records, in creation order */
 	struct container *ever_next;   /* every record, for --report */
+	/* A restored container (restore.c): its execveat's exit stop, before
+	 * the placeholder program runs, rebuilds the saved one; true if it
+	 * took the thread.  NULL: an ordinary start. */
+	bool (*exec_hook)(struct thread *t, const struct user_regs_struct *regs);
 };
 
 enum tstate {
@@ -162,6 +167,9 @@ struct thread {
 	pid_t tid;
 	struct container *c;
 	enum tstate state;
+	/* Where the kernel clears and wakes at its exit (set_tid_address,
+	 * clone's CLONE_CHILD_CLEARTID), 0: nowhere; for a checkpoint. */
+	uint64_t clear_tid;
 	/* The stopped call, as it was entered (restored at exit). */
 	struct user_regs_struct entry;
 	enum fixup fix;

@@ -295,6 +295,7 @@ int spawn_container(const struct spawn_req *rq, struct container **out,
 			.memfd = rq->memfd, .root_fd = root, .filter = rq->filter,
 			.become_root = ns, .ignored = ignored,
 			.lim = rq->lim, .argv = rq->argv, .envp = rq->envp,
+			.no_randomize = rq->no_randomize,
 		};
 		tramp_run(&a);
 	}

@@ -22,6 +22,7 @@ struct spawn_req {
 	const struct minos_limits *lim; /* its limits (kept: must outlive it) */
 	const char *name;        /* for messages */
 	struct container *parent; /* NULL for the first container */
+	bool no_randomize;       /* a restore's: brk where the image ends */
 };
 
 /* Start a container.  0 with *out, or -errno (EAGAIN, ENOMEM...) with

@@ -13,8 +13,11 @@ minos_exec_core = \
 	supervisor/hostprobe.c supervisor/hostprobe.h \
 	supervisor/stdfds.c supervisor/stdfds.h supervisor/log.c supervisor/log.h \
 	supervisor/report.c supervisor/report.h supervisor/trace.c supervisor/trace.h supervisor/sha256.c supervisor/sha256.h \
+	supervisor/crc32c.c supervisor/crc32c.h supervisor/ckstate.h \
+	supervisor/ckfile.c supervisor/ckfile.h supervisor/ckhost.c supervisor/ckhost.h \
 	supervisor/run.c supervisor/run_policy.c supervisor/run.h \
 	supervisor/enforce.c supervisor/enforce.h \
+	supervisor/ckpt.c supervisor/ckpt.h supervisor/restore.c supervisor/restore.h \
 	$(policy_sources) $(trampoline_sources) libminos/minos.h
 
 minos_exec_SOURCES = $(minos_exec_core)

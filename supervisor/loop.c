@@ -33,6 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ckpt.h"
 #include "enforce.h"
 #include "filter.h"
 #include "rlimits.h"
@@ -59,7 +60,7 @@
 
 /* What an epoll event is about: type in the top byte, an index in the next,
  * a tid or container id in the low 32 bits. */
-enum wtag { W_SIGNAL = 1, W_TIMER, W_LISTENER, W_CODE, W_PASS };
+enum wtag { W_SIGNAL = 1, W_TIMER, W_LISTENER, W_CODE, W_PASS, W_CKPT };
 #define TAG(type, idx, id) \
 	(((uint64_t)(type) << 56) | ((uint64_t)(idx) << 32) | (uint32_t)(id))
 
@@ -75,7 +76,7 @@ enum event {
 };
 
 static const struct minos_config *cfg;
-static int epfd = -1, sigfd = -1, timerfd = -1;
+static int epfd = -1, sigfd = -1, timerfd = -1, ckptfd = -1;
 static struct seccomp_notif_sizes sizes;
 static void *notif_buf, *resp_buf;
 static int session_sig;      /* a signal that ended the session */
@@ -121,6 +122,9 @@ void loop_init(const struct minos_config *config)
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGQUIT);
 	sigaddset(&set, enforce_cpu_signal()); /* CPU timers (enforce.c) */
+	if (cfg->checkpoint)
+		sigaddset(&set, SIGUSR1); /* --checkpoint: save the run */
+	ckpt_init(cfg);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
 		die(125, "sigprocmask: %s", strerror(errno));
 	epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -173,6 +177,17 @@ void loop_start_clock(void)
 		if (!c->parent && c->lim->wall_ms)
 			c->deadline_ns = now + (long long)c->lim->wall_ms * 1000000LL;
 	arm_clock();
+	if (cfg->checkpoint_at_ms) {
+		ckptfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+		if (ckptfd < 0)
+			die(125, "timerfd_create: %s", strerror(errno));
+		struct itimerspec its = {
+			.it_value.tv_sec = (time_t)(cfg->checkpoint_at_ms / 1000),
+			.it_value.tv_nsec = (long)(cfg->checkpoint_at_ms % 1000) * 1000000L,
+		};
+		timerfd_settime(ckptfd, 0, &its, NULL);
+		watch(ckptfd, TAG(W_CKPT, 0, 0));
+	}
 }
 
 /* ---- messages ------------------------------------------------------------ */
@@ -217,6 +232,8 @@ static void report_end(struct container *c)
 		msg("container %d (%s): killed: ckill by container %d", c->id,
 		    c->name, c->killer);
 		return;
+	case END_CHECKPOINT:
+		return; /* saved: the line is run.c's */
 	case END_START:
 	case END_NONE:
 		break;
@@ -627,7 +644,10 @@ static void on_syscall_exit(struct thread *t)
 	t->fix = FIX_NONE;
 	/* A child's program is in place and has not run: its initial stack
 	 * and vDSO are made ready (sys_cnew.c), then it runs. */
-	if (exec_stop && sys_cnew_exec_stop(t, &regs))
+	if (exec_stop && t->c->exec_hook) {
+		if (t->c->exec_hook(t, &regs))
+			return; /* a restore (restore.c) */
+	} else if (exec_stop && sys_cnew_exec_stop(t, &regs))
 		return;
 	if (t->lent && sys_pass_stopped(t, &regs, false))
 		return; /* the interrupt of a pass showed as this exit */
@@ -636,8 +656,8 @@ static void on_syscall_exit(struct thread *t)
 		if (ptr_setregs(t->tid, &regs) == 0 && pipe_fix(t))
 			return;
 	}
-	if (ptr_setregs(t->tid, &regs) == 0)
-		ptr_cont(t->tid, 0);
+	if (ptr_setregs(t->tid, &regs) == 0 && !ckpt_hold(t, &regs))
+		ptr_cont(t->tid, 0); /* else frozen for a checkpoint (ckpt.c) */
 }
 
 static void on_clone(struct thread *t)
@@ -654,6 +674,8 @@ static void on_clone(struct thread *t)
 			ptr_cont(nt->tid, 0);
 		}
 		t->c->threads++;
+		if (t->fix == FIX_CLONE && (t->entry.rdi & CLONE_CHILD_CLEARTID))
+			nt->clear_tid = t->entry.r10; /* for a checkpoint */
 		if (t->fix == FIX_CLONE) {
 			t->c->pending_clones--;
 			t->fix = cfg->trace ? FIX_TRACE : FIX_NONE;
@@ -725,6 +747,8 @@ static void on_stop(struct thread *t, pid_t tid, int status)
 		if (ptr_getregs(t->tid, &regs) == 0 && sys_pass_stopped(t, &regs, false))
 			return; /* our PTRACE_INTERRUPT: it installs a passed descriptor */
 	}
+	if (sig == SIGTRAP && t->state == T_RUNNING && ckpt_hold(t, NULL))
+		return; /* frozen for a checkpoint (ckpt.c) */
 	if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
 		ptr_listen(t->tid); /* a group-stop from outside: stay stopped */
 	else
@@ -986,6 +1010,10 @@ static void on_signalfd(void)
 	while (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		if (si.ssi_signo == SIGCHLD)
 			continue;
+		if (si.ssi_signo == SIGUSR1 && cfg->checkpoint) {
+			ckpt_request();
+			continue;
+		}
 		if (si.ssi_signo == (uint32_t)enforce_cpu_signal()) {
 			struct container *c = enforce_cpu_due(si.ssi_int);
 			if (c)
@@ -1165,6 +1193,11 @@ struct loop_result loop_run(void)
 	for (;;) {
 		if (drain_waits())
 			spin_until = mono_ns() + SPIN_NS;
+		if (ckpt_active() && ckpt_step() == CKPT_ENDED) {
+			/* Saved: the run ends here, its status 0 (run.c). */
+			result.checkpointed = ckpt_saved();
+			end_all(END_CHECKPOINT, SIGKILL);
+		}
 		sys_pass_retry();
 		/* Watch the listeners of containers that have started. */
 		CTAB_FOREACH(c)
@@ -1182,7 +1215,8 @@ struct loop_result loop_run(void)
 			sched_yield(); /* a tracee runnable on this CPU goes first */
 		/* Statuses kept for the next round (drain_waits) are not
 		 * news to epoll: never sleep on them. */
-		int n = epoll_wait(epfd, ev, 32, spinning || npend ? 0 : -1);
+		int n = epoll_wait(epfd, ev, 32, spinning || npend ? 0 :
+				   ckpt_active() ? 50 : -1);
 		if (n > 0)
 			spin_until = mono_ns() + SPIN_NS;
 		if (n < 0) {
@@ -1219,6 +1253,12 @@ struct loop_result loop_run(void)
 			case W_PASS:
 				sys_pass_timer();
 				break;
+			case W_CKPT: {
+				uint64_t ticks;
+				if (read(ckptfd, &ticks, sizeof(ticks)) > 0)
+					ckpt_request();
+				break;
+			}
 			}
 		}
 	}

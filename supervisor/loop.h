@@ -12,6 +12,8 @@ struct loop_result {
 	enum cend first_end; /* why the sandbox ended it, if it did */
 	int first_sig;       /* the signal it is reported as ended by */
 	int session_sig;     /* a signal that ended the whole session, or 0 */
+	unsigned checkpointed; /* containers saved (--checkpoint): the run
+				* ended there, status 0 */
 };
 
 /* Block the loop's signals and make the epoll set; before any spawn. */

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "log.h"
 #include "report.h"
+#include "restore.h"
 #include "run.h"
 #include "stdfds.h"
 
@@ -49,7 +50,8 @@ int main(int argc, char **argv)
 	    report_open(cfg.report, cfg.policy ? NULL : cfg.program, err,
 			sizeof(err)) < 0)
 		die(MINOS_EXIT_FAIL, "%s", err);
-	int status = cfg.policy ? run_policy(&cfg) : run_program(&cfg);
+	int status = cfg.restore ? run_restore(&cfg) :
+		     cfg.policy ? run_policy(&cfg) : run_program(&cfg);
 	cli_free(&cfg);
 	return status;
 }

@@ -11,5 +11,9 @@
  * copy (a bad pointer is the container's mistake, never ours). */
 int mem_read(pid_t tid, uint64_t addr, void *buf, size_t len);
 int mem_write(pid_t tid, uint64_t addr, const void *buf, size_t len);
+/* local[i] to remote[i] for i < n (each pair the same length). */
+struct iovec;
+int mem_writev(pid_t tid, const struct iovec *local, const struct iovec *remote,
+	       size_t n);
 
 #endif

@@ -75,6 +75,7 @@ int ptr_setregset(pid_t tid, int nt, const void *buf, size_t len)
 	return req(PTRACE_SETREGSET, tid, (void *)(long)nt, &iov);
 }
 
+/* The thread's blocked signals (PTRACE_GETSIGMASK: 8 bytes on x86-64). */
 int ptr_getsigmask(pid_t tid, uint64_t *mask)
 {
 	return req(PTRACE_GETSIGMASK, tid, (void *)sizeof(*mask), mask);
@@ -83,6 +84,12 @@ int ptr_getsigmask(pid_t tid, uint64_t *mask)
 int ptr_setsigmask(pid_t tid, uint64_t mask)
 {
 	return req(PTRACE_SETSIGMASK, tid, (void *)sizeof(mask), &mask);
+}
+
+int ptr_syscall_info(pid_t tid, struct __ptrace_syscall_info *info)
+{
+	long r = ptrace(PTRACE_GET_SYSCALL_INFO, tid, (void *)sizeof(*info), info);
+	return r < 0 ? -errno : 0;
 }
 
 int ptr_syscall_arch(pid_t tid, uint32_t *arch)

@@ -31,5 +31,8 @@ int ptr_syscall_arch(pid_t tid, uint32_t *arch);
 /* PTRACE_GETREGSET/SETREGSET of note type nt; *len in: room, out: size. */
 int ptr_getregset(pid_t tid, int nt, void *buf, size_t *len);
 int ptr_setregset(pid_t tid, int nt, const void *buf, size_t len);
+struct __ptrace_syscall_info;
+/* PTRACE_GET_SYSCALL_INFO: which stop (entry, exit, seccomp) and its call. */
+int ptr_syscall_info(pid_t tid, struct __ptrace_syscall_info *info);
 
 #endif

@@ -178,6 +178,7 @@ enum verdict container_verdict(const struct container *c)
 	case END_OUTPUT:
 		return V_OL;
 	case END_SESSION:
+	case END_CHECKPOINT:
 		return V_XX;
 	default:
 		break;
@@ -328,6 +329,7 @@ static const char *ended_by(const struct container *c)
 	case END_OUTPUT: return "output";
 	case END_CKILL: return "ckill";
 	case END_SESSION: return "session";
+	case END_CHECKPOINT: return "checkpoint";
 	case END_START: return "start";
 	case END_SIGNAL: case END_NONE: break;
 	}

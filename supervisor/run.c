@@ -86,6 +86,11 @@ int run_finish(struct run *r, int (*status_of)(int session_sig))
 {
 	struct loop_result lr = loop_run();
 	int status = status_of(lr.session_sig);
+	if (lr.checkpointed) {
+		msg("checkpointed %u container%s to %s", lr.checkpointed,
+		    lr.checkpointed == 1 ? "" : "s", r->cfg->checkpoint);
+		status = 0;
+	}
 	char err[512];
 	if (r->cfg->report &&
 	    report_write(r->cfg->report, status, lr.session_sig,

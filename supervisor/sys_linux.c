@@ -295,6 +295,13 @@ long sys_mprotect(struct thread *t, struct sysargs *a)
 	return SYS_ALLOW;
 }
 
+/* set_tid_address: noted for a checkpoint (the kernel cannot be asked). */
+long sys_set_tid_address(struct thread *t, struct sysargs *a)
+{
+	t->clear_tid = a->a[0];
+	return SYS_ALLOW;
+}
+
 /* getppid: the parent is outside the container (0 in its own pid
  * namespace; the same without one). */
 long sys_getppid(struct thread *t, struct sysargs *a)
@@ -410,7 +417,7 @@ long sys_execveat(struct thread *t, struct sysargs *a)
 		return -EPERM;
 	}
 	c->state = C_RUNNING;
-	if (c->parent) {
+	if (c->parent || c->exec_hook) {
 		/* A cnew child: its exit stop rewrites argc to 0 and seals
 		 * its vDSO before it runs (sys_cnew_exec_stop). */
 		a->fix = FIX_EXEC;

@@ -10,7 +10,9 @@
 #include <linux/kcmp.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/ptrace.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -499,4 +501,96 @@ void tracee_close_then_answer(struct thread *t,
 	t->cnew->masked = ptr_getsigmask(t->tid, &t->cnew->mask) == 0 &&
 			  ptr_setsigmask(t->tid, ~0ULL) == 0;
 	close_next(t, true);
+}
+
+/* ---- held threads (checkpoint and restore) -------------------------------- */
+
+int tracee_wait_one(pid_t tid, int *status)
+{
+	for (;;) {
+		pid_t w = wait4(tid, status, __WALL, NULL);
+		if (w == tid)
+			return WIFEXITED(*status) || WIFSIGNALED(*status) ? -ESRCH : 0;
+		if (w < 0 && errno != EINTR)
+			return -errno == -ECHILD ? -ESRCH : -errno;
+	}
+}
+
+int tracee_call_wait(struct thread *t, uint64_t insn, long nr,
+		     const uint64_t args[6], long *res, pid_t *child,
+		     int *other)
+{
+	struct user_regs_struct r;
+	int rc = ptr_getregs(t->tid, &r), st;
+	if (child)
+		*child = 0;
+	*other = 0;
+	if (rc < 0)
+		return rc;
+	r.rip = insn;
+	r.rax = (unsigned long long)nr;
+	r.orig_rax = (unsigned long long)-1;
+	r.rdi = args[0];
+	r.rsi = args[1];
+	r.rdx = args[2];
+	r.r10 = args[3];
+	r.r8 = args[4];
+	r.r9 = args[5];
+	if ((rc = ptr_setregs(t->tid, &r)) < 0 || (rc = ptr_syscall(t->tid, 0)) < 0)
+		return rc;
+	bool entered = false;
+	for (int stops = 0; stops < 8; stops++) {
+		if ((rc = tracee_wait_one(t->tid, &st)) < 0)
+			return rc;
+		int ev = st >> 16;
+		if (ev == PTRACE_EVENT_CLONE && entered) {
+			unsigned long nt = 0;
+			ptr_eventmsg(t->tid, &nt);
+			if (child)
+				*child = (pid_t)nt;
+			if ((rc = ptr_syscall(t->tid, 0)) < 0)
+				return rc;
+			continue;
+		}
+		struct __ptrace_syscall_info si;
+		bool sysstop = (ev == 0 && WSTOPSIG(st) == (SIGTRAP | 0x80)) ||
+			       ev == PTRACE_EVENT_SECCOMP;
+		if (!sysstop || ptr_syscall_info(t->tid, &si) < 0) {
+			*other = st;
+			return -EINTR;
+		}
+		if (si.op == PTRACE_SYSCALL_INFO_EXIT && entered) {
+			*res = si.exit.rval;
+			return 0;
+		}
+		if (si.arch == AUDIT_ARCH_X86_64 &&
+		    (si.op == PTRACE_SYSCALL_INFO_ENTRY ||
+		     si.op == PTRACE_SYSCALL_INFO_SECCOMP) &&
+		    si.entry.nr == (unsigned long long)nr &&
+		    si.instruction_pointer == insn + 2) {
+			entered = true;
+			if ((rc = ptr_syscall(t->tid, 0)) < 0)
+				return rc;
+			continue;
+		}
+		*other = st;
+		return -EINTR;
+	}
+	return -EINTR;
+}
+
+int tracee_get_sigmask(const struct thread *t, uint64_t *mask)
+{
+	return ptr_getsigmask(t->tid, mask);
+}
+
+int tracee_set_sigmask(const struct thread *t, uint64_t mask)
+{
+	return ptr_setsigmask(t->tid, mask);
+}
+
+int tracee_writev(const struct thread *t, const struct iovec *local,
+		  const struct iovec *remote, size_t n)
+{
+	return mem_writev(t->tid, local, remote, n);
 }

@@ -131,6 +131,33 @@ void tracee_close_then_answer(struct thread *t,
  * closer is answered when the last such thread has. */
 void tracee_kick_seen(struct thread *t);
 
+/* ---- held threads (checkpoint and restore) -------------------------------- */
+
+/*
+ * For a thread the checkpoint code holds stopped while nothing else may
+ * touch it (every thread of its container is held, or the container has
+ * not run yet): the call is made now and waited for, by wait4 on this
+ * thread alone (never -1: no other thread's status is taken from the
+ * loop).  t runs nr(args) at the syscall instruction insn (rip and the
+ * number are checked at each stop; a seccomp stop of the call itself, a
+ * traced number, is let through without its handler); *res is its result.
+ * t stays at the call's exit stop with its registers changed: the caller
+ * sets them back.  A clone announces its new thread in *child (else 0).
+ * 0; -ESRCH: gone; -EINTR: another stop came first, its wait status in
+ * *other (a signal: the caller sees to it; the call did not run).
+ */
+int tracee_call_wait(struct thread *t, uint64_t insn, long nr,
+		     const uint64_t args[6], long *res, pid_t *child,
+		     int *other);
+/* Wait for the next stop of tid alone (a new thread's first stop). */
+int tracee_wait_one(pid_t tid, int *status);
+int tracee_get_sigmask(const struct thread *t, uint64_t *mask);
+/* Write local[i] to remote[i] (restore: many pages in few calls). */
+struct iovec;
+int tracee_writev(const struct thread *t, const struct iovec *local,
+		  const struct iovec *remote, size_t n);
+int tracee_set_sigmask(const struct thread *t, uint64_t mask);
+
 /* What the loop does for this layer; set once before any container runs. */
 struct tracee_hooks {
 	/* A call was answered (--trace). */

@@ -4,6 +4,7 @@
 # of fuzzing from a copy of the corpus in a temporary directory.
 #   fuzz-policy  the policy parser      t/fuzz/corpus      t/fuzz/regress
 #   fuzz-elf     the code image checks  t/fuzz/elf/corpus  t/fuzz/elf/regress
+#   fuzz-ckfile  the checkpoint files   t/fuzz/ckfile/corpus  t/fuzz/ckfile/regress
 # Nothing is written into the source tree: an input that fails is kept in
 # the build tree (t/fuzz/failed-*); add it to the regression directory
 # once fixed.
@@ -15,7 +16,7 @@ fi
 seconds=${FUZZ_SECONDS:-20}
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
-echo "1..4"
+echo "1..6"
 n=0
 
 # failed DESCRIPTION LOG: "not ok", the end of LOG, and keep what failed
@@ -68,3 +69,4 @@ fuzz() {
 
 fuzz policy t/fuzz/corpus t/fuzz/regress -dict="$MINOS_SRC/t/fuzz/policy.dict"
 fuzz elf t/fuzz/elf/corpus t/fuzz/elf/regress -max_len=16384
+fuzz ckfile t/fuzz/ckfile/corpus t/fuzz/ckfile/regress -max_len=65536

@@ -19,6 +19,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -189,6 +190,8 @@ void tramp_run(const struct tramp_args *a)
 		fail(&me, STEP_LIMITS, -rc, which);
 	if ((rc = caps_drop_all()) < 0)
 		fail(&me, STEP_CAPS, -rc, NULL);
+	if (me.no_randomize && personality(ADDR_NO_RANDOMIZE) < 0)
+		fail(&me, STEP_LIMITS, errno, "personality");
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		fail(&me, STEP_NNP, errno, NULL);
 

@@ -25,6 +25,9 @@ struct tramp_args {
 	const struct minos_limits *lim;
 	char *const *argv;
 	char *const *envp;
+	bool no_randomize;    /* personality(ADDR_NO_RANDOMIZE) before the
+			       * exec: a restored run's heap (brk) starts
+			       * where its image says (restore.c) */
 };
 
 /* What the trampoline reports on the error pipe before it exits 125. */

@@ -8,7 +8,8 @@ GUESTS += \
 	t/guests/signals \
 	t/guests/threads \
 	t/guests/minos_err \
-	t/guests/stackmem
+	t/guests/stackmem \
+	t/guests/ckcomp
 EXTRA_DIST += \
 	t/guests/guest.h \
 	t/guests/args.c \
@@ -18,7 +19,8 @@ EXTRA_DIST += \
 	t/guests/signals.c \
 	t/guests/threads.c \
 	t/guests/minos_err.c \
-	t/guests/stackmem.c
+	t/guests/stackmem.c \
+	t/guests/ckcomp.c
 
 t/guests/args: t/guests/args.c $(GUEST_LIBS)
 	$(AM_V_CC)$(MKDIR_P) $(@D) && \
@@ -101,3 +103,6 @@ t/guests/errflood: t/guests/errflood.c t/guests/guest.h libminos/minos.h $(GUEST
 t/guests/stackmem: t/guests/stackmem.c $(GUEST_LIBS)
 	$(AM_V_CC)$(MKDIR_P) $(@D) && \
 	$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_LIBS)
+t/guests/ckcomp: t/guests/ckcomp.c libminos/minos.h $(GUEST_LIBS)
+	$(AM_V_CC)$(MKDIR_P) $(@D) && \
+	$(GUEST_CC) $(GUEST_CFLAGS) -pthread -o $@ $< $(GUEST_LIBS)

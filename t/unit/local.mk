@@ -68,3 +68,16 @@ t_unit_test_trace_SOURCES = t/unit/tap.h t/unit/test-trace.c \
 t_unit_test_trace_CFLAGS = $(AM_CFLAGS) $(UNIT_SAN)
 t_unit_test_trace_LDFLAGS = $(AM_LDFLAGS) $(UNIT_SAN)
 t_unit_test_trace_LDADD =
+
+# The checkpoint file format (ckfile.c, crc32c.c; ckhost.c for the host's
+# facts): round trips, every refusal, every truncation and bit flip.
+# `t/unit/test-ckfile --bench [MiB]` measures it against memcpy instead.
+check_PROGRAMS += t/unit/test-ckfile
+TESTS += t/unit/test-ckfile
+t_unit_test_ckfile_SOURCES = t/unit/tap.h t/unit/test-ckfile.c \
+	supervisor/ckfile.c supervisor/ckfile.h supervisor/ckstate.h \
+	supervisor/ckhost.c supervisor/ckhost.h supervisor/crc32c.c supervisor/crc32c.h \
+	supervisor/sha256.c supervisor/sha256.h policy/syscalls.def libminos/minos.h
+t_unit_test_ckfile_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS) $(UNIT_SAN)
+t_unit_test_ckfile_LDFLAGS = $(AM_LDFLAGS) $(UNIT_SAN)
+t_unit_test_ckfile_LDADD =

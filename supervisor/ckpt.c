@@ -1,0 +1,1003 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ckpt.c - save a run (--checkpoint, issue 13; minos(7), Checkpoints).
+ *
+ * A freeze interrupts every thread of the run (tracee_stop) and the loop
+ * hands each one's next stop here instead of resuming it (ckpt_hold):
+ * at an interrupt's PTRACE_EVENT_STOP, or at the exit stop of a call the
+ * loop rewrote (a Minos read's Linux read, cut short by the interrupt,
+ * already given the Minos call's registers back).  No wait status is
+ * taken from the loop: a held thread's stops are its own (the calls
+ * injected here wait on that thread alone, tracee_call_wait).
+ *
+ * Once every live thread is held, the container is captured into the
+ * model (ckstate.h): registers (a call cut short wound back onto its
+ * syscall instruction, so it runs again), xstate, signal mask, alternate
+ * stack, robust list, signal actions, brk, every mapping's present
+ * non-zero pages, the descriptor table, and the bytes buffered in pipes
+ * whose both ends are inside.  Anything that cannot be saved faithfully
+ * refuses the whole checkpoint with one line; nothing is written then.
+ * The file is written to FILE.tmp and renamed: a reader never sees half.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "ckfile.h"
+#include "ckhost.h"
+#include "ckpt.h"
+#include "clock.h"
+#include "log.h"
+#include "procfs.h"
+#include "tracee.h"
+
+#ifndef F_GETPIPE_SZ
+#define F_GETPIPE_SZ 1032
+#endif
+#ifndef SYS_pidfd_getfd
+#define SYS_pidfd_getfd 438
+#endif
+
+#define FREEZE_NS (5LL * 1000000000LL) /* a freeze gives up after 5 s */
+#define ERESTARTSYS 512
+#define ERESTARTNOINTR 513
+#define ERESTARTNOHAND 514
+#define ERESTART_RESTARTBLOCK 516
+
+static const struct minos_config *cfg;
+static bool active;
+static long long started_ns;
+static struct container *target;
+static unsigned saved_count;
+
+/* The threads asked to stop and those held. */
+struct held { pid_t tid; bool asked, held; };
+static struct held *hl;
+static size_t nhl, caphl;
+
+void ckpt_init(const struct minos_config *config)
+{
+	cfg = config;
+}
+
+bool ckpt_active(void)
+{
+	return active;
+}
+
+unsigned ckpt_saved(void)
+{
+	return saved_count;
+}
+
+static struct held *held_of(pid_t tid, bool add)
+{
+	for (size_t i = 0; i < nhl; i++)
+		if (hl[i].tid == tid)
+			return &hl[i];
+	if (!add)
+		return NULL;
+	if (nhl == caphl) {
+		size_t cap = caphl ? 2 * caphl : 16;
+		struct held *p = realloc(hl, cap * sizeof(*p));
+		if (!p)
+			return NULL;
+		hl = p;
+		caphl = cap;
+	}
+	hl[nhl] = (struct held){ tid, false, false };
+	return &hl[nhl++];
+}
+
+static void ask(struct thread *t, void *unused)
+{
+	(void)unused;
+	struct held *h = held_of(t->tid, true);
+	if (h && !h->asked && !h->held) {
+		h->asked = true;
+		tracee_stop(t);
+	}
+}
+
+void ckpt_request(void)
+{
+	if (active)
+		return;
+	unsigned live = 0;
+	struct container *first = NULL;
+	CTAB_FOREACH(c)
+		if (ctab_counts(c)) {
+			live++;
+			if (!first)
+				first = c;
+		}
+	if (!first || first->state != C_RUNNING) {
+		msg("checkpoint: nothing to save yet (the container has not started)");
+		return;
+	}
+	if (live > 1) {
+		msg("checkpoint refused: %u containers run (saving a container "
+		    "with children is not built yet)", live);
+		return;
+	}
+	active = true;
+	started_ns = mono_ns();
+	target = first;
+	nhl = 0;
+	thread_each(target, ask, NULL);
+}
+
+bool ckpt_hold(struct thread *t, const struct user_regs_struct *regs)
+{
+	(void)regs;
+	if (!active || t->c != target)
+		return false;
+	struct held *h = held_of(t->tid, true);
+	if (!h)
+		return false;
+	h->held = true;
+	return true;
+}
+
+/* Give every held thread back (it runs on as if never stopped). */
+static void release_all(void)
+{
+	for (size_t i = 0; i < nhl; i++) {
+		struct thread *t = thread_find(hl[i].tid);
+		if (hl[i].held && t)
+			tracee_resume(t, 0);
+	}
+	nhl = 0;
+	active = false;
+	target = NULL;
+}
+
+/* ---- the pieces ------------------------------------------------------------ */
+
+/* Which register, by its index in user_regs_struct (ckstate.h's order). */
+static void regs_out(const struct user_regs_struct *r, uint64_t out[CK_NREGS])
+{
+	memcpy(out, r, CK_NREGS * sizeof(uint64_t));
+}
+
+/* A thread stopped in a call the kernel would restart: wound back onto
+ * its syscall instruction with the call's number, as the kernel does on
+ * its way back (so the call runs again, here or after a restore).  A
+ * restart-block call (a Linux sleep) becomes EINTR for the file (the
+ * kernel's restart block is not saved) and the restart call for a run
+ * that goes on.  True if it was in such a call. */
+static bool wind_back(struct user_regs_struct *r, bool for_file)
+{
+	long rax = (long)r->rax;
+	if ((long long)r->orig_rax < 0)
+		return false;
+	switch (-rax) {
+	case ERESTARTSYS:
+	case ERESTARTNOINTR:
+	case ERESTARTNOHAND:
+		r->rax = r->orig_rax;
+		r->rip -= 2;
+		break;
+	case ERESTART_RESTARTBLOCK:
+		if (for_file) {
+			r->rax = (unsigned long long)-EINTR;
+			r->orig_rax = (unsigned long long)-1;
+			return true;
+		}
+		r->rax = SYS_restart_syscall;
+		r->rip -= 2;
+		break;
+	default:
+		return false;
+	}
+	r->orig_rax = (unsigned long long)-1;
+	return true;
+}
+
+/* Read a whole /proc file of any size. */
+static char *slurp(pid_t pid, const char *what, size_t *len)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, what);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	size_t cap = 65536, n = 0;
+	char *buf = malloc(cap + 1);
+	for (;;) {
+		if (!buf)
+			break;
+		if (n == cap) {
+			char *p = realloc(buf, 2 * cap + 1);
+			if (!p) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = p;
+			cap *= 2;
+		}
+		ssize_t r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			free(buf);
+			buf = NULL;
+			break;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	if (buf) {
+		buf[n] = 0;
+		*len = n;
+	}
+	return buf;
+}
+
+struct span { uint64_t lo, hi; };
+
+struct cap {
+	struct container *c;
+	struct thread *t0;     /* the thread injected calls run in */
+	uint64_t insn;         /* a syscall instruction in its vDSO */
+	struct span vdso, vvar;
+	char *err;
+	size_t errlen;
+};
+
+static int refuse(struct cap *k, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static int refuse(struct cap *k, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(k->err, k->errlen, "checkpoint refused: container %d (%s): ",
+			 k->c->id, k->c->name);
+	if (n < 0 || (size_t)n >= k->errlen)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(k->err + n, k->errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* An injected call in the held thread t, at the vDSO's syscall. */
+static int inject(struct cap *k, struct thread *t, long nr, uint64_t a0,
+		  uint64_t a1, uint64_t a2, uint64_t a3, long *res)
+{
+	uint64_t args[6] = { a0, a1, a2, a3, 0, 0 };
+	int other;
+	int rc = tracee_call_wait(t, k->insn, nr, args, res, NULL, &other);
+	if (rc == -EINTR)
+		return refuse(k, "a signal came while it was being saved "
+			      "(wait status 0x%x); try again", other);
+	if (rc < 0)
+		return refuse(k, "thread %d: %s", t->tid, strerror(-rc));
+	return 0;
+}
+
+/* A scratch area in t's stack, far below its red zone. */
+static uint64_t scratch(const struct user_regs_struct *r)
+{
+	return ((r->rsp - 1024) & ~63ULL) - 512;
+}
+
+/* /proc/PID/maps: where the vDSO and vvar are, and a syscall in the vDSO. */
+static int find_vdso(struct cap *k, const char *maps)
+{
+	for (const char *l = maps; *l;) {
+		const char *nl = strchr(l, '\n');
+		unsigned long long lo, hi;
+		char name[64] = "";
+		if (sscanf(l, "%llx-%llx %*s %*s %*s %*s %63s", &lo, &hi, name) >= 2) {
+			if (strcmp(name, "[vdso]") == 0)
+				k->vdso = (struct span){ lo, hi };
+			else if (strncmp(name, "[vvar", 5) == 0) {
+				if (!k->vvar.lo || lo < k->vvar.lo)
+					k->vvar.lo = lo;
+				if (hi > k->vvar.hi)
+					k->vvar.hi = hi;
+			}
+		}
+		l = nl ? nl + 1 : l + strlen(l);
+	}
+	if (!k->vdso.lo || k->vdso.hi - k->vdso.lo > 65536)
+		return refuse(k, "its vDSO is not where the kernel put it "
+			      "(a run that moved it cannot be saved)");
+	size_t len = k->vdso.hi - k->vdso.lo;
+	unsigned char *buf = malloc(len);
+	if (!buf || tracee_read(k->t0, k->vdso.lo, buf, len) < 0) {
+		free(buf);
+		return refuse(k, "cannot read its vDSO");
+	}
+	for (size_t i = 0; i + 1 < len; i++)
+		if (buf[i] == 0x0f && buf[i + 1] == 0x05) {
+			k->insn = k->vdso.lo + i;
+			break;
+		}
+	free(buf);
+	if (!k->insn)
+		return refuse(k, "no syscall instruction in its vDSO");
+	return 0;
+}
+
+static int status_masks(pid_t tid, uint64_t *pnd, uint64_t *shd, uint64_t *cgt,
+			uint64_t *ign)
+{
+	char buf[4096];
+	unsigned long long v;
+	if (proc_read(tid, "status", buf, sizeof(buf)) < 0)
+		return -1;
+	*pnd = *shd = *cgt = *ign = 0;
+	char *p;
+	if ((p = strstr(buf, "SigPnd:")) && sscanf(p, "SigPnd: %llx", &v) == 1)
+		*pnd = v;
+	if ((p = strstr(buf, "ShdPnd:")) && sscanf(p, "ShdPnd: %llx", &v) == 1)
+		*shd = v;
+	if ((p = strstr(buf, "SigCgt:")) && sscanf(p, "SigCgt: %llx", &v) == 1)
+		*cgt = v;
+	if ((p = strstr(buf, "SigIgn:")) && sscanf(p, "SigIgn: %llx", &v) == 1)
+		*ign = v;
+	return 0;
+}
+
+/* One thread: registers, xstate, mask, alternate stack, robust list. */
+static int save_thread(struct cap *k, struct thread *t, struct ck_thread *o)
+{
+	struct user_regs_struct r, w;
+	if (tracee_getregs(t, &r) < 0)
+		return refuse(k, "thread %d: cannot read its registers", t->tid);
+	o->tid = (uint32_t)t->tid;
+	o->clear_tid = t->clear_tid;
+	o->flags |= CK_T_CLEAR_TID;
+	w = r;
+	if (wind_back(&w, true))
+		o->flags |= CK_T_REWOUND;
+	regs_out(&w, o->regs);
+	uint8_t xs[CK_MAX_XSTATE];
+	size_t xlen = sizeof(xs);
+	if (tracee_get_xstate(t, xs, &xlen) < 0 || xlen > CK_MAX_XSTATE)
+		return refuse(k, "thread %d: cannot read its FPU state", t->tid);
+	o->xstate = malloc(xlen);
+	if (!o->xstate)
+		return refuse(k, "out of memory");
+	memcpy(o->xstate, xs, xlen);
+	o->xstate_len = (uint32_t)xlen;
+	if (tracee_get_sigmask(t, &o->sigmask) < 0)
+		return refuse(k, "thread %d: cannot read its signal mask", t->tid);
+	uint64_t pnd, shd, cgt, ign;
+	if (status_masks(t->tid, &pnd, &shd, &cgt, &ign) < 0)
+		return refuse(k, "thread %d: cannot read its status", t->tid);
+	if (pnd)
+		return refuse(k, "thread %d has signals pending (mask %#" PRIx64
+			      "): their details cannot be saved yet", t->tid, pnd);
+	long head = 0;
+	size_t hlen = 0;
+	if (syscall(SYS_get_robust_list, t->tid, &head, &hlen) == 0) {
+		o->robust_head = (uint64_t)head;
+		o->robust_len = hlen;
+	}
+	/* sigaltstack(NULL, &old) in the thread itself. */
+	uint64_t at = scratch(&r);
+	stack_t ss, keep;
+	long res;
+	if (tracee_read(t, at, &keep, sizeof(keep)) < 0)
+		return refuse(k, "thread %d: its stack cannot be read", t->tid);
+	if (inject(k, t, SYS_sigaltstack, 0, at, 0, 0, &res) < 0)
+		return -1;
+	if (res < 0 || tracee_read(t, at, &ss, sizeof(ss)) < 0)
+		return refuse(k, "thread %d: cannot read its alternate stack", t->tid);
+	tracee_write(t, at, &keep, sizeof(keep));
+	o->ss_sp = (uint64_t)(uintptr_t)ss.ss_sp;
+	o->ss_size = ss.ss_size;
+	o->ss_flags = (uint32_t)(ss.ss_flags & SS_DISABLE);
+	return 0;
+}
+
+/* The signal actions, read in thread t0 (rt_sigaction(sig, NULL, &old)). */
+static int save_actions(struct cap *k, struct ck_container *o)
+{
+	uint64_t pnd, shd, cgt, ign;
+	if (status_masks(k->c->pid, &pnd, &shd, &cgt, &ign) < 0)
+		return refuse(k, "cannot read its status");
+	if (shd)
+		return refuse(k, "signals are pending (mask %#" PRIx64 "): their "
+			      "details cannot be saved yet", shd);
+	struct user_regs_struct r;
+	if (tracee_getregs(k->t0, &r) < 0)
+		return refuse(k, "cannot read registers");
+	uint64_t at = scratch(&r), ka[4], keep[4];
+	if (tracee_read(k->t0, at, keep, sizeof(keep)) < 0)
+		return refuse(k, "its stack cannot be read");
+	for (unsigned sig = 1; sig <= CK_NSIG; sig++) {
+		struct ck_sigaction *a = &o->act[sig - 1];
+		if ((ign >> (sig - 1)) & 1)
+			a->handler = 1;
+		if (!((cgt >> (sig - 1)) & 1))
+			continue;
+		long res;
+		if (inject(k, k->t0, SYS_rt_sigaction, sig, 0, at, 8, &res) < 0)
+			return -1;
+		if (res < 0 || tracee_read(k->t0, at, ka, sizeof(ka)) < 0)
+			return refuse(k, "cannot read the action of signal %u", sig);
+		a->handler = ka[0];
+		a->flags = ka[1];
+		a->restorer = ka[2];
+		a->mask = ka[3];
+	}
+	tracee_write(k->t0, at, keep, sizeof(keep));
+	return 0;
+}
+
+/* The heap: its end from brk(0) in the thread; its start where [heap]
+ * begins (/proc/PID/stat's start_brk is hidden from a supervisor without
+ * capabilities), or the end itself when there is no heap. */
+static int save_brk(struct cap *k, const char *maps, struct ck_container *o)
+{
+	long res;
+	if (inject(k, k->t0, SYS_brk, 0, 0, 0, 0, &res) < 0)
+		return -1;
+	o->brk = o->start_brk = (uint64_t)res;
+	for (const char *l = maps; *l;) {
+		const char *nl = strchr(l, '\n');
+		unsigned long long lo, hi;
+		char name[64] = "";
+		if (sscanf(l, "%llx-%llx %*s %*s %*s %*s %63s", &lo, &hi, name) >= 3 &&
+		    strcmp(name, "[heap]") == 0 && lo <= o->brk)
+			o->start_brk = lo;
+		l = nl ? nl + 1 : l + strlen(l);
+	}
+	return 0;
+}
+
+static bool all_zero(const uint8_t *p, size_t n)
+{
+	const uint64_t *q = (const uint64_t *)(const void *)p;
+	for (size_t i = 0; i < n / 8; i += 4)
+		if (q[i] | q[i + 1] | q[i + 2] | q[i + 3])
+			return false;
+	return true;
+}
+
+/* A mapping's present pages (pagemap), read once, non-zero ones kept. */
+static int save_contents(struct cap *k, int pagemap, int memfd, struct ck_mapping *m)
+{
+	size_t pages = m->len / CK_PAGE;
+	uint64_t *pm = malloc(pages * sizeof(uint64_t));
+	if (!pm)
+		return refuse(k, "out of memory");
+	ssize_t got = pread(pagemap, pm, pages * 8, (off_t)(m->start / CK_PAGE * 8));
+	if (got != (ssize_t)(pages * 8)) {
+		free(pm);
+		return refuse(k, "cannot read its page map");
+	}
+	size_t present = 0;
+	for (size_t i = 0; i < pages; i++)
+		if (pm[i] >> 62)
+			present++;
+	if (!present) {
+		free(pm);
+		return 0;
+	}
+	uint8_t *buf = malloc(present * CK_PAGE);
+	struct ck_extent *ex = malloc(present * sizeof(*ex));
+	if (!buf || !ex) {
+		free(pm);
+		free(buf);
+		free(ex);
+		return refuse(k, "out of memory (%zu pages)", present);
+	}
+	/* Runs of present pages, read with one call each. */
+	size_t used = 0, nex = 0;
+	for (size_t i = 0; i < pages;) {
+		if (!(pm[i] >> 62)) {
+			i++;
+			continue;
+		}
+		size_t j = i;
+		while (j < pages && (pm[j] >> 62))
+			j++;
+		uint64_t at = m->start + i * CK_PAGE;
+		size_t len = (j - i) * CK_PAGE;
+		uint8_t *dst = buf + used;
+		int rc = -1;
+		if (m->prot & PROT_READ)
+			rc = tracee_read(k->t0, at, dst, len);
+		if (rc < 0) /* not readable: /proc/PID/mem reads it */
+			rc = pread(memfd, dst, len, (off_t)at) == (ssize_t)len ? 0 : -1;
+		if (rc < 0) {
+			free(pm);
+			free(buf);
+			free(ex);
+			return refuse(k, "cannot read its memory at %#" PRIx64, at);
+		}
+		/* Extents of non-zero pages, packed into buf. */
+		for (size_t p = 0; p < j - i; p++) {
+			uint8_t *pg = dst + p * CK_PAGE;
+			if (all_zero(pg, CK_PAGE))
+				continue;
+			uint64_t off = at + p * CK_PAGE - m->start;
+			uint8_t *keep = buf + used;
+			if (keep != pg)
+				memmove(keep, pg, CK_PAGE);
+			used += CK_PAGE;
+			if (nex && ex[nex - 1].off + ex[nex - 1].len == off)
+				ex[nex - 1].len += CK_PAGE;
+			else
+				ex[nex++] = (struct ck_extent){ off, CK_PAGE, keep, 0 };
+		}
+		i = j;
+	}
+	free(pm);
+	if (!nex) {
+		free(buf);
+		free(ex);
+		return 0;
+	}
+	m->extents = ex;
+	m->nextents = (uint32_t)nex;
+	return 0;
+}
+
+static int save_memory(struct cap *k, const char *maps, struct ck_container *o)
+{
+	size_t cap = 64, n = 0;
+	struct ck_mapping *mp = calloc(cap, sizeof(*mp));
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", k->c->pid);
+	int pagemap = open(path, O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "/proc/%d/mem", k->c->pid);
+	int memfd = open(path, O_RDONLY | O_CLOEXEC);
+	int rc = 0;
+	if (!mp || pagemap < 0 || memfd < 0) {
+		rc = refuse(k, "cannot open its page map: %s", strerror(errno));
+		goto out;
+	}
+	o->maps = mp;
+	for (const char *l = maps; *l && rc == 0;) {
+		const char *nl = strchr(l, '\n');
+		unsigned long long lo, hi, off;
+		char perms[8] = "", dev[16], name[256] = "";
+		unsigned long ino;
+		int f = sscanf(l, "%llx-%llx %7s %llx %15s %lu %255[^\n]", &lo, &hi,
+			       perms, &off, dev, &ino, name);
+		l = nl ? nl + 1 : l + strlen(l);
+		if (f < 6)
+			continue;
+		char *nm = name;
+		while (*nm == ' ')
+			nm++;
+		if (strncmp(nm, "[vvar", 5) == 0 || strcmp(nm, "[vdso]") == 0 ||
+		    strcmp(nm, "[vsyscall]") == 0)
+			continue;
+		if (perms[3] == 's') {
+			rc = refuse(k, "a shared mapping at %#llx (%s) cannot be "
+				    "saved", lo, *nm ? nm : "anonymous");
+			break;
+		}
+		if (n == cap) {
+			struct ck_mapping *p = realloc(mp, 2 * cap * sizeof(*p));
+			if (!p) {
+				rc = refuse(k, "out of memory");
+				break;
+			}
+			memset(p + cap, 0, cap * sizeof(*p));
+			mp = o->maps = p;
+			cap *= 2;
+		}
+		struct ck_mapping *m = &mp[n++];
+		o->nmaps = (uint32_t)n;
+		m->start = lo;
+		m->len = hi - lo;
+		m->prot = (perms[0] == 'r' ? PROT_READ : 0) |
+			  (perms[1] == 'w' ? PROT_WRITE : 0) |
+			  (perms[2] == 'x' ? PROT_EXEC : 0);
+		m->kind = strcmp(nm, "[stack]") == 0 ? CK_MAP_STACK :
+			  strcmp(nm, "[heap]") == 0 ? CK_MAP_BRK :
+			  (*nm && *nm != '[') ? CK_MAP_IMAGE : CK_MAP_ANON;
+		rc = save_contents(k, pagemap, memfd, m);
+	}
+out:
+	if (pagemap >= 0)
+		close(pagemap);
+	if (memfd >= 0)
+		close(memfd);
+	if (!o->maps)
+		free(mp);
+	return rc;
+}
+
+/* ---- descriptors ---------------------------------------------------------- */
+
+struct fdinfo { int num; unsigned flags; unsigned long ino; bool pipe; char link[64]; };
+
+static int fd_copy(struct container *c, int num)
+{
+	return (int)syscall(SYS_pidfd_getfd, c->pidfd, num, 0);
+}
+
+static int save_fds(struct cap *k, struct ck_container *o, uint64_t **inos)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/fd", k->c->pid);
+	DIR *d = opendir(path);
+	if (!d)
+		return refuse(k, "cannot list its descriptors");
+	size_t n = 0, cap = 16;
+	struct fdinfo *fi = malloc(cap * sizeof(*fi));
+	struct dirent *e;
+	int rc = 0;
+	while (fi && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (n == cap) {
+			struct fdinfo *p = realloc(fi, 2 * cap * sizeof(*p));
+			if (!p)
+				break;
+			fi = p;
+			cap *= 2;
+		}
+		struct fdinfo *f = &fi[n];
+		memset(f, 0, sizeof(*f));
+		f->num = atoi(e->d_name);
+		char lp[96], info[512];
+		snprintf(lp, sizeof(lp), "/proc/%d/fd/%d", k->c->pid, f->num);
+		ssize_t ll = readlink(lp, f->link, sizeof(f->link) - 1);
+		if (ll < 0)
+			continue;
+		f->link[ll] = 0;
+		snprintf(lp, sizeof(lp), "fdinfo/%d", f->num);
+		unsigned long long v;
+		if (proc_read(k->c->pid, lp, info, sizeof(info)) < 0)
+			continue;
+		char *p = strstr(info, "flags:");
+		if (p && sscanf(p, "flags: %llo", &v) == 1)
+			f->flags = (unsigned)v;
+		if (proc_value(info, "ino", &v))
+			f->ino = (unsigned long)v;
+		f->pipe = strncmp(f->link, "pipe:", 5) == 0;
+		n++;
+	}
+	closedir(d);
+	if (!fi)
+		return refuse(k, "out of memory");
+	o->fds = calloc(n ? n : 1, sizeof(*o->fds));
+	*inos = calloc(n ? n : 1, sizeof(**inos));
+	if (!o->fds || !*inos) {
+		free(fi);
+		return refuse(k, "out of memory");
+	}
+	/* Sorted by number. */
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && fi[j - 1].num > fi[j].num; j--) {
+			struct fdinfo x = fi[j];
+			fi[j] = fi[j - 1];
+			fi[j - 1] = x;
+		}
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		struct fdinfo *f = &fi[i];
+		struct ck_fd *cf = &o->fds[o->nfds];
+		cf->num = f->num;
+		cf->status = f->flags & O_NONBLOCK;
+		cf->cloexec = (f->flags & O_CLOEXEC) ? 1 : 0;
+		/* A pipe with both ends inside? */
+		int other = -1;
+		if (f->pipe)
+			for (size_t j = 0; j < n; j++)
+				if (fi[j].pipe && fi[j].ino == f->ino &&
+				    (fi[j].flags & O_ACCMODE) != (f->flags & O_ACCMODE))
+					other = (int)j;
+		if (other >= 0) {
+			cf->kind = (f->flags & O_ACCMODE) == O_RDONLY ? CK_FD_PIPE_R
+								    : CK_FD_PIPE_W;
+			(*inos)[o->nfds] = f->ino; /* its stream: save_streams */
+			o->nfds++;
+			continue;
+		}
+		/* A stream to the outside: its role is the standard number it
+		 * is (or is the same file as). */
+		int role = -1;
+		if (f->num <= 2)
+			role = f->num;
+		else
+			for (int s = 0; s <= 2 && role < 0; s++)
+				if (syscall(SYS_kcmp, k->c->pid, k->c->pid, 0 /* KCMP_FILE */,
+					    f->num, s) == 0)
+					role = s;
+		if (role < 0) {
+			rc = refuse(k, "descriptor %d (%s) cannot be saved yet "
+				    "(only standard streams and pipes inside the run)",
+				    f->num, f->link);
+			break;
+		}
+		cf->kind = CK_FD_OUTSIDE;
+		cf->role = (uint32_t)role;
+		o->nfds++;
+	}
+	free(fi);
+	return rc;
+}
+
+/* The pipes inside: one stream each (by inode), its bytes read out and
+ * put back at once (the pipe is left as it was). */
+static int save_streams(struct cap *k, struct ck_container *o, struct ck_run *run,
+		       const uint64_t *inos)
+{
+	for (uint32_t i = 0; i < o->nfds; i++) {
+		struct ck_fd *f = &o->fds[i];
+		if (f->kind != CK_FD_PIPE_R && f->kind != CK_FD_PIPE_W)
+			continue;
+		bool seen = false;
+		for (uint32_t j = 0; j < i && !seen; j++)
+			if (inos[j] == inos[i] && (o->fds[j].kind == CK_FD_PIPE_R ||
+						   o->fds[j].kind == CK_FD_PIPE_W)) {
+				f->stream = o->fds[j].stream;
+				seen = true;
+			}
+		if (seen)
+			continue;
+		struct ck_stream *sp = realloc(run->streams,
+					       (run->nstreams + 1) * sizeof(*sp));
+		if (!sp)
+			return refuse(k, "out of memory");
+		run->streams = sp;
+		uint32_t s = run->nstreams++;
+		struct ck_stream *st = &sp[s];
+		memset(st, 0, sizeof(*st));
+		f->stream = s;
+		int rnum = -1, wnum = -1;
+		for (uint32_t j = 0; j < o->nfds; j++)
+			if (inos[j] == inos[i]) {
+				if (o->fds[j].kind == CK_FD_PIPE_R)
+					rnum = o->fds[j].num;
+				if (o->fds[j].kind == CK_FD_PIPE_W)
+					wnum = o->fds[j].num;
+			}
+		int rfd = rnum >= 0 ? fd_copy(k->c, rnum) : -1;
+		int wfd = wnum >= 0 ? fd_copy(k->c, wnum) : -1;
+		int avail = 0, psz = rfd >= 0 ? fcntl(rfd, F_GETPIPE_SZ) : -1;
+		if (rfd < 0 || wfd < 0 || psz <= 0 || ioctl(rfd, FIONREAD, &avail) < 0) {
+			if (rfd >= 0)
+				close(rfd);
+			if (wfd >= 0)
+				close(wfd);
+			return refuse(k, "cannot take its pipe at descriptor %d", f->num);
+		}
+		st->capacity = (uint32_t)psz;
+		if (avail > 0) {
+			uint8_t *b = malloc((size_t)avail);
+			ssize_t got = b ? read(rfd, b, (size_t)avail) : -1;
+			st->bytes = b;
+			st->len = got > 0 ? (uint32_t)got : 0;
+			if (got != avail || write(wfd, b, (size_t)got) != got) {
+				close(rfd);
+				close(wfd);
+				return refuse(k, "cannot read and put back the "
+					      "bytes of its pipe at descriptor %d", f->num);
+			}
+		}
+		close(rfd);
+		close(wfd);
+	}
+	return 0;
+}
+
+static void free_container(struct ck_container *o)
+{
+	for (uint32_t i = 0; i < o->nthreads; i++)
+		free(o->threads[i].xstate);
+	free(o->threads);
+	for (uint32_t i = 0; i < o->nmaps; i++) {
+		if (o->maps[i].nextents)
+			free((void *)(uintptr_t)o->maps[i].extents[0].data);
+		free(o->maps[i].extents);
+	}
+	free(o->maps);
+	free(o->fds);
+	memset(o, 0, sizeof(*o));
+}
+
+void ckpt_free_run(struct ck_run *run)
+{
+	for (uint32_t i = 0; i < run->ncontainers; i++)
+		free_container(&run->containers[i]);
+	free(run->containers);
+	for (uint32_t i = 0; i < run->nstreams; i++)
+		free((void *)(uintptr_t)run->streams[i].bytes);
+	free(run->streams);
+	memset(run, 0, sizeof(*run));
+}
+
+int ckpt_capture(struct container *c, struct thread **threads, unsigned n,
+		 struct ck_container *o, struct ck_run *run, char *err,
+		 size_t errlen)
+{
+	struct cap k = { .c = c, .t0 = threads[0], .err = err, .errlen = errlen };
+	memset(o, 0, sizeof(*o));
+	o->id = (uint32_t)c->id;
+	o->parent = -1;
+	o->cid = c->cid;
+	o->next_cid = c->next_cid;
+	snprintf(o->name, sizeof(o->name), "%s", c->name);
+	size_t len;
+	char *maps = slurp(c->pid, "maps", &len);
+	if (!maps)
+		return refuse(&k, "cannot read its memory map");
+	/* Every thread's registers before any injected call changes them. */
+	struct user_regs_struct *keep = calloc(n, sizeof(*keep));
+	o->threads = calloc(n, sizeof(*o->threads));
+	int rc = keep && o->threads ? 0 : refuse(&k, "out of memory");
+	for (unsigned i = 0; i < n && rc == 0; i++)
+		if (tracee_getregs(threads[i], &keep[i]) < 0)
+			rc = refuse(&k, "thread %d: cannot read its registers",
+				    threads[i]->tid);
+	if (rc == 0)
+		rc = find_vdso(&k, maps);
+	o->vdso = k.vdso.lo;
+	o->vvar = k.vvar.lo;
+	o->vdso_syscall = k.insn - k.vdso.lo;
+	for (unsigned i = 0; i < n && rc == 0; i++) {
+		o->nthreads = i + 1;
+		rc = save_thread(&k, threads[i], &o->threads[i]);
+	}
+	if (rc == 0)
+		rc = save_actions(&k, o);
+	if (rc == 0)
+		rc = save_brk(&k, maps, o);
+	if (rc == 0)
+		rc = save_memory(&k, maps, o);
+	uint64_t *inos = NULL;
+	if (rc == 0)
+		rc = save_fds(&k, o, &inos);
+	if (rc == 0)
+		rc = save_streams(&k, o, run, inos);
+	free(inos);
+	/* The threads as they were (a call cut short wound back as the
+	 * kernel would have on its way out: the injected calls passed the
+	 * point where it does). */
+	for (unsigned i = 0; keep && i < n; i++) {
+		wind_back(&keep[i], false);
+		tracee_setregs(threads[i], &keep[i]);
+	}
+	free(keep);
+	free(maps);
+	if (rc < 0)
+		free_container(o);
+	return rc;
+}
+
+/* ---- the freeze's end ------------------------------------------------------ */
+
+static int write_file(const struct ck_run *run, char *err, size_t errlen)
+{
+	char tmp[4096];
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", cfg->checkpoint) >= (int)sizeof(tmp)) {
+		snprintf(err, errlen, "%s: name too long", cfg->checkpoint);
+		return -1;
+	}
+	(void)errlen;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(err, errlen, "%.200s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	char why[256];
+	if (ck_write(fd, run, why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "%s: %s", cfg->checkpoint, why);
+		close(fd);
+		unlink(tmp);
+		return -1;
+	}
+	if (fsync(fd) < 0 || close(fd) < 0 || rename(tmp, cfg->checkpoint) < 0) {
+		snprintf(err, errlen, "%s: %s", cfg->checkpoint, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+struct collect { struct thread **v; unsigned n; };
+
+static void collect(struct thread *t, void *arg)
+{
+	struct collect *cl = arg;
+	if (t->c == target)
+		cl->v[cl->n++] = t;
+}
+
+enum ckpt_step ckpt_step(void)
+{
+	if (!active)
+		return CKPT_IDLE;
+	if (!ctab_counts(target)) {
+		msg("checkpoint not made: the container ended first");
+		release_all();
+		return CKPT_ON;
+	}
+	/* Threads born since, not yet asked. */
+	thread_each(target, ask, NULL);
+	unsigned held = 0;
+	for (size_t i = 0; i < nhl; i++)
+		if (hl[i].held && thread_find(hl[i].tid))
+			held++;
+	if (held < target->threads || target->pending_clones) {
+		if (mono_ns() - started_ns > FREEZE_NS) {
+			msg("checkpoint refused: container %d (%s): not every "
+			    "thread stopped within 5 s (%u of %u)", target->id,
+			    target->name, held, target->threads);
+			release_all();
+			return CKPT_ON;
+		}
+		return CKPT_IDLE;
+	}
+	/* Every live thread held: the leader first (the thread restore
+	 * starts), then the others in their order in the table. */
+	struct thread **v = calloc(held + 1, sizeof(*v));
+	struct collect cl = { v, 0 };
+	if (v)
+		thread_each(target, collect, &cl);
+	for (unsigned i = 1; i < cl.n; i++)
+		if (v[i]->tid == target->pid) {
+			struct thread *x = v[0];
+			v[0] = v[i];
+			v[i] = x;
+		}
+	char err[600] = "out of memory";
+	struct ck_run run = { .version = CK_MODEL_VERSION };
+	char herr[256];
+	int rc = v && cl.n ? 0 : -1;
+	run.containers = calloc(1, sizeof(*run.containers));
+	if (!run.containers)
+		rc = -1;
+	if (rc == 0 && ck_host_facts(&run.host, herr, sizeof(herr)) < 0) {
+		snprintf(err, sizeof(err), "checkpoint refused: %s", herr);
+		rc = -1;
+	}
+	long long t0 = mono_ns();
+	if (rc == 0) {
+		rc = ckpt_capture(target, v, cl.n, &run.containers[0], &run, err,
+				  sizeof(err));
+		if (rc == 0)
+			run.ncontainers = 1;
+	}
+	long long t1 = mono_ns();
+	if (rc == 0) {
+		char werr[512];
+		if (write_file(&run, werr, sizeof(werr)) < 0) {
+			snprintf(err, sizeof(err), "checkpoint not written: %.480s", werr);
+			rc = -1;
+		}
+	}
+	if (getenv("MINOS_CKPT_TIMES"))
+		msg("checkpoint: capture %.3f ms, write %.3f ms",
+		    (double)(t1 - t0) / 1e6, (double)(mono_ns() - t1) / 1e6);
+	ckpt_free_run(&run);
+	free(v);
+	if (rc < 0) {
+		msg("%s", err);
+		release_all();
+		return CKPT_ON;
+	}
+	saved_count = 1;
+	if (cfg->leave_running) {
+		msg("checkpointed 1 container to %s; the run goes on", cfg->checkpoint);
+		release_all();
+		return CKPT_ON;
+	}
+	active = false;
+	nhl = 0;
+	return CKPT_ENDED; /* the loop ends the run: held threads die stopped */
+}

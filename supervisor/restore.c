@@ -1,0 +1,594 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * restore.c - resume a saved run (--restore, issue 13; minos(7),
+ * Checkpoints).
+ *
+ * The file is read whole and checked (ckfile.c, pure) and its host facts
+ * compared with this host's (ckhost.c) before anything starts: a file
+ * that is damaged, truncated or from an incompatible host is exit 125
+ * with one line.  Limits are the restoring command line's.
+ *
+ * The container starts as every container does (launch.c: trampoline,
+ * namespaces, limits, the filter), with its saved descriptor table as
+ * the trampoline's slots (standard streams by role, pipes inside the run
+ * made here and refilled), from a placeholder image: one page that ends
+ * where the saved heap starts, run without address randomization, so
+ * the kernel's brk starts where the saved one did.  At its execveat's
+ * exit stop, before the placeholder runs one instruction, the thread
+ * rebuilds the saved program with calls injected at the vDSO's syscall
+ * instruction (tracee_call_wait; each passes the container's own filter):
+ * vvar and vDSO moved where the program expects them, everything else
+ * unmapped, the saved mappings made (private anonymous, read-write),
+ * signal actions, brk; the saved pages written through mem.c in
+ * large batches (zero pages are never in the file); protections set;
+ * the other threads cloned, each given its registers, xstate, mask,
+ * alternate stack and robust list; then every thread runs on.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <elf.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "ckfile.h"
+#include "ckhost.h"
+#include "clock.h"
+#include "hostprobe.h"
+#include "launch.h"
+#include "log.h"
+#include "loop.h"
+#include "restore.h"
+#include "run.h"
+#include "stdfds.h"
+#include "tracee.h"
+
+#ifndef F_SETPIPE_SZ
+#define F_SETPIPE_SZ 1031
+#endif
+#ifndef MREMAP_FIXED
+#define MREMAP_FIXED 2
+#endif
+#ifndef MREMAP_MAYMOVE
+#define MREMAP_MAYMOVE 1
+#endif
+
+#define USER_TOP 0x7ffffffff000ULL
+#define SCRATCH_AREA 0x3f0000000000ULL /* where specials wait while moved */
+
+static const struct ck_run *R;       /* the file's run */
+static const struct ck_container *C; /* its one container */
+
+/* ---- the placeholder image --------------------------------------------------- */
+
+/* One ELF page at [end - 4096, end): the kernel's brk starts at end.  Its
+ * code never runs (the exit stop of its exec comes first). */
+static int placeholder(uint64_t end, char *err, size_t errlen)
+{
+	uint64_t at = end - CK_PAGE;
+	unsigned char img[CK_PAGE];
+	memset(img, 0, sizeof(img));
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)(void *)img;
+	Elf64_Phdr *ph = (Elf64_Phdr *)(void *)(img + sizeof(*eh));
+	memcpy(eh->e_ident, ELFMAG, SELFMAG);
+	eh->e_ident[EI_CLASS] = ELFCLASS64;
+	eh->e_ident[EI_DATA] = ELFDATA2LSB;
+	eh->e_ident[EI_VERSION] = EV_CURRENT;
+	eh->e_type = ET_EXEC;
+	eh->e_machine = EM_X86_64;
+	eh->e_version = EV_CURRENT;
+	eh->e_entry = at + 0x100;
+	eh->e_phoff = sizeof(*eh);
+	eh->e_ehsize = sizeof(*eh);
+	eh->e_phentsize = sizeof(*ph);
+	eh->e_phnum = 1;
+	ph->p_type = PT_LOAD;
+	ph->p_flags = PF_R | PF_X;
+	ph->p_offset = 0;
+	ph->p_vaddr = ph->p_paddr = at;
+	ph->p_filesz = ph->p_memsz = CK_PAGE;
+	ph->p_align = CK_PAGE;
+	img[0x100] = 0xeb; /* jmp . */
+	img[0x101] = 0xfe;
+	int fd = memfd_create("minos-restore", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0 || write(fd, img, sizeof(img)) != (ssize_t)sizeof(img) ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW |
+				  F_SEAL_WRITE) < 0) {
+		snprintf(err, errlen, "cannot make the placeholder image: %s",
+			 strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* ---- the rebuild, at the exec stop ---------------------------------------- */
+
+struct rb {
+	struct thread *t;
+	uint64_t insn;
+	char err[256];
+};
+
+static int fail(struct rb *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static int fail(struct rb *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(b->err, sizeof(b->err), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int call(struct rb *b, struct thread *t, long nr, uint64_t a0, uint64_t a1,
+		uint64_t a2, uint64_t a3, uint64_t a4, long *res, pid_t *child)
+{
+	uint64_t args[6] = { a0, a1, a2, a3, a4, 0 };
+	int other;
+	long r = 0;
+	int rc = tracee_call_wait(t, b->insn, nr, args, &r, child, &other);
+	if (rc == -EINTR)
+		return fail(b, "call %ld: an unexpected stop (wait status 0x%x)", nr, other);
+	if (rc < 0)
+		return fail(b, "call %ld: %s", nr, strerror(-rc));
+	if (res)
+		*res = r;
+	else if (r < 0)
+		return fail(b, "call %ld: %s", nr, strerror((int)-r));
+	return 0;
+}
+
+struct special { uint64_t lo, hi; bool vdso; };
+
+/* The fresh process's [vvar*] and [vdso] mappings. */
+static int specials(pid_t pid, struct special *sp, unsigned *n)
+{
+	char path[48], line[512];
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return -1;
+	*n = 0;
+	while (fgets(line, sizeof(line), f) && *n < 4) {
+		unsigned long long lo, hi;
+		char name[64] = "";
+		if (sscanf(line, "%llx-%llx %*s %*s %*s %*s %63s", &lo, &hi, name) < 2)
+			continue;
+		if (strcmp(name, "[vdso]") == 0 || strncmp(name, "[vvar", 5) == 0)
+			sp[(*n)++] = (struct special){ lo, hi, name[2] == 'd' };
+	}
+	fclose(f);
+	return 0;
+}
+
+/* Move vvar and the vDSO where the saved program has them: first all to
+ * a scratch area (the targets may overlap where they are), then to the
+ * saved addresses, keeping their layout. */
+static int move_specials(struct rb *b, pid_t pid)
+{
+	struct special sp[4];
+	unsigned n;
+	if (specials(pid, sp, &n) < 0 || n == 0)
+		return fail(b, "cannot find this process's vDSO");
+	uint64_t base = sp[0].lo, vdso = 0;
+	for (unsigned i = 0; i < n; i++) {
+		if (sp[i].lo < base)
+			base = sp[i].lo;
+		if (sp[i].vdso)
+			vdso = sp[i].lo;
+	}
+	if (!vdso)
+		return fail(b, "no vDSO in this process");
+	/* The saved layout: vvar (first) and vDSO at the file's addresses;
+	 * this kernel's layout is the same (same sizes: ck_host_check). */
+	uint64_t want_base = C->vvar ? C->vvar : C->vdso;
+	if (C->vvar && C->vdso - C->vvar != vdso - base)
+		return fail(b, "the saved vDSO lies %#" PRIx64 " after its vvar, "
+			    "this kernel's %#" PRIx64, C->vdso - C->vvar, vdso - base);
+	b->insn = vdso + C->vdso_syscall;
+	unsigned char two[2];
+	if (tracee_read(b->t, b->insn, two, 2) < 0 || two[0] != 0x0f || two[1] != 0x05)
+		return fail(b, "the saved vDSO's syscall instruction is not in "
+			    "this kernel's vDSO");
+	for (int phase = 0; phase < 2; phase++) {
+		uint64_t to = phase == 0 ? SCRATCH_AREA : want_base;
+		/* The vDSO last: the calls run in it. */
+		for (int pass = 0; pass < 2; pass++)
+			for (unsigned i = 0; i < n; i++) {
+				if (sp[i].vdso != (pass == 1))
+					continue;
+				uint64_t len = sp[i].hi - sp[i].lo;
+				uint64_t dst = to + (sp[i].lo - base);
+				if (dst == sp[i].lo)
+					continue;
+				long r;
+				if (call(b, b->t, SYS_mremap, sp[i].lo, len, len,
+					 MREMAP_MAYMOVE | MREMAP_FIXED, dst, &r, NULL) < 0)
+					return -1;
+				if ((uint64_t)r != dst)
+					return fail(b, "cannot move the vDSO to %#" PRIx64
+						    ": %s", dst, strerror((int)-r));
+				if (sp[i].vdso)
+					b->insn = dst + C->vdso_syscall;
+				sp[i].hi = dst + len;
+				sp[i].lo = dst;
+			}
+		base = to;
+	}
+	/* Everything else goes: the placeholder, its stack. */
+	uint64_t lo = CK_PAGE * 16;
+	uint64_t keep_lo = want_base, keep_hi = 0;
+	for (unsigned i = 0; i < n; i++)
+		if (sp[i].hi > keep_hi)
+			keep_hi = sp[i].hi;
+	if (keep_lo > lo && call(b, b->t, SYS_munmap, lo, keep_lo - lo, 0, 0, 0, NULL, NULL) < 0)
+		return -1;
+	if (keep_hi < USER_TOP &&
+	    call(b, b->t, SYS_munmap, keep_hi, USER_TOP - keep_hi, 0, 0, 0, NULL, NULL) < 0)
+		return -1;
+	return 0;
+}
+
+static int make_maps(struct rb *b)
+{
+	const struct ck_container *c = C;
+	long r;
+	if (c->brk > c->start_brk) {
+		if (call(b, b->t, SYS_brk, c->brk, 0, 0, 0, 0, &r, NULL) < 0)
+			return -1;
+		if ((uint64_t)r != c->brk)
+			return fail(b, "cannot make its heap up to %#" PRIx64
+				    " (brk gave %#lx): over --memory?", c->brk, r);
+	}
+	for (uint32_t i = 0; i < c->nmaps; i++) {
+		const struct ck_mapping *m = &c->maps[i];
+		if (m->kind == CK_MAP_BRK && m->start >= c->start_brk &&
+		    m->start + m->len <= ((c->brk + CK_PAGE - 1) & ~(uint64_t)(CK_PAGE - 1)))
+			continue; /* brk made it */
+		/* Read-write while its pages are written; a mapping with
+		 * nothing saved (a reservation) gets its own protection at
+		 * once, so it is never counted as committed memory. */
+		uint64_t prot = m->nextents ? PROT_READ | PROT_WRITE : m->prot;
+		if (call(b, b->t, SYS_mmap, m->start, m->len, prot,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, (uint64_t)-1, &r, NULL) < 0)
+			return -1;
+		if ((uint64_t)r != m->start)
+			return fail(b, "cannot map %#" PRIx64 "+%#" PRIx64 ": %s%s",
+				    m->start, m->len, strerror((int)-r),
+				    r == -ENOMEM ? " (over --memory?)" : "");
+	}
+	return 0;
+}
+
+static int write_pages(struct rb *b)
+{
+	size_t n = 0, cap = 0;
+	for (uint32_t i = 0; i < C->nmaps; i++)
+		cap += C->maps[i].nextents;
+	if (!cap)
+		return 0;
+	struct iovec *lo = malloc(cap * sizeof(*lo)), *re = malloc(cap * sizeof(*re));
+	if (!lo || !re) {
+		free(lo);
+		free(re);
+		return fail(b, "out of memory");
+	}
+	for (uint32_t i = 0; i < C->nmaps; i++) {
+		const struct ck_mapping *m = &C->maps[i];
+		for (uint32_t j = 0; j < m->nextents; j++) {
+			const struct ck_extent *e = &m->extents[j];
+			lo[n] = (struct iovec){ (void *)(uintptr_t)e->data, e->len };
+			re[n] = (struct iovec){ (void *)(uintptr_t)(m->start + e->off), e->len };
+			n++;
+		}
+	}
+	int rc = tracee_writev(b->t, lo, re, n);
+	free(lo);
+	free(re);
+	return rc < 0 ? fail(b, "cannot write its memory: %s", strerror(-rc)) : 0;
+}
+
+static int set_prots(struct rb *b)
+{
+	for (uint32_t i = 0; i < C->nmaps; i++) {
+		const struct ck_mapping *m = &C->maps[i];
+		if (m->prot == (PROT_READ | PROT_WRITE) || !m->nextents)
+			continue;
+		if (call(b, b->t, SYS_mprotect, m->start, m->len, m->prot, 0, 0, NULL, NULL) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* A scratch place for a call's argument: below the saved stack pointer of
+ * thread th (its mapping is made; the saved pages are written after). */
+static uint64_t scratch_of(const struct ck_thread *th)
+{
+	return ((th->regs[19] - 1024) & ~63ULL) - 512; /* regs[19]: rsp */
+}
+
+static int actions(struct rb *b)
+{
+	uint64_t at = scratch_of(&C->threads[0]);
+	for (unsigned sig = 1; sig <= CK_NSIG; sig++) {
+		const struct ck_sigaction *a = &C->act[sig - 1];
+		if (!a->handler && !a->flags && !a->mask)
+			continue;
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		uint64_t ka[4] = { a->handler, a->flags, a->restorer, a->mask };
+		if (tracee_write(b->t, at, ka, sizeof(ka)) < 0)
+			return fail(b, "cannot write below its stack");
+		if (call(b, b->t, SYS_rt_sigaction, sig, at, 0, 8, 0, NULL, NULL) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* A thread's own state, in the thread (held at a stop): alternate stack,
+ * robust list, clear-tid address, mask, xstate. */
+static int thread_state(struct rb *b, struct thread *t, const struct ck_thread *th,
+			bool first)
+{
+	uint64_t at = scratch_of(th);
+	if (th->ss_size || th->ss_flags) {
+		uint64_t ss[3] = { th->ss_sp, th->ss_flags, th->ss_size };
+		if (tracee_write(t, at, ss, sizeof(ss)) < 0 ||
+		    call(b, t, SYS_sigaltstack, at, 0, 0, 0, 0, NULL, NULL) < 0)
+			return fail(b, "thread %u: cannot set its alternate stack", th->tid);
+	}
+	if (call(b, t, SYS_set_robust_list, th->robust_head, th->robust_len ? th->robust_len : 24,
+		 0, 0, 0, NULL, NULL) < 0)
+		return -1;
+	if (first && (th->flags & CK_T_CLEAR_TID)) {
+		long r;
+		if (call(b, t, SYS_set_tid_address, th->clear_tid, 0, 0, 0, 0, &r, NULL) < 0)
+			return -1;
+		t->clear_tid = th->clear_tid;
+	}
+	if (tracee_set_sigmask(t, th->sigmask) < 0)
+		return fail(b, "thread %u: cannot set its signal mask", th->tid);
+	if (th->xstate_len && tracee_set_xstate(t, th->xstate, th->xstate_len) < 0)
+		return fail(b, "thread %u: cannot set its FPU state", th->tid);
+	return 0;
+}
+
+static void regs_in(const struct ck_thread *th, struct user_regs_struct *r)
+{
+	memcpy(r, th->regs, sizeof(*r));
+}
+
+/* The other threads: clone in the first, each held at its first stop. */
+static int threads(struct rb *b, struct thread **made)
+{
+	for (uint32_t i = 1; i < C->nthreads; i++) {
+		const struct ck_thread *th = &C->threads[i];
+		uint64_t flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
+				 CLONE_THREAD | CLONE_SYSVSEM;
+		if (th->flags & CK_T_CLEAR_TID)
+			flags |= CLONE_CHILD_CLEARTID;
+		long r;
+		pid_t nt = 0;
+		if (call(b, b->t, SYS_clone, flags, 0, 0, th->clear_tid, 0, &r, &nt) < 0)
+			return -1;
+		if (r < 0 || !nt)
+			return fail(b, "cannot make thread %u of %u: %s", i + 1,
+				    C->nthreads, strerror((int)-r));
+		int st;
+		if (tracee_wait_one(nt, &st) < 0)
+			return fail(b, "its new thread %d vanished", nt);
+		struct thread *t = thread_find(nt);
+		if (!t)
+			t = thread_add(nt, b->t->c);
+		t->c = b->t->c;
+		t->state = T_RUNNING;
+		b->t->c->threads++;
+		made[i] = t;
+		if (th->flags & CK_T_CLEAR_TID)
+			t->clear_tid = th->clear_tid;
+		if (thread_state(b, t, th, false) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static bool rebuild(struct thread *t, const struct user_regs_struct *regs)
+{
+	(void)regs;
+	struct rb b = { .t = t };
+	long long t0 = mono_ns();
+	struct thread **made = calloc(C->nthreads, sizeof(*made));
+	int rc = made ? 0 : fail(&b, "out of memory");
+	if (made)
+		made[0] = t;
+	if (rc == 0)
+		rc = move_specials(&b, t->c->pid);
+	if (rc == 0)
+		rc = make_maps(&b);
+	if (rc == 0)
+		rc = actions(&b);
+	if (rc == 0)
+		rc = threads(&b, made);
+	if (rc == 0)
+		rc = thread_state(&b, t, &C->threads[0], true);
+	long long t1 = mono_ns();
+	if (rc == 0)
+		rc = write_pages(&b);
+	long long t2 = mono_ns();
+	if (rc == 0)
+		rc = set_prots(&b);
+	for (uint32_t i = 0; rc == 0 && i < C->nthreads; i++) {
+		struct user_regs_struct r;
+		regs_in(&C->threads[i], &r);
+		if (tracee_setregs(made[i], &r) < 0)
+			rc = fail(&b, "thread %u: cannot set its registers", i + 1);
+	}
+	/* The main stack is no longer the kernel's [stack]: mremap's check
+	 * (sys_mremap) keeps to the saved one. */
+	t->c->stack_lo = t->c->stack_hi = 1;
+	for (uint32_t i = 0; i < C->nmaps; i++)
+		if (C->maps[i].kind == CK_MAP_STACK) {
+			t->c->stack_lo = C->maps[i].start;
+			t->c->stack_hi = C->maps[i].start + C->maps[i].len;
+		}
+	if (getenv("MINOS_CKPT_TIMES"))
+		msg("restore: rebuild %.3f ms, pages %.3f ms, rest %.3f ms",
+		    (double)(t1 - t0) / 1e6, (double)(t2 - t1) / 1e6,
+		    (double)(mono_ns() - t2) / 1e6);
+	if (rc < 0) {
+		msg("restore: container %d (%s): %s", t->c->id, t->c->name, b.err);
+		t->c->end = END_START;
+		ctab_kill(t->c);
+		free(made);
+		return true;
+	}
+	for (uint32_t i = 0; i < C->nthreads; i++)
+		tracee_resume(made[i], 0);
+	free(made);
+	return true;
+}
+
+/* ---- the command ------------------------------------------------------------ */
+
+static int first_status(int session_sig)
+{
+	return container_status(ctab_head(), session_sig);
+}
+
+/* Committed memory the saved mappings need (what RLIMIT_DATA counts). */
+static uint64_t committed(const struct ck_container *c)
+{
+	uint64_t sum = 0;
+	for (uint32_t i = 0; i < c->nmaps; i++)
+		if (c->maps[i].nextents || (c->maps[i].prot & PROT_WRITE))
+			sum += c->maps[i].len; /* read-write while written */
+	return sum;
+}
+
+int run_restore(struct minos_config *cfg)
+{
+	const char *path = cfg->restore;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0)
+		die(MINOS_EXIT_FAIL, "%s: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode) || st.st_size <= 0)
+		die(MINOS_EXIT_FAIL, "%s: not a checkpoint file (%s)", path,
+		    S_ISREG(st.st_mode) ? "empty" : "not a regular file");
+	void *buf = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	if (buf == MAP_FAILED)
+		die(MINOS_EXIT_FAIL, "%s: %s", path, strerror(errno));
+	close(fd);
+	static struct ck_run run;
+	char err[512];
+	if (ck_read(buf, (size_t)st.st_size, &run, err, sizeof(err)) < 0)
+		die(MINOS_EXIT_FAIL, "%s: %s", path, err);
+	struct ck_host here;
+	if (ck_host_facts(&here, err, sizeof(err)) < 0)
+		die(MINOS_EXIT_FAIL, "%s: %s", path, err);
+	if (!ck_host_check(&run.host, &here, err, sizeof(err)))
+		die(MINOS_EXIT_FAIL, "%s: cannot be restored on this host: %s", path, err);
+	if (run.ncontainers != 1)
+		die(MINOS_EXIT_FAIL, "%s: %u containers: restoring a tree is not "
+		    "built yet", path, run.ncontainers);
+	R = &run;
+	C = &run.containers[0];
+	if (C->nthreads > cfg->lim.threads)
+		die(MINOS_EXIT_FAIL, "%s: the saved container has %u threads, over "
+		    "--threads=%u", path, C->nthreads, cfg->lim.threads);
+	uint64_t need = committed(C);
+	if (cfg->lim.memory && need > cfg->lim.memory)
+		die(MINOS_EXIT_FAIL, "%s: the saved container maps %" PRIu64 " bytes, "
+		    "over --memory=%llu", path, need, cfg->lim.memory);
+	if (C->start_brk < CK_PAGE * 32 || C->start_brk >= (1ULL << 46))
+		die(MINOS_EXIT_FAIL, "%s: its heap starts at %#" PRIx64 ", where "
+		    "restore cannot place it", path, C->start_brk);
+
+	hostprobe_fit_fds(&cfg->lim, NULL);
+	int maxfd = -1;
+	for (uint32_t i = 0; i < C->nfds; i++)
+		if (C->fds[i].num > maxfd)
+			maxfd = C->fds[i].num;
+	if (maxfd >= 0 && (unsigned)maxfd >= cfg->lim.fds)
+		die(MINOS_EXIT_FAIL, "%s: the saved container holds descriptor %d, "
+		    "over --fds=%u", path, maxfd, cfg->lim.fds);
+
+	struct run r;
+	int image = placeholder(C->start_brk, err, sizeof(err));
+	if (image < 0)
+		die(MINOS_EXIT_FAIL, "%s", err);
+	run_setup(&r, cfg);
+	static struct minos_limits first_lim;
+	first_lim = cfg->lim;
+	first_lim.wall_ms = 0;
+	struct stdio_plan io;
+	stdio_prepare(&io);
+	stdio_count_output(&io, cfg->lim.output);
+
+	/* The descriptor table: standard streams by role, pipes made here. */
+	unsigned nslots = (unsigned)(maxfd + 1);
+	int *slots = malloc((nslots ? nslots : 1) * sizeof(int));
+	int (*pipes)[2] = calloc(run.nstreams ? run.nstreams : 1, sizeof(*pipes));
+	if (!slots || !pipes)
+		die(MINOS_EXIT_FAIL, "out of memory");
+	for (unsigned k = 0; k < nslots; k++)
+		slots[k] = -1;
+	for (uint32_t s = 0; s < run.nstreams; s++) {
+		const struct ck_stream *cs = &run.streams[s];
+		if (pipe2(pipes[s], O_CLOEXEC) < 0)
+			die(MINOS_EXIT_FAIL, "pipe: %s", strerror(errno));
+		if (fcntl(pipes[s][1], F_SETPIPE_SZ, (int)cs->capacity) < 0 && cs->len > 65536)
+			die(MINOS_EXIT_FAIL, "pipe of %u bytes: %s", cs->capacity,
+			    strerror(errno));
+		if (cs->len && write(pipes[s][1], cs->bytes, cs->len) != (ssize_t)cs->len)
+			die(MINOS_EXIT_FAIL, "cannot refill a pipe: %s", strerror(errno));
+	}
+	for (uint32_t i = 0; i < C->nfds; i++) {
+		const struct ck_fd *f = &C->fds[i];
+		int src = f->kind == CK_FD_OUTSIDE ? io.fd[f->role] :
+			  pipes[f->stream][f->kind == CK_FD_PIPE_R ? 0 : 1];
+		slots[f->num] = src;
+		if (f->kind != CK_FD_OUTSIDE && f->status & O_NONBLOCK)
+			fcntl(src, F_SETFL, O_NONBLOCK);
+	}
+	static char *argv0[2];
+	argv0[0] = (char *)"";
+	static char *envp0[1];
+	struct spawn_req first = {
+		.cfg = cfg, .filter = &r.filter, .memfd = image,
+		.slots = slots, .nslots = nslots, .argv = argv0, .envp = envp0,
+		.name = C->name[0] ? C->name : "restored", .lim = &first_lim,
+		.no_randomize = true,
+	};
+	struct container *c;
+	if (spawn_container(&first, &c, err, sizeof(err)) < 0)
+		die(MINOS_EXIT_FAIL, "%s", err);
+	c->exec_hook = rebuild;
+	c->next_cid = C->next_cid;
+	stdio_after_spawn(&io);
+	stdio_count_target(&io, c->pidfd, c->id);
+	close(image);
+	for (uint32_t s = 0; s < run.nstreams; s++) {
+		close(pipes[s][0]);
+		close(pipes[s][1]);
+	}
+	free(pipes);
+	free(slots);
+	loop_start_clock();
+	int status = run_finish(&r, first_status);
+	stdio_relays_finish();
+	stdio_finish(&io);
+	ck_free(&run);
+	munmap(buf, (size_t)st.st_size);
+	return status;
+}

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fuzz-ckfile.c - libFuzzer harness of the checkpoint file parser
+ * (ckfile.c; a restore file is untrusted input).
+ *
+ * Each input is parsed twice: as it is, and with every checksum and the
+ * SHA-256 made right again (so mutations reach the checks behind them).
+ * Either must give -1 with one printable line that fits its buffer, or 0
+ * with a model that ck_write() takes (the same rules) and that, written
+ * again, reads back.  Never a crash, a leak or undefined behaviour.
+ * t/fuzz.sh runs it with the seeds in t/fuzz/ckfile/corpus (written by
+ * `t/unit/test-ckfile --corpus DIR`); see t/fuzz/local.mk.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ckfile.h"
+#include "crc32c.h"
+#include "sha256.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static uint64_t rd64(const uint8_t *p)
+{
+	return rd32(p) | (uint64_t)rd32(p + 4) << 32;
+}
+
+static void wr32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* Every CRC and the digest made right (as far as the framing goes). */
+static void fix(uint8_t *b, size_t len)
+{
+	size_t pos = CK_HEADER_LEN;
+	struct sha256 s;
+	uint32_t flags;
+
+	if (len < CK_HEADER_LEN)
+		return;
+	flags = rd32(b + 16);
+	wr32(b + 20, crc32c(0, b, 20));
+	sha256_init(&s);
+	sha256_update(&s, b, CK_HEADER_LEN);
+	while (len - pos >= CK_SECTION_LEN) {
+		uint8_t *h = b + pos;
+		uint32_t t = rd32(h);
+		uint64_t n = rd64(h + 8), end, padded;
+		if (n > len - pos - CK_SECTION_LEN) {
+			wr32(h + 20, crc32c(0, h, 20));
+			return;
+		}
+		end = pos + CK_SECTION_LEN + n;
+		padded = (end + 7) & ~7ull;
+		if (t == CK_S_END) {
+			if (n == 32) {
+				sha256_final(&s, h + CK_SECTION_LEN);
+				wr32(h + 4, crc32c(0, h + CK_SECTION_LEN, 32));
+			}
+			wr32(h + 20, crc32c(0, h, 20));
+			return;
+		}
+		wr32(h + 4, crc32c(0, h + CK_SECTION_LEN, n));
+		wr32(h + 20, crc32c(0, h, 20));
+		sha256_update(&s, h, CK_SECTION_LEN);
+		if (t != CK_S_PAGES || (flags & CK_F_DIGEST_PAGES))
+			sha256_update(&s, h + CK_SECTION_LEN, n);
+		if (padded > len)
+			return;
+		sha256_update(&s, b + end, padded - end);
+		pos = padded;
+	}
+}
+
+static void one_line(const char *err, size_t cap)
+{
+	size_t n = strnlen(err, cap);
+
+	if (n == 0 || n >= cap || strchr(err, '\n') || strncmp(err, "byte ", 5) != 0)
+		abort();
+}
+
+static void check(const uint8_t *b, size_t len)
+{
+	struct ck_run run, again;
+	char err[256];
+	struct stat st;
+	int fd;
+
+	memset(err, 0, sizeof(err));
+	if (ck_read(b, len, &run, err, sizeof(err)) < 0) {
+		one_line(err, sizeof(err));
+		if (run.containers || run.streams)
+			abort();
+		return;
+	}
+	/* taken: the writer agrees, and what it writes reads back */
+	fd = memfd_create("fuzz-ckfile", 0);
+	if (fd < 0)
+		abort();
+	if (ck_write(fd, &run, err, sizeof(err)) < 0)
+		abort();
+	if (fstat(fd, &st) < 0)
+		abort();
+	uint8_t *copy = malloc((size_t)st.st_size + 1);
+	if (!copy || pread(fd, copy, (size_t)st.st_size, 0) != st.st_size)
+		abort();
+	if (ck_read(copy, (size_t)st.st_size, &again, err, sizeof(err)) < 0 ||
+	    again.ncontainers != run.ncontainers || again.nstreams != run.nstreams)
+		abort();
+	ck_free(&again);
+	free(copy);
+	close(fd);
+	ck_free(&run);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	uint8_t *b = malloc(size + 1);
+
+	if (!b)
+		return 0;
+	memcpy(b, data, size);
+	check(b, size);
+	fix(b, size);
+	check(b, size);
+	free(b);
+	return 0;
+}

@@ -1,0 +1,893 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test-ckfile.c - the checkpoint file format (supervisor/ckfile.c): a
+ * model written and read back is the same model; every refusal of the
+ * reader (and of the writer) has its case; every truncation and every
+ * single-bit flip of a small file is refused; crc32c's two paths agree.
+ * Run as `test-ckfile --bench [MiB]` it measures ck_write and ck_read
+ * against memcpy of the same size instead (not part of make check);
+ * `test-ckfile --corpus DIR` writes the fuzzer's seeds.
+ */
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ckfile.h"
+#include "ckhost.h"
+#include "crc32c.h"
+#include "sha256.h"
+#include "tap.h"
+
+#define UNCHECKED 0x80000000u   /* ckfile.c's test-only flag */
+
+/* ---- a model with a bit of everything ------------------------------------ */
+
+struct model {
+	struct ck_run run;
+	struct ck_container c[2];
+	struct ck_thread t[3];
+	struct ck_mapping m[3];
+	struct ck_extent e[3];
+	struct ck_fd f[4];
+	struct ck_stream s[2];
+	uint8_t xstate[2][600];
+	uint8_t sbytes[5000];
+	uint8_t *pages;         /* 8 pages: some zero, some not */
+};
+
+static void thread_init(struct ck_thread *t, uint32_t tid, uint8_t *xs)
+{
+	memset(t, 0, sizeof(*t));
+	t->flags = CK_T_CLEAR_TID;
+	t->tid = tid;
+	for (unsigned i = 0; i < CK_NREGS; i++)
+		t->regs[i] = 0x1000 + i * 8 + tid;
+	t->regs[16] = 0x401000 + tid;   /* rip */
+	t->regs[17] = 0x33;             /* cs */
+	t->regs[20] = 0x2b;             /* ss */
+	t->regs[21] = 0x7f0000001000;   /* fs_base */
+	t->regs[22] = 0;
+	t->xstate_len = 600;
+	t->xstate = xs;
+	for (unsigned i = 0; i < 600; i++)
+		xs[i] = (uint8_t)(i * 7 + tid);
+	t->sigmask = 0x5;
+	t->ss_sp = 0x7f0000100000;
+	t->ss_size = 65536;
+	t->robust_head = 0x7f0000002000;
+	t->robust_len = 24;
+	t->clear_tid = 0x7f0000003000;
+}
+
+static void model_init(struct model *md)
+{
+	memset(md, 0, sizeof(*md) - sizeof(md->pages));
+	if (!md->pages)
+		md->pages = aligned_alloc(4096, 8 * 4096);
+	memset(md->pages, 0, 8 * 4096);
+	/* pages 0, 1, 3, 6 hold bytes; 2, 4, 5, 7 are zero */
+	for (int p = 0; p < 8; p++)
+		if (p == 0 || p == 1 || p == 3 || p == 6)
+			for (int i = 0; i < 4096; i += 97)
+				md->pages[p * 4096 + i] = (uint8_t)(p * 31 + i + 1);
+	struct ck_run *r = &md->run;
+	r->version = CK_MODEL_VERSION;
+	r->ncontainers = 2;
+	r->nstreams = 2;
+	r->wall_ns = 123456789;
+	snprintf(r->host.kernel, sizeof(r->host.kernel), "6.1.0-test");
+	r->host.page_size = 4096;
+	r->host.xcr0 = 0xe7;
+	r->host.xstate_size = 2432;
+	r->host.cpuid_1_ecx = 0xfffa3203;
+	r->host.cpuid_7_ebx = 0xf1bf07ab;
+	r->host.vdso_len = 8192;
+	r->host.vvar_len = 16384;
+	r->host.cpuid_x1_edx = 0x2fd3fbff;
+	for (int i = 0; i < 32; i++)
+		r->host.syscalls_sha256[i] = (uint8_t)i;
+	r->containers = md->c;
+	r->streams = md->s;
+	md->s[0] = (struct ck_stream){ 65536, 5, md->sbytes };
+	md->s[1] = (struct ck_stream){ 8192, 5000, md->sbytes };
+	for (unsigned i = 0; i < sizeof(md->sbytes); i++)
+		md->sbytes[i] = (uint8_t)(i ^ 0x5a);
+
+	struct ck_container *c = &md->c[0];
+	c->id = 1;
+	c->parent = -1;
+	snprintf(c->name, sizeof(c->name), "first");
+	c->start_brk = 0x600000;
+	c->brk = 0x623456;
+	c->vdso = 0x7fff00000000;
+	c->vvar = 0x7ffeffffc000;
+	c->vdso_syscall = 0x123;
+	c->act[1].handler = 0x401500;
+	c->act[1].flags = 0x04000000 | 0x08000000;
+	c->act[1].restorer = 0x401600;
+	c->act[1].mask = 0xff;
+	c->nthreads = 2;
+	c->threads = md->t;
+	thread_init(&md->t[0], 100, md->xstate[0]);
+	thread_init(&md->t[1], 101, md->xstate[1]);
+	md->t[1].flags = CK_T_REWOUND;
+	md->t[1].clear_tid = 0;
+	c->nmaps = 2;
+	c->maps = md->m;
+	/* mapping 0: 8 pages, extent 0 covers pages 0..5, extent 1 page 6 */
+	md->m[0] = (struct ck_mapping){ .start = 0x10000000, .len = 8 * 4096, .prot = 3,
+					.kind = CK_MAP_ANON, .nextents = 2, .extents = md->e };
+	md->e[0] = (struct ck_extent){ .off = 0, .len = 6 * 4096, .data = md->pages };
+	md->e[1] = (struct ck_extent){ .off = 6 * 4096, .len = 4096,
+				       .data = md->pages + 6 * 4096 };
+	/* mapping 1: an all-zero extent (nothing written for it) */
+	md->m[1] = (struct ck_mapping){ .start = 0x20000000, .len = 4096, .prot = 1,
+					.kind = CK_MAP_STACK, .nextents = 1,
+					.extents = md->e + 2 };
+	md->e[2] = (struct ck_extent){ .off = 0, .len = 4096, .data = md->pages + 7 * 4096 };
+	c->nfds = 3;
+	c->fds = md->f;
+	md->f[0] = (struct ck_fd){ .num = 0, .kind = CK_FD_OUTSIDE, .role = 0 };
+	md->f[1] = (struct ck_fd){ .num = 1, .kind = CK_FD_OUTSIDE, .role = 1, .cloexec = 1 };
+	md->f[2] = (struct ck_fd){ .num = 7, .kind = CK_FD_PIPE_W, .stream = 1,
+				   .status = 04000 };
+
+	c = &md->c[1];
+	c->id = 2;
+	c->parent = 0;
+	c->cid = 1;
+	snprintf(c->name, sizeof(c->name), "child");
+	c->nthreads = 1;
+	c->threads = md->t + 2;
+	thread_init(&md->t[2], 200, md->xstate[1]);
+	md->t[2].xstate_len = 13;
+	c->nmaps = 1;
+	c->maps = md->m + 2;
+	md->m[2] = (struct ck_mapping){ .start = 0x400000, .len = 4096, .prot = 5,
+					.kind = CK_MAP_IMAGE };
+	c->nfds = 1;
+	c->fds = md->f + 3;
+	md->f[3] = (struct ck_fd){ .num = 3, .kind = CK_FD_PIPE_R, .stream = 1 };
+}
+
+/* ---- files in memory ----------------------------------------------------- */
+
+struct file {
+	uint8_t *b;
+	size_t len;
+};
+
+static int write_file(const struct ck_run *r, uint32_t flags, struct file *f,
+		      char *err, size_t errlen)
+{
+	int fd = memfd_create("ck", 0);
+	struct stat st;
+	int rc;
+
+	rc = ck_write_flags(fd, r, flags, err, errlen);
+	fstat(fd, &st);
+	f->len = (size_t)st.st_size;
+	f->b = malloc(f->len + 1);
+	if (pread(fd, f->b, f->len, 0) != (ssize_t)f->len)
+		rc = -2;
+	close(fd);
+	return rc;
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static uint64_t rd64(const uint8_t *p)
+{
+	return rd32(p) | (uint64_t)rd32(p + 4) << 32;
+}
+
+static void wr32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void wr64(uint8_t *p, uint64_t v)
+{
+	wr32(p, (uint32_t)v);
+	wr32(p + 4, (uint32_t)(v >> 32));
+}
+
+/* The header offset of the nth (0-based) section of a type, or 0. */
+static size_t find(const struct file *f, uint32_t type, int nth)
+{
+	size_t pos = CK_HEADER_LEN;
+
+	while (pos + CK_SECTION_LEN <= f->len) {
+		uint32_t t = rd32(f->b + pos);
+		uint64_t len = rd64(f->b + pos + 8);
+		if (t == type && nth-- == 0)
+			return pos;
+		if (t == CK_S_END)
+			break;
+		pos = (pos + CK_SECTION_LEN + len + 7) & ~(size_t)7;
+	}
+	return 0;
+}
+
+/* Make every checksum and the digest right again after a patch. */
+static void fix(struct file *f)
+{
+	uint32_t flags = rd32(f->b + 16);
+	size_t pos = CK_HEADER_LEN;
+	struct sha256 s;
+
+	wr32(f->b + 20, crc32c(0, f->b, 20));
+	sha256_init(&s);
+	sha256_update(&s, f->b, CK_HEADER_LEN);
+	while (pos + CK_SECTION_LEN <= f->len) {
+		uint8_t *h = f->b + pos;
+		uint32_t t = rd32(h);
+		uint64_t len = rd64(h + 8);
+		size_t end = pos + CK_SECTION_LEN + len, padded = (end + 7) & ~(size_t)7;
+		if (end > f->len) {
+			wr32(h + 20, crc32c(0, h, 20));
+			break;
+		}
+		if (t == CK_S_END) {
+			if (len == 32) {
+				sha256_final(&s, h + CK_SECTION_LEN);
+				wr32(h + 4, crc32c(0, h + CK_SECTION_LEN, 32));
+			}
+			wr32(h + 20, crc32c(0, h, 20));
+			break;
+		}
+		wr32(h + 4, crc32c(0, h + CK_SECTION_LEN, len));
+		wr32(h + 20, crc32c(0, h, 20));
+		sha256_update(&s, h, CK_SECTION_LEN);
+		if (t != CK_S_PAGES || (flags & CK_F_DIGEST_PAGES))
+			sha256_update(&s, h + CK_SECTION_LEN, len);
+		if (padded > f->len)
+			break;
+		sha256_update(&s, f->b + end, padded - end);
+		pos = padded;
+	}
+}
+
+static char err[512];
+
+static int read_file(const struct file *f, struct ck_run *out)
+{
+	err[0] = '\0';
+	return ck_read(f->b, f->len, out, err, sizeof(err));
+}
+
+/* ---- the model compared after a round trip ------------------------------- */
+
+/* A mapping's contents as the extents say (zero elsewhere). */
+static uint8_t *contents(const struct ck_mapping *m)
+{
+	uint8_t *b = calloc(1, m->len);
+	for (uint32_t i = 0; i < m->nextents; i++)
+		memcpy(b + m->extents[i].off, m->extents[i].data, m->extents[i].len);
+	return b;
+}
+
+static bool same_run(const struct ck_run *a, const struct ck_run *b)
+{
+	if (a->version != b->version || a->ncontainers != b->ncontainers ||
+	    a->nstreams != b->nstreams || a->wall_ns != b->wall_ns ||
+	    memcmp(&a->host, &b->host, sizeof(a->host)) != 0)
+		return false;
+	for (uint32_t i = 0; i < a->nstreams; i++)
+		if (a->streams[i].capacity != b->streams[i].capacity ||
+		    a->streams[i].len != b->streams[i].len ||
+		    memcmp(a->streams[i].bytes, b->streams[i].bytes, a->streams[i].len))
+			return false;
+	for (uint32_t i = 0; i < a->ncontainers; i++) {
+		const struct ck_container *x = &a->containers[i], *y = &b->containers[i];
+		if (x->id != y->id || x->parent != y->parent || x->cid != y->cid ||
+		    x->next_cid != y->next_cid || strcmp(x->name, y->name) ||
+		    x->start_brk != y->start_brk || x->brk != y->brk ||
+		    x->vdso != y->vdso || x->vvar != y->vvar ||
+		    x->vdso_syscall != y->vdso_syscall || x->sigpending != y->sigpending ||
+		    memcmp(x->act, y->act, sizeof(x->act)) || x->nthreads != y->nthreads ||
+		    x->nmaps != y->nmaps || x->nfds != y->nfds)
+			return false;
+		for (uint32_t j = 0; j < x->nthreads; j++) {
+			struct ck_thread p = x->threads[j], q = y->threads[j];
+			if (p.xstate_len != q.xstate_len ||
+			    (p.xstate_len && memcmp(p.xstate, q.xstate, p.xstate_len)))
+				return false;
+			p.xstate = q.xstate = NULL;
+			if (memcmp(&p, &q, sizeof(p)))
+				return false;
+		}
+		if (memcmp(x->fds, y->fds, x->nfds * sizeof(*x->fds)))
+			return false;
+		for (uint32_t j = 0; j < x->nmaps; j++) {
+			const struct ck_mapping *m = &x->maps[j], *n = &y->maps[j];
+			if (m->start != n->start || m->len != n->len || m->prot != n->prot ||
+			    m->kind != n->kind)
+				return false;
+			uint8_t *u = contents(m), *v = contents(n);
+			bool eq = memcmp(u, v, m->len) == 0;
+			free(u);
+			free(v);
+			if (!eq)
+				return false;
+		}
+	}
+	return true;
+}
+
+/* ---- refusals ------------------------------------------------------------ */
+
+/* A mutation of the model, refused by the writer's checks and (written
+ * unchecked) by the reader's, both with `want` in the message. */
+static void refuse_model(const char *want, void (*mut)(struct model *))
+{
+	static struct model md;
+	struct file f;
+	struct ck_run out;
+	char werr[512] = "";
+	int fd;
+
+	model_init(&md);
+	mut(&md);
+	fd = memfd_create("ck", 0);
+	ok(ck_write(fd, &md.run, werr, sizeof(werr)) < 0 && strstr(werr, want) &&
+	   lseek(fd, 0, SEEK_END) == 0,
+	   "the writer refuses (%s), writing nothing: %s", want, werr);
+	close(fd);
+	write_file(&md.run, CK_F_DIGEST_PAGES | UNCHECKED, &f, werr, sizeof(werr));
+	ok(read_file(&f, &out) < 0 && strstr(err, want) && out.containers == NULL,
+	   "the reader refuses (%s): %s", want, err);
+	ck_free(&out);
+	free(f.b);
+}
+
+/* A patch of a good file (then checksums fixed unless raw), refused by
+ * the reader with `want` in the message. */
+static void refuse_bytes(const char *want, bool raw, void (*patch)(struct file *))
+{
+	static struct model md;
+	struct file f;
+	struct ck_run out;
+	char werr[512];
+
+	model_init(&md);
+	write_file(&md.run, CK_F_DIGEST_PAGES, &f, werr, sizeof(werr));
+	f.b = realloc(f.b, f.len + 64);
+	patch(&f);
+	if (!raw)
+		fix(&f);
+	ok(read_file(&f, &out) < 0 && strstr(err, want) && out.containers == NULL,
+	   "the reader refuses (%s): %s", want, err);
+	ck_free(&out);
+	free(f.b);
+}
+
+#define M(name, body) static void name(struct model *md) { body; }
+M(m_kernel, memset(md->run.host.kernel, 'a', sizeof(md->run.host.kernel)))
+M(m_pagesize, md->run.host.page_size = 16384)
+M(m_xstate_size, md->run.host.xstate_size = 70000)
+M(m_vdso_len, md->run.host.vdso_len = 4097)
+M(m_ncont0, md->run.ncontainers = 0)
+M(m_capacity, md->s[0].capacity = 5000)
+M(m_overcap, md->s[1].capacity = 4096)
+M(m_parent0, md->c[0].parent = 0)
+M(m_parent1, md->c[1].parent = 1)
+M(m_name, memset(md->c[0].name, 'x', sizeof(md->c[0].name)))
+M(m_heap, md->c[0].brk = 0x1000)
+M(m_vdso, md->c[0].vdso = 0x7fff00000010)
+M(m_vdso_syscall, md->c[0].vdso_syscall = 8192)
+M(m_sigkill, md->c[0].act[8].handler = 0x401500)
+M(m_handler, md->c[0].act[2].handler = 0xffff800000000000ull)
+M(m_saflags, md->c[0].act[2].flags = 0x100000)
+M(m_nthreads0, md->c[1].nthreads = 0)
+M(m_tflags, md->t[0].flags = 8)
+M(m_rip, md->t[0].regs[16] = 0x800000000000ull)
+M(m_cs, md->t[0].regs[17] = 0x23)
+M(m_altstack, md->t[0].ss_flags = 1)
+M(m_robust, md->t[0].robust_len = 16)
+M(m_cleartid, md->t[1].clear_tid = 0x1000)
+M(m_fdnum, md->f[0].num = -1)
+M(m_fdorder, md->f[1].num = 0)
+M(m_fdkind, md->f[2].kind = 3)
+M(m_fdrole, md->f[2].stream = 2)
+M(m_fdstatus, md->f[2].status = 2)
+M(m_map, md->m[0].start = 0x10000001)
+M(m_maporder, md->m[1].start = 0x10001000)
+M(m_prot, md->m[0].prot = 8)
+M(m_mapkind, md->m[0].kind = 4)
+M(m_extent, md->e[1].off = 7 * 4096; md->e[1].len = 2 * 4096;
+  md->e[1].data = md->pages + 5 * 4096)
+M(m_extorder, md->e[1].off = 3 * 4096)
+#undef M
+
+/* Patches of the bytes. */
+static size_t sec_at(struct file *f, uint32_t type, int nth)
+{
+	return find(f, type, nth);
+}
+#define P(name, body) static void name(struct file *f) { body; }
+P(p_short, f->len = 10)
+P(p_magic, f->b[0] = 'X')
+P(p_hcrc, f->b[16] ^= 1)
+P(p_fversion, wr32(f->b + 8, 2))
+P(p_mversion, wr32(f->b + 12, 2))
+P(p_flags, wr32(f->b + 16, 3))
+P(p_trunc_hdr, f->len = CK_HEADER_LEN + 10)
+P(p_shcrc, f->b[sec_at(f, CK_S_HOST, 0) + 16] ^= 1)
+P(p_type, wr32(f->b + sec_at(f, CK_S_HOST, 0), 77))
+P(p_order, wr32(f->b + sec_at(f, CK_S_HOST, 0), CK_S_RUN))
+P(p_past, wr64(f->b + sec_at(f, CK_S_STREAMS, 0) + 8, 1ull << 40))
+P(p_crc, f->b[sec_at(f, CK_S_HOST, 0) + CK_SECTION_LEN + 80] ^= 1)
+P(p_count, wr32(f->b + sec_at(f, CK_S_RUN, 0) + 16, 2))
+P(p_kpad, f->b[sec_at(f, CK_S_HOST, 0) + CK_SECTION_LEN + 70] = 1)
+P(p_hostpad, f->b[sec_at(f, CK_S_HOST, 0) + CK_SECTION_LEN + 175] = 1)
+P(p_fit, wr32(f->b + sec_at(f, CK_S_RUN, 0) + CK_SECTION_LEN, 4000))
+P(p_nstreams, wr32(f->b + sec_at(f, CK_S_RUN, 0) + CK_SECTION_LEN + 4, 70000))
+/* stream 0 is 5 bytes: its record is 8 + 8 */
+P(p_stream_past, wr32(f->b + sec_at(f, CK_S_STREAMS, 0) + CK_SECTION_LEN + 4, 6000))
+P(p_stream_pad, f->b[sec_at(f, CK_S_STREAMS, 0) + CK_SECTION_LEN + 8 + 6] = 1)
+P(p_stream_after, size_t s = sec_at(f, CK_S_STREAMS, 0);
+  wr32(f->b + s + 16, 1); wr32(f->b + sec_at(f, CK_S_RUN, 0) + CK_SECTION_LEN + 4, 1);
+  /* the second stream's 8 + 5000 bytes are left over */
+  wr32(f->b + s + CK_SECTION_LEN + 4, 0);
+  memset(f->b + s + CK_SECTION_LEN + 8, 0, 8))
+P(p_cpad, wr32(f->b + sec_at(f, CK_S_CONTAINER, 0) + CK_SECTION_LEN + 2188, 1))
+P(p_nthreads, wr32(f->b + sec_at(f, CK_S_CONTAINER, 0) + CK_SECTION_LEN + 2176, 5000))
+P(p_nmaps, wr32(f->b + sec_at(f, CK_S_CONTAINER, 0) + CK_SECTION_LEN + 2180, 70000))
+P(p_nfds, wr32(f->b + sec_at(f, CK_S_CONTAINER, 0) + CK_SECTION_LEN + 2184, 70000))
+P(p_short_threads, wr32(f->b + sec_at(f, CK_S_CONTAINER, 0) + CK_SECTION_LEN + 2176, 100);
+  wr32(f->b + sec_at(f, CK_S_THREADS, 0) + 16, 100))
+P(p_xstate_len, wr32(f->b + sec_at(f, CK_S_THREADS, 0) + CK_SECTION_LEN + 260, 70000))
+P(p_fds_len, wr32(f->b + sec_at(f, CK_S_CONTAINER, 1) + CK_SECTION_LEN + 2184, 0);
+  wr32(f->b + sec_at(f, CK_S_FDS, 1) + 16, 0))
+P(p_mpad, wr32(f->b + sec_at(f, CK_S_MAPS, 0) + CK_SECTION_LEN + 28, 1))
+P(p_nextents_max, wr32(f->b + sec_at(f, CK_S_MAPS, 0) + CK_SECTION_LEN + 24, 5u << 20))
+P(p_nextents, wr32(f->b + sec_at(f, CK_S_MAPS, 0) + CK_SECTION_LEN + 24, 1000))
+P(p_padcount, wr32(f->b + sec_at(f, CK_S_PAD, 0) + 16, 1))
+P(p_padbyte, f->b[sec_at(f, CK_S_PAD, 0) + CK_SECTION_LEN + 8] = 1)
+P(p_padtype, wr32(f->b + sec_at(f, CK_S_PAD, 0), CK_S_FDS))
+P(p_pagescount, wr32(f->b + sec_at(f, CK_S_PAGES, 0) + 16, 1))
+/* mapping 0's first extent: its file offset */
+P(p_fileoff, size_t m = sec_at(f, CK_S_MAPS, 0) + CK_SECTION_LEN + 32;
+  wr64(f->b + m + 16, rd64(f->b + m + 16) + 4096))
+P(p_endcrc, size_t e = sec_at(f, CK_S_END, 0); f->b[e + 4] ^= 1;
+  wr32(f->b + e + 20, crc32c(0, f->b + e, 20)))
+P(p_digest, size_t e = sec_at(f, CK_S_END, 0); f->b[e + CK_SECTION_LEN] ^= 1;
+  wr32(f->b + e + 4, crc32c(0, f->b + e + CK_SECTION_LEN, 32));
+  wr32(f->b + e + 20, crc32c(0, f->b + e, 20)))
+P(p_trailing, memset(f->b + f->len, 0, 8); f->len += 8)
+/* the PAD 4 bytes shorter: 4 bytes of padding, one of them not zero */
+P(p_secpad, size_t p = sec_at(f, CK_S_PAD, 0); uint64_t n = rd64(f->b + p + 8);
+  wr64(f->b + p + 8, n - 4); f->b[p + CK_SECTION_LEN + n - 2] = 1)
+P(p_secpad_trunc, size_t p = sec_at(f, CK_S_PAD, 0); uint64_t n = rd64(f->b + p + 8);
+  wr64(f->b + p + 8, n - 4); fix(f); f->len = p + CK_SECTION_LEN + n - 2)
+/* 8 bytes fewer of PAD: PAGES starts 8 bytes before a page boundary */
+P(p_unaligned, size_t p = sec_at(f, CK_S_PAD, 0); uint64_t n = rd64(f->b + p + 8);
+  wr64(f->b + p + 8, n - 8);
+  memmove(f->b + p + CK_SECTION_LEN + n - 8, f->b + p + CK_SECTION_LEN + n,
+	  f->len - (p + CK_SECTION_LEN + n));
+  f->len -= 8)
+#undef P
+
+/* ---- sweeps -------------------------------------------------------------- */
+
+static void sweep(const char *what, uint32_t flags, bool with_pages)
+{
+	static struct model md;
+	struct file f;
+	struct ck_run out;
+	char werr[512];
+	size_t bad_trunc = 0, bad_flip = 0;
+
+	model_init(&md);
+	if (!with_pages) {
+		md.m[0].nextents = 0;
+		md.m[1].nextents = 0;
+	}
+	write_file(&md.run, flags, &f, werr, sizeof(werr));
+	for (size_t n = 0; n < f.len; n++) {
+		uint8_t *copy = malloc(n ? n : 1);
+		memcpy(copy, f.b, n);
+		if (ck_read(copy, n, &out, err, sizeof(err)) == 0) {
+			bad_trunc++;
+			ck_free(&out);
+		}
+		free(copy);
+	}
+	ok(bad_trunc == 0, "%s: each of the %zu truncations is refused (%zu taken)",
+	   what, f.len, bad_trunc);
+	for (size_t i = 0; i < f.len * 8; i++) {
+		f.b[i / 8] ^= (uint8_t)(1u << (i % 8));
+		if (ck_read(f.b, f.len, &out, err, sizeof(err)) == 0) {
+			/* without CK_F_DIGEST_PAGES a flip in the pages is
+			 * still caught by PAGES' CRC */
+			bad_flip++;
+			ck_free(&out);
+		}
+		f.b[i / 8] ^= (uint8_t)(1u << (i % 8));
+	}
+	ok(bad_flip == 0, "%s: each of the %zu single-bit flips is refused (%zu taken)",
+	   what, f.len * 8, bad_flip);
+	free(f.b);
+}
+
+/* ---- the measurement (not in make check) --------------------------------- */
+
+static double now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+static int bench(size_t mib)
+{
+	size_t n = mib << 20;
+	uint8_t *mem = aligned_alloc(4096, n), *dst = aligned_alloc(4096, n);
+	static struct model md;
+	struct ck_extent e;
+	struct ck_run out;
+	char werr[512];
+	double t, t_memcpy, t_memcpy_fresh;
+	int fd;
+
+	for (size_t i = 0; i < n; i += 8)
+		memcpy(mem + i, &(uint64_t){ i * 0x9e3779b97f4a7c15ull + 1 }, 8);
+	t = now();
+	memcpy(dst, mem, n);
+	__asm__ volatile("" : : "r"(dst) : "memory");
+	t_memcpy_fresh = now() - t;
+	t = now();
+	memcpy(dst, mem, n);
+	__asm__ volatile("" : : "r"(dst) : "memory");
+	t_memcpy = now() - t;
+	printf("# %zu MiB: memcpy %.2f GB/s (into fresh pages %.2f GB/s)\n", mib,
+	       (double)n / t_memcpy / 1e9, (double)n / t_memcpy_fresh / 1e9);
+
+	model_init(&md);
+	md.c[0].nmaps = 1;
+	md.m[0] = (struct ck_mapping){ .start = 0x100000000, .len = n, .prot = 3,
+				       .nextents = 1, .extents = &e };
+	e = (struct ck_extent){ .off = 0, .len = n, .data = mem };
+	md.run.ncontainers = 1;
+	for (int digest = 1; digest >= 0; digest--) {
+		uint32_t flags = digest ? CK_F_DIGEST_PAGES : 0;
+		for (int rep = 0; rep < 2; rep++) {
+			fd = memfd_create("ckbench", 0);
+			t = now();
+			if (ck_write_flags(fd, &md.run, flags, werr, sizeof(werr)) < 0) {
+				printf("# ck_write: %s\n", werr);
+				return 1;
+			}
+			double tw = now() - t;
+			struct stat st;
+			fstat(fd, &st);
+			void *map = mmap(NULL, (size_t)st.st_size, PROT_READ,
+					 MAP_SHARED | MAP_POPULATE, fd, 0);
+			t = now();
+			int rc = ck_read(map, (size_t)st.st_size, &out, err, sizeof(err));
+			double tr = now() - t;
+			if (rc < 0) {
+				printf("# ck_read: %s\n", err);
+				return 1;
+			}
+			t = now();
+			memcpy(dst, out.containers[0].maps[0].extents[0].data, n);
+			__asm__ volatile("" : : "r"(dst) : "memory");
+			double tc = now() - t;
+			printf("# %s digest: ck_write to a memfd %.2f GB/s (%.2fx memcpy), "
+			       "ck_read of the mapped file %.2f GB/s (%.2fx memcpy), "
+			       "ck_read + copying the pages out %.2f GB/s\n",
+			       digest ? "full" : "metadata",
+			       (double)n / tw / 1e9, t_memcpy / tw,
+			       (double)n / tr / 1e9, t_memcpy / tr,
+			       (double)n / (tr + tc) / 1e9);
+			ck_free(&out);
+			munmap(map, (size_t)st.st_size);
+			close(fd);
+		}
+	}
+	for (int digest = 1; digest >= 0; digest--) {
+		fd = open("/dev/null", O_WRONLY);
+		t = now();
+		ck_write_flags(fd, &md.run, digest ? CK_F_DIGEST_PAGES : 0, werr, sizeof(werr));
+		printf("# %s digest: ck_write to /dev/null (its own work: zero pages, "
+		       "CRC%s) %.2f GB/s\n", digest ? "full" : "metadata",
+		       digest ? ", SHA-256" : "", (double)n / (now() - t) / 1e9);
+		close(fd);
+	}
+	t = now();
+	volatile uint32_t c = crc32c(0, mem, n);
+	(void)c;
+	printf("# crc32c %.2f GB/s\n", (double)n / (now() - t) / 1e9);
+	struct sha256 s;
+	unsigned char d[32];
+	t = now();
+	sha256_init(&s);
+	sha256_update(&s, mem, n);
+	sha256_final(&s, d);
+	printf("# sha256 %.2f GB/s\n", (double)n / (now() - t) / 1e9);
+	return 0;
+}
+
+/* ---- the fuzzer's seeds -------------------------------------------------- */
+
+static int corpus(const char *dir)
+{
+	static struct model md;
+	struct file f;
+	char path[4096], werr[512];
+	static const char *const name[] = { "full", "full-metadigest", "nopages",
+					    "one-container", "no-streams" };
+
+	for (int i = 0; i < 5; i++) {
+		model_init(&md);
+		if (i == 2 || i == 3) {
+			md.m[0].nextents = 0;
+			md.m[1].nextents = 0;
+		}
+		if (i == 3)
+			md.run.ncontainers = 1;
+		if (i == 4) {
+			md.run.nstreams = 0;
+			md.c[0].nfds = 2;
+			md.run.ncontainers = 1;
+		}
+		if (write_file(&md.run, i == 1 ? 0 : CK_F_DIGEST_PAGES, &f, werr,
+			       sizeof(werr)) < 0) {
+			fprintf(stderr, "%s\n", werr);
+			return 1;
+		}
+		snprintf(path, sizeof(path), "%s/%s", dir, name[i]);
+		FILE *o = fopen(path, "wb");
+		if (!o || fwrite(f.b, 1, f.len, o) != f.len || fclose(o) != 0)
+			return 1;
+		free(f.b);
+	}
+	return 0;
+}
+
+/* ---- main ---------------------------------------------------------------- */
+
+int main(int argc, char **argv)
+{
+	static struct model md;
+	struct file f;
+	struct ck_run out;
+	char werr[512] = "";
+
+	if (argc > 1 && strcmp(argv[1], "--bench") == 0)
+		return bench(argc > 2 ? (size_t)atoi(argv[2]) : 256);
+	if (argc > 2 && strcmp(argv[1], "--corpus") == 0)
+		return corpus(argv[2]);
+
+	/* crc32c: the known value, and both paths on every length/alignment */
+	ok(crc32c(0, "123456789", 9) == 0xe3069283 &&
+	   crc32c_sw(0, "123456789", 9) == 0xe3069283, "CRC-32C of \"123456789\" is 0xe3069283");
+	{
+		size_t n = 3 * 8192 * 2 + 1000;
+		uint8_t *b = malloc(n + 16);
+		bool same = true;
+		for (size_t i = 0; i < n + 16; i++)
+			b[i] = (uint8_t)(i * 2654435761u >> 13);
+		for (size_t a = 0; a < 9 && same; a++)
+			for (size_t len = 0; len < 300 && same; len += 7)
+				same = crc32c(0, b + a, len) == crc32c_sw(0, b + a, len);
+		for (size_t a = 0; a < 3 && same; a++)
+			same = crc32c(0, b + a, n) == crc32c_sw(0, b + a, n) &&
+			       crc32c(crc32c(0, b + a, 100), b + a + 100, n - 100) ==
+			       crc32c_sw(0, b + a, n);
+		ok(same, "crc32c and its table version agree (lengths, alignments, "
+		   "the three-stream blocks, continuation)");
+		free(b);
+	}
+
+	/* round trips */
+	for (int digest = 0; digest < 2; digest++) {
+		uint32_t flags = digest ? CK_F_DIGEST_PAGES : 0;
+		model_init(&md);
+		ok(write_file(&md.run, flags, &f, werr, sizeof(werr)) == 0,
+		   "ck_write (%s digest) takes the model: %s", digest ? "full" : "metadata",
+		   werr);
+		ok(read_file(&f, &out) == 0, "ck_read takes what ck_write wrote: %s", err);
+		ok(same_run(&md.run, &out), "the model read back is the model written");
+		size_t pages = find(&f, CK_S_PAGES, 0);
+		ok(pages && (pages + CK_SECTION_LEN) % 4096 == 0 &&
+		   rd64(f.b + pages + 8) == 4 * 4096,
+		   "PAGES starts on a page boundary and holds the 4 nonzero pages only");
+		ok(out.containers[0].maps[0].nextents == 3 &&
+		   out.containers[0].maps[1].nextents == 0 &&
+		   out.containers[0].maps[0].extents[0].data == f.b + pages + CK_SECTION_LEN &&
+		   out.containers[0].maps[0].extents[0].file_off == pages + CK_SECTION_LEN,
+		   "extents split around zero pages, pointing into the file's buffer");
+		ok(find(&f, CK_S_PAGES, 1) == 0, "a container without saved pages has no PAGES");
+		ck_free(&out);
+		ck_free(&out);
+		free(f.b);
+	}
+	{
+		int p[2];
+		model_init(&md);
+		md.m[0].nextents = 0;
+		md.m[1].nextents = 0;
+		pipe(p);
+		fcntl(p[1], F_SETPIPE_SZ, 1 << 20);
+		int rc = ck_write(p[1], &md.run, werr, sizeof(werr));
+		close(p[1]);
+		f.b = malloc(1 << 20);
+		ssize_t got, len = 0;
+		while ((got = read(p[0], f.b + len, (1 << 20) - (size_t)len)) > 0)
+			len += got;
+		close(p[0]);
+		f.len = (size_t)len;
+		ok(rc == 0 && read_file(&f, &out) == 0 && same_run(&md.run, &out),
+		   "ck_write writes to a pipe (it never seeks) %s%s", werr, err);
+		ck_free(&out);
+		free(f.b);
+	}
+	{
+		struct ck_host h, g;
+		char why[512];
+		int rc = ck_host_facts(&h, werr, sizeof(werr));
+		ok(rc == 0 && h.page_size == 4096 &&
+		   h.kernel[0] && ck_host_check(&h, &h, why, sizeof(why)),
+		   "this host's facts are compatible with themselves (%s, xcr0 0x%llx, "
+		   "xstate %u bytes)", h.kernel, (unsigned long long)h.xcr0, h.xstate_size);
+		g = h;
+		g.xcr0 &= ~(uint64_t)4;
+		g.cpuid_7_ebx &= ~0x20u;
+		g.syscalls_sha256[0] ^= 1;
+		snprintf(g.kernel, sizeof(g.kernel), "other");
+		ok(!ck_host_check(&h, &g, why, sizeof(why)) &&
+		   strstr(why, "xcr0") && strstr(why, "CPUID 7 ebx bits 0x20 missing here") &&
+		   strstr(why, "system call table") && !strchr(why, '\n') &&
+		   !strstr(why, "kernel"),
+		   "ck_host_check: every difference in one line, the kernel release "
+		   "allowed: %s", why);
+		g = h;
+		g.xcr0 |= 1ull << 40;
+		ok(ck_host_check(&h, &g, why, sizeof(why)),
+		   "ck_host_check: a host with more xstate features will do");
+	}
+
+	/* every refusal of the model, by the writer and by the reader */
+	refuse_model("the kernel release is not NUL-terminated", m_kernel);
+	refuse_model("page size 16384, not 4096", m_pagesize);
+	refuse_model("xstate size 70000 over", m_xstate_size);
+	refuse_model("HOST: vDSO 4097", m_vdso_len);
+	refuse_model("RUN: 0 containers", m_ncont0);
+	refuse_model("stream 0: capacity 5000", m_capacity);
+	refuse_model("stream 1: 5000 bytes buffered, over its capacity 4096", m_overcap);
+	refuse_model("container 0: parent 0 (the first has none", m_parent0);
+	refuse_model("container 1: parent 1 (an earlier", m_parent1);
+	refuse_model("its name is not NUL-terminated", m_name);
+	refuse_model("container 0: heap 0x600000..0x1000", m_heap);
+	refuse_model("container 0: vDSO at 0x7fff00000010", m_vdso);
+	refuse_model("vDSO syscall offset 0x2000 outside its 8192 bytes", m_vdso_syscall);
+	refuse_model("signal 9 (SIGKILL/SIGSTOP) with a handler", m_sigkill);
+	refuse_model("signal 3: handler 0xffff800000000000", m_handler);
+	refuse_model("signal 3: unknown flags 0x100000", m_saflags);
+	refuse_model("container 1: 0 threads", m_nthreads0);
+	refuse_model("thread 0: unknown flags 0x8", m_tflags);
+	refuse_model("thread 0: rip 0x800000000000 outside the user half", m_rip);
+	refuse_model("thread 0: cs 0x23", m_cs);
+	refuse_model("thread 0: alternate stack", m_altstack);
+	refuse_model("thread 0: robust list", m_robust);
+	refuse_model("thread 1: clear-tid address 0x1000", m_cleartid);
+	refuse_model("descriptor 0: number -1", m_fdnum);
+	refuse_model("descriptor 1: number 0 not above the one before (0)", m_fdorder);
+	refuse_model("descriptor 7: unknown kind 3", m_fdkind);
+	refuse_model("descriptor 7: role 0, stream 2", m_fdrole);
+	refuse_model("descriptor 7: status 0x2", m_fdstatus);
+	refuse_model("mapping 0: 0x10000001", m_map);
+	refuse_model("mapping 1: starts at 0x10001000, before the end", m_maporder);
+	refuse_model("mapping 0: protection 0x8", m_prot);
+	refuse_model("mapping 0: unknown kind 4", m_mapkind);
+	refuse_model("bytes (page multiples, not empty, inside the mapping's 32768 bytes)", m_extent);
+	refuse_model("offset 0x3000 before the end of the one before", m_extorder);
+
+	/* every refusal of the bytes */
+	refuse_bytes("shorter than a checkpoint header", true, p_short);
+	refuse_bytes("not a minos checkpoint", true, p_magic);
+	refuse_bytes("byte 0: header checksum", true, p_hcrc);
+	refuse_bytes("byte 8: format version 2", false, p_fversion);
+	refuse_bytes("byte 12: model version 2", false, p_mversion);
+	refuse_bytes("byte 16: unknown flags 0x2", false, p_flags);
+	refuse_bytes("byte 24: the file ends inside a section header (10 of 24", true,
+		     p_trunc_hdr);
+	refuse_bytes("byte 24: section header checksum", true, p_shcrc);
+	refuse_bytes("byte 24: unknown section type 77", false, p_type);
+	refuse_bytes("byte 24: a RUN section where HOST was expected", false, p_order);
+	refuse_bytes("STREAMS section of 1099511627776 bytes runs past the end", false,
+		     p_past);
+	refuse_bytes("HOST section checksum", true, p_crc);
+	refuse_bytes("RUN section of 2 records, 1 expected", false, p_count);
+	refuse_bytes("nonzero padding after the kernel release", false, p_kpad);
+	refuse_bytes("HOST: nonzero padding at its end", false, p_hostpad);
+	refuse_bytes("containers and 2 streams cannot fit", false, p_fit);
+	refuse_bytes("RUN: 70000 streams (at most 65536)", false, p_nstreams);
+	refuse_bytes("STREAMS section: stream 0 runs past the section's end", false,
+		     p_stream_past);
+	refuse_bytes("nonzero padding after stream 0", false, p_stream_pad);
+	refuse_bytes("STREAMS section: 5016 bytes after its last record", false,
+		     p_stream_after);
+	refuse_bytes("container 0: nonzero padding", false, p_cpad);
+	refuse_bytes("container 0: 5000 threads (1..4096)", false, p_nthreads);
+	refuse_bytes("container 0: 70000 mappings", false, p_nmaps);
+	refuse_bytes("container 0: 70000 descriptors", false, p_nfds);
+	refuse_bytes("THREADS section of 1776 bytes is too short for its 100 records",
+		     false, p_short_threads);
+	refuse_bytes("thread 0: 70000 bytes of xstate", false, p_xstate_len);
+	refuse_bytes("FDS section of 24 bytes, 0 expected", false, p_fds_len);
+	refuse_bytes("mapping 0: nonzero padding", false, p_mpad);
+	refuse_bytes("mapping 0: 5242880 extents (at most 4194304)", false, p_nextents_max);
+	refuse_bytes("mapping 0: 1000 extents run past the section's end", false,
+		     p_nextents);
+	refuse_bytes("(under 4096 bytes, none)", false, p_padcount);
+	refuse_bytes("PAD section: a nonzero byte", false, p_padbyte);
+	refuse_bytes("a FDS section where PAD or PAGES was expected", false, p_padtype);
+	refuse_bytes("PAGES section of container 0: 16384 bytes, 1 records", false,
+		     p_pagescount);
+	refuse_bytes("mapping 0 extent 0: its bytes said to be at", false, p_fileoff);
+	refuse_bytes("END section checksum", true, p_endcrc);
+	refuse_bytes("SHA-256 does not match", true, p_digest);
+	refuse_bytes("8 bytes after the END section", false, p_trailing);
+	refuse_bytes("nonzero padding after the PAD section", false, p_secpad);
+	refuse_bytes("the file ends inside the padding after the PAD section", true,
+		     p_secpad_trunc);
+	refuse_bytes("not a multiple of 4096", false, p_unaligned);
+
+	/* the writer's own refusals */
+	model_init(&md);
+	md.e[0].data = NULL;
+	ok(write_file(&md.run, 1, &f, werr, sizeof(werr)) < 0 && f.len == 0 &&
+	   strstr(werr, "extent 0: its bytes are not in memory"),
+	   "the writer refuses an extent whose bytes are not in memory: %s", werr);
+	free(f.b);
+	model_init(&md);
+	md.t[0].xstate = NULL;
+	ok(write_file(&md.run, 1, &f, werr, sizeof(werr)) < 0 && f.len == 0 &&
+	   strstr(werr, "xstate of 600 bytes without its bytes"),
+	   "the writer refuses xstate without its bytes: %s", werr);
+	free(f.b);
+	model_init(&md);
+	md.s[0].bytes = NULL;
+	ok(write_file(&md.run, 1, &f, werr, sizeof(werr)) < 0 && f.len == 0 &&
+	   strstr(werr, "stream 0: 5 bytes without their bytes"),
+	   "the writer refuses stream bytes that are not there: %s", werr);
+	free(f.b);
+	model_init(&md);
+	ok(write_file(&md.run, 2, &f, werr, sizeof(werr)) < 0 && f.len == 0 &&
+	   strstr(werr, "unknown flags 0x2"), "the writer refuses unknown flags: %s", werr);
+	free(f.b);
+	model_init(&md);
+	md.run.version = 7;
+	ok(write_file(&md.run, 1, &f, werr, sizeof(werr)) < 0 && f.len == 0 &&
+	   strstr(werr, "model version 7"), "the writer refuses another model version: %s",
+	   werr);
+	free(f.b);
+	model_init(&md);
+	{
+		int fd = open("/dev/null", O_RDONLY);
+		ok(ck_write(fd, &md.run, werr, sizeof(werr)) < 0 &&
+		   strstr(werr, "byte 0: write: Bad file descriptor"),
+		   "a write error is one line: %s", werr);
+		close(fd);
+	}
+
+	/* truncations and bit flips */
+	sweep("no pages, full digest", CK_F_DIGEST_PAGES, false);
+	sweep("pages, metadata digest", 0, true);
+	free(md.pages);
+	return tap_done();
+}
