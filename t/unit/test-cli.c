@@ -609,7 +609,7 @@ static void test_usage(void)
 			    (o->short_name && o->short_name == o2->short_name))
 				uniq = false;
 	}
-	ok(n == 20, "the option table has 20 options and ends with a NULL row");
+	ok(n == 24, "the option table has 24 options and ends with a NULL row");
 	ok(all, "--help lists every option of the table with its value");
 	ok(uniq, "option names and letters are unique");
 	for (p = u; *p; p = q + 1) {
