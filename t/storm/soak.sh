@@ -66,6 +66,13 @@ while [ "$(date +%s)" -lt "$end" ]; do
 		125|126|127) why="exit status $rc" ;;
 		'') why="no exit status" ;;
 		esac
+		# 128+S must be the first container's signal, which minos-exec
+		# reports; without that line minos-exec itself died of S (a crash
+		# the normal build shows only this way, e.g. abort on a double free)
+		if [ "${rc:-0}" -ge 128 ] && [ "$rc" -ne 124 ] &&
+			! grep -aq 'container 1 (.*): killed' "$err"; then
+			why="$why; status $rc but no \"container 1 ... killed\" line: minos-exec itself killed by signal $((rc - 128))?"
+		fi
 		if grep -q 'left:' "$out/run.ns"; then why="$why; processes left: $(grep left: "$out/run.ns" | tr '\n' ' ')"; fi
 		if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:|internal error' "$err"; then
 			why="$why; sanitizer or internal error on stderr"
