@@ -15,7 +15,7 @@ EXTRA_DIST += t/redteam/rt.h t/redteam/hoard.c t/redteam/fakeml.c \
 	t/redteam/growsdown.c t/redteam/hammer.c t/redteam/livecost.c \
 	t/redteam/chain.c t/redteam/pipehole.c t/redteam/execstop.c t/redteam/rodata.c \
 	t/redteam/epintr.c t/redteam/shortw.c t/redteam/closesig.c \
-	t/redteam/ckvdso.c
+	t/redteam/ckvdso.c t/redteam/ckmut.c
 RT_DEPS = t/redteam/rt.h libminos/minos.h $(GUEST_LIBS)
 t/redteam/hoard: t/redteam/hoard.c $(RT_DEPS)
 	$(GUEST_LINK)
@@ -68,3 +68,10 @@ t/redteam/closesig: t/redteam/closesig.c $(RT_DEPS)
 	$(GUEST_LINK)
 t/redteam/ckvdso: t/redteam/ckvdso.c $(RT_DEPS)
 	$(GUEST_LINK)
+# ckmut: a host program (ckfile.c's writer) that makes hostile checkpoint
+# files with valid checksums for t/947-redteam-ck.bats.
+check_PROGRAMS += t/redteam/ckmut
+t_redteam_ckmut_SOURCES = t/redteam/ckmut.c supervisor/ckfile.c \
+	supervisor/ckhost.c supervisor/crc32c.c supervisor/sha256.c
+t_redteam_ckmut_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS)
+t_redteam_ckmut_LDADD =
