@@ -5,7 +5,8 @@ GUESTS += t/redteam/hoard t/redteam/fakeml t/redteam/parked t/redteam/pinfds \
 	t/redteam/lockhog t/redteam/highbits t/redteam/passq t/redteam/epstall \
 	t/redteam/epleak t/redteam/graveyard t/redteam/growsdown t/redteam/hammer \
 	t/redteam/livecost t/redteam/chain t/redteam/pipehole t/redteam/execstop \
-	t/redteam/rodata t/redteam/epintr t/redteam/shortw t/redteam/closesig
+	t/redteam/rodata t/redteam/epintr t/redteam/shortw t/redteam/closesig \
+	t/redteam/ckvdso t/redteam/closejmp
 EXTRA_DIST += t/redteam/rt.h t/redteam/hoard.c t/redteam/fakeml.c \
 	t/redteam/parked.c t/redteam/pinfds.c t/redteam/dupfd.c \
 	t/redteam/pollbuf.c t/redteam/bigbss.c t/redteam/churn.c \
@@ -13,7 +14,8 @@ EXTRA_DIST += t/redteam/rt.h t/redteam/hoard.c t/redteam/fakeml.c \
 	t/redteam/epstall.c t/redteam/epleak.c t/redteam/graveyard.c \
 	t/redteam/growsdown.c t/redteam/hammer.c t/redteam/livecost.c \
 	t/redteam/chain.c t/redteam/pipehole.c t/redteam/execstop.c t/redteam/rodata.c \
-	t/redteam/epintr.c t/redteam/shortw.c t/redteam/closesig.c
+	t/redteam/epintr.c t/redteam/shortw.c t/redteam/closesig.c \
+	t/redteam/ckvdso.c t/redteam/ckmut.c t/redteam/closejmp.c
 RT_DEPS = t/redteam/rt.h libminos/minos.h $(GUEST_LIBS)
 t/redteam/hoard: t/redteam/hoard.c $(RT_DEPS)
 	$(GUEST_LINK)
@@ -63,4 +65,15 @@ t/redteam/epintr: t/redteam/epintr.c $(RT_DEPS)
 t/redteam/shortw: t/redteam/shortw.c $(RT_DEPS)
 	$(GUEST_LINK)
 t/redteam/closesig: t/redteam/closesig.c $(RT_DEPS)
+	$(GUEST_LINK)
+t/redteam/ckvdso: t/redteam/ckvdso.c $(RT_DEPS)
+	$(GUEST_LINK)
+# ckmut: a host program (ckfile.c's writer) that makes hostile checkpoint
+# files with valid checksums for t/947-redteam-ck.bats.
+check_PROGRAMS += t/redteam/ckmut
+t_redteam_ckmut_SOURCES = t/redteam/ckmut.c supervisor/ckfile.c \
+	supervisor/ckhost.c supervisor/crc32c.c supervisor/sha256.c
+t_redteam_ckmut_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS)
+t_redteam_ckmut_LDADD =
+t/redteam/closejmp: t/redteam/closejmp.c $(RT_DEPS)
 	$(GUEST_LINK)

@@ -1,0 +1,77 @@
+/* ckvdso: a container that changes its own vDSO before a checkpoint.
+ *
+ * MODE is one of:
+ *   noexec  the vDSO made read-only (not executable)
+ *   none    the vDSO made PROT_NONE
+ *   fake    a `0f 05` written into the vDSO's ELF header (bytes 8-9, the
+ *           e_ident padding), the vDSO left executable as it was
+ *   tf      the trap flag set in eflags (a SIGTRAP handler counts steps)
+ * Then prints "ready", waits for a line on rfd 0 (a checkpoint is taken
+ * meanwhile), and prints "alive" and exits 0.
+ */
+#define _GNU_SOURCE
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
+#include "minos.h"
+
+static volatile long steps;
+
+static void on_trap(int sig, siginfo_t *si, void *uc_)
+{
+	(void)sig;
+	(void)si;
+	ucontext_t *uc = uc_;
+	if (++steps > 1000)
+		uc->uc_mcontext.gregs[REG_EFL] &= ~0x100LL; /* enough */
+}
+
+static int prot_vdso(unsigned char *v, int prot)
+{
+	if (mprotect(v, 8192, prot) == 0)
+		return 0;
+	return mprotect(v, 4096, prot);
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = argc > 1 ? argv[1] : "noexec";
+	unsigned char *v = (unsigned char *)getauxval(AT_SYSINFO_EHDR);
+	int rc = 0;
+	if (!v) {
+		printf("no vDSO\n");
+		return 2;
+	}
+	if (strcmp(mode, "noexec") == 0) {
+		rc = prot_vdso(v, PROT_READ);
+	} else if (strcmp(mode, "none") == 0) {
+		rc = prot_vdso(v, PROT_NONE);
+	} else if (strcmp(mode, "fake") == 0) {
+		rc = prot_vdso(v, PROT_READ | PROT_WRITE);
+		if (rc == 0) {
+			v[8] = 0x0f;
+			v[9] = 0x05;
+			rc = prot_vdso(v, PROT_READ | PROT_EXEC);
+		}
+	} else if (strcmp(mode, "tf") == 0) {
+		struct sigaction sa = { .sa_sigaction = on_trap, .sa_flags = SA_SIGINFO };
+		sigaction(SIGTRAP, &sa, NULL);
+		__asm__ volatile("pushfq; orq $0x100, (%%rsp); popfq" ::: "memory", "cc");
+	}
+	if (rc != 0) {
+		printf("mprotect failed\n");
+		return 3;
+	}
+	printf("ready\n");
+	fflush(stdout);
+	char buf[16];
+	int zero = 0;
+	long n;
+	do
+		n = minos_read(&zero, 1, buf, sizeof(buf), NULL);
+	while (n == -4);
+	printf("alive %ld\n", n);
+	return 0;
+}
