@@ -63,6 +63,8 @@ struct container {
 	 * above still reaches it (sys_ckill walks this chain). */
 	struct container *parent;
 	uint64_t vdso_syscall;    /* a syscall instruction in its vDSO, or 0 */
+	bool vdso_tried;          /* its first close sequence tried to seal
+				   * its vDSO (tracee.c) */
 	uint64_t stack_lo, stack_hi; /* where its main stack can be (mremap) */
 	int cid;            /* its handle in the parent (cnew's result); 0
 			     * once the parent's record is freed */

@@ -40,7 +40,6 @@
 #include "sys.h"
 #include "sys_fd.h"
 
-#define MINOS_SYS_MSEAL_NR 462 /* __NR_mseal, Linux 6.10 */
 
 #ifndef RWF_NOWAIT
 #define RWF_NOWAIT 0x00000008
@@ -650,53 +649,6 @@ static void exec_resume(struct thread *t, long r, void *arg)
 	free(es);
 }
 
-/* The vDSO at base: its length, and a syscall instruction in it (0).
- * Every x86-64 process of this kernel maps the same vDSO image, only at
- * another address; a child's is still the kernel's (it has not run), so
- * the first scan's offset and length serve every later child, checked by
- * the two bytes at the offset (else scanned again). */
-static size_t vdso_scan(struct thread *t, uint64_t base, uint64_t *insn)
-{
-	static uint64_t known_off;
-	static size_t known_len;
-	Elf64_Ehdr eh;
-	Elf64_Phdr ph[16];
-	unsigned char two[2];
-	*insn = 0;
-	if (base && known_len &&
-	    tracee_read(t, base + known_off, two, sizeof(two)) == 0 &&
-	    two[0] == 0x0f && two[1] == 0x05) {
-		*insn = base + known_off;
-		return known_len;
-	}
-	if (!base || tracee_read(t, base, &eh, sizeof(eh)) < 0 ||
-	    memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
-	    eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum == 0 ||
-	    eh.e_phnum > 16 || eh.e_phoff > 4096 ||
-	    tracee_read(t, base + eh.e_phoff, ph, eh.e_phnum * sizeof(ph[0])) < 0)
-		return 0;
-	uint64_t end = 0;
-	for (unsigned i = 0; i < eh.e_phnum; i++)
-		if (ph[i].p_type == PT_LOAD && ph[i].p_vaddr + ph[i].p_memsz > end)
-			end = ph[i].p_vaddr + ph[i].p_memsz;
-	end = (end + 4095) & ~4095ULL;
-	if (!end || end > 65536)
-		return 0;
-	unsigned char *buf = malloc(end);
-	if (buf && tracee_read(t, base, buf, end) == 0)
-		for (size_t i = 0; i + 1 < end; i++)
-			if (buf[i] == 0x0f && buf[i + 1] == 0x05) {
-				*insn = base + i;
-				break;
-			}
-	free(buf);
-	if (*insn) {
-		known_off = *insn - base;
-		known_len = end;
-	}
-	return *insn ? end : 0;
-}
-
 bool sys_cnew_exec_stop(struct thread *t, const struct user_regs_struct *regs)
 {
 	struct exec_stop *es = malloc(sizeof(*es));
@@ -733,7 +685,7 @@ bool sys_cnew_exec_stop(struct thread *t, const struct user_regs_struct *regs)
 		}
 	}
 	uint64_t insn;
-	size_t len = vdso_scan(t, vdso, &insn);
+	size_t len = tracee_vdso_scan(t, vdso, &insn);
 	if (len) {
 		t->c->vdso_syscall = insn;
 		uint64_t args[6] = { vdso, len, 0 };

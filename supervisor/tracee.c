@@ -9,7 +9,9 @@
 #include <linux/audit.h>
 #include <linux/kcmp.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -490,6 +492,116 @@ static void close_done(struct thread *t, long result, void *arg)
 	close_next(t, false);
 }
 
+/* The vDSO at base: its length, and a syscall instruction in it (0).
+ * Every x86-64 process of this kernel maps the same vDSO image, only at
+ * another address; a child's is still the kernel's (it has not run), so
+ * the first scan's offset and length serve every later child, checked by
+ * the two bytes at the offset (else scanned again). */
+size_t tracee_vdso_scan(const struct thread *t, uint64_t base, uint64_t *insn)
+{
+	static uint64_t known_off;
+	static size_t known_len;
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph[16];
+	unsigned char two[2];
+	*insn = 0;
+	if (base && known_len &&
+	    tracee_read(t, base + known_off, two, sizeof(two)) == 0 &&
+	    two[0] == 0x0f && two[1] == 0x05) {
+		*insn = base + known_off;
+		return known_len;
+	}
+	if (!base || tracee_read(t, base, &eh, sizeof(eh)) < 0 ||
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
+	    eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum == 0 ||
+	    eh.e_phnum > 16 || eh.e_phoff > 4096 ||
+	    tracee_read(t, base + eh.e_phoff, ph, eh.e_phnum * sizeof(ph[0])) < 0)
+		return 0;
+	uint64_t end = 0;
+	for (unsigned i = 0; i < eh.e_phnum; i++)
+		if (ph[i].p_type == PT_LOAD && ph[i].p_vaddr + ph[i].p_memsz > end)
+			end = ph[i].p_vaddr + ph[i].p_memsz;
+	end = (end + 4095) & ~4095ULL;
+	if (!end || end > 65536)
+		return 0;
+	unsigned char *buf = malloc(end);
+	if (buf && tracee_read(t, base, buf, end) == 0)
+		for (size_t i = 0; i + 1 < end; i++)
+			if (buf[i] == 0x0f && buf[i + 1] == 0x05) {
+				*insn = base + i;
+				break;
+			}
+	free(buf);
+	if (*insn) {
+		known_off = *insn - base;
+		known_len = end;
+	}
+	return *insn ? end : 0;
+}
+
+/* Is the page of addr in tid's maps, not writable?  (-1: unreadable.) */
+static int not_writable(pid_t tid, uint64_t addr)
+{
+	char path[48], line[256];
+	snprintf(path, sizeof(path), "/proc/%d/maps", tid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return -1;
+	int r = 0;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long lo, hi;
+		char perms[8];
+		if (sscanf(line, "%llx-%llx %7s", &lo, &hi, perms) == 3 &&
+		    lo <= addr && addr + 2 <= hi) {
+			r = perms[1] != 'w';
+			break;
+		}
+	}
+	fclose(f);
+	return r;
+}
+
+static void kill_changed(struct thread *t, const char *what)
+{
+	if (!t->c)
+		return;
+	msg("container %d (%s): killed: it changed %s", t->c->id, t->c->name, what);
+	if (t->c->end == END_NONE) {
+		t->c->end = END_SIGNAL;
+		t->c->end_sig = SIGKILL;
+	}
+	ctab_kill(t->c);
+}
+
+/* The mseal of the caller's vDSO made in place of its call: if it took,
+ * and the instruction is still `syscall` in a page no one can write, every
+ * close runs there; else at the caller's own instruction (close_next). */
+static void sealed(struct thread *t, long result, void *arg)
+{
+	uint64_t insn = (uint64_t)(uintptr_t)arg;
+	unsigned char two[2];
+	if (!t->cnew)
+		return;
+	if (result == -ESRCH) {
+		closes_end(t);
+		return;
+	}
+	if (result == 0) {
+		int nw = not_writable(t->tid, insn);
+		if (nw == 0 || tracee_read(t, insn, two, 2) < 0 ||
+		    two[0] != 0x0f || two[1] != 0x05) {
+			/* Sealed writable, or not the kernel's bytes: only
+			 * its own doing (the vDSO is the kernel's r-x). */
+			kill_changed(t, "its vDSO, where its cnew's closes run");
+			closes_end(t);
+			return;
+		}
+		if (nw == 1)
+			t->c->vdso_syscall = insn;
+	}
+	close_next(t, false);
+}
+
 void tracee_close_then_answer(struct thread *t,
 			      const struct user_regs_struct *entry)
 {
@@ -500,6 +612,27 @@ void tracee_close_then_answer(struct thread *t,
 	 * signal is held off until the answer (closes_answer). */
 	t->cnew->masked = ptr_getsigmask(t->tid, &t->cnew->mask) == 0 &&
 			  ptr_setsigmask(t->tid, ~0ULL) == 0;
+	/* A container not started by cnew (the first, a stage) has an
+	 * unsealed vDSO: its first close sequence seals it, the mseal made
+	 * in place of the stopped call (no code of the container runs), so
+	 * that no close ever runs at an instruction another of its threads
+	 * can change or jump away from (RCK-5).  Once per container; a
+	 * kernel without mseal leaves it to the caller's own instruction. */
+	struct container *c = t->c;
+	if (c && !c->vdso_syscall && !c->vdso_tried && t->cnew->nconsume) {
+		c->vdso_tried = true;
+		uint64_t av[2 * 64], base = 0, insn = 0;
+		ssize_t n = proc_read(t->tid, "auxv", (char *)av, sizeof(av));
+		for (ssize_t k = 0; k + 1 < n / (ssize_t)sizeof(uint64_t) &&
+				    av[k] != AT_NULL; k += 2)
+			if (av[k] == AT_SYSINFO_EHDR)
+				base = av[k + 1];
+		size_t len = base ? tracee_vdso_scan(t, base, &insn) : 0;
+		uint64_t args[6] = { base, len, 0 };
+		if (len && tracee_call(t, true, MINOS_SYS_MSEAL_NR, args, sealed,
+				       (void *)(uintptr_t)insn) == 0)
+			return;
+	}
 	close_next(t, true);
 }
 

@@ -126,6 +126,13 @@ void tracee_answer(struct thread *t, long result);
 void tracee_close_then_answer(struct thread *t,
 			      const struct user_regs_struct *entry);
 
+#define MINOS_SYS_MSEAL_NR 462 /* __NR_mseal, Linux 6.10 */
+
+/* The vDSO at base: its length (0: not found), and a syscall instruction
+ * in it in *insn.  Its bytes are the container's: until it is sealed and
+ * checked, nothing says the instruction stays there. */
+size_t tracee_vdso_scan(const struct thread *t, uint64_t base, uint64_t *insn);
+
 /* The loop: t, interrupted after another thread's closes (t->kicked_for),
  * stopped or ended: it is in no call on a closed number any more; the
  * closer is answered when the last such thread has. */

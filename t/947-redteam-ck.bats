@@ -161,7 +161,6 @@ restore_refused() {
 }
 
 @test "RCK-5: a cnew caller cannot run its own code in the middle of the injected closes (a sibling flipping its syscall instruction to a jump)" {
-	skip "open: the first container's vDSO is never sealed, so closes after the first re-run the caller's own (writable) instruction"
 	need_pidns
 	run timeout -k 5 60 "$MINOS_EXEC" --wall-time=40s "$RT/closejmp" 20
 	echo "$output"

@@ -18,9 +18,8 @@
  *     cnew = R
  *     write after cnew = R1, R2
  *     pipe carried: ...
- * Expected: nothing of that; the closes' stop is not the supervisor's
- * call, so the container is killed ("it changed the code its cnew's
- * closes run at") before it can write on the wfd.
+ * Expected: cnew = 1, -EBADF twice, "child\n" only: the closes run at the
+ * container's vDSO instruction, which its first close sequence sealed.
  */
 #define _GNU_SOURCE
 #include <errno.h>
