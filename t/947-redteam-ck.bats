@@ -85,7 +85,6 @@ restore_refused() {
 }
 
 @test "RCK-2: a restore refused after its start (heap, FPU state, vDSO, a mapping over it) says so in one line, no second line for the placeholder's SIGKILL" {
-	skip "open: every restore that fails after the placeholder started also reports 'container 1 (NAME): killed by signal 9 (SIGKILL)'"
 	need_pidns
 	base_file
 	local m
