@@ -484,6 +484,13 @@ static int save_contents(struct cap *k, int pagemap, int memfd, struct ck_mappin
 		free(pm);
 		return refuse(k, "cannot read its page map");
 	}
+	/* A page of the program's file not yet touched is absent here but
+	 * holds the file's bytes, not zeros (a run saved at its start has
+	 * most of its image untouched): every image page is read, and
+	 * reading it brings it in. */
+	if (m->kind == CK_MAP_IMAGE)
+		for (size_t i = 0; i < pages; i++)
+			pm[i] |= 1ULL << 63;
 	size_t present = 0;
 	for (size_t i = 0; i < pages; i++)
 		if (pm[i] >> 62)
