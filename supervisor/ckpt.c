@@ -14,7 +14,8 @@
  * model (ckstate.h): registers (a call cut short wound back onto its
  * syscall instruction, so it runs again), xstate, signal mask, alternate
  * stack, robust list, signal actions, brk, every mapping's present
- * non-zero pages, the descriptor table, and the bytes buffered in pipes
+ * non-zero pages (all of the program image's, present or not), the
+ * descriptor table, and the bytes buffered in pipes
  * whose both ends are inside.  Anything that cannot be saved faithfully
  * refuses the whole checkpoint with one line; nothing is written then.
  * The file is written to FILE.tmp and renamed: a reader never sees half.
