@@ -14,7 +14,8 @@
  * model (ckstate.h): registers (a call cut short wound back onto its
  * syscall instruction, so it runs again), xstate, signal mask, alternate
  * stack, robust list, signal actions, brk, every mapping's present
- * non-zero pages, the descriptor table, and the bytes buffered in pipes
+ * non-zero pages (all of the program image's, present or not), the
+ * descriptor table, and the bytes buffered in pipes
  * whose both ends are inside.  Anything that cannot be saved faithfully
  * refuses the whole checkpoint with one line; nothing is written then.
  * The file is written to FILE.tmp and renamed: a reader never sees half.
@@ -484,6 +485,13 @@ static int save_contents(struct cap *k, int pagemap, int memfd, struct ck_mappin
 		free(pm);
 		return refuse(k, "cannot read its page map");
 	}
+	/* A page of the program's file not yet touched is absent here but
+	 * holds the file's bytes, not zeros (a run saved at its start has
+	 * most of its image untouched): every image page is read, and
+	 * reading it brings it in. */
+	if (m->kind == CK_MAP_IMAGE)
+		for (size_t i = 0; i < pages; i++)
+			pm[i] |= 1ULL << 63;
 	size_t present = 0;
 	for (size_t i = 0; i < pages; i++)
 		if (pm[i] >> 62)

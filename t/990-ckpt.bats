@@ -99,6 +99,54 @@ COMPUTE=(compute 32 400)
 	done
 }
 
+# ckbar: N threads, a mutex held across a sleep and work, two barriers a
+# round (t/guests/ckbar.c); built with musl and with static glibc.  1ms
+# lands in the C library's start (most of the program's image not yet
+# read in: the checkpoint must save it from the file, not as zeros);
+# there a thread being born may refuse the checkpoint ("try again"): it
+# is tried again, at most 10 times.
+BAR=(4 600)
+ckbar_points() { # GUEST
+	reference "$1" "${BAR[@]}"
+	for at in 1ms 60ms 250ms 600ms; do
+		local i ok=
+		for i in $(seq 10); do
+			rm -f "$D/b.ck"
+			run --separate-stderr mx --checkpoint="$D/b.ck" --checkpoint-at=$at \
+				"$1" "${BAR[@]}"
+			if [ "$stderr" = "minos-exec: checkpointed 1 container to $D/b.ck" ]; then
+				ok=1
+				break
+			fi
+			[[ "$stderr" == "minos-exec: checkpoint refused: "*"try again" ||
+			   "$stderr" == "minos-exec: checkpoint: nothing to save yet"* ]] || {
+				echo "at $at: $stderr" >&2
+				return 1
+			}
+			[ ! -e "$D/b.ck" ]
+			expect_whole <(printf '%s\n' "$output")
+		done
+		[ -n "$ok" ]
+		expect_status 0
+		printf '%s\n' "$output" | sed '/^$/d' >"$D/$at.before"
+		run --separate-stderr mx --restore="$D/b.ck"
+		printf '%s\n' "$output" | sed '/^$/d' >"$D/$at.after"
+		[ -z "$stderr" ]
+		expect_whole "$D/$at.before" "$D/$at.after"
+	done
+}
+
+@test "threads (glibc-static) with a barrier and a mutex held across the checkpoint: same output and status" {
+	need_pidns
+	[ -x "$G/ckbar-glibc" ] || skip "$(cat "$G/ckbar-glibc.skip" 2>/dev/null || echo "no ckbar-glibc")"
+	ckbar_points "$G/ckbar-glibc"
+}
+
+@test "threads (musl) with a barrier and a mutex held across the checkpoint: same output and status" {
+	need_pidns
+	ckbar_points "$G/ckbar"
+}
+
 # The guest prints "waiting", then blocks in a Minos read of stdin; its
 # own pipe holds "inner\n".  SIGUSR1 saves it there.
 save_waiting() { # GUEST-MODE FILE

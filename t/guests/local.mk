@@ -106,3 +106,20 @@ t/guests/stackmem: t/guests/stackmem.c $(GUEST_LIBS)
 t/guests/ckcomp: t/guests/ckcomp.c libminos/minos.h $(GUEST_LIBS)
 	$(AM_V_CC)$(MKDIR_P) $(@D) && \
 	$(GUEST_CC) $(GUEST_CFLAGS) -pthread -o $@ $< $(GUEST_LIBS)
+
+# ckbar: threads, a barrier and a mutex held across a checkpoint
+# (t/990-ckpt.bats), one source built with musl (ckbar) and with the host's
+# static glibc (ckbar-glibc).  Without a static glibc (Debian libc6-dev's
+# libc.a) ckbar-glibc.skip says so and the test skips.
+GUESTS += t/guests/ckbar t/guests/ckbar-glibc
+EXTRA_DIST += t/guests/ckbar.c
+CLEANFILES += t/guests/ckbar-glibc.skip
+t/guests/ckbar: t/guests/ckbar.c
+	$(AM_V_CC)$(MKDIR_P) $(@D) && \
+	$(GUEST_CC) $(GUEST_CFLAGS) -pthread -o $@ $<
+t/guests/ckbar-glibc: t/guests/ckbar.c
+	$(AM_V_CC)$(MKDIR_P) $(@D) && rm -f $@.skip && \
+	if ! $(CC) -std=gnu11 -O2 -Wall -Wextra -static -pthread -fno-sanitize=all \
+		-o $@ $< 2>$@.log; then \
+		rm -f $@; echo "no static glibc ($(CC) -static -pthread failed)" >$@.skip; \
+	fi; rm -f $@.log
