@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -296,16 +297,39 @@ static uint64_t scratch(const struct user_regs_struct *r)
 	return ((r->rsp - 1024) & ~63ULL) - 512;
 }
 
+/* This process's own vDSO, the kernel's image: its length (0: none). */
+static size_t own_vdso_len(void)
+{
+	static size_t len;
+	char line[256];
+	if (len)
+		return len;
+	FILE *f = fopen("/proc/self/maps", "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long lo, hi;
+		if (strstr(line, "[vdso]") && sscanf(line, "%llx-%llx", &lo, &hi) == 2 &&
+		    lo == getauxval(AT_SYSINFO_EHDR))
+			len = hi - lo;
+	}
+	fclose(f);
+	return len;
+}
+
 /* /proc/PID/maps: where the vDSO and vvar are, and a syscall in the vDSO. */
 static int find_vdso(struct cap *k, const char *maps)
 {
+	char vperms[8] = "";
 	for (const char *l = maps; *l;) {
 		const char *nl = strchr(l, '\n');
 		unsigned long long lo, hi;
-		char name[64] = "";
-		if (sscanf(l, "%llx-%llx %*s %*s %*s %*s %63s", &lo, &hi, name) >= 2) {
-			if (strcmp(name, "[vdso]") == 0)
+		char name[64] = "", perms[8] = "";
+		if (sscanf(l, "%llx-%llx %7s %*s %*s %*s %63s", &lo, &hi, perms, name) >= 2) {
+			if (strcmp(name, "[vdso]") == 0) {
 				k->vdso = (struct span){ lo, hi };
+				memcpy(vperms, perms, sizeof(vperms));
+			}
 			else if (strncmp(name, "[vvar", 5) == 0) {
 				if (!k->vvar.lo || lo < k->vvar.lo)
 					k->vvar.lo = lo;
@@ -324,12 +348,23 @@ static int find_vdso(struct cap *k, const char *maps)
 		free(buf);
 		return refuse(k, "cannot read its vDSO");
 	}
-	for (size_t i = 0; i + 1 < len; i++)
+	/* The injected calls run there, and restore finds the instruction
+	 * at the same offset in its own vDSO: the container's must be the
+	 * kernel's, as this process has it, and runnable (RCK-1, RCK-3). */
+	const unsigned char *own = (const void *)(uintptr_t)getauxval(AT_SYSINFO_EHDR);
+	bool same = own && own_vdso_len() == len && memcmp(buf, own, len) == 0;
+	for (size_t i = 0; same && i + 1 < len; i++)
 		if (buf[i] == 0x0f && buf[i + 1] == 0x05) {
 			k->insn = k->vdso.lo + i;
 			break;
 		}
 	free(buf);
+	if (!same)
+		return refuse(k, "its vDSO is not the kernel's (the program changed "
+			      "it): a run that changed it cannot be saved");
+	if (vperms[2] != 'x')
+		return refuse(k, "its vDSO is not executable (the program changed "
+			      "its protection): the saving calls cannot run there");
 	if (!k->insn)
 		return refuse(k, "no syscall instruction in its vDSO");
 	return 0;

@@ -42,7 +42,6 @@ ck_leave() {
 }
 
 @test "RCK-1: a container that writes a syscall instruction into its vDSO's header gets a file that restores (or a refusal), not a file no restore takes" {
-	skip "open: find_vdso takes the guest's first 0f 05 in its vDSO as the syscall instruction; restore then refuses the file"
 	need_pidns
 	ck_leave fake
 	[ "$ckrest" = "alive 2" ]
@@ -105,7 +104,6 @@ restore_refused() {
 }
 
 @test "RCK-3: a container whose vDSO is not executable is refused with a reason, not 'a signal came ... try again'" {
-	skip "open: the injected call's SIGSEGV at a non-executable vDSO is reported as a passing signal, to be tried again"
 	need_pidns
 	ck_leave noexec
 	[ "$ckrest" = "alive 2" ]
