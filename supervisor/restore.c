@@ -506,6 +506,16 @@ int run_restore(struct minos_config *cfg)
 	if (C->nthreads > cfg->lim.threads)
 		die(MINOS_EXIT_FAIL, "%s: the saved container has %u threads, over "
 		    "--threads=%u", path, C->nthreads, cfg->lim.threads);
+	/* A checkpoint refuses to save pending signals; a file that has them
+	 * was not written by one, and restore cannot deliver them yet: no
+	 * run that silently drops them (RCK-4). */
+	bool pending = C->sigpending != 0;
+	for (uint32_t i = 0; i < C->nthreads; i++)
+		pending |= C->threads[i].sigpending != 0;
+	if (pending)
+		die(MINOS_EXIT_FAIL, "%s: the saved container has pending signals, "
+		    "which restore cannot deliver (a checkpoint never saves them)",
+		    path);
 	uint64_t need = committed(C);
 	if (cfg->lim.memory && need > cfg->lim.memory)
 		die(MINOS_EXIT_FAIL, "%s: the saved container maps %" PRIu64 " bytes, "

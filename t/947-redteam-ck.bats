@@ -94,7 +94,6 @@ restore_refused() {
 }
 
 @test "RCK-4: a file with pending signals (ckpt never writes one) is refused, not restored with them dropped" {
-	skip "open: restore.c never reads sigpending: a file's pending signals are silently dropped"
 	need_pidns
 	base_file
 	mutate sigpend
