@@ -8,14 +8,15 @@
 # builds none of it: hosted helpers with $(CC), guests (static musl, linked
 # with libminos) with $(GUEST_CC) as in examples/local.mk.
 BENCH_HOSTED = bench/spawnbench bench/forkbench bench/launcher \
-	bench/rettrace bench/zeros
+	bench/rettrace bench/zeros bench/memcopy
 BENCH_GUESTS = bench/true bench/minoscall bench/cnewbench bench/manykids \
-	bench/percall
+	bench/percall bench/ckmem
 BENCH_QUICK =
 
 EXTRA_DIST += bench/run bench/ab bench/spawnbench.c bench/forkbench.c \
 	bench/launcher.c bench/rettrace.c bench/zeros.c bench/true.c \
-	bench/minoscall.c bench/cnewbench.c bench/manykids.c bench/percall.c
+	bench/minoscall.c bench/cnewbench.c bench/manykids.c bench/percall.c \
+	bench/ckbench bench/ckmem.c bench/memcopy.c
 CLEANFILES += $(BENCH_HOSTED) $(BENCH_GUESTS)
 
 # $(@D) may not exist yet in a VPATH build.  Hosted helpers do not get
@@ -37,12 +38,16 @@ bench/rettrace: bench/rettrace.c
 	$(BENCH_HOSTED_LINK)
 bench/zeros: bench/zeros.c
 	$(BENCH_HOSTED_LINK)
+bench/memcopy: bench/memcopy.c
+	$(BENCH_HOSTED_LINK)
 bench/true: bench/true.c
 	$(BENCH_GUEST_LINK)
 bench/minoscall: bench/minoscall.c libminos/minos.h $(GUEST_LIBS)
 	$(BENCH_GUEST_LINK)
 # percall makes raw system calls (libminos/syscall_arch.h).
 bench/percall: bench/percall.c libminos/syscall_arch.h $(GUEST_LIBS)
+	$(BENCH_GUEST_LINK)
+bench/ckmem: bench/ckmem.c libminos/minos.h $(GUEST_LIBS)
 	$(BENCH_GUEST_LINK)
 bench/manykids: bench/manykids.c libminos/minos.h $(GUEST_LIBS)
 	$(BENCH_GUEST_LINK)
@@ -57,4 +62,13 @@ bench: minos-exec$(EXEEXT) $(BENCH_HOSTED) $(BENCH_GUESTS)
 	MINOS_EXEC='$(abs_top_builddir)/minos-exec$(EXEEXT)' \
 	BENCH_DIR='$(abs_top_builddir)/bench' BENCH_QUICK='$(BENCH_QUICK)' \
 	bash $(srcdir)/bench/run
-.PHONY: bench
+	MINOS_EXEC='$(abs_top_builddir)/minos-exec$(EXEEXT)' \
+	BENCH_DIR='$(abs_top_builddir)/bench' BENCH_QUICK='$(BENCH_QUICK)' \
+	bash $(srcdir)/bench/ckbench
+
+# checkpoint and restore alone (also the last part of `make bench`)
+bench-ckpt: minos-exec$(EXEEXT) bench/ckmem bench/memcopy
+	MINOS_EXEC='$(abs_top_builddir)/minos-exec$(EXEEXT)' \
+	BENCH_DIR='$(abs_top_builddir)/bench' BENCH_QUICK='$(BENCH_QUICK)' \
+	bash $(srcdir)/bench/ckbench
+.PHONY: bench bench-ckpt

@@ -485,6 +485,7 @@ int run_restore(struct minos_config *cfg)
 	if (!S_ISREG(st.st_mode) || st.st_size <= 0)
 		die(MINOS_EXIT_FAIL, "%s: not a checkpoint file (%s)", path,
 		    S_ISREG(st.st_mode) ? "empty" : "not a regular file");
+	long long tr = mono_ns();
 	void *buf = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
 	if (buf == MAP_FAILED)
 		die(MINOS_EXIT_FAIL, "%s: %s", path, strerror(errno));
@@ -493,6 +494,8 @@ int run_restore(struct minos_config *cfg)
 	char err[512];
 	if (ck_read(buf, (size_t)st.st_size, &run, err, sizeof(err)) < 0)
 		die(MINOS_EXIT_FAIL, "%s: %s", path, err);
+	if (getenv("MINOS_CKPT_TIMES"))
+		msg("restore: read %.3f ms", (double)(mono_ns() - tr) / 1e6);
 	struct ck_host here;
 	if (ck_host_facts(&here, err, sizeof(err)) < 0)
 		die(MINOS_EXIT_FAIL, "%s: %s", path, err);
