@@ -77,3 +77,8 @@ t_redteam_ckmut_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS)
 t_redteam_ckmut_LDADD =
 t/redteam/closejmp: t/redteam/closejmp.c $(RT_DEPS)
 	$(GUEST_LINK)
+# t/948-redteam-final.bats
+GUESTS += t/redteam/vdsogone
+EXTRA_DIST += t/redteam/vdsogone.c
+t/redteam/vdsogone: t/redteam/vdsogone.c $(RT_DEPS)
+	$(GUEST_LINK)
