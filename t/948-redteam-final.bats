@@ -14,3 +14,13 @@ RT="$MINOS_BUILD/t/redteam"
 	expect_status 0
 	expect_output "numbers kept = 0, escapes = 0"
 }
+
+@test "RCK2-2 (held): a vDSO replaced by a shared copy with a writable alias gets no close run at code the container changes" {
+	need_pidns
+	run timeout -k 5 60 "$MINOS_EXEC" --wall-time=40s "$RT/vdsoalias" 20
+	echo "$output"
+	# Held because MAP_SHARED is refused (no writable alias can be made);
+	# if it ever is allowed, the seal check (r-x, 0f 05) is not enough.
+	[[ "$output" != *"escapes = "[1-9]* ]]
+	[[ "$output" != *"numbers kept = "[1-9]* ]]
+}

@@ -82,3 +82,7 @@ GUESTS += t/redteam/vdsogone
 EXTRA_DIST += t/redteam/vdsogone.c
 t/redteam/vdsogone: t/redteam/vdsogone.c $(RT_DEPS)
 	$(GUEST_LINK)
+GUESTS += t/redteam/vdsoalias
+EXTRA_DIST += t/redteam/vdsoalias.c
+t/redteam/vdsoalias: t/redteam/vdsoalias.c $(RT_DEPS)
+	$(GUEST_LINK)
