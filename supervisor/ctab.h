@@ -55,6 +55,8 @@ struct container {
 	unsigned pending_clones;
 	enum cend end;
 	int end_sig;        /* the signal that ended it, if any */
+	const char *end_why; /* END_SIGNAL by the supervisor: why (a static
+			      * string), said instead of the signal's line */
 	int wstatus;        /* the leader's wait status, once C_DEAD */
 	/* The container that made it by cnew (NULL: the first container or a
 	 * policy stage, a "top").  Once the maker's record is freed (below),

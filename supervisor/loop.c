@@ -225,8 +225,12 @@ static void report_end(struct container *c)
 		    c->id, c->name, signal_name(session_sig));
 		return;
 	case END_SIGNAL:
-		msg("container %d (%s): killed by signal %d (%s)", c->id,
-		    c->name, c->end_sig, signal_name(c->end_sig));
+		if (c->end_why)
+			msg("container %d (%s): killed: it changed %s", c->id,
+			    c->name, c->end_why);
+		else
+			msg("container %d (%s): killed by signal %d (%s)", c->id,
+			    c->name, c->end_sig, signal_name(c->end_sig));
 		return;
 	case END_CKILL:
 		msg("container %d (%s): killed: ckill by container %d", c->id,

@@ -334,6 +334,20 @@ static bool next_close(struct thread *t, struct cnew_op *op, unsigned *idx)
 	return false;
 }
 
+/* End t's container for changing what the closes need (one line, the
+ * loop's, when it is seen to end). */
+static void kill_changed(struct thread *t, const char *why)
+{
+	if (!t->c)
+		return;
+	if (t->c->end == END_NONE) {
+		t->c->end = END_SIGNAL;
+		t->c->end_sig = SIGKILL;
+		t->c->end_why = why;
+	}
+	ctab_kill(t->c);
+}
+
 static void close_done(struct thread *t, long result, void *arg);
 
 /* Is the thread asleep in a call that holds no stream (a futex, a sleep,
@@ -472,15 +486,7 @@ static void close_done(struct thread *t, long result, void *arg)
 		 * so the container changed the code the close was to run at
 		 * (an unsealed instruction): it would keep numbers it gave
 		 * away, one stream in two containers.  It ends instead. */
-		if (t->c) {
-			msg("container %d (%s): killed: it changed the code its "
-			    "cnew's closes run at", t->c->id, t->c->name);
-			if (t->c->end == END_NONE) {
-				t->c->end = END_SIGNAL;
-				t->c->end_sig = SIGKILL;
-			}
-			ctab_kill(t->c);
-		}
+		kill_changed(t, "the code its cnew's closes run at");
 		closes_end(t);
 		return;
 	}
@@ -561,17 +567,6 @@ static int not_writable(pid_t tid, uint64_t addr)
 	return r;
 }
 
-static void kill_changed(struct thread *t, const char *what)
-{
-	if (!t->c)
-		return;
-	msg("container %d (%s): killed: it changed %s", t->c->id, t->c->name, what);
-	if (t->c->end == END_NONE) {
-		t->c->end = END_SIGNAL;
-		t->c->end_sig = SIGKILL;
-	}
-	ctab_kill(t->c);
-}
 
 /* The mseal of the caller's vDSO made in place of its call: if it took,
  * and the instruction is still `syscall` in a page no one can write, every
@@ -583,6 +578,14 @@ static void sealed(struct thread *t, long result, void *arg)
 	if (!t->cnew)
 		return;
 	if (result == -ESRCH) {
+		closes_end(t);
+		return;
+	}
+	if (result != 0 && result != -ENOSYS) {
+		/* Only the kernel may leave the closes at the caller's own
+		 * instruction (no mseal before Linux 6.10): a vDSO the
+		 * container unmapped or moved is its own doing (RCK2-1). */
+		kill_changed(t, "its vDSO, where its cnew's closes run");
 		closes_end(t);
 		return;
 	}
@@ -629,6 +632,13 @@ void tracee_close_then_answer(struct thread *t,
 				base = av[k + 1];
 		size_t len = base ? tracee_vdso_scan(t, base, &insn) : 0;
 		uint64_t args[6] = { base, len, 0 };
+		if (base && !len) {
+			/* The kernel gave it a vDSO and it is not there: it
+			 * unmapped or changed it (RCK2-1). */
+			kill_changed(t, "its vDSO, where its cnew's closes run");
+			closes_end(t);
+			return;
+		}
 		if (len && tracee_call(t, true, MINOS_SYS_MSEAL_NR, args, sealed,
 				       (void *)(uintptr_t)insn) == 0)
 			return;
