@@ -130,17 +130,9 @@ static uint64_t vdso_syscall(struct container *c, const struct thread *t)
 		if (strstr(line, "[vdso]") && sscanf(line, "%lx-%lx", &lo, &hi) == 2)
 			break;
 	fclose(f);
-	if (!lo || hi <= lo || hi - lo > (1 << 20))
-		return 0;
-	size_t n = hi - lo;
-	unsigned char *buf = malloc(n);
-	if (buf && tracee_read(t, lo, buf, n) == 0)
-		for (size_t i = 0; i + 1 < n; i++)
-			if (buf[i] == 0x0f && buf[i + 1] == 0x05) {
-				c->vdso_syscall = lo + i;
-				break;
-			}
-	free(buf);
+	uint64_t insn;
+	if (lo && hi > lo && tracee_vdso_scan(t, lo, &insn))
+		c->vdso_syscall = insn;
 	return c->vdso_syscall;
 }
 

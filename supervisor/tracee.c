@@ -567,10 +567,19 @@ static int not_writable(pid_t tid, uint64_t addr)
 	return r;
 }
 
+/* The container made its vDSO unusable for the closes: it ends. */
+static void vdso_changed(struct thread *t)
+{
+	kill_changed(t, "its vDSO, where its cnew's closes run");
+	closes_end(t);
+}
 
 /* The mseal of the caller's vDSO made in place of its call: if it took,
  * and the instruction is still `syscall` in a page no one can write, every
- * close runs there; else at the caller's own instruction (close_next). */
+ * close runs there.  Only the kernel may leave the closes at the caller's
+ * own instruction (no mseal before Linux 6.10: ENOSYS); any other failure
+ * is the container's doing, a vDSO it unmapped, moved, made writable or
+ * changed (RCK2-1), and it ends. */
 static void sealed(struct thread *t, long result, void *arg)
 {
 	uint64_t insn = (uint64_t)(uintptr_t)arg;
@@ -581,27 +590,15 @@ static void sealed(struct thread *t, long result, void *arg)
 		closes_end(t);
 		return;
 	}
-	if (result != 0 && result != -ENOSYS) {
-		/* Only the kernel may leave the closes at the caller's own
-		 * instruction (no mseal before Linux 6.10): a vDSO the
-		 * container unmapped or moved is its own doing (RCK2-1). */
-		kill_changed(t, "its vDSO, where its cnew's closes run");
-		closes_end(t);
+	int nw = result == 0 ? not_writable(t->tid, insn) : -1;
+	bool kept = result == 0 && nw != 0 && tracee_read(t, insn, two, 2) == 0 &&
+		    two[0] == 0x0f && two[1] == 0x05;
+	if (!kept && result != -ENOSYS) {
+		vdso_changed(t);
 		return;
 	}
-	if (result == 0) {
-		int nw = not_writable(t->tid, insn);
-		if (nw == 0 || tracee_read(t, insn, two, 2) < 0 ||
-		    two[0] != 0x0f || two[1] != 0x05) {
-			/* Sealed writable, or not the kernel's bytes: only
-			 * its own doing (the vDSO is the kernel's r-x). */
-			kill_changed(t, "its vDSO, where its cnew's closes run");
-			closes_end(t);
-			return;
-		}
-		if (nw == 1)
-			t->c->vdso_syscall = insn;
-	}
+	if (kept && nw == 1)
+		t->c->vdso_syscall = insn;
 	close_next(t, false);
 }
 
@@ -619,8 +616,8 @@ void tracee_close_then_answer(struct thread *t,
 	 * unsealed vDSO: its first close sequence seals it, the mseal made
 	 * in place of the stopped call (no code of the container runs), so
 	 * that no close ever runs at an instruction another of its threads
-	 * can change or jump away from (RCK-5).  Once per container; a
-	 * kernel without mseal leaves it to the caller's own instruction. */
+	 * can change or jump away from (RCK-5).  Once per container (see
+	 * sealed for what is left to the caller's own instruction). */
 	struct container *c = t->c;
 	if (c && !c->vdso_syscall && !c->vdso_tried && t->cnew->nconsume) {
 		c->vdso_tried = true;
@@ -635,8 +632,7 @@ void tracee_close_then_answer(struct thread *t,
 		if (base && !len) {
 			/* The kernel gave it a vDSO and it is not there: it
 			 * unmapped or changed it (RCK2-1). */
-			kill_changed(t, "its vDSO, where its cnew's closes run");
-			closes_end(t);
+			vdso_changed(t);
 			return;
 		}
 		if (len && tracee_call(t, true, MINOS_SYS_MSEAL_NR, args, sealed,

@@ -8,12 +8,12 @@ RT="$MINOS_BUILD/t/redteam"
 
 @test "RCK2-1: a container that unmaps its vDSO before its first cnew still cannot run its own code between the injected closes" {
 	need_pidns
-	run timeout -k 5 60 "$MINOS_EXEC" --wall-time=40s "$RT/vdsogone" 20
+	run timeout -k 5 60 "$MINOS_EXEC" --wall-time=40s "$RT/closejmp" 20 novdso
 	echo "$output"
 	# Its vDSO is gone, so nothing can be sealed: only the kernel may
 	# leave the closes at the caller's own code; it is ended, in one line.
 	expect_status 137
-	expect_exact "minos-exec: container 1 (vdsogone): killed: it changed its vDSO, where its cnew's closes run"
+	expect_exact "minos-exec: container 1 (closejmp): killed: it changed its vDSO, where its cnew's closes run"
 }
 
 @test "RCK2-2 (held): a vDSO replaced by a shared copy with a writable alias gets no close run at code the container changes" {

@@ -11,7 +11,10 @@
  * the caller still holds), and goes back to X; reached with another rax
  * it goes back to X at once (the cnew itself is retried).
  *
- *   closejmp ROUNDS
+ * With "novdso", its vDSO is unmapped first, so that its first close
+ * sequence cannot seal it (RCK2-1).
+ *
+ *   closejmp ROUNDS [novdso]
  * Prints: rounds = R, cnew failures = F, numbers kept = K, escapes = E
  */
 #define _GNU_SOURCE
@@ -19,6 +22,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include "rt.h"
 #include "syscall_arch.h"
@@ -55,6 +59,9 @@ static long stub_cnew(int code_rfd, const int *fds, unsigned rc, unsigned wc,
 int main(int argc, char **argv)
 {
 	int rounds = argc > 1 ? atoi(argv[1]) : 50;
+	unsigned long vd = getauxval(AT_SYSINFO_EHDR);
+	if (argc > 2 && strcmp(argv[2], "novdso") == 0 && vd)
+		munmap((void *)vd, 4 * 4096);
 	page = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (page == MAP_FAILED) {

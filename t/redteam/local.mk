@@ -78,10 +78,6 @@ t_redteam_ckmut_LDADD =
 t/redteam/closejmp: t/redteam/closejmp.c $(RT_DEPS)
 	$(GUEST_LINK)
 # t/948-redteam-final.bats
-GUESTS += t/redteam/vdsogone
-EXTRA_DIST += t/redteam/vdsogone.c
-t/redteam/vdsogone: t/redteam/vdsogone.c $(RT_DEPS)
-	$(GUEST_LINK)
 GUESTS += t/redteam/vdsoalias
 EXTRA_DIST += t/redteam/vdsoalias.c
 t/redteam/vdsoalias: t/redteam/vdsoalias.c $(RT_DEPS)
