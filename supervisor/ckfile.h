@@ -87,4 +87,29 @@ int ck_write(int fd, const struct ck_run *run, char *err, size_t errlen);
 int ck_write_flags(int fd, const struct ck_run *run, uint32_t flags,
 		   char *err, size_t errlen);
 
+/* The format's little-endian fields (for the parser, the writer and the
+ * tests that build or damage files). */
+static inline uint32_t le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static inline uint64_t le64(const uint8_t *p)
+{
+	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
+}
+
+static inline void st32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static inline void st64(uint8_t *p, uint64_t v)
+{
+	st32(p, (uint32_t)v);
+	st32(p + 4, (uint32_t)(v >> 32));
+}
+
 #endif

@@ -24,23 +24,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	return rd32(p) | (uint64_t)rd32(p + 4) << 32;
-}
-
-static void wr32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
 /* Every CRC and the digest made right (as far as the framing goes). */
 static void fix(uint8_t *b, size_t len)
 {
@@ -50,16 +33,16 @@ static void fix(uint8_t *b, size_t len)
 
 	if (len < CK_HEADER_LEN)
 		return;
-	flags = rd32(b + 16);
-	wr32(b + 20, crc32c(0, b, 20));
+	flags = le32(b + 16);
+	st32(b + 20, crc32c(0, b, 20));
 	sha256_init(&s);
 	sha256_update(&s, b, CK_HEADER_LEN);
 	while (len - pos >= CK_SECTION_LEN) {
 		uint8_t *h = b + pos;
-		uint32_t t = rd32(h);
-		uint64_t n = rd64(h + 8), end, padded;
+		uint32_t t = le32(h);
+		uint64_t n = le64(h + 8), end, padded;
 		if (n > len - pos - CK_SECTION_LEN) {
-			wr32(h + 20, crc32c(0, h, 20));
+			st32(h + 20, crc32c(0, h, 20));
 			return;
 		}
 		end = pos + CK_SECTION_LEN + n;
@@ -67,13 +50,13 @@ static void fix(uint8_t *b, size_t len)
 		if (t == CK_S_END) {
 			if (n == 32) {
 				sha256_final(&s, h + CK_SECTION_LEN);
-				wr32(h + 4, crc32c(0, h + CK_SECTION_LEN, 32));
+				st32(h + 4, crc32c(0, h + CK_SECTION_LEN, 32));
 			}
-			wr32(h + 20, crc32c(0, h, 20));
+			st32(h + 20, crc32c(0, h, 20));
 			return;
 		}
-		wr32(h + 4, crc32c(0, h + CK_SECTION_LEN, n));
-		wr32(h + 20, crc32c(0, h, 20));
+		st32(h + 4, crc32c(0, h + CK_SECTION_LEN, n));
+		st32(h + 20, crc32c(0, h, 20));
 		sha256_update(&s, h, CK_SECTION_LEN);
 		if (t != CK_S_PAGES || (flags & CK_F_DIGEST_PAGES))
 			sha256_update(&s, h + CK_SECTION_LEN, n);

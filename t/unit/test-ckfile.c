@@ -179,37 +179,14 @@ static int write_file(const struct ck_run *r, uint32_t flags, struct file *f,
 	return rc;
 }
 
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	return rd32(p) | (uint64_t)rd32(p + 4) << 32;
-}
-
-static void wr32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void wr64(uint8_t *p, uint64_t v)
-{
-	wr32(p, (uint32_t)v);
-	wr32(p + 4, (uint32_t)(v >> 32));
-}
-
 /* The header offset of the nth (0-based) section of a type, or 0. */
 static size_t find(const struct file *f, uint32_t type, int nth)
 {
 	size_t pos = CK_HEADER_LEN;
 
 	while (pos + CK_SECTION_LEN <= f->len) {
-		uint32_t t = rd32(f->b + pos);
-		uint64_t len = rd64(f->b + pos + 8);
+		uint32_t t = le32(f->b + pos);
+		uint64_t len = le64(f->b + pos + 8);
 		if (t == type && nth-- == 0)
 			return pos;
 		if (t == CK_S_END)
@@ -222,32 +199,32 @@ static size_t find(const struct file *f, uint32_t type, int nth)
 /* Make every checksum and the digest right again after a patch. */
 static void fix(struct file *f)
 {
-	uint32_t flags = rd32(f->b + 16);
+	uint32_t flags = le32(f->b + 16);
 	size_t pos = CK_HEADER_LEN;
 	struct sha256 s;
 
-	wr32(f->b + 20, crc32c(0, f->b, 20));
+	st32(f->b + 20, crc32c(0, f->b, 20));
 	sha256_init(&s);
 	sha256_update(&s, f->b, CK_HEADER_LEN);
 	while (pos + CK_SECTION_LEN <= f->len) {
 		uint8_t *h = f->b + pos;
-		uint32_t t = rd32(h);
-		uint64_t len = rd64(h + 8);
+		uint32_t t = le32(h);
+		uint64_t len = le64(h + 8);
 		size_t end = pos + CK_SECTION_LEN + len, padded = (end + 7) & ~(size_t)7;
 		if (end > f->len) {
-			wr32(h + 20, crc32c(0, h, 20));
+			st32(h + 20, crc32c(0, h, 20));
 			break;
 		}
 		if (t == CK_S_END) {
 			if (len == 32) {
 				sha256_final(&s, h + CK_SECTION_LEN);
-				wr32(h + 4, crc32c(0, h + CK_SECTION_LEN, 32));
+				st32(h + 4, crc32c(0, h + CK_SECTION_LEN, 32));
 			}
-			wr32(h + 20, crc32c(0, h, 20));
+			st32(h + 20, crc32c(0, h, 20));
 			break;
 		}
-		wr32(h + 4, crc32c(0, h + CK_SECTION_LEN, len));
-		wr32(h + 20, crc32c(0, h, 20));
+		st32(h + 4, crc32c(0, h + CK_SECTION_LEN, len));
+		st32(h + 20, crc32c(0, h, 20));
 		sha256_update(&s, h, CK_SECTION_LEN);
 		if (t != CK_S_PAGES || (flags & CK_F_DIGEST_PAGES))
 			sha256_update(&s, h + CK_SECTION_LEN, len);
@@ -419,61 +396,61 @@ static size_t sec_at(struct file *f, uint32_t type, int nth)
 P(p_short, f->len = 10)
 P(p_magic, f->b[0] = 'X')
 P(p_hcrc, f->b[16] ^= 1)
-P(p_fversion, wr32(f->b + 8, 2))
-P(p_mversion, wr32(f->b + 12, 2))
-P(p_flags, wr32(f->b + 16, 3))
+P(p_fversion, st32(f->b + 8, 2))
+P(p_mversion, st32(f->b + 12, 2))
+P(p_flags, st32(f->b + 16, 3))
 P(p_trunc_hdr, f->len = CK_HEADER_LEN + 10)
 P(p_shcrc, f->b[sec_at(f, CK_S_HOST, 0) + 16] ^= 1)
-P(p_type, wr32(f->b + sec_at(f, CK_S_HOST, 0), 77))
-P(p_order, wr32(f->b + sec_at(f, CK_S_HOST, 0), CK_S_RUN))
-P(p_past, wr64(f->b + sec_at(f, CK_S_STREAMS, 0) + 8, 1ull << 40))
+P(p_type, st32(f->b + sec_at(f, CK_S_HOST, 0), 77))
+P(p_order, st32(f->b + sec_at(f, CK_S_HOST, 0), CK_S_RUN))
+P(p_past, st64(f->b + sec_at(f, CK_S_STREAMS, 0) + 8, 1ull << 40))
 P(p_crc, f->b[sec_at(f, CK_S_HOST, 0) + CK_SECTION_LEN + 80] ^= 1)
-P(p_count, wr32(f->b + sec_at(f, CK_S_RUN, 0) + 16, 2))
+P(p_count, st32(f->b + sec_at(f, CK_S_RUN, 0) + 16, 2))
 P(p_kpad, f->b[sec_at(f, CK_S_HOST, 0) + CK_SECTION_LEN + 70] = 1)
 P(p_hostpad, f->b[sec_at(f, CK_S_HOST, 0) + CK_SECTION_LEN + 175] = 1)
-P(p_fit, wr32(f->b + sec_at(f, CK_S_RUN, 0) + CK_SECTION_LEN, 4000))
-P(p_nstreams, wr32(f->b + sec_at(f, CK_S_RUN, 0) + CK_SECTION_LEN + 4, 70000))
+P(p_fit, st32(f->b + sec_at(f, CK_S_RUN, 0) + CK_SECTION_LEN, 4000))
+P(p_nstreams, st32(f->b + sec_at(f, CK_S_RUN, 0) + CK_SECTION_LEN + 4, 70000))
 /* stream 0 is 5 bytes: its record is 8 + 8 */
-P(p_stream_past, wr32(f->b + sec_at(f, CK_S_STREAMS, 0) + CK_SECTION_LEN + 4, 6000))
+P(p_stream_past, st32(f->b + sec_at(f, CK_S_STREAMS, 0) + CK_SECTION_LEN + 4, 6000))
 P(p_stream_pad, f->b[sec_at(f, CK_S_STREAMS, 0) + CK_SECTION_LEN + 8 + 6] = 1)
 P(p_stream_after, size_t s = sec_at(f, CK_S_STREAMS, 0);
-  wr32(f->b + s + 16, 1); wr32(f->b + sec_at(f, CK_S_RUN, 0) + CK_SECTION_LEN + 4, 1);
+  st32(f->b + s + 16, 1); st32(f->b + sec_at(f, CK_S_RUN, 0) + CK_SECTION_LEN + 4, 1);
   /* the second stream's 8 + 5000 bytes are left over */
-  wr32(f->b + s + CK_SECTION_LEN + 4, 0);
+  st32(f->b + s + CK_SECTION_LEN + 4, 0);
   memset(f->b + s + CK_SECTION_LEN + 8, 0, 8))
-P(p_cpad, wr32(f->b + sec_at(f, CK_S_CONTAINER, 0) + CK_SECTION_LEN + 2188, 1))
-P(p_nthreads, wr32(f->b + sec_at(f, CK_S_CONTAINER, 0) + CK_SECTION_LEN + 2176, 5000))
-P(p_nmaps, wr32(f->b + sec_at(f, CK_S_CONTAINER, 0) + CK_SECTION_LEN + 2180, 70000))
-P(p_nfds, wr32(f->b + sec_at(f, CK_S_CONTAINER, 0) + CK_SECTION_LEN + 2184, 70000))
-P(p_short_threads, wr32(f->b + sec_at(f, CK_S_CONTAINER, 0) + CK_SECTION_LEN + 2176, 100);
-  wr32(f->b + sec_at(f, CK_S_THREADS, 0) + 16, 100))
-P(p_xstate_len, wr32(f->b + sec_at(f, CK_S_THREADS, 0) + CK_SECTION_LEN + 260, 70000))
-P(p_fds_len, wr32(f->b + sec_at(f, CK_S_CONTAINER, 1) + CK_SECTION_LEN + 2184, 0);
-  wr32(f->b + sec_at(f, CK_S_FDS, 1) + 16, 0))
-P(p_mpad, wr32(f->b + sec_at(f, CK_S_MAPS, 0) + CK_SECTION_LEN + 28, 1))
-P(p_nextents_max, wr32(f->b + sec_at(f, CK_S_MAPS, 0) + CK_SECTION_LEN + 24, 5u << 20))
-P(p_nextents, wr32(f->b + sec_at(f, CK_S_MAPS, 0) + CK_SECTION_LEN + 24, 1000))
-P(p_padcount, wr32(f->b + sec_at(f, CK_S_PAD, 0) + 16, 1))
+P(p_cpad, st32(f->b + sec_at(f, CK_S_CONTAINER, 0) + CK_SECTION_LEN + 2188, 1))
+P(p_nthreads, st32(f->b + sec_at(f, CK_S_CONTAINER, 0) + CK_SECTION_LEN + 2176, 5000))
+P(p_nmaps, st32(f->b + sec_at(f, CK_S_CONTAINER, 0) + CK_SECTION_LEN + 2180, 70000))
+P(p_nfds, st32(f->b + sec_at(f, CK_S_CONTAINER, 0) + CK_SECTION_LEN + 2184, 70000))
+P(p_short_threads, st32(f->b + sec_at(f, CK_S_CONTAINER, 0) + CK_SECTION_LEN + 2176, 100);
+  st32(f->b + sec_at(f, CK_S_THREADS, 0) + 16, 100))
+P(p_xstate_len, st32(f->b + sec_at(f, CK_S_THREADS, 0) + CK_SECTION_LEN + 260, 70000))
+P(p_fds_len, st32(f->b + sec_at(f, CK_S_CONTAINER, 1) + CK_SECTION_LEN + 2184, 0);
+  st32(f->b + sec_at(f, CK_S_FDS, 1) + 16, 0))
+P(p_mpad, st32(f->b + sec_at(f, CK_S_MAPS, 0) + CK_SECTION_LEN + 28, 1))
+P(p_nextents_max, st32(f->b + sec_at(f, CK_S_MAPS, 0) + CK_SECTION_LEN + 24, 5u << 20))
+P(p_nextents, st32(f->b + sec_at(f, CK_S_MAPS, 0) + CK_SECTION_LEN + 24, 1000))
+P(p_padcount, st32(f->b + sec_at(f, CK_S_PAD, 0) + 16, 1))
 P(p_padbyte, f->b[sec_at(f, CK_S_PAD, 0) + CK_SECTION_LEN + 8] = 1)
-P(p_padtype, wr32(f->b + sec_at(f, CK_S_PAD, 0), CK_S_FDS))
-P(p_pagescount, wr32(f->b + sec_at(f, CK_S_PAGES, 0) + 16, 1))
+P(p_padtype, st32(f->b + sec_at(f, CK_S_PAD, 0), CK_S_FDS))
+P(p_pagescount, st32(f->b + sec_at(f, CK_S_PAGES, 0) + 16, 1))
 /* mapping 0's first extent: its file offset */
 P(p_fileoff, size_t m = sec_at(f, CK_S_MAPS, 0) + CK_SECTION_LEN + 32;
-  wr64(f->b + m + 16, rd64(f->b + m + 16) + 4096))
+  st64(f->b + m + 16, le64(f->b + m + 16) + 4096))
 P(p_endcrc, size_t e = sec_at(f, CK_S_END, 0); f->b[e + 4] ^= 1;
-  wr32(f->b + e + 20, crc32c(0, f->b + e, 20)))
+  st32(f->b + e + 20, crc32c(0, f->b + e, 20)))
 P(p_digest, size_t e = sec_at(f, CK_S_END, 0); f->b[e + CK_SECTION_LEN] ^= 1;
-  wr32(f->b + e + 4, crc32c(0, f->b + e + CK_SECTION_LEN, 32));
-  wr32(f->b + e + 20, crc32c(0, f->b + e, 20)))
+  st32(f->b + e + 4, crc32c(0, f->b + e + CK_SECTION_LEN, 32));
+  st32(f->b + e + 20, crc32c(0, f->b + e, 20)))
 P(p_trailing, memset(f->b + f->len, 0, 8); f->len += 8)
 /* the PAD 4 bytes shorter: 4 bytes of padding, one of them not zero */
-P(p_secpad, size_t p = sec_at(f, CK_S_PAD, 0); uint64_t n = rd64(f->b + p + 8);
-  wr64(f->b + p + 8, n - 4); f->b[p + CK_SECTION_LEN + n - 2] = 1)
-P(p_secpad_trunc, size_t p = sec_at(f, CK_S_PAD, 0); uint64_t n = rd64(f->b + p + 8);
-  wr64(f->b + p + 8, n - 4); fix(f); f->len = p + CK_SECTION_LEN + n - 2)
+P(p_secpad, size_t p = sec_at(f, CK_S_PAD, 0); uint64_t n = le64(f->b + p + 8);
+  st64(f->b + p + 8, n - 4); f->b[p + CK_SECTION_LEN + n - 2] = 1)
+P(p_secpad_trunc, size_t p = sec_at(f, CK_S_PAD, 0); uint64_t n = le64(f->b + p + 8);
+  st64(f->b + p + 8, n - 4); fix(f); f->len = p + CK_SECTION_LEN + n - 2)
 /* 8 bytes fewer of PAD: PAGES starts 8 bytes before a page boundary */
-P(p_unaligned, size_t p = sec_at(f, CK_S_PAD, 0); uint64_t n = rd64(f->b + p + 8);
-  wr64(f->b + p + 8, n - 8);
+P(p_unaligned, size_t p = sec_at(f, CK_S_PAD, 0); uint64_t n = le64(f->b + p + 8);
+  st64(f->b + p + 8, n - 8);
   memmove(f->b + p + CK_SECTION_LEN + n - 8, f->b + p + CK_SECTION_LEN + n,
 	  f->len - (p + CK_SECTION_LEN + n));
   f->len -= 8)
@@ -703,7 +680,7 @@ int main(int argc, char **argv)
 		ok(same_run(&md.run, &out), "the model read back is the model written");
 		size_t pages = find(&f, CK_S_PAGES, 0);
 		ok(pages && (pages + CK_SECTION_LEN) % 4096 == 0 &&
-		   rd64(f.b + pages + 8) == 4 * 4096,
+		   le64(f.b + pages + 8) == 4 * 4096,
 		   "PAGES starts on a page boundary and holds the 4 nonzero pages only");
 		ok(out.containers[0].maps[0].nextents == 3 &&
 		   out.containers[0].maps[1].nextents == 0 &&
