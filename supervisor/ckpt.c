@@ -63,8 +63,11 @@ static long long started_ns;
 static struct container *target;
 static unsigned saved_count;
 
-/* The threads asked to stop and those held. */
-struct held { pid_t tid; bool asked, held; };
+/* The threads asked to stop and those held; a held thread with a signal
+ * it would take is let go to take it (deliver) and asked again at its
+ * signal-delivery-stop, at most DELIVER_ROUNDS times. */
+struct held { pid_t tid; bool asked, held, deliver; unsigned rounds; };
+#define DELIVER_ROUNDS 8
 static struct held *hl;
 static size_t nhl, caphl;
 
@@ -98,7 +101,7 @@ static struct held *held_of(pid_t tid, bool add)
 		hl = p;
 		caphl = cap;
 	}
-	hl[nhl] = (struct held){ tid, false, false };
+	hl[nhl] = (struct held){ .tid = tid };
 	return &hl[nhl++];
 }
 
@@ -106,7 +109,7 @@ static void ask(struct thread *t, void *unused)
 {
 	(void)unused;
 	struct held *h = held_of(t->tid, true);
-	if (h && !h->asked && !h->held) {
+	if (h && !h->asked && !h->held && !h->deliver) {
 		h->asked = true;
 		tracee_stop(t);
 	}
@@ -149,7 +152,22 @@ bool ckpt_hold(struct thread *t, const struct user_regs_struct *regs)
 	if (!h)
 		return false;
 	h->held = true;
+	h->deliver = false;
 	return true;
+}
+
+void ckpt_signalled(struct thread *t)
+{
+	if (!active || t->c != target)
+		return;
+	struct held *h = held_of(t->tid, false);
+	if (!h || !h->deliver)
+		return;
+	/* Resumed with its signal: the kernel builds the handler's frame
+	 * first, then takes this interrupt (its handler not yet run). */
+	h->deliver = false;
+	h->asked = true;
+	tracee_stop(t);
 }
 
 /* Give every held thread back (it runs on as if never stopped). */
@@ -969,6 +987,40 @@ static void collect(struct thread *t, void *arg)
 		cl->v[cl->n++] = t;
 }
 
+/* Every thread held: one that would take a signal now (pending for it,
+ * or for the container and not blocked by it) is let go to take it, as
+ * it would have had the freeze come a moment later.  Its handler's frame
+ * is built and the thread held again there (ckpt_signalled); a signal
+ * shared by the container is let to one thread only.  A thread still
+ * with one after DELIVER_ROUNDS is held as it is (save_thread refuses).
+ * True if any thread was let go. */
+static bool let_signals_in(void)
+{
+	bool any = false;
+	uint64_t shared_taken = 0;
+	for (size_t i = 0; i < nhl; i++) {
+		struct held *h = &hl[i];
+		struct thread *t = thread_find(h->tid);
+		uint64_t pnd, shd, cgt, ign, blk;
+		if (!h->held || !t || h->rounds >= DELIVER_ROUNDS)
+			continue;
+		if (status_masks(t->tid, &pnd, &shd, &cgt, &ign) < 0 ||
+		    tracee_get_sigmask(t, &blk) < 0)
+			continue;
+		uint64_t own = pnd & ~blk, common = shd & ~blk & ~shared_taken;
+		if (!own && !common)
+			continue;
+		shared_taken |= common;
+		h->rounds++;
+		h->held = false;
+		h->asked = false;
+		h->deliver = true;
+		if (tracee_resume(t, 0) == 0)
+			any = true;
+	}
+	return any;
+}
+
 enum ckpt_step ckpt_step(void)
 {
 	if (!active)
@@ -994,6 +1046,8 @@ enum ckpt_step ckpt_step(void)
 		}
 		return CKPT_IDLE;
 	}
+	if (let_signals_in())
+		return CKPT_IDLE;
 	/* Every live thread held: the leader first (the thread restore
 	 * starts), then the others in their order in the table. */
 	struct thread **v = calloc(held + 1, sizeof(*v));

@@ -889,9 +889,10 @@ static void handle(pid_t tid, int status, const struct rusage *ru)
 		on_stop(t, tid, status);
 		break;
 	case EV_SIGNAL:
-		if (t)
+		if (t) {
 			on_signal(t, WSTOPSIG(status));
-		else
+			ckpt_signalled(t);
+		} else
 			ptr_cont(tid, WSTOPSIG(status));
 		break;
 	case EV_EXITING:

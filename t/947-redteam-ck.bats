@@ -134,6 +134,17 @@ restore_refused() {
 	[ "$output" = "alive 0" ]
 }
 
+@test "RCK-6: a signal pending for a thread already stopped (a sibling sends it without pause) is taken before the save, not a refusal" {
+	need_pidns
+	ck_leave sigign
+	[[ "$ckmsg" == *"checkpointed 1 container"* ]]
+	[ "$ckrest" = "alive 2" ]
+	[ "$ckstatus" -eq 0 ]
+	run --separate-stderr timeout -k 5 60 "$MINOS_EXEC" --restore="$D/f.ck" </dev/null
+	expect_status 0
+	[ "$output" = "alive 0" ]
+}
+
 @test "RCK held: hostile files refused before anything starts: more threads than --threads, mappings over --memory" {
 	need_pidns
 	base_file

@@ -6,26 +6,73 @@
  *   fake    a `0f 05` written into the vDSO's ELF header (bytes 8-9, the
  *           e_ident padding), the vDSO left executable as it was
  *   tf      the trap flag set in eflags (a SIGTRAP handler counts steps)
+ *   tfspin  a second thread single-steps itself forever (its SIGTRAPs
+ *           keep coming while the checkpoint freezes it)
+ *   sigign  a thread sends another SIGUSR1, which it ignores, without
+ *           pause: one may be pending for a thread already stopped
+ *   sigspin the same, SIGUSR1 caught by a handler that blocks it while it
+ *           runs: one may be pending and blocked
  * Then prints "ready", waits for a line on rfd 0 (a checkpoint is taken
  * meanwhile), and prints "alive" and exits 0.
  */
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
 #include "minos.h"
 
 static volatile long steps;
+static volatile int forever;
 
 static void on_trap(int sig, siginfo_t *si, void *uc_)
 {
 	(void)sig;
 	(void)si;
 	ucontext_t *uc = uc_;
-	if (++steps > 1000)
+	if (++steps > 1000 && !forever)
 		uc->uc_mcontext.gregs[REG_EFL] &= ~0x100LL; /* enough */
+}
+
+static void *stepper(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("pushfq; orq $0x100, (%%rsp); popfq" ::: "memory", "cc");
+	for (;;)
+		__asm__ volatile("" ::: "memory");
+	return NULL;
+}
+
+static volatile pid_t target_tid;
+static volatile long usr1, sent;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	usr1++;
+}
+
+static void *spinner(void *arg)
+{
+	(void)arg;
+	target_tid = (pid_t)syscall(SYS_gettid);
+	for (;;)
+		__asm__ volatile("" ::: "memory");
+	return NULL;
+}
+
+static void *sender(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		syscall(SYS_tgkill, getpid(), target_tid, SIGUSR1);
+		sent++;
+	}
+	return NULL;
 }
 
 static int prot_vdso(unsigned char *v, int prot)
@@ -55,6 +102,27 @@ int main(int argc, char **argv)
 			v[9] = 0x05;
 			rc = prot_vdso(v, PROT_READ | PROT_EXEC);
 		}
+	} else if (strcmp(mode, "tfspin") == 0) {
+		struct sigaction sa = { .sa_sigaction = on_trap, .sa_flags = SA_SIGINFO };
+		pthread_t th;
+		forever = 1;
+		sigaction(SIGTRAP, &sa, NULL);
+		rc = pthread_create(&th, NULL, stepper, NULL);
+		while (rc == 0 && steps < 100)
+			__asm__ volatile("" ::: "memory");
+	} else if (strcmp(mode, "sigspin") == 0 || strcmp(mode, "sigign") == 0) {
+		struct sigaction sa = { .sa_handler = on_usr1, .sa_flags = SA_RESTART };
+		pthread_t th;
+		if (strcmp(mode, "sigign") == 0)
+			sa.sa_handler = SIG_IGN;
+		sigaction(SIGUSR1, &sa, NULL);
+		rc = pthread_create(&th, NULL, spinner, NULL);
+		while (rc == 0 && !target_tid)
+			__asm__ volatile("" ::: "memory");
+		if (rc == 0)
+			rc = pthread_create(&th, NULL, sender, NULL);
+		while (rc == 0 && usr1 + sent < 100)
+			__asm__ volatile("" ::: "memory");
 	} else if (strcmp(mode, "tf") == 0) {
 		struct sigaction sa = { .sa_sigaction = on_trap, .sa_flags = SA_SIGINFO };
 		sigaction(SIGTRAP, &sa, NULL);
