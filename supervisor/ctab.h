@@ -195,6 +195,12 @@ struct thread {
 			      * an x86-64 syscall (not int 0x80 there) */
 	void (*inj_done)(struct thread *t, long result, void *arg);
 	void *inj_arg;
+	/* tracee_call_own_at: signals held until the call has entered;
+	 * then its own mask (inj_mask) back. */
+	bool inj_unmask;
+	uint64_t inj_mask;
+	bool in_rest;        /* T_INJECT_EXIT: the rest of its own pipe write
+			      * (sys_pass.c), which a pass may interrupt */
 	/* tracee_call_traced_then: the registers to run on with from the
 	 * call's seccomp stop (the owner's memory), or NULL. */
 	const struct user_regs_struct *inj_after;

@@ -201,7 +201,8 @@ static bool lendable(const struct thread *t)
 	 * seals the instruction a pass uses.) */
 	return !t->lent && !t->passing && !t->cnew && t->fix != FIX_EXEC &&
 	       (t->state == T_RUNNING || t->state == T_EXIT_STOP ||
-		t->state == T_WAIT_READ);
+		t->state == T_WAIT_READ ||
+		(t->state == T_INJECT_EXIT && t->in_rest));
 }
 
 static void pick(struct thread *t, void *arg)
@@ -355,17 +356,114 @@ bool sys_pass_stopped(struct thread *t, const struct user_regs_struct *regs,
 	return true;
 }
 
+/* Did our interrupt alone end this call with EINTR?  epoll_wait answers
+ * any interruption so (no restart code), a stop included; if no signal
+ * the thread would take is pending, the interruption was ours (RT-17). */
+static bool eintr_ours(const struct thread *t, const struct user_regs_struct *r)
+{
+	switch ((long)r->orig_rax) {
+	case __NR_epoll_wait:
+	case __NR_epoll_pwait:
+#ifdef __NR_epoll_pwait2
+	case __NR_epoll_pwait2:
+#endif
+		break;
+	default:
+		return false;
+	}
+	struct sigmasks m;
+	uint64_t blocked;
+	if ((long)r->rax != -EINTR || sys_sigmasks(t->tid, &m) < 0 ||
+	    tracee_get_sigmask(t, &blocked) < 0)
+		return false;
+	return !((m.pending | m.shared) & ~blocked);
+}
+
+/* Did our interrupt alone cut this blocking write short?  Linux ends a
+ * pipe write early only for a signal the thread takes (RT-17b). */
+static bool short_ours(const struct thread *t, const struct user_regs_struct *r)
+{
+	if ((long)r->orig_rax != __NR_write || (long long)r->rax <= 0 ||
+	    r->rax >= r->rdx)
+		return false;
+	struct sigmasks m;
+	uint64_t blocked;
+	if (sys_sigmasks(t->tid, &m) < 0 || tracee_get_sigmask(t, &blocked) < 0)
+		return false;
+	return !((m.pending | m.shared) & ~blocked);
+}
+
+/* The rest of a write our interrupt cut short, written by the thread at
+ * the sealed instruction before it sees a result; its result is then the
+ * whole count (or what was written, if a signal cuts the rest short). */
+struct rest {
+	struct user_regs_struct regs; /* the write's, at its end */
+	uint64_t done;                /* bytes written before the rest */
+};
+
+static bool write_rest(struct thread *t, const struct user_regs_struct *r);
+
+static void rest_done(struct thread *t, long got, void *arg)
+{
+	struct rest *w = arg;
+	struct user_regs_struct regs = w->regs;
+	regs.rax = w->done + (got > 0 ? (uint64_t)got : 0);
+	free(w);
+	if (got == -ESRCH)
+		return; /* gone */
+	t->in_rest = false;
+	struct pass *p = t->lent;
+	if (p && p->state == P_INTERRUPTING) {
+		/* A pass's interrupt ended it: the pass borrows the thread
+		 * here, as stopped at the end of a write that wrote this much
+		 * (the rest is carried on again after the install). */
+		sys_pass_stopped(t, &regs, false);
+		return;
+	}
+	regs.orig_rax = (unsigned long long)-1;
+	if (tracee_setregs(t, &regs) == 0)
+		tracee_resume(t, 0);
+}
+
+static bool write_rest(struct thread *t, const struct user_regs_struct *r)
+{
+	uint64_t at = t->c->vdso_syscall;
+	struct rest *w = malloc(sizeof(*w));
+	if (!at || !w) {
+		free(w);
+		return false;
+	}
+	w->regs = *r;
+	w->done = r->rax;
+	uint64_t args[6] = { r->rdi, r->rsi + r->rax, r->rdx - r->rax };
+	if (tracee_call_own_at(t, at, __NR_write, args, rest_done, w) < 0) {
+		free(w);
+		return false;
+	}
+	t->in_rest = true;
+	return true;
+}
+
 /* Give a lent thread back as it was when it was borrowed; at a syscall
- * stop an interrupted call is restarted as the kernel would have. */
+ * stop an interrupted call is restarted as the kernel would have, an
+ * epoll wait our interrupt broke waits again, and a pipe write it cut
+ * short writes the rest. */
 static void give_back(struct pass *p, struct thread *t, bool at_syscall_stop)
 {
 	struct user_regs_struct regs = p->saved;
 	long was = (long)p->saved.rax;
+	if (at_syscall_stop && !p->from_seccomp && short_ours(t, &p->saved)) {
+		t->state = T_RUNNING;
+		t->lent = NULL;
+		p->target = NULL;
+		if (write_rest(t, &p->saved))
+			return;
+	}
 	if (at_syscall_stop) {
 		if (p->from_seccomp) {
 			regs.rip -= 2; /* re-issue the call it was stopped in */
 			regs.rax = p->saved.orig_rax;
-		} else if (p->restartable) {
+		} else if (p->restartable || eintr_ours(t, &p->saved)) {
 			regs.rip -= 2; /* restart the call the interrupt broke */
 			regs.rax = was == -516 ? __NR_restart_syscall : p->saved.orig_rax;
 		}

@@ -180,6 +180,31 @@ int tracee_call_at(struct thread *t, uint64_t insn, long nr,
 	return call_at(t, insn, nr, args, done, arg, false, NULL);
 }
 
+int tracee_call_own_at(struct thread *t, uint64_t insn, long nr,
+		       const uint64_t args[6], tracee_done_fn done, void *arg)
+{
+	uint64_t mask;
+	if (ptr_getsigmask(t->tid, &mask) < 0 || ptr_setsigmask(t->tid, ~0ULL) < 0)
+		return -ESRCH;
+	int rc = call_at(t, insn, nr, args, done, arg, false, NULL);
+	if (rc < 0) {
+		ptr_setsigmask(t->tid, mask);
+		return rc;
+	}
+	t->inj_unmask = true;
+	t->inj_mask = mask;
+	return 0;
+}
+
+/* The thread's own mask back (tracee_call_own_at), once. */
+static void unmask(struct thread *t)
+{
+	if (t->inj_unmask) {
+		t->inj_unmask = false;
+		ptr_setsigmask(t->tid, t->inj_mask);
+	}
+}
+
 int tracee_call_traced_at(struct thread *t, uint64_t insn, long nr,
 			  const uint64_t args[6], tracee_done_fn done, void *arg)
 {
@@ -214,6 +239,7 @@ static bool is_ours(const struct thread *t, const struct user_regs_struct *regs)
 
 static void inj_end(struct thread *t, long r)
 {
+	unmask(t);
 	t->inj_after = NULL;
 	tracee_done_fn done = t->inj_done;
 	void *arg = t->inj_arg;
@@ -257,6 +283,7 @@ void tracee_seccomp_stop(struct thread *t, const struct user_regs_struct *at)
 	}
 	if (is_ours(t, &regs)) {
 		t->state = T_INJECT_EXIT;
+		unmask(t);
 		ptr_syscall(t->tid, 0);
 		return;
 	}
@@ -274,6 +301,7 @@ void tracee_syscall_stop(struct thread *t)
 	bool ours = is_ours(t, &regs);
 	if (t->state == T_INJECT_ENTRY && ours) {
 		t->state = T_INJECT_EXIT;
+		unmask(t);
 		ptr_syscall(t->tid, 0);
 		return;
 	}

@@ -77,6 +77,14 @@ int tracee_call(struct thread *t, bool at_entry, long nr,
  * call number are checked at every stop. */
 int tracee_call_at(struct thread *t, uint64_t insn, long nr,
 		   const uint64_t args[6], tracee_done_fn done, void *arg);
+/* The same for the thread's own blocking call, carried on by the
+ * supervisor (the rest of a pipe write a pass's interrupt cut short):
+ * signals are held from here until the call has entered, then the
+ * thread's own mask is back, so a signal interrupts the call as it would
+ * have interrupted the thread's (done gets what it returned), and no
+ * handler ever runs on the injected registers. */
+int tracee_call_own_at(struct thread *t, uint64_t insn, long nr,
+		       const uint64_t args[6], tracee_done_fn done, void *arg);
 /* The same for a call nr the filter traces (SECCOMP_RET_TRACE, e.g.
  * mseal): the thread runs to its seccomp stop without a syscall-entry
  * stop first, so the call costs two stops (seccomp, exit), not three.
