@@ -719,6 +719,16 @@ int tracee_call_wait(struct thread *t, uint64_t insn, long nr,
 				return rc;
 			continue;
 		}
+		if (ev == PTRACE_EVENT_STOP && WSTOPSIG(st) == SIGTRAP && !entered) {
+			/* An interrupt still pending when the thread was
+			 * held (a thread born as the freeze asked, or held at
+			 * the exit of a call the interrupt cut short) stops it
+			 * before it reaches the call: the registers are as
+			 * set, it only has to go on. */
+			if ((rc = ptr_syscall(t->tid, 0)) < 0)
+				return rc;
+			continue;
+		}
 		struct __ptrace_syscall_info si;
 		bool sysstop = (ev == 0 && WSTOPSIG(st) == (SIGTRAP | 0x80)) ||
 			       ev == PTRACE_EVENT_SECCOMP;
