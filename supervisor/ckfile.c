@@ -834,13 +834,16 @@ void ck_free(struct ck_run *run)
 /* The file but its PAGES payloads, built before anything is written; the
  * page runs go between, from the model's memory. */
 struct run_ref {
-	const uint8_t *data;
+	const uint8_t *data;  /* NULL: read through the source, at addr */
 	uint64_t len;
+	uint64_t addr;
+	uint32_t ci;
 };
 
 struct gap {
 	size_t meta;          /* where in meta the payload goes */
 	size_t first, n;      /* its runs: runs[first .. first + n) */
+	uint32_t crc;         /* PAGES' CRC-32C, as its header says */
 };
 
 struct wr {
@@ -853,6 +856,8 @@ struct wr {
 	size_t nruns, capruns;
 	struct gap *gaps;
 	size_t ngaps, capgaps;
+	const struct ck_source *src; /* for extents without data */
+	uint8_t *scratch;            /* CK_FETCH bytes, read into */
 };
 
 static uint64_t w_off(const struct wr *w)
@@ -958,6 +963,55 @@ static bool zero_page(const uint8_t *p)
 	return true;
 }
 
+/* Read len bytes at addr through the source into the scratch buffer. */
+static int fetch(struct wr *w, uint32_t ci, uint64_t addr, size_t len)
+{
+	if (!w->scratch && !(w->scratch = malloc(CK_FETCH)))
+		return fail(&w->x, w_off(w), "out of memory");
+	if (w->src->read(w->src->ctx, ci, addr, w->scratch, len) < 0)
+		return fail(&w->x, w_off(w), "container %u: cannot read its memory "
+			    "at %#llx: %s", ci, (unsigned long long)addr, strerror(errno));
+	return 0;
+}
+
+/* split() for an extent read through the source: its non-zero pages, a
+ * chunk at a time, runs of them merged. */
+static int split_fetched(struct wr *w, uint32_t ci, const struct ck_mapping *m,
+			 const struct ck_extent *e, struct ck_extent **ex,
+			 size_t *nex, size_t *capex, uint32_t *crc)
+{
+	bool open = false; /* the last run and extent end where this page is */
+	for (uint64_t p = 0; p < e->len;) {
+		size_t n = e->len - p < CK_FETCH ? (size_t)(e->len - p) : CK_FETCH;
+		if (fetch(w, ci, m->start + e->off + p, n) < 0)
+			return -1;
+		for (size_t q = 0; q < n; q += CK_PAGE) {
+			const uint8_t *pg = w->scratch + q;
+			if (zero_page(pg)) {
+				open = false;
+				continue;
+			}
+			*crc = crc32c(*crc, pg, CK_PAGE);
+			if (open) {
+				(*ex)[*nex - 1].len += CK_PAGE;
+				w->runs[w->nruns - 1].len += CK_PAGE;
+				continue;
+			}
+			if (!grow((void **)ex, capex, *nex + 1, sizeof(**ex)) ||
+			    !grow((void **)&w->runs, &w->capruns, w->nruns + 1,
+				  sizeof(*w->runs)))
+				return fail(&w->x, w_off(w), "out of memory");
+			(*ex)[(*nex)++] = (struct ck_extent){ .off = e->off + p + q,
+							      .len = CK_PAGE };
+			w->runs[w->nruns++] = (struct run_ref){
+				NULL, CK_PAGE, m->start + e->off + p + q, ci };
+			open = true;
+		}
+		p += n;
+	}
+	return 0;
+}
+
 /* One mapping's extents without their all-zero pages, appended to
  * w->runs as (data, len) and to *ex as extents (file_off filled later). */
 static int split(struct wr *w, uint32_t ci, uint32_t mi, const struct ck_mapping *m,
@@ -966,6 +1020,11 @@ static int split(struct wr *w, uint32_t ci, uint32_t mi, const struct ck_mapping
 	for (uint32_t j = 0; j < m->nextents; j++) {
 		const struct ck_extent *e = &m->extents[j];
 		uint64_t p = 0;
+		if (!e->data && w->src) {
+			if (split_fetched(w, ci, m, e, ex, nex, capex, crc) < 0)
+				return -1;
+			continue;
+		}
 		if (!e->data)
 			return fail(&w->x, w_off(w), "container %u mapping %u extent %u: "
 				    "its bytes are not in memory", ci, mi, j);
@@ -985,7 +1044,7 @@ static int split(struct wr *w, uint32_t ci, uint32_t mi, const struct ck_mapping
 			(*ex)[*nex] = (struct ck_extent){ .off = e->off + p, .len = q - p,
 							  .data = e->data + p };
 			(*nex)++;
-			w->runs[w->nruns++] = (struct run_ref){ e->data + p, q - p };
+			w->runs[w->nruns++] = (struct run_ref){ e->data + p, q - p, 0, ci };
 			*crc = crc32c(*crc, e->data + p, q - p);
 			p = q;
 		}
@@ -1170,7 +1229,8 @@ static int w_container(struct wr *w, const struct ck_run *run, uint32_t ci, bool
 			fail(&w->x, w_off(w), "out of memory");
 			goto out;
 		}
-		w->gaps[w->ngaps++] = (struct gap){ w->len, first_run, w->nruns - first_run };
+		w->gaps[w->ngaps++] = (struct gap){ w->len, first_run, w->nruns - first_run,
+						    crc };
 		w->pages += pages;
 		if (!w->oom && w_off(w) - pages != pages_at) {
 			fail(&w->x, w_off(w), "internal error: PAGES at %llu, not %llu",
@@ -1231,26 +1291,57 @@ static int w_runs(struct wr *w, int fd, struct sha256 *sha, const struct gap *g,
 {
 	struct iovec v[IOV_BATCH];
 	size_t i = 0;
+	uint32_t crc = 0;
+	bool fetched = false;
 
 	while (i < g->n) {
 		int n = 0;
 		uint64_t start = off;
-		for (; i < g->n && n < IOV_BATCH; i++) {
+		for (; i < g->n && n < IOV_BATCH && w->runs[g->first + i].data; i++) {
 			const struct run_ref *r = &w->runs[g->first + i];
 			if (hash)
 				sha256_update(sha, r->data, r->len);
+			crc = crc32c(crc, r->data, r->len);
 			v[n++] = (struct iovec){ (void *)(uintptr_t)r->data, r->len };
 			off += r->len;
 		}
-		if (w_all(w, fd, v, n, start) < 0)
+		if (n && w_all(w, fd, v, n, start) < 0)
 			return -1;
+		if (i == g->n || w->runs[g->first + i].data)
+			continue;
+		/* A run read through the source, a chunk at a time. */
+		const struct run_ref *r = &w->runs[g->first + i++];
+		fetched = true;
+		for (uint64_t p = 0; p < r->len;) {
+			size_t len = r->len - p < CK_FETCH ? (size_t)(r->len - p) : CK_FETCH;
+			struct iovec one = { NULL, len };
+			if (fetch(w, r->ci, r->addr + p, len) < 0)
+				return -1;
+			one.iov_base = w->scratch;
+			if (hash)
+				sha256_update(sha, w->scratch, len);
+			crc = crc32c(crc, w->scratch, len);
+			if (w_all(w, fd, &one, 1, off) < 0)
+				return -1;
+			off += len;
+			p += len;
+		}
 	}
+	if (fetched && crc != g->crc)
+		return fail(&w->x, off, "the memory changed while it was written "
+			    "(CRC-32C %08x, then %08x)", g->crc, crc);
 	return 0;
 }
 
 int ck_write_flags(int fd, const struct ck_run *run, uint32_t flags, char *err, size_t errlen)
 {
-	struct wr w = { .x = { err, errlen } };
+	return ck_write_from(fd, run, flags, NULL, err, errlen);
+}
+
+int ck_write_from(int fd, const struct ck_run *run, uint32_t flags,
+		  const struct ck_source *src, char *err, size_t errlen)
+{
+	struct wr w = { .x = { err, errlen }, .src = src };
 	bool check = !(flags & CK_W_UNCHECKED);
 	struct sha256 sha;
 	unsigned char digest[32];
@@ -1345,6 +1436,7 @@ out:
 	free(w.meta);
 	free(w.runs);
 	free(w.gaps);
+	free(w.scratch);
 	return rc;
 }
 

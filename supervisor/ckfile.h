@@ -76,7 +76,8 @@ void ck_free(struct ck_run *run);
  * model is checked first by the same rules as ck_read() (so nothing is
  * written for a model a reader would refuse; the offset in a message is
  * where the record would have been).  Every extent's data must be in
- * memory (data != NULL); its all-zero pages are left out of the file.
+ * memory (data != NULL; ck_write_from() below: or read through a
+ * source); its all-zero pages are left out of the file.
  * Page data goes from the model's buffers straight to write(2), without
  * a copy.  ck_write() writes without CK_F_DIGEST_PAGES (the SHA-256
  * covers the pages through PAGES' CRC-32C: hashing every page would
@@ -86,6 +87,24 @@ void ck_free(struct ck_run *run);
 int ck_write(int fd, const struct ck_run *run, char *err, size_t errlen);
 int ck_write_flags(int fd, const struct ck_run *run, uint32_t flags,
 		   char *err, size_t errlen);
+
+/*
+ * Where the bytes of extents without data come from: read(ctx, addr, buf,
+ * len) fills buf with the len bytes of container ci's memory at addr (its
+ * mapping's start + the extent's off + ...), 0 or -1 (errno set).  The
+ * writer reads each such extent twice through one buffer of CK_FETCH
+ * bytes: once to leave out its zero pages and sum the rest, once to write
+ * them, checking they still sum the same (the memory must not change in
+ * between: a checkpoint's threads are stopped).  So a checkpoint holds no
+ * copy of the container's memory.
+ */
+struct ck_source {
+	int (*read)(void *ctx, uint32_t ci, uint64_t addr, void *buf, size_t len);
+	void *ctx;
+};
+#define CK_FETCH (1u << 20)
+int ck_write_from(int fd, const struct ck_run *run, uint32_t flags,
+		  const struct ck_source *src, char *err, size_t errlen);
 
 /* The format's little-endian fields (for the parser, the writer and the
  * tests that build or damage files). */

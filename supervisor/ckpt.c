@@ -517,17 +517,9 @@ static int save_brk(struct cap *k, const char *maps, struct ck_container *o)
 	return 0;
 }
 
-static bool all_zero(const uint8_t *p, size_t n)
-{
-	const uint64_t *q = (const uint64_t *)(const void *)p;
-	for (size_t i = 0; i < n / 8; i += 4)
-		if (q[i] | q[i + 1] | q[i + 2] | q[i + 3])
-			return false;
-	return true;
-}
-
-/* A mapping's present pages (pagemap), read once, non-zero ones kept. */
-static int save_contents(struct cap *k, int pagemap, int memfd, struct ck_mapping *m)
+/* A mapping's present pages (pagemap), as extents whose bytes the writer
+ * reads from the stopped container (mem_read): nothing is copied here. */
+static int save_contents(struct cap *k, int pagemap, struct ck_mapping *m)
 {
 	size_t pages = m->len / CK_PAGE;
 	uint64_t *pm = malloc(pages * sizeof(uint64_t));
@@ -545,32 +537,17 @@ static int save_contents(struct cap *k, int pagemap, int memfd, struct ck_mappin
 	if (m->kind == CK_MAP_IMAGE)
 		for (size_t i = 0; i < pages; i++)
 			pm[i] |= 1ULL << 63;
-	size_t present = 0;
+	size_t nex = 0;
 	for (size_t i = 0; i < pages; i++)
-		if (pm[i] >> 62)
-			present++;
-	if (!present) {
+		if ((pm[i] >> 62) && (i == 0 || !(pm[i - 1] >> 62)))
+			nex++;
+	struct ck_extent *ex = nex ? malloc(nex * sizeof(*ex)) : NULL;
+	if (nex && !ex) {
 		free(pm);
-		return 0;
+		return refuse(k, "out of memory (%zu extents)", nex);
 	}
-	uint8_t *buf = malloc(present * CK_PAGE);
-	struct ck_extent *ex = malloc(present * sizeof(*ex));
-	if (!buf || !ex) {
-		free(pm);
-		free(buf);
-		free(ex);
-		return refuse(k, "out of memory (%zu pages)", present);
-	}
-	/* Huge pages for a large copy: its page faults, one per 4 KiB, cost
-	 * more than the copy itself (256 MiB: capture 155 -> 50 ms). */
-	if (present * CK_PAGE >= (4u << 20)) {
-		uintptr_t lo = ((uintptr_t)buf + (2u << 20) - 1) & ~(uintptr_t)((2u << 20) - 1);
-		uintptr_t hi = ((uintptr_t)buf + present * CK_PAGE) & ~(uintptr_t)((2u << 20) - 1);
-		if (hi > lo)
-			madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
-	}
-	/* Runs of present pages, read with one call each. */
-	size_t used = 0, nex = 0;
+	/* Runs of present pages (the writer leaves their zero pages out). */
+	nex = 0;
 	for (size_t i = 0; i < pages;) {
 		if (!(pm[i] >> 62)) {
 			i++;
@@ -579,46 +556,34 @@ static int save_contents(struct cap *k, int pagemap, int memfd, struct ck_mappin
 		size_t j = i;
 		while (j < pages && (pm[j] >> 62))
 			j++;
-		uint64_t at = m->start + i * CK_PAGE;
-		size_t len = (j - i) * CK_PAGE;
-		uint8_t *dst = buf + used;
-		int rc = -1;
-		if (m->prot & PROT_READ)
-			rc = tracee_read(k->t0, at, dst, len);
-		if (rc < 0) /* not readable: /proc/PID/mem reads it */
-			rc = pread(memfd, dst, len, (off_t)at) == (ssize_t)len ? 0 : -1;
-		if (rc < 0) {
-			free(pm);
-			free(buf);
-			free(ex);
-			return refuse(k, "cannot read its memory at %#" PRIx64, at);
-		}
-		/* Extents of non-zero pages, packed into buf. */
-		for (size_t p = 0; p < j - i; p++) {
-			uint8_t *pg = dst + p * CK_PAGE;
-			if (all_zero(pg, CK_PAGE))
-				continue;
-			uint64_t off = at + p * CK_PAGE - m->start;
-			uint8_t *keep = buf + used;
-			if (keep != pg)
-				memmove(keep, pg, CK_PAGE);
-			used += CK_PAGE;
-			if (nex && ex[nex - 1].off + ex[nex - 1].len == off)
-				ex[nex - 1].len += CK_PAGE;
-			else
-				ex[nex++] = (struct ck_extent){ off, CK_PAGE, keep, 0 };
-		}
+		ex[nex++] = (struct ck_extent){ i * CK_PAGE, (j - i) * CK_PAGE, NULL, 0 };
 		i = j;
 	}
 	free(pm);
-	if (!nex) {
-		free(buf);
-		free(ex);
-		return 0;
-	}
 	m->extents = ex;
 	m->nextents = (uint32_t)nex;
 	return 0;
+}
+
+/* The writer's source (ck_write_from): the stopped container's memory,
+ * with process_vm_readv, or /proc/PID/mem for what is not readable. */
+struct mem_src {
+	struct thread *t0;
+	int memfd;
+};
+
+static int mem_read(void *ctx, uint32_t ci, uint64_t addr, void *buf, size_t len)
+{
+	struct mem_src *ms = ctx;
+	(void)ci;
+	if (tracee_read(ms->t0, addr, buf, len) == 0)
+		return 0;
+	ssize_t got = pread(ms->memfd, buf, len, (off_t)addr);
+	if (got == (ssize_t)len)
+		return 0;
+	if (got >= 0)
+		errno = EIO;
+	return -1;
 }
 
 static int save_memory(struct cap *k, const char *maps, struct ck_container *o)
@@ -628,10 +593,8 @@ static int save_memory(struct cap *k, const char *maps, struct ck_container *o)
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/pagemap", k->c->pid);
 	int pagemap = open(path, O_RDONLY | O_CLOEXEC);
-	snprintf(path, sizeof(path), "/proc/%d/mem", k->c->pid);
-	int memfd = open(path, O_RDONLY | O_CLOEXEC);
 	int rc = 0;
-	if (!mp || pagemap < 0 || memfd < 0) {
+	if (!mp || pagemap < 0) {
 		rc = refuse(k, "cannot open its page map: %s", strerror(errno));
 		goto out;
 	}
@@ -677,13 +640,11 @@ static int save_memory(struct cap *k, const char *maps, struct ck_container *o)
 		m->kind = strcmp(nm, "[stack]") == 0 ? CK_MAP_STACK :
 			  strcmp(nm, "[heap]") == 0 ? CK_MAP_BRK :
 			  (*nm && *nm != '[') ? CK_MAP_IMAGE : CK_MAP_ANON;
-		rc = save_contents(k, pagemap, memfd, m);
+		rc = save_contents(k, pagemap, m);
 	}
 out:
 	if (pagemap >= 0)
 		close(pagemap);
-	if (memfd >= 0)
-		close(memfd);
 	if (!o->maps)
 		free(mp);
 	return rc;
@@ -869,11 +830,8 @@ static void free_container(struct ck_container *o)
 	for (uint32_t i = 0; i < o->nthreads; i++)
 		free(o->threads[i].xstate);
 	free(o->threads);
-	for (uint32_t i = 0; i < o->nmaps; i++) {
-		if (o->maps[i].nextents)
-			free((void *)(uintptr_t)o->maps[i].extents[0].data);
+	for (uint32_t i = 0; i < o->nmaps; i++)
 		free(o->maps[i].extents);
-	}
 	free(o->maps);
 	free(o->fds);
 	memset(o, 0, sizeof(*o));
@@ -950,7 +908,8 @@ int ckpt_capture(struct container *c, struct thread **threads, unsigned n,
 
 /* ---- the freeze's end ------------------------------------------------------ */
 
-static int write_file(const struct ck_run *run, char *err, size_t errlen)
+static int write_file(const struct ck_run *run, struct thread *t0, char *err,
+		      size_t errlen)
 {
 	char tmp[4096];
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", cfg->checkpoint) >= (int)sizeof(tmp)) {
@@ -963,8 +922,16 @@ static int write_file(const struct ck_run *run, char *err, size_t errlen)
 		snprintf(err, errlen, "%.200s: %s", tmp, strerror(errno));
 		return -1;
 	}
-	char why[256];
-	if (ck_write(fd, run, why, sizeof(why)) < 0) {
+	char why[256], path[64];
+	snprintf(path, sizeof(path), "/proc/%d/mem", t0->c->pid);
+	struct mem_src ms = { t0, open(path, O_RDONLY | O_CLOEXEC) };
+	struct ck_source src = { mem_read, &ms };
+	int rc = ms.memfd < 0 ? -1 : ck_write_from(fd, run, 0, &src, why, sizeof(why));
+	if (ms.memfd < 0)
+		snprintf(why, sizeof(why), "%s: %s", path, strerror(errno));
+	else
+		close(ms.memfd);
+	if (rc < 0) {
 		snprintf(err, errlen, "%s: %s", cfg->checkpoint, why);
 		close(fd);
 		unlink(tmp);
@@ -1081,7 +1048,7 @@ enum ckpt_step ckpt_step(void)
 	long long t1 = mono_ns();
 	if (rc == 0) {
 		char werr[512];
-		if (write_file(&run, werr, sizeof(werr)) < 0) {
+		if (write_file(&run, v[0], werr, sizeof(werr)) < 0) {
 			snprintf(err, sizeof(err), "checkpoint not written: %.480s", werr);
 			rc = -1;
 		}
