@@ -59,6 +59,7 @@
 
 static const struct minos_config *cfg;
 static bool active;
+static long long deferred_ns; /* asked before the container started: when */
 static long long started_ns;
 static struct container *target;
 static unsigned saved_count;
@@ -78,7 +79,12 @@ void ckpt_init(const struct minos_config *config)
 
 bool ckpt_active(void)
 {
-	return active;
+	return active || deferred_ns;
+}
+
+int ckpt_wait_ms(void)
+{
+	return deferred_ns ? 1 : active ? 50 : -1;
 }
 
 unsigned ckpt_saved(void)
@@ -128,9 +134,18 @@ void ckpt_request(void)
 				first = c;
 		}
 	if (!first || first->state != C_RUNNING) {
-		msg("checkpoint: nothing to save yet (the container has not started)");
+		/* Asked before the container's first instruction (a short
+		 * --checkpoint-at, a quick SIGUSR1): made as it starts. */
+		if (!deferred_ns)
+			deferred_ns = mono_ns();
+		else if (mono_ns() - deferred_ns > FREEZE_NS) {
+			deferred_ns = 0;
+			msg("checkpoint not made: the container did not start "
+			    "within 5 s");
+		}
 		return;
 	}
+	deferred_ns = 0;
 	if (live > 1) {
 		msg("checkpoint refused: %u containers run (saving a container "
 		    "with children is not built yet)", live);
@@ -990,6 +1005,8 @@ static bool let_signals_in(void)
 
 enum ckpt_step ckpt_step(void)
 {
+	if (deferred_ns && !active)
+		ckpt_request();
 	if (!active)
 		return CKPT_IDLE;
 	if (!ctab_counts(target)) {

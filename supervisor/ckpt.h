@@ -25,8 +25,11 @@ enum ckpt_step {
 void ckpt_init(const struct minos_config *cfg);
 /* SIGUSR1 or --checkpoint-at: freeze the run and save it. */
 void ckpt_request(void);
-/* A freeze is in progress (the loop wakes at least every 50 ms). */
+/* A freeze is in progress, or one waits for the container to start. */
 bool ckpt_active(void);
+/* How long the loop may sleep (-1: as long as it likes; 50 ms while
+ * freezing; 1 ms while a checkpoint waits for the container to start). */
+int ckpt_wait_ms(void);
 /* The loop: t has stopped where it may be held (regs: what it runs on
  * with).  True: the checkpoint holds it; the loop must not resume it. */
 bool ckpt_hold(struct thread *t, const struct user_regs_struct *regs);

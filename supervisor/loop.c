@@ -1221,8 +1221,7 @@ struct loop_result loop_run(void)
 			sched_yield(); /* a tracee runnable on this CPU goes first */
 		/* Statuses kept for the next round (drain_waits) are not
 		 * news to epoll: never sleep on them. */
-		int n = epoll_wait(epfd, ev, 32, spinning || npend ? 0 :
-				   ckpt_active() ? 50 : -1);
+		int n = epoll_wait(epfd, ev, 32, spinning || npend ? 0 : ckpt_wait_ms());
 		if (n > 0)
 			spin_until = mono_ns() + SPIN_NS;
 		if (n < 0) {
