@@ -581,7 +581,7 @@ static int save_contents(struct cap *k, int pagemap, struct ck_mapping *m)
 }
 
 /* The writer's source (ck_write_from): the stopped container's memory,
- * with process_vm_readv, or /proc/PID/mem for what is not readable. */
+ * with tracee_read, or /proc/PID/mem for what is not readable. */
 struct mem_src {
 	struct thread *t0;
 	int memfd;
