@@ -82,3 +82,10 @@ GUESTS += t/redteam/vdsoalias
 EXTRA_DIST += t/redteam/vdsoalias.c
 t/redteam/vdsoalias: t/redteam/vdsoalias.c $(RT_DEPS)
 	$(GUEST_LINK)
+# t/949-redteam-rt17.bats
+GUESTS += t/redteam/rest t/redteam/cksig
+EXTRA_DIST += t/redteam/rest.c t/redteam/cksig.c
+t/redteam/rest: t/redteam/rest.c $(RT_DEPS)
+	$(GUEST_LINK)
+t/redteam/cksig: t/redteam/cksig.c $(RT_DEPS)
+	$(GUEST_LINK)

@@ -1,0 +1,158 @@
+#!/usr/bin/env bats
+# Red team 3: attacks on what RT-17 (a pass winds back a child's epoll_wait
+# and writes the rest of its pipe write) and RCK-6 (a checkpoint lets a
+# held thread take its pending signal) added.  One test per finding (a
+# finding still open is skipped, naming it), then the attacks that held.
+
+load helpers
+
+RT="$MINOS_BUILD/t/redteam"
+
+@test "RT3-1: a wpass that lands on the number a sibling closed under a blocked pipe write never gets the rest of that write" {
+	skip "open: RT3-1, the rest is written to whatever the number holds then"
+	need_pidns
+	run mx "$RT/rest" redirect < "$RT/rest"
+	expect_status 0
+	# Linux goes on writing to the stream the write named; the
+	# supervisor cannot, so the write ends with what that stream got.
+	expect_output "wpass = 1; passed pipe got 0; the write's result is what the stream got"
+}
+
+@test "RT3-2: wpasses made for 1.5 s do not keep a child's epoll_wait(100 ms) from timing out" {
+	skip "open: RT3-2, each pass waits the whole timeout again (sys_pass.c eintr_ours)"
+	need_pidns
+	run mx "$RT/rest" eptime 1500 < "$RT/rest"
+	expect_status 0
+	expect_output "child: epoll_wait = 0 after < 1000 ms"
+}
+
+@test "RT3-3: a signal the container ignores (SIGURG) neither makes epoll_wait fail EINTR nor cuts a pipe write short" {
+	skip "open: RT3-3, a traced thread is interrupted by the ignored signals the kernel queues for the tracer"
+	need_pidns
+	run mx "$RT/rest" epign < "$RT/rest"
+	expect_status 0
+	expect_output "child: epoll_wait = 1, EINTR 0"
+	run mx "$RT/rest" ign < "$RT/rest"
+	expect_status 0
+	expect_output "parent read 1048575 bytes; child: write = 1048576"
+}
+
+# ---- what held ----------------------------------------------------------
+
+@test "RT3 held: 50 wpasses into a child blocked in a 1 MiB pipe write nobody reads: every pass placed, numbers 3..52, the write whole" {
+	need_pidns
+	run mx "$RT/rest" burst 50 < "$RT/rest"
+	expect_status 0
+	expect_output "passes placed: 50, last number 52; parent read 1048576 bytes; child: write = 1048576"
+}
+
+@test "RT3 held: a ckill while the child writes the rest of its write ends it; the next child's rests are whole" {
+	need_pidns
+	run mx "$RT/rest" kill 20 < "$RT/rest"
+	expect_status 0
+	expect_output "passes placed: 20 of 20, last number 22; ckill = 0; passes placed: 3, last number 5; parent read 1048576 bytes; child: write = 1048576"
+}
+
+@test "RT3 held: a sibling unmapping the buffer under the rest ends the write at the hole, as on Linux" {
+	need_pidns
+	run mx "$RT/rest" unmap < "$RT/rest"
+	expect_status 0
+	expect_output "parent read 524288 bytes; child: write = 524288"
+}
+
+@test "RT3 held: a handler that siglongjmps out of the rest leaves the thread whole (its next write is its own)" {
+	need_pidns
+	run mx "$RT/rest" jump < "$RT/rest"
+	expect_status 0
+	expect_output "parent read 65636 bytes; child: jumped, usr1 = 1, then write = 100"
+}
+
+@test "RT3 held: --report counts a write carried on by its rest once" {
+	need_pidns
+	run mx --report="$BATS_TEST_TMPDIR/r.json" "$RT/rest" burst 3 < "$RT/rest"
+	expect_status 0
+	expect_output "child: write = 1048576"
+	# 1 MiB and the child's 23-byte line, nothing twice.
+	grep -q '"bytes_written": 1048599' "$BATS_TEST_TMPDIR/r.json"
+}
+
+# ck_rounds MODE K: run t/redteam/cksig MODE with --checkpoint=$D/f.ck
+# --leave-running and ask for K checkpoints (SIGUSR1), each after the last
+# was answered.  Sets $saved, $refused, $ckrest and $ckstatus.
+ck_rounds() {
+	local d="$BATS_TEST_TMPDIR" line pid mp msg i
+	D="$d"
+	rm -f "$d/in" "$d/out" "$d/err" "$d/f.ck"
+	mkfifo "$d/in" "$d/out" "$d/err"
+	timeout -k 5 100 "$MINOS_EXEC" --checkpoint="$d/f.ck" --leave-running \
+		"$RT/cksig" "$1" <"$d/in" >"$d/out" 2>"$d/err" &
+	pid=$!
+	exec 7>"$d/in" 8<"$d/out" 9<"$d/err"
+	read -r -t 30 -u 8 line
+	[ "$line" = ready ]
+	mp=$(pgrep -P "$pid")
+	saved=0
+	refused=0
+	for i in $(seq 1 "$2"); do
+		kill -USR1 "$mp"
+		while read -r -t 30 -u 9 msg; do
+			[[ "$msg" == *"namespaces cannot be made here"* ]] || break
+		done
+		echo "checkpoint $i: $msg"
+		case "$msg" in
+		*"checkpointed 1 container"*) saved=$((saved + 1)) ;;
+		*"checkpoint refused: "*) refused=$((refused + 1)) ;;
+		*) return 1 ;; # no answer, or another one
+		esac
+		echo x >&7
+	done
+	exec 7>&-
+	ckrest=$(cat <&8)
+	exec 8<&- 9<&-
+	ckstatus=0
+	wait "$pid" || ckstatus=$?
+	echo "saved $saved, refused $refused; after: $ckrest (status $ckstatus)"
+}
+
+@test "RT3 held: 10 checkpoints of four threads signalling each other (caught, re-raised with SA_NODEFER, or ending their thread) are each answered; the run and the last file go on" {
+	need_pidns
+	local m
+	for m in storm nodefer exiter; do
+		ck_rounds $m 10
+		[ $((saved + refused)) -eq 10 ]
+		[ "$ckrest" = alive ]
+		[ "$ckstatus" -eq 0 ]
+		if [ "$saved" -gt 0 ]; then
+			run --separate-stderr timeout -k 5 60 "$MINOS_EXEC" --restore="$D/f.ck" </dev/null
+			expect_status 0
+			[ "$output" = alive ]
+		fi
+	done
+}
+
+@test "RT3 held: a container that SIGKILLs itself while a checkpoint freezes it ends with 137; the checkpoint says it was not made" {
+	need_pidns
+	local d="$BATS_TEST_TMPDIR" line pid mp i status
+	for i in 1 2 3 4 5; do
+		rm -f "$d/in" "$d/out"
+		mkfifo "$d/in" "$d/out"
+		timeout -k 5 60 "$MINOS_EXEC" --checkpoint="$d/f.ck" --leave-running \
+			"$RT/cksig" selfkill <"$d/in" >"$d/out" 2>"$d/err" &
+		pid=$!
+		exec 7>"$d/in" 8<"$d/out"
+		read -r -t 30 -u 8 line
+		[ "$line" = ready ]
+		mp=$(pgrep -P "$pid")
+		kill -USR1 "$mp"
+		echo k >&7
+		exec 7>&-
+		cat <&8 >/dev/null
+		exec 8<&-
+		status=0
+		wait "$pid" || status=$?
+		cat "$d/err"
+		expect_status 137
+		grep -q "killed by signal 9 (SIGKILL)" "$d/err"
+		[ "$(grep -c checkpoint "$d/err")" -le 1 ]
+	done
+}
