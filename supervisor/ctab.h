@@ -135,6 +135,11 @@ struct pass {
 	struct user_regs_struct saved; /* the target's registers before */
 	bool from_seccomp;        /* target was stopped in a seccomp stop */
 	bool restartable;         /* target was in a call we may restart */
+	bool wfile_known;         /* the file a short write's number held at
+				   * the interrupt (wfile_dev/ino), so its
+				   * rest goes there or nowhere */
+	dev_t wfile_dev;
+	ino_t wfile_ino;
 	uint64_t insn;            /* the syscall instruction it installs at */
 	unsigned tries;           /* starts so far (signals restart it) */
 	long long deadline_ns;    /* EAGAIN if no thread by then (0: child

@@ -20,6 +20,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/kcmp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <linux/seccomp.h>
@@ -215,6 +217,22 @@ static void pick(struct thread *t, void *arg)
 		*best = t;
 }
 
+/* The file number fd of thread tid holds now, by its device and inode
+ * (a pipe's inode is its own while it lives). */
+static bool fd_file(pid_t tid, long fd, dev_t *dev, ino_t *ino)
+{
+	char path[64];
+	struct stat st;
+	if (fd < 0 || fd > INT_MAX)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/fd/%ld", (int)tid, fd);
+	if (stat(path, &st) < 0)
+		return false;
+	*dev = st.st_dev;
+	*ino = st.st_ino;
+	return true;
+}
+
 /* Point the target at an install call; it is stopped (interrupt or seccomp). */
 static void start_install(struct pass *p, struct thread *t,
 			  const struct user_regs_struct *now)
@@ -241,6 +259,12 @@ static void start_install(struct pass *p, struct thread *t,
 		p->insn = at;
 		p->restartable = now->orig_rax != (unsigned long long)-1 &&
 				 is_restart((long)now->rax);
+		/* A write cut short: which file it wrote to, before the
+		 * install may take a number a sibling freed (RT3-1). */
+		p->wfile_known = (long)now->orig_rax == __NR_write &&
+				 (long long)now->rax > 0 &&
+				 fd_file(t->tid, (long)now->rdi, &p->wfile_dev,
+					 &p->wfile_ino);
 		regs.rip = at;
 		regs.rax = MINOS_PRIV_INSTALL;
 		regs.orig_rax = (unsigned long long)-1;
@@ -380,11 +404,19 @@ static bool eintr_ours(const struct thread *t, const struct user_regs_struct *r)
 }
 
 /* Did our interrupt alone cut this blocking write short?  Linux ends a
- * pipe write early only for a signal the thread takes (RT-17b). */
-static bool short_ours(const struct thread *t, const struct user_regs_struct *r)
+ * pipe write early only for a signal the thread takes (RT-17b).  Its
+ * number must still hold the file it wrote to: a sibling may have closed
+ * it meanwhile, and our install may have taken the number (RT3-1); Linux
+ * would have gone on writing to the file, which we cannot. */
+static bool short_ours(const struct pass *p, const struct thread *t,
+		       const struct user_regs_struct *r)
 {
+	dev_t dev;
+	ino_t ino;
 	if ((long)r->orig_rax != __NR_write || (long long)r->rax <= 0 ||
-	    r->rax >= r->rdx)
+	    r->rax >= r->rdx || !p->wfile_known ||
+	    !fd_file(t->tid, (long)r->rdi, &dev, &ino) ||
+	    dev != p->wfile_dev || ino != p->wfile_ino)
 		return false;
 	struct sigmasks m;
 	uint64_t blocked;
@@ -452,7 +484,7 @@ static void give_back(struct pass *p, struct thread *t, bool at_syscall_stop)
 {
 	struct user_regs_struct regs = p->saved;
 	long was = (long)p->saved.rax;
-	if (at_syscall_stop && !p->from_seccomp && short_ours(t, &p->saved)) {
+	if (at_syscall_stop && !p->from_seccomp && short_ours(p, t, &p->saved)) {
 		t->state = T_RUNNING;
 		t->lent = NULL;
 		p->target = NULL;
