@@ -45,6 +45,20 @@ RT="$MINOS_BUILD/t/redteam"
 	expect_output "passes placed: 50, last number 52; parent read 1048576 bytes; child: write = 1048576"
 }
 
+@test "RT3 held: four threads of the parent making 20 wpasses each at once into a child whose only thread is in its write: 80 placed, numbers 3..82, the write whole" {
+	need_pidns
+	run mx "$RT/rest" parallel 20 < "$RT/rest"
+	expect_status 0
+	expect_output "passes placed: 80, last number 82; parent read 1048576 bytes; child: write = 1048576"
+}
+
+@test "RT3 held: a write whose count (1 GiB) runs past its buffer into a hole, passed into 5 times, writes up to the hole, as on Linux" {
+	need_pidns
+	run mx "$RT/rest" huge 5 < "$RT/rest"
+	expect_status 0
+	expect_output "passes placed: 5, last number 7; parent read 1048576 bytes; child: write = 1048576"
+}
+
 @test "RT3 held: a ckill while the child writes the rest of its write ends it; the next child's rests are whole" {
 	need_pidns
 	run mx "$RT/rest" kill 20 < "$RT/rest"
@@ -73,6 +87,20 @@ RT="$MINOS_BUILD/t/redteam"
 	expect_output "child: write = 1048576"
 	# 1 MiB and the child's 23-byte line, nothing twice.
 	grep -q '"bytes_written": 1048599' "$BATS_TEST_TMPDIR/r.json"
+}
+
+@test "RT3 held: a thread checkpointed in sigsuspend gets its own mask back after it, in the restored run" {
+	need_pidns
+	local d="$BATS_TEST_TMPDIR"
+	mkfifo "$d/hold"
+	exec 6<>"$d/hold"
+	run mx --checkpoint="$d/s.ck" --checkpoint-at=200ms "$RT/cksig" suspend <"$d/hold"
+	exec 6>&-
+	expect_status 0
+	[ -s "$d/s.ck" ]
+	run bash -c 'echo x | timeout -k 5 60 "$0" --restore="$1"' "$MINOS_EXEC" "$d/s.ck"
+	expect_status 0
+	expect_output "after sigsuspend: got 1, SIGUSR1 blocked"
 }
 
 # ck_rounds MODE K: run t/redteam/cksig MODE with --checkpoint=$D/f.ck
@@ -129,7 +157,7 @@ ck_rounds() {
 	done
 }
 
-@test "RT3 held: a container that SIGKILLs itself while a checkpoint freezes it ends with 137; the checkpoint says it was not made" {
+@test "RT3 held: a container that SIGKILLs itself while a checkpoint freezes it ends with 137, the checkpoint answered in at most one line" {
 	need_pidns
 	local d="$BATS_TEST_TMPDIR" line pid mp i status
 	for i in 1 2 3 4 5; do

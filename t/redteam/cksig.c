@@ -11,6 +11,7 @@
  *            it up to 16 deep (many rounds of delivery for one thread)
  *   exiter   SIGUSR2's handler ends its thread (SYS_exit); the main
  *            thread starts a new one whenever one ended
+ *   suspend  no storm: see suspend() below
  *   selfkill as storm; on a line "k" on rfd 0 a thread SIGKILLs its own
  *            container (tgkill, the whole container dies: status 137)
  * Prints "ready", then waits for rfd 0 to end (checkpoints are taken
@@ -104,9 +105,48 @@ static void *killer(void *arg)
 	return NULL;
 }
 
+static pid_t main_tid;
+
+static void *waker(void *arg)
+{
+	(void)arg;
+	char c;
+	int zero = 0;
+	while (minos_read(&zero, 1, &c, 1, NULL) == -4)
+		;
+	syscall(SYS_tgkill, getpid(), main_tid, SIGUSR1);
+	return NULL;
+}
+
+/* suspend: SIGUSR1 blocked, the main thread waits in sigsuspend with it
+ * unblocked; a line on rfd 0 makes a thread send it.  Its mask after
+ * sigsuspend must be its own again (SIGUSR1 blocked). */
+static int suspend(void)
+{
+	struct sigaction sa = { .sa_handler = on_sig };
+	sigaction(SIGUSR1, &sa, NULL);
+	sigset_t set, none, now;
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigemptyset(&none);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	main_tid = (pid_t)syscall(SYS_gettid);
+	pthread_t th;
+	pthread_create(&th, NULL, waker, NULL);
+	printf("ready\n");
+	fflush(stdout);
+	sigsuspend(&none);
+	sigprocmask(SIG_BLOCK, NULL, &now);
+	printf("after sigsuspend: got %ld, SIGUSR1 %s\n", atomic_load(&got),
+	       sigismember(&now, SIGUSR1) ? "blocked" : "unblocked");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "storm";
+	if (strcmp(mode, "suspend") == 0)
+		return suspend();
 	mode_mask = strcmp(mode, "mask") == 0;
 	mode_nodefer = strcmp(mode, "nodefer") == 0;
 	mode_exiter = strcmp(mode, "exiter") == 0;

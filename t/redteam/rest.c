@@ -11,6 +11,11 @@
  *             stream the write named: "passed pipe got 0".
  *   burst N   N wpasses into A's write, nobody reading until the end:
  *             every pass placed, the write whole.
+ *   parallel N  four threads of the parent make N wpasses each at once
+ *             into a child whose only thread is A: all placed, the
+ *             highest number 3 + 4N - 1, the write whole.
+ *   huge N    as burst, the write's count 1 GiB over a 1 MiB buffer
+ *             that ends in a hole: Linux writes up to the hole, 1 MiB.
  *   kill N    N wpasses, then ckill mid-rest; then a second child does
  *             burst 3 (the supervisor is unharmed).
  *   unmap     one pass, then B unmaps the buffer's second half: the
@@ -99,9 +104,11 @@ static int child(void)
 	if (read(0, &mode, 1) != 1)
 		return 1;
 	writer = (pid_t)syscall(SYS_gettid);
-	big = mmap(NULL, BIG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	big = mmap(NULL, BIG + 4096, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (big == MAP_FAILED)
 		return 1;
+	munmap(big + BIG, 4096); /* the buffer ends in a hole */
 	memset(big, 'a', BIG);
 	char line[128];
 	if (mode == 'e' || mode == 'i') { /* eptime, epign */
@@ -112,7 +119,8 @@ static int child(void)
 		epwfd = p[1];
 	}
 	pthread_t th;
-	pthread_create(&th, NULL, commander, NULL);
+	if (mode != 'p') /* parallel: A is the child's only thread */
+		pthread_create(&th, NULL, commander, NULL);
 	if (mode == 'e' || mode == 'i') {
 		int ep = epoll_create1(0);
 		struct epoll_event ev = { .events = EPOLLIN }, out;
@@ -150,7 +158,9 @@ static int child(void)
 			return 0;
 		}
 	}
-	n = write(1, big, BIG); /* blocks: nobody reads yet */
+	/* huge: a count of 1 GiB past the buffer's end (the kernel
+	 * takes at most MAX_RW_COUNT and stops at the hole) */
+	n = write(1, big, mode == 'h' ? (size_t)1 << 30 : BIG); /* blocks */
 	snprintf(line, sizeof line, "child: write = %ld%s\n", n,
 		 n < 0 ? (errno == EFAULT ? " EFAULT" : " error") : "");
 	say2(line);
@@ -209,6 +219,15 @@ static void report(int rr, char *line, size_t len)
 {
 	long n = minos_read(&rr, 1, line, len - 1, NULL);
 	line[n > 0 ? n : 0] = 0;
+}
+
+struct par { long cid; int n, placed; long last; };
+
+static void *passer(void *arg)
+{
+	struct par *q = arg;
+	passes(q->cid, q->n, &q->placed, &q->last);
+	return NULL;
 }
 
 static int run_child(const char *mode, int arg)
@@ -285,7 +304,19 @@ static int run_child(const char *mode, int arg)
 	/* A's write has begun (and its handler is set): one byte of it. */
 	char c;
 	long first = minos_read(&dr, 1, &c, 1, NULL);
-	if (m == 'b' || m == 'k') {
+	if (m == 'p') { /* four threads pass at once */
+		struct par q[4];
+		pthread_t pt[4];
+		for (int i = 0; i < 4; i++) {
+			q[i] = (struct par){ cid, arg, 0, 0 };
+			pthread_create(&pt[i], NULL, passer, &q[i]);
+		}
+		for (int i = 0; i < 4; i++) {
+			pthread_join(pt[i], NULL);
+			placed += q[i].placed;
+			last = q[i].last > last ? q[i].last : last;
+		}
+	} else if (m == 'b' || m == 'k' || m == 'h') {
 		passes(cid, arg, &placed, &last);
 		if (m == 'k') {
 			long k = minos_ckill((int)cid);
