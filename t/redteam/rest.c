@@ -28,6 +28,14 @@
  *   epign     A waits in epoll_wait(-1); B sends A SIGURG (ignored by
  *             default) 20 times, then a byte: Linux gives no EINTR for an
  *             ignored signal.
+ *   epclose   A waits in epoll_wait(-1); B closes the epoll instance's
+ *             number (A's wait goes on with it, as on Linux); one wpass
+ *             (it lands on that number); then a byte for A's wait:
+ *             Linux's wait answers 1.
+ *   rclosed   A reads its own pipe; B closes the pipe's number under
+ *             the read; one rpass of a stream holding "secret" lands
+ *             on it; then B writes "x" into A's pipe: Linux's read goes
+ *             on with the pipe it named: "read = 1 'x'".
  *   ign       the same for A's 1 MiB write: SIGURG 20 times, then the
  *             parent reads: Linux's write is whole.
  */
@@ -52,7 +60,7 @@ static char *big;
 static volatile pid_t writer;
 static volatile int usr1;
 static sigjmp_buf jb;
-static int eprfd = -1, epwfd = -1;
+static int eprfd = -1, epwfd = -1, epfd = -1;
 
 static void on_usr1(int sig)
 {
@@ -82,6 +90,19 @@ static void *commander(void *arg)
 			munmap(big + BIG / 2, BIG / 2);
 			say2("k");
 			break;
+		case 'x': /* close A's epoll instance under its wait */
+			close(epfd);
+			say2("k");
+			break;
+		case 'z': /* close the pipe A reads under its read */
+			close(eprfd);
+			say2("k");
+			break;
+		case 'y': { /* wake A's epoll */
+			ssize_t unused = write(epwfd, "x", 1);
+			(void)unused;
+			break;
+		}
 		case 's':
 			syscall(SYS_tgkill, getpid(), writer, SIGUSR1);
 			break;
@@ -111,7 +132,8 @@ static int child(void)
 	munmap(big + BIG, 4096); /* the buffer ends in a hole */
 	memset(big, 'a', BIG);
 	char line[128];
-	if (mode == 'e' || mode == 'i') { /* eptime, epign */
+	long n0;
+	if (mode == 'e' || mode == 'i' || mode == 'x' || mode == 'R') {
 		int p[2];
 		if (pipe(p) < 0)
 			return 1;
@@ -121,8 +143,18 @@ static int child(void)
 	pthread_t th;
 	if (mode != 'p') /* parallel: A is the child's only thread */
 		pthread_create(&th, NULL, commander, NULL);
-	if (mode == 'e' || mode == 'i') {
+	if (mode == 'R') { /* rclosed */
+		char got[64];
+		say2("w");
+		n0 = read(eprfd, got, sizeof got - 1);
+		got[n0 > 0 ? n0 : 0] = 0;
+		snprintf(line, sizeof line, "child: read = %ld '%s'\n", n0, got);
+		say2(line);
+		return 0;
+	}
+	if (mode == 'e' || mode == 'i' || mode == 'x') {
 		int ep = epoll_create1(0);
+		epfd = ep;
 		struct epoll_event ev = { .events = EPOLLIN }, out;
 		epoll_ctl(ep, EPOLL_CTL_ADD, eprfd, &ev);
 		struct timespec a, b;
@@ -140,8 +172,9 @@ static int child(void)
 			snprintf(line, sizeof line, "child: epoll_wait = %d after %s ms\n",
 				 n, rt_ms(&a, &b) < 1000 ? "< 1000" : ">= 1000");
 		else
-			snprintf(line, sizeof line, "child: epoll_wait = %d, EINTR %d\n",
-				 n, eintr);
+			snprintf(line, sizeof line, "child: epoll_wait = %d%s, EINTR %d\n",
+				 n, n >= 0 ? "" : errno == EINVAL ? " EINVAL" :
+				 errno == EBADF ? " EBADF" : " error", eintr);
 		say2(line);
 		return 0;
 	}
@@ -246,7 +279,7 @@ static int run_child(const char *mode, int arg)
 	int placed = 0;
 	long last = 0, got[2];
 	char m = strcmp(mode, "redirect") == 0 ? 'r' : strcmp(mode, "eptime") == 0 ? 'e'
-		 : strcmp(mode, "epign") == 0 ? 'i' : strcmp(mode, "ign") == 0 ? 'g'
+		 : strcmp(mode, "epign") == 0 ? 'i' : strcmp(mode, "epclose") == 0 ? 'x' : strcmp(mode, "rclosed") == 0 ? 'R' : strcmp(mode, "ign") == 0 ? 'g'
 		 : mode[0];
 	minos_write(cw, &m, 1);
 	if (m == 'r') {
@@ -281,6 +314,31 @@ static int run_child(const char *mode, int arg)
 		minos_wclose(cw);
 		report(rr, line, sizeof line);
 		printf("passes made for %d ms; %s", arg, line);
+		return 0;
+	}
+	if (m == 'R') {
+		ack(rr); /* A is about to read */
+		minos_write(cw, "z", 1);
+		ack(rr);
+		int w2, r2;
+		minos_pipe(&w2, &r2);
+		long num = minos_rpass(r2, (int)cid);
+		minos_write(w2, "secret", 6);
+		minos_write(cw, "y", 1);
+		minos_wclose(cw);
+		report(rr, line, sizeof line);
+		printf("rpass = %ld; %s", num, line);
+		return 0;
+	}
+	if (m == 'x') {
+		ack(rr); /* A is about to wait */
+		minos_write(cw, "x", 1);
+		ack(rr);
+		passes(cid, 1, &placed, &last);
+		minos_write(cw, "y", 1);
+		minos_wclose(cw);
+		report(rr, line, sizeof line);
+		printf("wpass = %ld; %s", last, line);
 		return 0;
 	}
 	if (m == 'i' || m == 'g') {
