@@ -178,8 +178,9 @@ void ckpt_signalled(struct thread *t)
 	struct held *h = held_of(t->tid, false);
 	if (!h || !h->deliver)
 		return;
-	/* Resumed with its signal: the kernel builds the handler's frame
-	 * first, then takes this interrupt (its handler not yet run). */
+	/* Asked while at its signal-delivery-stop: resumed with its signal,
+	 * the kernel builds the handler's frame, then takes this interrupt
+	 * (its handler not yet run). */
 	h->deliver = false;
 	h->asked = true;
 	tracee_stop(t);

@@ -33,8 +33,9 @@ int ckpt_wait_ms(void);
 /* The loop: t has stopped where it may be held (regs: what it runs on
  * with).  True: the checkpoint holds it; the loop must not resume it. */
 bool ckpt_hold(struct thread *t, const struct user_regs_struct *regs);
-/* The loop, after resuming t from a signal-delivery-stop: a thread let
- * go to take its signal is held again, in its handler (ckpt.c). */
+/* The loop, at t's signal-delivery-stop, before it resumes t: a thread
+ * let go to take its signal is asked to stop again, which it does once
+ * its handler's frame is built, before the handler's first instruction. */
 void ckpt_signalled(struct thread *t);
 /* The loop, each turn while ckpt_active(): go on freezing, or save. */
 enum ckpt_step ckpt_step(void);

@@ -890,8 +890,8 @@ static void handle(pid_t tid, int status, const struct rusage *ru)
 		break;
 	case EV_SIGNAL:
 		if (t) {
+			ckpt_signalled(t); /* (its interrupt before the resume) */
 			on_signal(t, WSTOPSIG(status));
-			ckpt_signalled(t);
 		} else
 			ptr_cont(tid, WSTOPSIG(status));
 		break;
