@@ -802,6 +802,10 @@ static void on_signal(struct thread *t, int sig)
 			ptr_setregs(t->tid, &regs);
 		}
 	}
+	/* An ignored signal (queued only because we trace the thread) that
+	 * broke an epoll wait or a pipe write: dropped, the call goes on. */
+	if (sys_ignored_signal(t, sig))
+		return;
 	switch (sig) {
 	case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
 		resume(t, 0);

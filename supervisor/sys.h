@@ -86,6 +86,12 @@ bool sys_pass_stopped(struct thread *t, const struct user_regs_struct *regs,
 		      bool at_call);
 void sys_pass_syscall_stop(struct thread *t);
 bool sys_pass_signal(struct thread *t);
+/* A signal the thread ignores, at its signal-delivery-stop, broke an
+ * epoll wait (EINTR) or cut a pipe write short: the kernel queues even
+ * ignored signals for a tracer, natively never sent (RT3-3).  The signal
+ * is dropped and the call goes on (sys_pass.c: the wait again, the rest
+ * of the write); true if so (the thread is taken care of). */
+bool sys_ignored_signal(struct thread *t, int sig);
 bool sys_pass_notif(struct thread *t, int listener, uint64_t id);
 void sys_pass_thread_gone(struct thread *t);
 /* The passes' timer (a timerfd for the loop's epoll; -errno), and what to

@@ -476,6 +476,52 @@ static bool write_rest(struct thread *t, const struct user_regs_struct *r)
 	return true;
 }
 
+/* Does thread tid ignore sig (SIG_IGN, or SIG_DFL of a signal whose
+ * default is to ignore it)?  Unreadable: no. */
+static bool ignores(pid_t tid, int sig)
+{
+	struct sigmasks m;
+	if (sig < 1 || sig > 64 || sys_sigmasks(tid, &m) < 0)
+		return false;
+	uint64_t bit = 1ULL << (sig - 1);
+	if (m.ignored & bit)
+		return true;
+	return !(m.caught & bit) &&
+	       (sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT);
+}
+
+bool sys_ignored_signal(struct thread *t, int sig)
+{
+	struct user_regs_struct r;
+	if (t->state != T_RUNNING || t->lent || !t->c || tracee_getregs(t, &r) < 0)
+		return false;
+	long nr = (long)r.orig_rax;
+	bool waited = (long)r.rax == -EINTR &&
+		      (nr == __NR_epoll_wait || nr == __NR_epoll_pwait
+#ifdef __NR_epoll_pwait2
+		       || nr == __NR_epoll_pwait2
+#endif
+		      );
+	bool wrote = nr == __NR_write && (long long)r.rax > 0 && r.rax < r.rdx;
+	if ((!waited && !wrote) || !ignores(t->tid, sig))
+		return false;
+	/* The signal is gone (dequeued: not pending any more); another
+	 * one the thread would take means Linux's answer stands. */
+	struct sigmasks m;
+	uint64_t blocked;
+	if (sys_sigmasks(t->tid, &m) < 0 || tracee_get_sigmask(t, &blocked) < 0 ||
+	    ((m.pending | m.shared) & ~blocked))
+		return false;
+	if (wrote)
+		return write_rest(t, &r);
+	r.rip -= 2;
+	r.rax = r.orig_rax;
+	r.orig_rax = (unsigned long long)-1;
+	if (tracee_setregs(t, &r) == 0)
+		tracee_resume(t, 0);
+	return true;
+}
+
 /* Give a lent thread back as it was when it was borrowed; at a syscall
  * stop an interrupted call is restarted as the kernel would have, an
  * epoll wait our interrupt broke waits again, and a pipe write it cut

@@ -26,7 +26,6 @@ RT="$MINOS_BUILD/t/redteam"
 }
 
 @test "RT3-3: a signal the container ignores (SIGURG) neither makes epoll_wait fail EINTR nor cuts a pipe write short" {
-	skip "open: RT3-3, a traced thread is interrupted by the ignored signals the kernel queues for the tracer"
 	need_pidns
 	run mx "$RT/rest" epign < "$RT/rest"
 	expect_status 0
