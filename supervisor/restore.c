@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -135,9 +136,16 @@ static int call(struct rb *b, struct thread *t, long nr, uint64_t a0, uint64_t a
 		uint64_t a2, uint64_t a3, uint64_t a4, long *res, pid_t *child)
 {
 	uint64_t args[6] = { a0, a1, a2, a3, a4, 0 };
-	int other;
+	int other, rc;
 	long r = 0;
-	int rc = tracee_call_wait(t, b->insn, nr, args, &r, child, &other);
+	/* A SIGCONT queued again (requeue) sets every thread a group-stop
+	 * notification: the thread traps (PTRACE_EVENT_STOP) before its next
+	 * call runs, once, and the call is made again from there. */
+	for (int tries = 0;; tries++) {
+		rc = tracee_call_wait(t, b->insn, nr, args, &r, child, &other);
+		if (rc != -EINTR || other >> 16 != PTRACE_EVENT_STOP || tries == 2)
+			break;
+	}
 	if (rc == -EINTR)
 		return fail(b, "call %ld: an unexpected stop (wait status 0x%x)", nr, other);
 	if (rc < 0)

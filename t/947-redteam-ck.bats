@@ -157,7 +157,7 @@ restore_refused() {
 
 # ck_sigblk: t/redteam/ckvdso sigblk with --checkpoint=$D/f.ck
 # --leave-running; once it is ready (its own queue holds SIGRTMIN+1,
-# SIGUSR1 and SIGRTMIN, all blocked), its shared queue gets SIGRTMIN
+# SIGUSR1, SIGCONT and SIGRTMIN, all blocked), its shared queue gets SIGRTMIN
 # with the values 7 and 8 (t/redteam/sigq) and SIGUSR2 (kill), then the
 # checkpoint is asked for.  Sets $ckmsg, $ckrest (what the run that went
 # on printed after it) and $ckstatus.
@@ -193,7 +193,7 @@ ck_sigblk() {
 	echo "after: $ckrest (status $ckstatus)"
 }
 
-@test "pending and blocked signals of both queues (a thread's own from tgkill, the container's from sigqueue with values and kill) are saved in order with their siginfo: the restored run takes exactly what the run that went on took" {
+@test "pending and blocked signals of both queues (a thread's own from tgkill, SIGCONT among them; the container's from sigqueue with values and kill) are saved in order with their siginfo: the restored run takes exactly what the run that went on took" {
 	need_pidns
 	ck_sigblk
 	[[ "$ckmsg" == *"checkpointed 1 container"* ]]
@@ -201,7 +201,8 @@ ck_sigblk() {
 	# its own queue first (by number), then the shared one; every
 	# siginfo as sent (SI_TKILL -6, SI_USER 0, SI_QUEUE -1 and its value)
 	[[ "$ckrest" == "signal 10 code -6 value 0"$'\n'* ]]
-	[ "$(grep -c '^signal ' <<<"$ckrest")" -eq 6 ]
+	[ "$(grep -c '^signal ' <<<"$ckrest")" -eq 7 ]
+	[[ "$ckrest" == *"signal 18 code -6 value 0"* ]]
 	[[ "$ckrest" == *"code -1 value 7"$'\n'*"code -1 value 8"* ]]
 	[[ "$ckrest" == *"signal 12 code 0 value 0"* ]]
 	[ "$(tail -n 1 <<<"$ckrest")" = "alive 2" ]

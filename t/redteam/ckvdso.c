@@ -12,13 +12,14 @@
  *           pause: one may be pending for a thread already stopped
  *   sigspin the same, SIGUSR1 caught by a handler that blocks it while it
  *           runs: one may be pending and blocked
- *   sigblk  blocks SIGUSR1, SIGUSR2, SIGRTMIN and SIGRTMIN+1 (each caught
- *           by a handler that notes its signal, si_code and si_value),
- *           sends itself SIGRTMIN+1, SIGUSR1 and SIGRTMIN (tgkill: its
- *           own queue) and prints "ready SIGRTMIN" (its number: the test
- *           sends the container more, to its shared queue); after the
- *           line it unblocks them and prints what its handler saw, in
- *           order, one line each
+ *   sigblk  blocks SIGUSR1, SIGUSR2, SIGCONT, SIGRTMIN and SIGRTMIN+1
+ *           (each caught by a handler that notes its signal, si_code and
+ *           si_value), sends itself SIGRTMIN+1, SIGUSR1, SIGCONT and
+ *           SIGRTMIN (tgkill: its own queue; SIGCONT also notifies every
+ *           thread of a group stop) and prints "ready SIGRTMIN" (its
+ *           number: the test sends the container more, to its shared
+ *           queue); after the line it unblocks them and prints what its
+ *           handler saw, in order, one line each
  * Then prints "ready", waits for a line on rfd 0 (a checkpoint is taken
  * meanwhile), and prints "alive" and exits 0.
  */
@@ -147,17 +148,17 @@ int main(int argc, char **argv)
 			__asm__ volatile("" ::: "memory");
 	} else if (strcmp(mode, "sigblk") == 0) {
 		struct sigaction sa = { .sa_sigaction = on_sig, .sa_flags = SA_SIGINFO };
-		int sigs[] = { SIGUSR1, SIGUSR2, SIGRTMIN, SIGRTMIN + 1 };
-		int own[] = { SIGRTMIN + 1, SIGUSR1, SIGRTMIN };
+		int sigs[] = { SIGUSR1, SIGUSR2, SIGCONT, SIGRTMIN, SIGRTMIN + 1 };
+		int own[] = { SIGRTMIN + 1, SIGUSR1, SIGCONT, SIGRTMIN };
 		sigset_t set;
 		sigfillset(&sa.sa_mask);
 		sigemptyset(&set);
-		for (int i = 0; i < 4; i++) {
+		for (int i = 0; i < 5; i++) {
 			sigaction(sigs[i], &sa, NULL);
 			sigaddset(&set, sigs[i]);
 		}
 		sigprocmask(SIG_BLOCK, &set, NULL);
-		for (int i = 0; i < 3 && rc == 0; i++)
+		for (int i = 0; i < 4 && rc == 0; i++)
 			rc = (int)syscall(SYS_tgkill, getpid(), (pid_t)syscall(SYS_gettid),
 					  own[i]);
 		if (rc == 0) {
