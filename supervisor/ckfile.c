@@ -179,6 +179,9 @@ static int check_container(struct ctx *x, const struct ck_run *r, uint32_t ci,
 			return fail(x, off, "container %u: signal %u: unknown flags 0x%llx",
 				    ci, s, (unsigned long long)(a->flags & ~SA_KNOWN));
 	}
+	if (c->nsigq > CK_MAX_SIGQUEUE)
+		return fail(x, off, "container %u: %u shared pending signals (at "
+			    "most %u)", ci, c->nsigq, CK_MAX_SIGQUEUE);
 	if (c->nthreads < 1 || c->nthreads > CK_MAX_THREADS)
 		return fail(x, off, "container %u: %u threads (1..%u)", ci, c->nthreads,
 			    CK_MAX_THREADS);
@@ -188,6 +191,36 @@ static int check_container(struct ctx *x, const struct ck_run *r, uint32_t ci,
 	if (c->nfds > CK_MAX_FDS)
 		return fail(x, off, "container %u: %u descriptors (at most %u)", ci,
 			    c->nfds, CK_MAX_FDS);
+	return 0;
+}
+
+/* A queue of pending signals (ckstate.h, struct ck_siginfo), of thread ti
+ * of container ci, or its shared one (ti < 0); each record's offset is
+ * off + i * CK_SIGINFO_LEN. */
+static int check_sigq(struct ctx *x, uint32_t ci, int64_t ti, uint32_t n,
+		      const struct ck_siginfo *q, uint64_t off)
+{
+	char who[64];
+	uint64_t seen = 0;
+
+	if (ti < 0)
+		snprintf(who, sizeof(who), "container %u shared signal", ci);
+	else
+		snprintf(who, sizeof(who), "container %u thread %u signal", ci,
+			 (uint32_t)ti);
+	for (uint32_t i = 0; i < n; i++, off += CK_SIGINFO_LEN) {
+		int32_t sig = (int32_t)le32(q[i].b);
+		if (sig < 1 || sig > (int32_t)CK_NSIG || sig == 9 || sig == 19)
+			return fail(x, off, "%s %u: si_signo %d (1..%u, not SIGKILL "
+				    "or SIGSTOP)", who, i, sig, CK_NSIG);
+		/* The kernel keeps one of a standard signal pending, never
+		 * two: a second could not be queued again. */
+		if (sig < 32 && (seen >> (sig - 1) & 1))
+			return fail(x, off, "%s %u: signal %d a second time in one "
+				    "queue (a standard signal is pending once)", who, i,
+				    sig);
+		seen |= 1ull << (sig - 1);
+	}
 	return 0;
 }
 
@@ -214,6 +247,9 @@ static int check_thread(struct ctx *x, uint32_t ci, uint32_t ti,
 	if (t->xstate_len > CK_MAX_XSTATE)
 		return fail(x, off, "container %u thread %u: %u bytes of xstate "
 			    "(at most %u)", ci, ti, t->xstate_len, CK_MAX_XSTATE);
+	if (t->nsigq > CK_MAX_SIGQUEUE)
+		return fail(x, off, "container %u thread %u: %u pending signals "
+			    "(at most %u)", ci, ti, t->nsigq, CK_MAX_SIGQUEUE);
 	if ((t->ss_flags != 0 && t->ss_flags != SS_DISABLE_) ||
 	    !user_range(t->ss_sp, t->ss_size))
 		return fail(x, off, "container %u thread %u: alternate stack 0x%llx, "
@@ -556,8 +592,12 @@ static int read_container(struct rd *r, struct ck_run *out, uint32_t ci)
 	struct sec s;
 	struct cur c;
 
-	if (section(r, CK_S_CONTAINER, &s) < 0 || fixed(r, &s, 1, CONTAINER_LEN) < 0)
+	if (section(r, CK_S_CONTAINER, &s) < 0)
 		return -1;
+	if (s.count != 1 || s.len < CONTAINER_LEN)
+		return fail(&r->x, s.at, "CONTAINER section of %u records, %llu bytes "
+			    "(1, at least %u)", s.count, (unsigned long long)s.len,
+			    CONTAINER_LEN);
 	cur_init(&c, r, &s);
 	k->id = g32(&c);
 	k->parent = (int32_t)g32(&c);
@@ -569,7 +609,9 @@ static int read_container(struct rd *r, struct ck_run *out, uint32_t ci)
 	k->vdso = g64(&c);
 	k->vvar = g64(&c);
 	k->vdso_syscall = g64(&c);
-	k->sigpending = g64(&c);
+	k->nsigq = g32(&c);
+	if (g32(&c) != 0)
+		return fail(&r->x, c.at - 4, "container %u: nonzero padding", ci);
 	for (unsigned i = 0; i < CK_NSIG; i++) {
 		k->act[i].handler = g64(&c);
 		k->act[i].flags = g64(&c);
@@ -582,7 +624,19 @@ static int read_container(struct rd *r, struct ck_run *out, uint32_t ci)
 	k->pad0 = 0;
 	if (g32(&c) != 0)
 		return fail(&r->x, c.at - 4, "container %u: nonzero padding", ci);
-	return check_container(&r->x, out, ci, k, s.off);
+	if (check_container(&r->x, out, ci, k, s.off) < 0)
+		return -1;
+	/* Then its shared pending signals. */
+	if (s.len != CONTAINER_LEN + (uint64_t)k->nsigq * CK_SIGINFO_LEN)
+		return fail(&r->x, s.at, "CONTAINER section of %llu bytes, %llu "
+			    "expected (the record and its %u shared signals)",
+			    (unsigned long long)s.len,
+			    (unsigned long long)(CONTAINER_LEN +
+						 (uint64_t)k->nsigq * CK_SIGINFO_LEN),
+			    k->nsigq);
+	/* into buf: never written through (ckfile.h) */
+	k->sigq = k->nsigq ? (const struct ck_siginfo *)(r->b + c.at) : NULL;
+	return check_sigq(&r->x, ci, -1, k->nsigq, k->sigq, c.at);
 }
 
 static int read_threads(struct rd *r, struct ck_container *k, uint32_t ci)
@@ -607,7 +661,10 @@ static int read_threads(struct rd *r, struct ck_container *k, uint32_t ci)
 		for (unsigned j = 0; j < CK_NREGS; j++)
 			t->regs[j] = g64(&c);
 		t->sigmask = g64(&c);
-		t->sigpending = g64(&c);
+		t->nsigq = g32(&c);
+		if (g32(&c) != 0)
+			return fail(&r->x, c.at - 4, "container %u thread %u: nonzero "
+				    "padding", ci, i);
 		t->ss_sp = g64(&c);
 		t->ss_size = g64(&c);
 		t->ss_flags = g32(&c);
@@ -620,6 +677,13 @@ static int read_threads(struct rd *r, struct ck_container *k, uint32_t ci)
 			return -1;
 		/* into buf: never written through (ckfile.h) */
 		t->xstate = t->xstate_len ? (uint8_t *)(uintptr_t)xs : NULL;
+		/* Then its pending signals. */
+		if (need(&c, (uint64_t)t->nsigq * CK_SIGINFO_LEN, "thread", i) < 0)
+			return -1;
+		t->sigq = t->nsigq ? (const struct ck_siginfo *)(r->b + c.at) : NULL;
+		if (check_sigq(&r->x, ci, i, t->nsigq, t->sigq, c.at) < 0)
+			return -1;
+		c.at += (uint64_t)t->nsigq * CK_SIGINFO_LEN;
 	}
 	return ended(&c);
 }
@@ -1101,7 +1165,8 @@ static int w_container(struct wr *w, const struct ck_run *run, uint32_t ci, bool
 	w64(w, k->vdso);
 	w64(w, k->vvar);
 	w64(w, k->vdso_syscall);
-	w64(w, k->sigpending);
+	w32(w, k->nsigq);
+	w32(w, 0);
 	for (unsigned i = 0; i < CK_NSIG; i++) {
 		w64(w, k->act[i].handler);
 		w64(w, k->act[i].flags);
@@ -1112,6 +1177,12 @@ static int w_container(struct wr *w, const struct ck_run *run, uint32_t ci, bool
 	w32(w, k->nmaps);
 	w32(w, k->nfds);
 	w32(w, 0);
+	if (k->nsigq && !k->sigq)
+		return fail(&w->x, w_off(w), "container %u: %u shared signals "
+			    "without their bytes", ci, k->nsigq);
+	if (check && check_sigq(&w->x, ci, -1, k->nsigq, k->sigq, w_off(w)) < 0)
+		return -1;
+	wbytes(w, k->sigq, (size_t)k->nsigq * CK_SIGINFO_LEN);
 	sec_end(w, at, CK_S_CONTAINER, 1);
 
 	at = sec_begin(w);
@@ -1124,7 +1195,8 @@ static int w_container(struct wr *w, const struct ck_run *run, uint32_t ci, bool
 		for (unsigned j = 0; j < CK_NREGS; j++)
 			w64(w, t->regs[j]);
 		w64(w, t->sigmask);
-		w64(w, t->sigpending);
+		w32(w, t->nsigq);
+		w32(w, 0);
 		w64(w, t->ss_sp);
 		w64(w, t->ss_size);
 		w32(w, t->ss_flags);
@@ -1137,6 +1209,12 @@ static int w_container(struct wr *w, const struct ck_run *run, uint32_t ci, bool
 				    "of %u bytes without its bytes", ci, i, t->xstate_len);
 		wbytes(w, t->xstate, t->xstate_len);
 		wpad8(w);
+		if (t->nsigq && !t->sigq)
+			return fail(&w->x, w_off(w), "container %u thread %u: %u "
+				    "signals without their bytes", ci, i, t->nsigq);
+		if (check && check_sigq(&w->x, ci, i, t->nsigq, t->sigq, w_off(w)) < 0)
+			return -1;
+		wbytes(w, t->sigq, (size_t)t->nsigq * CK_SIGINFO_LEN);
 	}
 	sec_end(w, at, CK_S_THREADS, k->nthreads);
 

@@ -9,6 +9,9 @@
  *            payload, CRC-32C of the section header; 8-byte aligned;
  *            in a fixed order: HOST RUN STREAMS, then for each container
  *            CONTAINER THREADS FDS MAPS [PAD] [PAGES], then END
+ *   CONTAINER  its record, then its shared pending signals (128-byte
+ *            siginfo_t each); THREADS: each thread's record, its xstate
+ *            (padded to 8), then its own pending signals
  *   PAGES    the container's saved pages, in the order of its mappings'
  *            extents, starting on a 4096-byte boundary of the file (a
  *            reader may mmap it or read it with O_DIRECT); all-zero pages
@@ -30,7 +33,7 @@
 #include "ckstate.h"
 
 #define CK_MAGIC "MINOSCKP"
-#define CK_FILE_VERSION 1u
+#define CK_FILE_VERSION 2u
 
 /* Header flags. */
 #define CK_F_DIGEST_PAGES 1u  /* END's SHA-256 covers the PAGES payloads too */
@@ -61,7 +64,8 @@ enum ck_section {
  * Lifetimes: out's arrays (containers, threads, maps, extents, fds,
  * streams) are allocated and freed by ck_free(); the bytes a thread's
  * xstate, a stream's bytes and an extent's data point at are inside buf
- * (zero-copy; never written through), so buf must outlive out and stay
+ * (zero-copy; never written through), and so do the pending signals
+ * (sigq of a container and of a thread), so buf must outlive out and stay
  * unchanged.  extent.file_off is also set: the offset of its bytes in buf.
  * out->host is the host that wrote the file; comparing it with this host
  * is the caller's (ck_host_check() in ckhost.h).

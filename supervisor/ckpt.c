@@ -12,8 +12,9 @@
  *
  * Once every live thread is held, the container is captured into the
  * model (ckstate.h): registers (a call cut short wound back onto its
- * syscall instruction, so it runs again), xstate, signal mask, alternate
- * stack, robust list, signal actions, brk, every mapping's present
+ * syscall instruction, so it runs again), xstate, signal mask, pending
+ * signals (each thread's queue and the container's, siginfo and all),
+ * alternate stack, robust list, signal actions, brk, every mapping's present
  * non-zero pages (all of the program image's, present or not), the
  * descriptor table, and the bytes buffered in pipes
  * whose both ends are inside.  Anything that cannot be saved faithfully
@@ -424,7 +425,69 @@ static int status_masks(pid_t tid, uint64_t *pnd, uint64_t *shd, uint64_t *cgt,
 	return 0;
 }
 
-/* One thread: registers, xstate, mask, alternate stack, robust list. */
+_Static_assert(sizeof(siginfo_t) == CK_SIGINFO_LEN, "siginfo_t is 128 bytes");
+
+/* A queue of pending signals: thread t's own, or (shared) the
+ * container's, in the kernel's order, each siginfo as it is.  pnd: the
+ * queue's bits in /proc, read before: a signal pending there with no
+ * entry in the queue (the kernel had no room for its details when it
+ * was sent) is saved as what the kernel would deliver for it (SI_USER,
+ * no sender). */
+static int save_queue(struct cap *k, struct thread *t, bool shared, uint64_t pnd,
+		      uint32_t *n, const struct ck_siginfo **q)
+{
+	char who[48];
+	if (shared)
+		snprintf(who, sizeof(who), "its shared queue");
+	else
+		snprintf(who, sizeof(who), "thread %d", t->tid);
+	/* One more than a queue may hold: the last says it is too long. */
+	siginfo_t *buf = calloc(CK_MAX_SIGQUEUE + 1, sizeof(*buf));
+	if (!buf)
+		return refuse(k, "out of memory");
+	int got = tracee_peek_signals(t, shared, buf, CK_MAX_SIGQUEUE + 1);
+	if (got < 0) {
+		free(buf);
+		return refuse(k, "%s: cannot read its pending signals: %s", who,
+			      strerror(-got));
+	}
+	unsigned total = (unsigned)got;
+	uint64_t have = 0;
+	for (unsigned i = 0; i < total && i < CK_MAX_SIGQUEUE; i++)
+		if (buf[i].si_signo >= 1 && buf[i].si_signo <= (int)CK_NSIG)
+			have |= 1ULL << (buf[i].si_signo - 1);
+	for (unsigned sig = 1; sig <= CK_NSIG && total <= CK_MAX_SIGQUEUE; sig++) {
+		if (!((pnd & ~have) >> (sig - 1) & 1))
+			continue;
+		memset(&buf[total], 0, sizeof(buf[total]));
+		buf[total].si_signo = (int)sig;
+		buf[total].si_code = SI_USER;
+		total++;
+	}
+	if (total > CK_MAX_SIGQUEUE) {
+		free(buf);
+		return refuse(k, "%s: more than %u signals pending: cannot be saved",
+			      who, CK_MAX_SIGQUEUE);
+	}
+	for (unsigned i = 0; i < total; i++) {
+		int sig = buf[i].si_signo;
+		if (sig == SIGKILL || sig == SIGSTOP || sig < 1 || sig > (int)CK_NSIG) {
+			free(buf);
+			return refuse(k, "%s: signal %d pending (SIGKILL and SIGSTOP "
+				      "cannot be saved)", who, sig);
+		}
+	}
+	*n = total;
+	*q = (const struct ck_siginfo *)(const void *)buf;
+	if (!total) {
+		free(buf);
+		*q = NULL;
+	}
+	return 0;
+}
+
+/* One thread: registers, xstate, mask, pending signals, alternate stack,
+ * robust list. */
 static int save_thread(struct cap *k, struct thread *t, struct ck_thread *o)
 {
 	struct user_regs_struct r, w;
@@ -451,9 +514,8 @@ static int save_thread(struct cap *k, struct thread *t, struct ck_thread *o)
 	uint64_t pnd, shd, cgt, ign;
 	if (status_masks(t->tid, &pnd, &shd, &cgt, &ign) < 0)
 		return refuse(k, "thread %d: cannot read its status", t->tid);
-	if (pnd)
-		return refuse(k, "thread %d has signals pending (mask %#" PRIx64
-			      "): their details cannot be saved yet", t->tid, pnd);
+	if (save_queue(k, t, false, pnd, &o->nsigq, &o->sigq) < 0)
+		return -1;
 	long head = 0;
 	size_t hlen = 0;
 	if (syscall(SYS_get_robust_list, t->tid, &head, &hlen) == 0) {
@@ -477,15 +539,15 @@ static int save_thread(struct cap *k, struct thread *t, struct ck_thread *o)
 	return 0;
 }
 
-/* The signal actions, read in thread t0 (rt_sigaction(sig, NULL, &old)). */
+/* The signal actions, read in thread t0 (rt_sigaction(sig, NULL, &old)),
+ * and the signals pending for the whole container. */
 static int save_actions(struct cap *k, struct ck_container *o)
 {
 	uint64_t pnd, shd, cgt, ign;
 	if (status_masks(k->c->pid, &pnd, &shd, &cgt, &ign) < 0)
 		return refuse(k, "cannot read its status");
-	if (shd)
-		return refuse(k, "signals are pending (mask %#" PRIx64 "): their "
-			      "details cannot be saved yet", shd);
+	if (save_queue(k, k->t0, true, shd, &o->nsigq, &o->sigq) < 0)
+		return -1;
 	struct user_regs_struct r;
 	if (tracee_getregs(k->t0, &r) < 0)
 		return refuse(k, "cannot read registers");
@@ -843,8 +905,11 @@ static int save_streams(struct cap *k, struct ck_container *o, struct ck_run *ru
 
 static void free_container(struct ck_container *o)
 {
-	for (uint32_t i = 0; i < o->nthreads; i++)
+	for (uint32_t i = 0; i < o->nthreads; i++) {
 		free(o->threads[i].xstate);
+		free((void *)(uintptr_t)o->threads[i].sigq);
+	}
+	free((void *)(uintptr_t)o->sigq);
 	free(o->threads);
 	for (uint32_t i = 0; i < o->nmaps; i++)
 		free(o->maps[i].extents);
@@ -975,7 +1040,9 @@ static void collect(struct thread *t, void *arg)
  * it would have had the freeze come a moment later.  Its handler's frame
  * is built and the thread held again there (ckpt_signalled); a signal
  * shared by the container is let to one thread only.  A thread still
- * with one after DELIVER_ROUNDS is held as it is (save_thread refuses).
+ * with one after DELIVER_ROUNDS is held as it is: the signal is saved
+ * pending (a restore queues it again, and it is delivered then), as is
+ * one the thread blocks.
  * True if any thread was let go. */
 static bool let_signals_in(void)
 {

@@ -27,7 +27,7 @@
 
 /* The version of this model; ckfile.c writes it into the file.  A file of
  * another version is refused. */
-#define CK_MODEL_VERSION 1u
+#define CK_MODEL_VERSION 2u
 
 /* Bounds (a file beyond them is refused by ck_read). */
 #define CK_MAX_CONTAINERS 4096u
@@ -39,6 +39,8 @@
 #define CK_MAX_XSTATE     65536u     /* bytes of one thread's xstate */
 #define CK_MAX_STREAM_BYTES (1u << 24) /* bytes buffered in one stream */
 #define CK_NSIG           64u        /* signals 1..64, index sig-1 */
+#define CK_MAX_SIGQUEUE   256u       /* pending signals in one queue */
+#define CK_SIGINFO_LEN    128u       /* bytes of one siginfo_t */
 #define CK_NREGS          27u        /* struct user_regs_struct, x86_64 */
 #define CK_NAME_MAX       64u        /* bytes of a container's name, with NUL */
 #define CK_PAGE           4096u      /* page size the model assumes */
@@ -66,6 +68,19 @@ struct ck_host {
 	uint32_t cpuid_x1_ecx, cpuid_x1_edx; /* leaf 0x80000001 (LZCNT, RDTSCP...) */
 };
 
+/* ---- pending signals ----------------------------------------------------- */
+
+/* One pending signal: the kernel's siginfo_t (x86-64) as
+ * PTRACE_PEEKSIGINFO gave it, byte for byte: si_signo (int32 at byte 0:
+ * 1..CK_NSIG, never SIGKILL 9 or SIGSTOP 19), si_errno (4), si_code (8),
+ * then the fields of its kind (sender, value, address...).  A queue is
+ * an array of these in the kernel's order (a signal 1..31 at most once:
+ * the kernel never queues a second of those).  restore.c sends each one
+ * again, siginfo and all; the kernel judges the rest of its bytes. */
+struct ck_siginfo {
+	uint8_t b[CK_SIGINFO_LEN];
+};
+
 /* ---- one thread ---------------------------------------------------------- */
 
 /* Thread flags. */
@@ -86,9 +101,9 @@ struct ck_thread {
 	uint32_t xstate_len;
 	uint8_t *xstate;
 	uint64_t sigmask;       /* blocked signals, bit sig-1 */
-	uint64_t sigpending;    /* its own pending signals, bit sig-1 (only
-				 * signals without siginfo worth keeping;
-				 * ckpt.c refuses others) */
+	uint32_t nsigq;         /* its own pending signals, 0..CK_MAX_SIGQUEUE */
+	uint32_t pad1;
+	const struct ck_siginfo *sigq; /* nsigq of them, in queue order */
 	uint64_t ss_sp;         /* sigaltstack: base */
 	uint64_t ss_size;       /* sigaltstack: size (0: none) */
 	uint32_t ss_flags;      /* sigaltstack: SS_DISABLE or 0 (SS_ONSTACK
@@ -190,8 +205,11 @@ struct ck_container {
 	uint64_t vvar;          /* where its [vvar] was (vvar_vclock follows
 				 * it: the host's layout) */
 	uint64_t vdso_syscall;  /* offset of the sealed syscall insn in the vDSO */
-	uint64_t sigpending;    /* shared pending signals, bit sig-1 */
 	struct ck_sigaction act[CK_NSIG]; /* signal sig at act[sig-1] */
+	uint32_t nsigq;         /* signals pending for the whole container
+				 * (its shared queue), 0..CK_MAX_SIGQUEUE */
+	uint32_t pad1;
+	const struct ck_siginfo *sigq; /* nsigq of them, in queue order */
 	uint32_t nthreads;      /* 1..CK_MAX_THREADS; threads[0] is the one
 				 * restore starts first (the leader if alive) */
 	uint32_t nmaps;         /* 0..CK_MAX_MAPS, sorted by start, disjoint */

@@ -86,6 +86,17 @@ int ptr_setsigmask(pid_t tid, uint64_t mask)
 	return req(PTRACE_SETSIGMASK, tid, (void *)sizeof(mask), &mask);
 }
 
+/* Up to n pending signals of tid's own queue (shared: its thread group's),
+ * from the off'th, in queue order: how many (0: none left), or -errno. */
+int ptr_peeksiginfo(pid_t tid, bool shared, uint64_t off, siginfo_t *buf, int n)
+{
+	struct __ptrace_peeksiginfo_args args = {
+		.off = off, .flags = shared ? PTRACE_PEEKSIGINFO_SHARED : 0, .nr = n,
+	};
+	long r = ptrace(PTRACE_PEEKSIGINFO, tid, &args, buf);
+	return r < 0 ? -errno : (int)r;
+}
+
 int ptr_syscall_info(pid_t tid, struct __ptrace_syscall_info *info)
 {
 	long r = ptrace(PTRACE_GET_SYSCALL_INFO, tid, (void *)sizeof(*info), info);

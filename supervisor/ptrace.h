@@ -25,6 +25,10 @@ int ptr_interrupt(pid_t tid); /* stop a running tracee (PTRACE_EVENT_STOP) */
 /* A stopped tracee's blocked signals (64 bits: signals 1..64). */
 int ptr_getsigmask(pid_t tid, uint64_t *mask);
 int ptr_setsigmask(pid_t tid, uint64_t mask);
+/* PTRACE_PEEKSIGINFO: up to n siginfo_t of a stopped tracee's pending
+ * signals (shared: its thread group's queue, else its own), from the
+ * off'th, in queue order.  How many (0: none left), or -errno. */
+int ptr_peeksiginfo(pid_t tid, bool shared, uint64_t off, siginfo_t *buf, int n);
 /* The AUDIT_ARCH_* of the call a tracee is stopped in (int 0x80 from
  * 64-bit code is AUDIT_ARCH_I386, with the same registers). */
 int ptr_syscall_arch(pid_t tid, uint32_t *arch);

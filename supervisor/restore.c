@@ -19,10 +19,11 @@
  * instruction (tracee_call_wait; each passes the container's own filter):
  * vvar and vDSO moved where the program expects them, everything else
  * unmapped, the saved mappings made (private anonymous, read-write),
- * signal actions, brk; the saved pages written through mem.c in
- * large batches (zero pages are never in the file); protections set;
- * the other threads cloned, each given its registers, xstate, mask,
- * alternate stack and robust list; then every thread runs on.
+ * signal actions, brk; the other threads cloned, each given its xstate,
+ * alternate stack and robust list; the saved pages written through mem.c
+ * in large batches (zero pages are never in the file); the pending
+ * signals queued again; protections set; every thread given its mask and
+ * registers; then every thread runs on.
  */
 #include <errno.h>
 #include <sched.h>
@@ -34,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -134,9 +136,16 @@ static int call(struct rb *b, struct thread *t, long nr, uint64_t a0, uint64_t a
 		uint64_t a2, uint64_t a3, uint64_t a4, long *res, pid_t *child)
 {
 	uint64_t args[6] = { a0, a1, a2, a3, a4, 0 };
-	int other;
+	int other, rc;
 	long r = 0;
-	int rc = tracee_call_wait(t, b->insn, nr, args, &r, child, &other);
+	/* A SIGCONT queued again (requeue) sets every thread a group-stop
+	 * notification: the thread traps (PTRACE_EVENT_STOP) before its next
+	 * call runs, once, and the call is made again from there. */
+	for (int tries = 0;; tries++) {
+		rc = tracee_call_wait(t, b->insn, nr, args, &r, child, &other);
+		if (rc != -EINTR || other >> 16 != PTRACE_EVENT_STOP || tries == 2)
+			break;
+	}
 	if (rc == -EINTR)
 		return fail(b, "call %ld: an unexpected stop (wait status 0x%x)", nr, other);
 	if (rc < 0)
@@ -336,7 +345,7 @@ static int actions(struct rb *b)
 }
 
 /* A thread's own state, in the thread (held at a stop): alternate stack,
- * robust list, clear-tid address, mask, xstate. */
+ * robust list, clear-tid address, xstate (its mask is set last). */
 static int thread_state(struct rb *b, struct thread *t, const struct ck_thread *th,
 			bool first)
 {
@@ -356,11 +365,88 @@ static int thread_state(struct rb *b, struct thread *t, const struct ck_thread *
 			return -1;
 		t->clear_tid = th->clear_tid;
 	}
-	if (tracee_set_sigmask(t, th->sigmask) < 0)
-		return fail(b, "thread %u: cannot set its signal mask", th->tid);
 	if (th->xstate_len && tracee_set_xstate(t, th->xstate, th->xstate_len) < 0)
 		return fail(b, "thread %u: cannot set its FPU state", th->tid);
 	return 0;
+}
+
+/* One saved queue sent again, in its order, by calls in t (th: its saved
+ * thread): a thread's own by rt_tgsigqueueinfo(tgid, tid), t being tid;
+ * the shared one (tid 0) by rt_sigqueueinfo(tgid), t being the leader. */
+static int requeue_one(struct rb *b, struct thread *t, const struct ck_thread *th,
+		       long tgid, long tid, uint32_t n, const struct ck_siginfo *q)
+{
+	uint64_t at = scratch_of(th);
+	struct ck_siginfo keep;
+	if (!n)
+		return 0;
+	if (tracee_read(t, at, &keep, sizeof(keep)) < 0)
+		return fail(b, "thread %u: cannot read below its stack", th->tid);
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t sig = le32(q[i].b);
+		long r;
+		int rc;
+		if (tracee_write(t, at, &q[i], sizeof(q[i])) < 0)
+			return fail(b, "thread %u: cannot write below its stack", th->tid);
+		if (tid)
+			rc = call(b, t, SYS_rt_tgsigqueueinfo, (uint64_t)tgid, (uint64_t)tid,
+				  sig, at, 0, &r, NULL);
+		else
+			rc = call(b, t, SYS_rt_sigqueueinfo, (uint64_t)tgid, sig, at, 0, 0,
+				  &r, NULL);
+		if (rc < 0)
+			return -1;
+		if (r < 0 && tid)
+			return fail(b, "thread %u: its pending signal %d (%u of %u) "
+				    "cannot be queued again: %s", th->tid, (int)sig, i + 1, n,
+				    strerror((int)-r));
+		if (r < 0)
+			return fail(b, "its shared pending signal %d (%u of %u) cannot "
+				    "be queued again: %s", (int)sig, i + 1, n,
+				    strerror((int)-r));
+	}
+	if (tracee_write(t, at, &keep, sizeof(keep)) < 0)
+		return fail(b, "thread %u: cannot write below its stack", th->tid);
+	return 0;
+}
+
+/*
+ * The saved pending signals, queued again with their siginfo in their
+ * saved order.  The kernel takes a siginfo of any kind (a tgkill's, the
+ * kernel's own) only from the thread it is sent to, or for the process
+ * from its leader (do_rt_tgsigqueueinfo, do_rt_sigqueueinfo: the
+ * caller's tid must be the target's, in its pid namespace, asked by
+ * gettid): each thread queues its own, the first (the process's leader)
+ * the shared ones too.  Every thread blocks every signal meanwhile (its
+ * own mask is set last), so none is taken in the middle of an injected
+ * call.  The filter traces both calls (a container's own are ENOSYS) and
+ * an injected one is let through at its seccomp stop.
+ */
+static int requeue(struct rb *b, struct thread **made)
+{
+	long tgid = 0;
+	bool any = C->nsigq != 0;
+	for (uint32_t i = 0; i < C->nthreads; i++)
+		any |= C->threads[i].nsigq != 0;
+	if (!any)
+		return 0;
+	for (uint32_t i = 0; i < C->nthreads; i++)
+		if (tracee_set_sigmask(made[i], ~0ULL) < 0)
+			return fail(b, "thread %u: cannot set its signal mask",
+				    C->threads[i].tid);
+	for (uint32_t i = 0; i < C->nthreads; i++) {
+		const struct ck_thread *th = &C->threads[i];
+		long tid;
+		if (!th->nsigq && i != 0)
+			continue;
+		if (call(b, made[i], SYS_gettid, 0, 0, 0, 0, 0, &tid, NULL) < 0)
+			return -1;
+		if (i == 0)
+			tgid = tid; /* the first is the process's leader */
+		if (requeue_one(b, made[i], th, tgid, tid, th->nsigq, th->sigq) < 0)
+			return -1;
+	}
+	return requeue_one(b, made[0], &C->threads[0], tgid, 0, C->nsigq, C->sigq);
 }
 
 static void regs_in(const struct ck_thread *th, struct user_regs_struct *r)
@@ -426,11 +512,16 @@ static bool rebuild(struct thread *t, const struct user_regs_struct *regs)
 		rc = write_pages(&b);
 	long long t2 = mono_ns();
 	if (rc == 0)
+		rc = requeue(&b, made);
+	if (rc == 0)
 		rc = set_prots(&b);
 	for (uint32_t i = 0; rc == 0 && i < C->nthreads; i++) {
 		struct user_regs_struct r;
 		regs_in(&C->threads[i], &r);
-		if (tracee_setregs(made[i], &r) < 0)
+		if (tracee_set_sigmask(made[i], C->threads[i].sigmask) < 0)
+			rc = fail(&b, "thread %u: cannot set its signal mask",
+				  C->threads[i].tid);
+		else if (tracee_setregs(made[i], &r) < 0)
 			rc = fail(&b, "thread %u: cannot set its registers", i + 1);
 	}
 	/* The main stack is no longer the kernel's [stack]: mremap's check
@@ -509,16 +600,6 @@ int run_restore(struct minos_config *cfg)
 	if (C->nthreads > cfg->lim.threads)
 		die(MINOS_EXIT_FAIL, "%s: the saved container has %u threads, over "
 		    "--threads=%u", path, C->nthreads, cfg->lim.threads);
-	/* A checkpoint refuses to save pending signals; a file that has them
-	 * was not written by one, and restore cannot deliver them yet: no
-	 * run that silently drops them (RCK-4). */
-	bool pending = C->sigpending != 0;
-	for (uint32_t i = 0; i < C->nthreads; i++)
-		pending |= C->threads[i].sigpending != 0;
-	if (pending)
-		die(MINOS_EXIT_FAIL, "%s: the saved container has pending signals, "
-		    "which restore cannot deliver (a checkpoint never saves them)",
-		    path);
 	uint64_t need = committed(C);
 	if (cfg->lim.memory && need > cfg->lim.memory)
 		die(MINOS_EXIT_FAIL, "%s: the saved container maps %" PRIu64 " bytes, "

@@ -175,6 +175,16 @@ long sys_tkill(struct thread *t, struct sysargs *a)
 	return self_signal(t, a, &a->regs.rsi);
 }
 
+/* rt_sigqueueinfo, rt_tgsigqueueinfo: traced only so that a restore's
+ * injected calls pass (restore.c queues saved signals again); a
+ * container's own is ENOSYS, as if the filter did not list it. */
+long sys_sigqueueinfo(struct thread *t, struct sysargs *a)
+{
+	(void)t;
+	(void)a;
+	return -ENOSYS;
+}
+
 /* sched_getaffinity, sched_getscheduler, sched_getparam, get_robust_list
  * for a pid other than 0 (the filter allows 0): one of the caller's own
  * threads, else EPERM. */

@@ -766,6 +766,24 @@ int tracee_set_sigmask(const struct thread *t, uint64_t mask)
 	return ptr_setsigmask(t->tid, mask);
 }
 
+int tracee_peek_signals(const struct thread *t, bool shared, void *buf,
+			unsigned max)
+{
+	siginfo_t *si = buf;
+	unsigned n = 0;
+	/* The kernel may stop short (a signal of ours pending): on from
+	 * where it stopped, to the end of the queue. */
+	while (n < max) {
+		int got = ptr_peeksiginfo(t->tid, shared, n, si + n, (int)(max - n));
+		if (got < 0)
+			return got;
+		if (got == 0)
+			break;
+		n += (unsigned)got;
+	}
+	return (int)n;
+}
+
 int tracee_writev(const struct thread *t, const struct iovec *local,
 		  const struct iovec *remote, size_t n)
 {

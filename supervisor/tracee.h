@@ -172,6 +172,12 @@ struct iovec;
 int tracee_writev(const struct thread *t, const struct iovec *local,
 		  const struct iovec *remote, size_t n);
 int tracee_set_sigmask(const struct thread *t, uint64_t mask);
+/* The pending signals of a stopped thread's own queue (shared: of its
+ * thread group's), in queue order, as siginfo_t (128 bytes each) into
+ * buf, at most max: how many, or -errno (PTRACE_PEEKSIGINFO).  A caller
+ * that must know the queue ended asks for one more than it keeps. */
+int tracee_peek_signals(const struct thread *t, bool shared, void *buf,
+			unsigned max);
 
 /* What the loop does for this layer; set once before any container runs. */
 struct tracee_hooks {

@@ -110,6 +110,15 @@ load helpers
 	EOF
 }
 
+@test "a container cannot queue a signal with a siginfo of its choice: rt_sigqueueinfo and rt_tgsigqueueinfo are ENOSYS (traced only for a restore's own calls)" {
+	# pid 1 and its own tid: the targets a restore queues to; signal 0
+	probe_table <<-'EOF'
+	-ENOSYS rt_sigqueueinfo 1 0 0
+	-ENOSYS rt_tgsigqueueinfo 1 1 0 0
+	-ENOSYS rt_sigqueueinfo 0 10 0
+	EOF
+}
+
 @test "a container cannot kill its supervisor, PID 1 or every process" {
 	need_pidns
 	run mx "$PROBE" killparent

@@ -93,13 +93,22 @@ restore_refused() {
 	done
 }
 
-@test "RCK-4: a file with pending signals (ckpt never writes one) is refused, not restored with them dropped" {
+@test "RCK-4: a file with pending signals is restored with them queued again, never with them dropped: SIGUSR1 pending, not blocked, not caught, ends the restored program" {
 	need_pidns
 	base_file
 	mutate sigpend
 	run --separate-stderr timeout -k 5 60 "$MINOS_EXEC" --restore="$D/sigpend.ck" </dev/null
 	echo "status $status: $stderr"
-	expect_status 125
+	expect_status 138
+	[[ "$stderr" == *"killed by signal 10 (SIGUSR1)"* ]]
+}
+
+@test "RCK-4: a pending signal the kernel will not queue again (a siginfo of no known layout with bytes past it) refuses the restore in one line, never runs without it" {
+	need_pidns
+	base_file
+	mutate sigcode
+	restore_refused "$D/sigcode.ck"
+	[[ "$stderr" == *"its pending signal 10 (1 of 1) cannot be queued again"* ]]
 }
 
 @test "RCK-3: a container whose vDSO is not executable is refused with a reason, not 'a signal came ... try again'" {
@@ -134,6 +143,77 @@ restore_refused() {
 	[ "$output" = "alive 0" ]
 }
 
+@test "a signal pending and blocked (a handler runs with its own signal blocked while a sibling sends it again) is saved with its siginfo and delivered after a restore, not a refusal" {
+	need_pidns
+	ck_leave sigspin
+	[[ "$ckmsg" == *"checkpointed 1 container"* ]]
+	[ "$ckrest" = "alive 2" ]
+	[ "$ckstatus" -eq 0 ]
+	run --separate-stderr timeout -k 5 60 "$MINOS_EXEC" --restore="$D/f.ck" </dev/null
+	echo "restore: $status: $stderr"
+	expect_status 0
+	[ "$output" = "alive 0" ]
+}
+
+# ck_sigblk: t/redteam/ckvdso sigblk with --checkpoint=$D/f.ck
+# --leave-running; once it is ready (its own queue holds SIGRTMIN+1,
+# SIGUSR1, SIGCONT and SIGRTMIN, all blocked), its shared queue gets SIGRTMIN
+# with the values 7 and 8 (t/redteam/sigq) and SIGUSR2 (kill), then the
+# checkpoint is asked for.  Sets $ckmsg, $ckrest (what the run that went
+# on printed after it) and $ckstatus.
+ck_sigblk() {
+	local d="$BATS_TEST_TMPDIR" line pid mp cp rtmin
+	D="$d"
+	mkfifo "$d/in" "$d/out" "$d/err"
+	timeout -k 5 60 "$MINOS_EXEC" --checkpoint="$d/f.ck" --leave-running \
+		"$RT/ckvdso" sigblk <"$d/in" >"$d/out" 2>"$d/err" &
+	pid=$!
+	exec 7>"$d/in" 8<"$d/out" 9<"$d/err"
+	read -r -t 30 -u 8 line
+	[[ "$line" == "ready "* ]]
+	rtmin=${line#ready }
+	mp=$(pgrep -P "$pid")
+	cp=$(pgrep -P "$mp")
+	"$RT/sigq" "$cp" "$rtmin" 7
+	"$RT/sigq" "$cp" "$rtmin" 8
+	kill -USR2 "$cp"
+	kill -USR1 "$mp"
+	ckmsg=
+	for _ in 1 2 3; do
+		read -r -t 30 -u 9 ckmsg || break
+		[[ "$ckmsg" == *"namespaces cannot be made here"* ]] || break
+	done
+	echo x >&7
+	exec 7>&-
+	ckrest=$(cat <&8)
+	exec 8<&- 9<&-
+	ckstatus=0
+	wait "$pid" || ckstatus=$?
+	echo "checkpoint: $ckmsg"
+	echo "after: $ckrest (status $ckstatus)"
+}
+
+@test "pending and blocked signals of both queues (a thread's own from tgkill, SIGCONT among them; the container's from sigqueue with values and kill) are saved in order with their siginfo: the restored run takes exactly what the run that went on took" {
+	need_pidns
+	ck_sigblk
+	[[ "$ckmsg" == *"checkpointed 1 container"* ]]
+	[ "$ckstatus" -eq 0 ]
+	# its own queue first (by number), then the shared one; every
+	# siginfo as sent (SI_TKILL -6, SI_USER 0, SI_QUEUE -1 and its value)
+	[[ "$ckrest" == "signal 10 code -6 value 0"$'\n'* ]]
+	[ "$(grep -c '^signal ' <<<"$ckrest")" -eq 7 ]
+	[[ "$ckrest" == *"signal 18 code -6 value 0"* ]]
+	[[ "$ckrest" == *"code -1 value 7"$'\n'*"code -1 value 8"* ]]
+	[[ "$ckrest" == *"signal 12 code 0 value 0"* ]]
+	[ "$(tail -n 1 <<<"$ckrest")" = "alive 2" ]
+	run --separate-stderr timeout -k 5 60 "$MINOS_EXEC" --restore="$D/f.ck" </dev/null
+	echo "restore: $status: $stderr"
+	echo "$output"
+	expect_status 0
+	[ "$(grep '^signal ' <<<"$output")" = "$(grep '^signal ' <<<"$ckrest")" ]
+	[ "$(tail -n 1 <<<"$output")" = "alive 0" ]
+}
+
 @test "RCK-6: a signal pending for a thread already stopped (a sibling sends it without pause) is taken before the save, not a refusal" {
 	need_pidns
 	ck_leave sigign
@@ -160,7 +240,7 @@ restore_refused() {
 	need_pidns
 	base_file
 	local m
-	for m in rip fsbase altstack map0 vdsohigh cs; do
+	for m in rip fsbase altstack map0 vdsohigh cs sig9; do
 		run "$RT/ckmut" "$D/base.ck" "$D/$m.ck" $m
 		expect_status 1
 		expect_output "write: "

@@ -119,7 +119,7 @@ static const struct {
 	CALL(setsockopt), CALL(shutdown), CALL(accept), CALL(accept4),
 	CALL(recvmsg), CALL(sendmmsg), CALL(recvmmsg), CALL(preadv),
 	CALL(pwritev), CALL(preadv2), CALL(pwritev2), CALL(sched_setaffinity),
-	CALL(rt_sigqueueinfo),
+	CALL(rt_sigqueueinfo), CALL(rt_tgsigqueueinfo),
 #undef CALL
 };
 

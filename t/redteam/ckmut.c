@@ -23,6 +23,15 @@ int main(int argc, char **argv)
 	if (ck_read(b, st.st_size, &r, err, sizeof err) < 0) { fprintf(stderr, "read: %s\n", err); return 1; }
 	struct ck_container *c = &r.containers[0];
 	const char *m = argv[3];
+	/* Pending signals (siginfo: signo, errno, code; value at byte 24):
+	 * SIGUSR1 from a tgkill, SIGUSR2 from a kill, SIGUSR1 with a code no
+	 * kernel layout has and a byte in the part that must then be zero
+	 * (EINVAL/E2BIG when it is queued again), SIGKILL. */
+	static struct ck_siginfo sq[4];
+	sq[0].b[0] = 10; memset(sq[0].b + 8, 0xff, 4); sq[0].b[8] = 0xfa; /* SI_TKILL -6 */
+	sq[1].b[0] = 12;                                                   /* SI_USER 0 */
+	sq[2].b[0] = 10; sq[2].b[8] = 0xe8; sq[2].b[9] = 0x03; sq[2].b[100] = 1; /* code 1000 */
+	sq[3].b[0] = 9;
 	if (!strcmp(m, "rip")) c->threads[0].regs[16] = 0x8000000000001000ULL;
 	else if (!strcmp(m, "rip0")) c->threads[0].regs[16] = 0;
 	else if (!strcmp(m, "cs")) c->threads[0].regs[17] = 0x23;
@@ -35,7 +44,9 @@ int main(int argc, char **argv)
 	else if (!strcmp(m, "threads")) { struct ck_thread *t = calloc(3, sizeof *t); for (int i=0;i<3;i++) t[i]=c->threads[0]; c->threads=t; c->nthreads=3; }
 	else if (!strcmp(m, "vsys")) { c->vdso_syscall = 0xfff; }
 	else if (!strcmp(m, "vdsohigh")) { c->vdso = 0x7ffffffff000ULL; c->vvar = c->vdso - 0x4000; }
-	else if (!strcmp(m, "sigpend")) { c->threads[0].sigpending = ~0ULL; c->sigpending = ~0ULL; }
+	else if (!strcmp(m, "sigpend")) { c->threads[0].nsigq = 1; c->threads[0].sigq = sq; c->nsigq = 1; c->sigq = sq + 1; }
+	else if (!strcmp(m, "sigcode")) { c->threads[0].nsigq = 1; c->threads[0].sigq = sq + 2; }
+	else if (!strcmp(m, "sig9")) { c->threads[0].nsigq = 1; c->threads[0].sigq = sq + 3; }
 	else if (!strcmp(m, "altstack")) { c->threads[0].ss_sp = 0xffffffffffff0000ULL; c->threads[0].ss_size = 1ULL<<40; c->threads[0].ss_flags = 0; }
 	else if (!strcmp(m, "xstate")) { if (c->threads[0].xstate_len) memset(c->threads[0].xstate, 0xff, c->threads[0].xstate_len); }
 	else { fprintf(stderr, "mode?\n"); return 2; }

@@ -12,6 +12,14 @@
  *           pause: one may be pending for a thread already stopped
  *   sigspin the same, SIGUSR1 caught by a handler that blocks it while it
  *           runs: one may be pending and blocked
+ *   sigblk  blocks SIGUSR1, SIGUSR2, SIGCONT, SIGRTMIN and SIGRTMIN+1
+ *           (each caught by a handler that notes its signal, si_code and
+ *           si_value), sends itself SIGRTMIN+1, SIGUSR1, SIGCONT and
+ *           SIGRTMIN (tgkill: its own queue; SIGCONT also notifies every
+ *           thread of a group stop) and prints "ready SIGRTMIN" (its
+ *           number: the test sends the container more, to its shared
+ *           queue); after the line it unblocks them and prints what its
+ *           handler saw, in order, one line each
  * Then prints "ready", waits for a line on rfd 0 (a checkpoint is taken
  * meanwhile), and prints "alive" and exits 0.
  */
@@ -75,6 +83,21 @@ static void *sender(void *arg)
 	return NULL;
 }
 
+/* sigblk: what the handler saw (each handler blocks every signal). */
+static struct { int sig, code, value; } seen[16];
+static volatile int nseen;
+
+static void on_sig(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	if (nseen < 16) {
+		seen[nseen].sig = sig;
+		seen[nseen].code = si->si_code;
+		seen[nseen].value = si->si_value.sival_int;
+		nseen++;
+	}
+}
+
 static int prot_vdso(unsigned char *v, int prot)
 {
 	if (mprotect(v, 8192, prot) == 0)
@@ -123,6 +146,37 @@ int main(int argc, char **argv)
 			rc = pthread_create(&th, NULL, sender, NULL);
 		while (rc == 0 && usr1 + sent < 100)
 			__asm__ volatile("" ::: "memory");
+	} else if (strcmp(mode, "sigblk") == 0) {
+		struct sigaction sa = { .sa_sigaction = on_sig, .sa_flags = SA_SIGINFO };
+		int sigs[] = { SIGUSR1, SIGUSR2, SIGCONT, SIGRTMIN, SIGRTMIN + 1 };
+		int own[] = { SIGRTMIN + 1, SIGUSR1, SIGCONT, SIGRTMIN };
+		sigset_t set;
+		sigfillset(&sa.sa_mask);
+		sigemptyset(&set);
+		for (int i = 0; i < 5; i++) {
+			sigaction(sigs[i], &sa, NULL);
+			sigaddset(&set, sigs[i]);
+		}
+		sigprocmask(SIG_BLOCK, &set, NULL);
+		for (int i = 0; i < 4 && rc == 0; i++)
+			rc = (int)syscall(SYS_tgkill, getpid(), (pid_t)syscall(SYS_gettid),
+					  own[i]);
+		if (rc == 0) {
+			printf("ready %d\n", SIGRTMIN);
+			fflush(stdout);
+			char buf[16];
+			int zero = 0;
+			long n;
+			do
+				n = minos_read(&zero, 1, buf, sizeof(buf), NULL);
+			while (n == -4);
+			sigprocmask(SIG_UNBLOCK, &set, NULL);
+			for (int i = 0; i < nseen; i++)
+				printf("signal %d code %d value %d\n", seen[i].sig,
+				       seen[i].code, seen[i].value);
+			printf("alive %ld\n", n);
+			return 0;
+		}
 	} else if (strcmp(mode, "tf") == 0) {
 		struct sigaction sa = { .sa_sigaction = on_trap, .sa_flags = SA_SIGINFO };
 		sigaction(SIGTRAP, &sa, NULL);

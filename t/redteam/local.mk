@@ -75,6 +75,10 @@ t_redteam_ckmut_SOURCES = t/redteam/ckmut.c supervisor/ckfile.c \
 	supervisor/ckhost.c supervisor/crc32c.c supervisor/sha256.c
 t_redteam_ckmut_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS)
 t_redteam_ckmut_LDADD =
+# sigq: a host program, sigqueue(3) from outside a container.
+check_PROGRAMS += t/redteam/sigq
+t_redteam_sigq_SOURCES = t/redteam/sigq.c
+t_redteam_sigq_LDADD =
 t/redteam/closejmp: t/redteam/closejmp.c $(RT_DEPS)
 	$(GUEST_LINK)
 # t/948-redteam-final.bats

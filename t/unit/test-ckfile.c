@@ -36,9 +36,24 @@ struct model {
 	struct ck_fd f[4];
 	struct ck_stream s[2];
 	uint8_t xstate[2][600];
+	/* container 0's 2 shared signals, its thread 1's 3 (room for one
+	 * more than a queue may hold, for the files that say so) */
+	struct ck_siginfo shared[CK_MAX_SIGQUEUE + 1], own[CK_MAX_SIGQUEUE + 1];
 	uint8_t sbytes[5000];
 	uint8_t *pages;         /* 8 pages: some zero, some not */
 };
+
+/* A siginfo as the kernel gives it: signo, errno 0, code, then a sender
+ * (pid, uid) and a value at byte 24. */
+static void siginfo_init(struct ck_siginfo *s, int32_t sig, int32_t code, uint32_t value)
+{
+	memset(s, 0, sizeof(*s));
+	st32(s->b, (uint32_t)sig);
+	st32(s->b + 8, (uint32_t)code);
+	st32(s->b + 12, 7);        /* si_pid */
+	st32(s->b + 16, 65534);    /* si_uid */
+	st32(s->b + 24, value);    /* si_value */
+}
 
 static void thread_init(struct ck_thread *t, uint32_t tid, uint8_t *xs)
 {
@@ -111,12 +126,21 @@ static void model_init(struct model *md)
 	c->act[1].flags = 0x04000000 | 0x08000000;
 	c->act[1].restorer = 0x401600;
 	c->act[1].mask = 0xff;
+	c->nsigq = 2;
+	c->sigq = md->shared;
+	siginfo_init(&md->shared[0], 34, -1 /* SI_QUEUE */, 7);
+	siginfo_init(&md->shared[1], 34, -1, 8);
 	c->nthreads = 2;
 	c->threads = md->t;
 	thread_init(&md->t[0], 100, md->xstate[0]);
 	thread_init(&md->t[1], 101, md->xstate[1]);
 	md->t[1].flags = CK_T_REWOUND;
 	md->t[1].clear_tid = 0;
+	md->t[1].nsigq = 3;
+	md->t[1].sigq = md->own;
+	siginfo_init(&md->own[0], 10, -6 /* SI_TKILL */, 0);
+	siginfo_init(&md->own[1], 64, -6, 0);
+	siginfo_init(&md->own[2], 64, 0 /* SI_USER */, 0);
 	c->nmaps = 2;
 	c->maps = md->m;
 	/* mapping 0: 8 pages, extent 0 covers pages 0..5, extent 1 page 6 */
@@ -271,16 +295,20 @@ static bool same_run(const struct ck_run *a, const struct ck_run *b)
 		    x->next_cid != y->next_cid || strcmp(x->name, y->name) ||
 		    x->start_brk != y->start_brk || x->brk != y->brk ||
 		    x->vdso != y->vdso || x->vvar != y->vvar ||
-		    x->vdso_syscall != y->vdso_syscall || x->sigpending != y->sigpending ||
+		    x->vdso_syscall != y->vdso_syscall || x->nsigq != y->nsigq ||
+		    (x->nsigq && memcmp(x->sigq, y->sigq, x->nsigq * sizeof(*x->sigq))) ||
 		    memcmp(x->act, y->act, sizeof(x->act)) || x->nthreads != y->nthreads ||
 		    x->nmaps != y->nmaps || x->nfds != y->nfds)
 			return false;
 		for (uint32_t j = 0; j < x->nthreads; j++) {
 			struct ck_thread p = x->threads[j], q = y->threads[j];
 			if (p.xstate_len != q.xstate_len ||
-			    (p.xstate_len && memcmp(p.xstate, q.xstate, p.xstate_len)))
+			    (p.xstate_len && memcmp(p.xstate, q.xstate, p.xstate_len)) ||
+			    p.nsigq != q.nsigq ||
+			    (p.nsigq && memcmp(p.sigq, q.sigq, p.nsigq * sizeof(*p.sigq))))
 				return false;
 			p.xstate = q.xstate = NULL;
+			p.sigq = q.sigq = NULL;
 			if (memcmp(&p, &q, sizeof(p)))
 				return false;
 		}
@@ -385,6 +413,13 @@ M(m_mapkind, md->m[0].kind = 4)
 M(m_extent, md->e[1].off = 7 * 4096; md->e[1].len = 2 * 4096;
   md->e[1].data = md->pages + 5 * 4096)
 M(m_extorder, md->e[1].off = 3 * 4096)
+M(m_nsigq, md->t[1].nsigq = CK_MAX_SIGQUEUE + 1)
+M(m_nshared, md->c[0].nsigq = CK_MAX_SIGQUEUE + 1)
+M(m_signo0, st32(md->own[1].b, 0))
+M(m_signo65, st32(md->shared[1].b, 65))
+M(m_sigkill_q, st32(md->own[0].b, 9))
+M(m_sigstop_q, st32(md->shared[0].b, 19))
+M(m_twice, st32(md->own[1].b, 10))
 #undef M
 
 /* Patches of the bytes. */
@@ -396,8 +431,8 @@ static size_t sec_at(struct file *f, uint32_t type, int nth)
 P(p_short, f->len = 10)
 P(p_magic, f->b[0] = 'X')
 P(p_hcrc, f->b[16] ^= 1)
-P(p_fversion, st32(f->b + 8, 2))
-P(p_mversion, st32(f->b + 12, 2))
+P(p_fversion, st32(f->b + 8, 3))
+P(p_mversion, st32(f->b + 12, 3))
 P(p_flags, st32(f->b + 16, 3))
 P(p_trunc_hdr, f->len = CK_HEADER_LEN + 10)
 P(p_shcrc, f->b[sec_at(f, CK_S_HOST, 0) + 16] ^= 1)
@@ -425,6 +460,20 @@ P(p_nfds, st32(f->b + sec_at(f, CK_S_CONTAINER, 0) + CK_SECTION_LEN + 2184, 7000
 P(p_short_threads, st32(f->b + sec_at(f, CK_S_CONTAINER, 0) + CK_SECTION_LEN + 2176, 100);
   st32(f->b + sec_at(f, CK_S_THREADS, 0) + 16, 100))
 P(p_xstate_len, st32(f->b + sec_at(f, CK_S_THREADS, 0) + CK_SECTION_LEN + 260, 70000))
+/* container 0's shared count (byte 120 of its record), its thread 1's
+ * (byte 232 of the second record: 288 + 600 bytes after the first) */
+P(p_shared_more, st32(f->b + sec_at(f, CK_S_CONTAINER, 0) + CK_SECTION_LEN + 120, 3))
+P(p_shared_fewer, st32(f->b + sec_at(f, CK_S_CONTAINER, 0) + CK_SECTION_LEN + 120, 1))
+P(p_shared_pad, st32(f->b + sec_at(f, CK_S_CONTAINER, 0) + CK_SECTION_LEN + 124, 1))
+P(p_shared_max, st32(f->b + sec_at(f, CK_S_CONTAINER, 0) + CK_SECTION_LEN + 120, 300))
+P(p_own_more, st32(f->b + sec_at(f, CK_S_THREADS, 0) + CK_SECTION_LEN + 888 + 232, 4))
+P(p_own_max, st32(f->b + sec_at(f, CK_S_THREADS, 0) + CK_SECTION_LEN + 888 + 232,
+		  0x80000000u))
+P(p_own_pad, st32(f->b + sec_at(f, CK_S_THREADS, 0) + CK_SECTION_LEN + 888 + 236, 1))
+/* the shared queue's first record (after the 2192-byte container record):
+ * signal 19; thread 1's first: signal 65 */
+P(p_shared_stop, st32(f->b + sec_at(f, CK_S_CONTAINER, 0) + CK_SECTION_LEN + 2192, 19))
+P(p_own_signo, st32(f->b + sec_at(f, CK_S_THREADS, 0) + CK_SECTION_LEN + 888 + 888, 65))
 P(p_fds_len, st32(f->b + sec_at(f, CK_S_CONTAINER, 1) + CK_SECTION_LEN + 2184, 0);
   st32(f->b + sec_at(f, CK_S_FDS, 1) + 16, 0))
 P(p_mpad, st32(f->b + sec_at(f, CK_S_MAPS, 0) + CK_SECTION_LEN + 28, 1))
@@ -605,9 +654,10 @@ static int corpus(const char *dir)
 	struct file f;
 	char path[4096], werr[512];
 	static const char *const name[] = { "full", "full-metadigest", "nopages",
-					    "one-container", "no-streams" };
+					    "one-container", "no-streams",
+					    "no-signals" };
 
-	for (int i = 0; i < 5; i++) {
+	for (int i = 0; i < 6; i++) {
 		model_init(&md);
 		if (i == 2 || i == 3) {
 			md.m[0].nextents = 0;
@@ -619,6 +669,13 @@ static int corpus(const char *dir)
 			md.run.nstreams = 0;
 			md.c[0].nfds = 2;
 			md.run.ncontainers = 1;
+		}
+		if (i == 5) {
+			md.m[0].nextents = 0;
+			md.m[1].nextents = 0;
+			md.run.ncontainers = 1;
+			md.c[0].nsigq = 0;
+			md.t[1].nsigq = 0;
 		}
 		if (write_file(&md.run, i == 1 ? 0 : CK_F_DIGEST_PAGES, &f, werr,
 			       sizeof(werr)) < 0) {
@@ -688,6 +745,18 @@ int main(int argc, char **argv)
 		   out.containers[0].maps[0].extents[0].file_off == pages + CK_SECTION_LEN,
 		   "extents split around zero pages, pointing into the file's buffer");
 		ok(find(&f, CK_S_PAGES, 1) == 0, "a container without saved pages has no PAGES");
+		{
+			const struct ck_container *c0 = &out.containers[0];
+			const struct ck_thread *t1 = &c0->threads[1];
+			ok(c0->nsigq == 2 && le32(c0->sigq[1].b + 24) == 8 &&
+			   t1->nsigq == 3 && le32(t1->sigq[0].b) == 10 &&
+			   (int32_t)le32(t1->sigq[2].b + 8) == 0 &&
+			   c0->threads[0].nsigq == 0 && c0->threads[0].sigq == NULL &&
+			   (const uint8_t *)c0->sigq > f.b &&
+			   (const uint8_t *)t1->sigq < f.b + f.len,
+			   "pending signals read back in their order, siginfo and all, "
+			   "pointing into the file's buffer");
+		}
 		ck_free(&out);
 		ck_free(&out);
 		free(f.b);
@@ -772,13 +841,22 @@ int main(int argc, char **argv)
 	refuse_model("mapping 0: unknown kind 4", m_mapkind);
 	refuse_model("bytes (page multiples, not empty, inside the mapping's 32768 bytes)", m_extent);
 	refuse_model("offset 0x3000 before the end of the one before", m_extorder);
+	refuse_model("container 0 thread 1: 257 pending signals (at most 256)", m_nsigq);
+	refuse_model("container 0: 257 shared pending signals (at most 256)", m_nshared);
+	refuse_model("container 0 thread 1 signal 1: si_signo 0 (1..64, not SIGKILL or "
+		     "SIGSTOP)", m_signo0);
+	refuse_model("container 0 shared signal 1: si_signo 65", m_signo65);
+	refuse_model("container 0 thread 1 signal 0: si_signo 9", m_sigkill_q);
+	refuse_model("container 0 shared signal 0: si_signo 19", m_sigstop_q);
+	refuse_model("container 0 thread 1 signal 1: signal 10 a second time in one queue",
+		     m_twice);
 
 	/* every refusal of the bytes */
 	refuse_bytes("shorter than a checkpoint header", true, p_short);
 	refuse_bytes("not a minos checkpoint", true, p_magic);
 	refuse_bytes("byte 0: header checksum", true, p_hcrc);
-	refuse_bytes("byte 8: format version 2", false, p_fversion);
-	refuse_bytes("byte 12: model version 2", false, p_mversion);
+	refuse_bytes("byte 8: format version 3", false, p_fversion);
+	refuse_bytes("byte 12: model version 3", false, p_mversion);
 	refuse_bytes("byte 16: unknown flags 0x2", false, p_flags);
 	refuse_bytes("byte 24: the file ends inside a section header (10 of 24", true,
 		     p_trunc_hdr);
@@ -802,9 +880,24 @@ int main(int argc, char **argv)
 	refuse_bytes("container 0: 5000 threads (1..4096)", false, p_nthreads);
 	refuse_bytes("container 0: 70000 mappings", false, p_nmaps);
 	refuse_bytes("container 0: 70000 descriptors", false, p_nfds);
-	refuse_bytes("THREADS section of 1776 bytes is too short for its 100 records",
+	refuse_bytes("THREADS section of 2160 bytes is too short for its 100 records",
 		     false, p_short_threads);
 	refuse_bytes("thread 0: 70000 bytes of xstate", false, p_xstate_len);
+	refuse_bytes("CONTAINER section of 2448 bytes, 2576 expected (the record and "
+		     "its 3 shared signals)", false, p_shared_more);
+	refuse_bytes("CONTAINER section of 2448 bytes, 2320 expected", false,
+		     p_shared_fewer);
+	refuse_bytes("container 0: nonzero padding", false, p_shared_pad);
+	refuse_bytes("container 0: 300 shared pending signals (at most 256)", false,
+		     p_shared_max);
+	refuse_bytes("THREADS section: thread 1 runs past the section's end", false,
+		     p_own_more);
+	refuse_bytes("container 0 thread 1: 2147483648 pending signals (at most 256)",
+		     false, p_own_max);
+	refuse_bytes("container 0 thread 1: nonzero padding", false, p_own_pad);
+	refuse_bytes("container 0 shared signal 0: si_signo 19 (1..64, not SIGKILL or "
+		     "SIGSTOP)", false, p_shared_stop);
+	refuse_bytes("container 0 thread 1 signal 0: si_signo 65", false, p_own_signo);
 	refuse_bytes("FDS section of 24 bytes, 0 expected", false, p_fds_len);
 	refuse_bytes("mapping 0: nonzero padding", false, p_mpad);
 	refuse_bytes("mapping 0: 5242880 extents (at most 4194304)", false, p_nextents_max);
@@ -836,6 +929,18 @@ int main(int argc, char **argv)
 	ok(write_file(&md.run, 1, &f, werr, sizeof(werr)) < 0 && f.len == 0 &&
 	   strstr(werr, "xstate of 600 bytes without its bytes"),
 	   "the writer refuses xstate without its bytes: %s", werr);
+	free(f.b);
+	model_init(&md);
+	md.t[1].sigq = NULL;
+	ok(write_file(&md.run, 1, &f, werr, sizeof(werr)) < 0 && f.len == 0 &&
+	   strstr(werr, "thread 1: 3 signals without their bytes"),
+	   "the writer refuses pending signals without their bytes: %s", werr);
+	free(f.b);
+	model_init(&md);
+	md.c[0].sigq = NULL;
+	ok(write_file(&md.run, 1, &f, werr, sizeof(werr)) < 0 && f.len == 0 &&
+	   strstr(werr, "container 0: 2 shared signals without their bytes"),
+	   "the writer refuses shared signals without their bytes: %s", werr);
 	free(f.b);
 	model_init(&md);
 	md.s[0].bytes = NULL;
