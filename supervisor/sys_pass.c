@@ -452,7 +452,9 @@ static void rest_done(struct thread *t, long got, void *arg)
 		sys_pass_stopped(t, &regs, false);
 		return;
 	}
-	regs.orig_rax = (unsigned long long)-1;
+	/* (orig_rax stays the write's: if an ignored signal cut the rest
+	 * short, its delivery stop sees a short write, and carries it on
+	 * again: sys_ignored_signal.) */
 	if (tracee_setregs(t, &regs) == 0)
 		tracee_resume(t, 0);
 }
