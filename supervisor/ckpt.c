@@ -774,7 +774,7 @@ static int save_fds(struct cap *k, struct ck_container *o, uint64_t **inos)
 		char *p = strstr(info, "flags:");
 		if (p && sscanf(p, "flags: %llo", &v) == 1)
 			f->flags = (unsigned)v;
-		if (proc_value(info, "ino", &v))
+		if (proc_value(info, "ino:", &v))
 			f->ino = (unsigned long)v;
 		f->pipe = strncmp(f->link, "pipe:", 5) == 0;
 		n++;
