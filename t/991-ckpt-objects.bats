@@ -94,3 +94,25 @@ whole_at() { # PROGRAM ARGS...
 	AT="60ms 150ms 230ms" whole_at "$go" count
 	[ "$(wc -l <"$D/ref.out")" -eq 30 ]
 }
+
+# The guest (ckcomp expired) has a timerfd that expired before the
+# checkpoint and was never read, and an epoll set whose one-shot
+# registration already fired; it waits in a Minos read of stdin.
+@test "a timer's unread expiration and a one-shot registration that fired are kept" {
+	need_pidns
+	mkfifo "$D/in" "$D/out"
+	exec 4<>"$D/in"
+	timeout -k 5 60 "$MINOS_EXEC" --checkpoint="$D/x.ck" "$G/ckcomp" expired \
+		<"$D/in" >"$D/out" 2>"$D/err" 3>&- &
+	pid=$!
+	exec 5<"$D/out"
+	read -r -t 20 line <&5
+	[ "$line" = waiting ]
+	kill -USR1 "$(pgrep -P $pid)"
+	wait $pid
+	exec 4>&- 5<&-
+	[ "$(cat "$D/err")" = "minos-exec: checkpointed 1 container to $D/x.ck" ]
+	run mx --restore="$D/x.ck" <<<"x"
+	expect_status 0
+	expect_exact "$(printf 'read 2: x\npipe 6: inner\nepoll 0\ntimer 1')"
+}

@@ -21,6 +21,10 @@
  *				   what epoll_wait reports (sorted), an eventfd
  *				   read (every third), a byte of a pipe and the timer's
  *				   interval; exit 0
+ *	ckcomp expired		   a timerfd that expired unread and an epoll
+ *				   set whose one-shot registration fired, then
+ *				   as read, then what epoll_wait reports and
+ *				   the timer's expirations; exit 0
  *	ckcomp altstack		   a SIGSEGV handler on an alternate stack, then
  *				   as read, then a fault: the handler says
  *				   whether it ran on the alternate stack
@@ -180,6 +184,31 @@ static int objects(unsigned rounds)
 	return 0;
 }
 
+static int expired(void)
+{
+	int ev = eventfd(1, 0), ep = epoll_create1(0);
+	int tf = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK);
+	int t2 = timerfd_create(CLOCK_MONOTONIC, 0);
+	struct itimerspec one = { { 0, 0 }, { 0, 1000000 } };
+	struct itimerspec two = { { 0, 0 }, { 0, 2000000 } };
+	struct epoll_event e = { .events = EPOLLIN | EPOLLONESHOT, .data.u64 = 7 }, out[2];
+	uint64_t n;
+	if (ev < 0 || ep < 0 || tf < 0 || t2 < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, ev, &e) < 0 ||
+	    epoll_wait(ep, out, 2, 0) != 1 || timerfd_settime(tf, 0, &one, NULL) < 0 ||
+	    timerfd_settime(t2, 0, &two, NULL) < 0 || read(t2, &n, 8) != 8)
+		return 89;
+	/* tf (1 ms) has expired too: nothing reads it before the checkpoint */
+	int r = readone();
+	if (r)
+		return r;
+	printf("epoll %d\n", epoll_wait(ep, out, 2, 0));
+	if (read(tf, &n, 8) == 8)
+		printf("timer %llu\n", (unsigned long long)n);
+	else
+		printf("timer %s\n", errno == EAGAIN ? "EAGAIN" : "error");
+	return 0;
+}
+
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static unsigned long total;
 static unsigned rounds_each;
@@ -223,6 +252,8 @@ int main(int argc, char **argv)
 		return altstack();
 	if (argc == 2 && strcmp(argv[1], "epoll") == 0)
 		return nested();
+	if (argc == 2 && strcmp(argv[1], "expired") == 0)
+		return expired();
 	if (argc == 3 && strcmp(argv[1], "objects") == 0)
 		return objects((unsigned)strtoul(argv[2], NULL, 10));
 	if (argc == 4 && strcmp(argv[1], "threads") == 0)
