@@ -98,7 +98,7 @@ whole_at() { # PROGRAM ARGS...
 # The guest (ckcomp expired) has a timerfd that expired before the
 # checkpoint and was never read, and an epoll set whose one-shot
 # registration already fired; it waits in a Minos read of stdin.
-@test "a timer's unread expiration and a one-shot registration that fired are kept" {
+@test "a timer's unread expiration, a one-shot registration that fired, and an eventfd Minos calls refuse are kept" {
 	need_pidns
 	mkfifo "$D/in" "$D/out"
 	exec 4<>"$D/in"
@@ -114,5 +114,5 @@ whole_at() { # PROGRAM ARGS...
 	[ "$(cat "$D/err")" = "minos-exec: checkpointed 1 container to $D/x.ck" ]
 	run mx --restore="$D/x.ck" <<<"x"
 	expect_status 0
-	expect_exact "$(printf 'read 2: x\npipe 6: inner\nepoll 0\ntimer 1')"
+	expect_exact "$(printf 'read 2: x\npipe 6: inner\nepoll 0\nminos write to the eventfd -9\ntimer 1')"
 }

@@ -23,8 +23,9 @@
  *				   interval; exit 0
  *	ckcomp expired		   a timerfd that expired unread and an epoll
  *				   set whose one-shot registration fired, then
- *				   as read, then what epoll_wait reports and
- *				   the timer's expirations; exit 0
+ *				   as read, then what epoll_wait reports, what a
+ *				   Minos write to the eventfd returns, and the
+ *				   timer's expirations; exit 0
  *	ckcomp altstack		   a SIGSEGV handler on an alternate stack, then
  *				   as read, then a fault: the handler says
  *				   whether it ran on the alternate stack
@@ -202,6 +203,8 @@ static int expired(void)
 	if (r)
 		return r;
 	printf("epoll %d\n", epoll_wait(ep, out, 2, 0));
+	n = 1;
+	printf("minos write to the eventfd %ld\n", (long)minos_write(ev, &n, 8));
 	if (read(tf, &n, 8) == 8)
 		printf("timer %llu\n", (unsigned long long)n);
 	else
