@@ -37,9 +37,11 @@
 #define MAP_MIN 32u
 #define EXTENT_LEN 24u
 #define FD_LEN 24u
+#define OBJ_MIN 48u        /* num kind flags clockid count value interval nregs pad */
+#define REG_LEN 16u        /* tfd events data */
 /* The least a container takes in a file: CONTAINER, THREADS with one
- * thread, FDS and MAPS. */
-#define CONTAINER_MIN_BYTES (4u * CK_SECTION_LEN + CONTAINER_LEN + THREAD_MIN)
+ * thread, FDS, OBJECTS and MAPS. */
+#define CONTAINER_MIN_BYTES (5u * CK_SECTION_LEN + CONTAINER_LEN + THREAD_MIN)
 
 /* x86-64 user segments (__USER_CS, __USER_DS). */
 #define USER_CS 0x33u
@@ -57,7 +59,7 @@ static const char *const sec_name[] = {
 	[CK_S_HOST] = "HOST", [CK_S_RUN] = "RUN", [CK_S_STREAMS] = "STREAMS",
 	[CK_S_CONTAINER] = "CONTAINER", [CK_S_THREADS] = "THREADS",
 	[CK_S_FDS] = "FDS", [CK_S_MAPS] = "MAPS", [CK_S_PAD] = "PAD",
-	[CK_S_PAGES] = "PAGES", [CK_S_END] = "END",
+	[CK_S_PAGES] = "PAGES", [CK_S_END] = "END", [CK_S_OBJECTS] = "OBJECTS",
 };
 
 /* ---- errors -------------------------------------------------------------- */
@@ -281,16 +283,131 @@ static int check_fd(struct ctx *x, const struct ck_run *r, uint32_t ci, uint32_t
 	if (f->kind > CK_FD_KIND_MAX)
 		return fail(x, off, "container %u descriptor %d: unknown kind %u", ci,
 			    f->num, f->kind);
-	if (f->kind == CK_FD_OUTSIDE ? f->role > 2 || f->stream != 0
-				     : f->stream >= r->nstreams || f->role != 0)
+	if (f->kind == CK_FD_OUTSIDE ? f->role > 2 || f->stream != 0 :
+	    f->kind == CK_FD_OBJECT ? f->role != 0 || f->stream != 0
+				    : f->stream >= r->nstreams || f->role != 0)
 		return fail(x, off, "container %u descriptor %d: role %u, stream %u "
 			    "(outside: role 0..2, stream 0; a pipe end: role 0, one "
-			    "of the run's %u streams)", ci, f->num, f->role, f->stream,
+			    "of the run's %u streams; an object: 0, 0)", ci, f->num,
+			    f->role, f->stream,
 			    r->nstreams);
 	if ((f->status & ~O_NONBLOCK_) || f->cloexec > 1)
 		return fail(x, off, "container %u descriptor %d: status 0x%x, "
 			    "close-on-exec %u (O_NONBLOCK only; 0 or 1)", ci, f->num,
 			    f->status, f->cloexec);
+	return 0;
+}
+
+/* One private object on its own; want: the number of the descriptor of
+ * kind CK_FD_OBJECT it belongs to.  Its registrations: check_regs(). */
+static int check_obj(struct ctx *x, uint32_t ci, const struct ck_obj *o, int32_t want,
+		     uint64_t off)
+{
+	if (o->num != want)
+		return fail(x, off, "container %u: object at descriptor %d where the "
+			    "next object descriptor is %d", ci, o->num, want);
+	if (o->kind > CK_OBJ_KIND_MAX)
+		return fail(x, off, "container %u object %d: unknown kind %u", ci,
+			    o->num, o->kind);
+	switch (o->kind) {
+	case CK_OBJ_EPOLL:
+		if (o->flags || o->clockid || o->count || o->value_ns || o->interval_ns)
+			return fail(x, off, "container %u epoll set %d: flags, clock, "
+				    "count or times not 0", ci, o->num);
+		if (o->nregs > CK_MAX_FDS)
+			return fail(x, off, "container %u epoll set %d: %u registrations "
+				    "(at most %u)", ci, o->num, o->nregs, CK_MAX_FDS);
+		break;
+	case CK_OBJ_EVENTFD:
+		if ((o->flags & ~CK_EFD_SEMAPHORE) || o->clockid || o->value_ns ||
+		    o->interval_ns || o->nregs)
+			return fail(x, off, "container %u eventfd %d: flags 0x%x (only "
+				    "EFD_SEMAPHORE), clock, times or registrations not 0",
+				    ci, o->num, o->flags);
+		if (o->count == UINT64_MAX)
+			return fail(x, off, "container %u eventfd %d: count 2^64-1 (at "
+				    "most 2^64-2)", ci, o->num);
+		break;
+	case CK_OBJ_TIMERFD:
+		if (o->clockid != 0 && o->clockid != 1 && o->clockid != 7)
+			return fail(x, off, "container %u timerfd %d: clock %u (0 "
+				    "CLOCK_REALTIME, 1 CLOCK_MONOTONIC or 7 CLOCK_BOOTTIME)",
+				    ci, o->num, o->clockid);
+		if ((o->flags & ~(CK_TFD_ABSTIME | CK_TFD_CANCEL_ON_SET)) ||
+		    ((o->flags & CK_TFD_ABSTIME) && o->clockid != 0) || o->nregs)
+			return fail(x, off, "container %u timerfd %d: flags 0x%x "
+				    "(TFD_TIMER_ABSTIME on CLOCK_REALTIME only, "
+				    "TFD_TIMER_CANCEL_ON_SET), registrations %u", ci, o->num,
+				    o->flags, o->nregs);
+		if (o->value_ns >= CK_NS_MAX || o->interval_ns >= CK_NS_MAX)
+			return fail(x, off, "container %u timerfd %d: value %llu ns, "
+				    "interval %llu ns (below 2^62)", ci, o->num,
+				    (unsigned long long)o->value_ns,
+				    (unsigned long long)o->interval_ns);
+		break;
+	}
+	return 0;
+}
+
+static const struct ck_fd *fd_at(const struct ck_container *k, int32_t num)
+{
+	uint32_t lo = 0, hi = k->nfds;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (k->fds[mid].num == num)
+			return &k->fds[mid];
+		if (k->fds[mid].num < num)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static const struct ck_obj *obj_at(const struct ck_container *k, int32_t num)
+{
+	uint32_t lo = 0, hi = k->nobjs;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (k->objs[mid].num == num)
+			return &k->objs[mid];
+		if (k->objs[mid].num < num)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* An epoll set's registrations, once every object of k is known: each
+ * names a saved descriptor of k that is not the set itself nor another
+ * epoll set (so there is no loop), in increasing order (distinct), with
+ * known event bits. */
+static int check_regs(struct ctx *x, uint32_t ci, const struct ck_container *k,
+		      const struct ck_obj *o, uint64_t off)
+{
+	for (uint32_t i = 0; i < o->nregs; i++) {
+		const struct ck_epoll_reg *g = &o->regs[i];
+		const struct ck_fd *f = fd_at(k, g->tfd);
+		const struct ck_obj *t = f && f->kind == CK_FD_OBJECT ? obj_at(k, g->tfd)
+								      : NULL;
+		if (!f)
+			return fail(x, off, "container %u epoll set %d: registration %u "
+				    "names descriptor %d, which it does not hold", ci,
+				    o->num, i, g->tfd);
+		if (i > 0 && g->tfd <= o->regs[i - 1].tfd)
+			return fail(x, off, "container %u epoll set %d: registration %u "
+				    "(descriptor %d) not above the one before (%d)", ci,
+				    o->num, i, g->tfd, o->regs[i - 1].tfd);
+		if (t && t->kind == CK_OBJ_EPOLL)
+			return fail(x, off, "container %u epoll set %d: registration %u "
+				    "names an epoll set (%d; nested sets are not saved)",
+				    ci, o->num, i, g->tfd);
+		if (g->events & ~CK_EPOLL_KNOWN)
+			return fail(x, off, "container %u epoll set %d: registration %u: "
+				    "unknown event bits 0x%x", ci, o->num, i,
+				    g->events & ~CK_EPOLL_KNOWN);
+	}
 	return 0;
 }
 
@@ -376,7 +493,7 @@ static int section(struct rd *r, uint32_t want, struct sec *s)
 	s->len = le64(h + 8);
 	s->count = le32(h + 16);
 	s->off = r->pos + CK_SECTION_LEN;
-	if (s->type < CK_S_HOST || s->type > CK_S_END)
+	if (s->type < CK_S_HOST || s->type > CK_S_OBJECTS)
 		return fail(&r->x, r->pos, "unknown section type %u", s->type);
 	name = sec_name[s->type];
 	if (want ? s->type != want : s->type != CK_S_PAD && s->type != CK_S_PAGES)
@@ -714,6 +831,63 @@ static int read_fds(struct rd *r, const struct ck_run *out, struct ck_container 
 	return 0;
 }
 
+/* The private objects: one record for each CK_FD_OBJECT of k->fds. */
+static int read_objs(struct rd *r, struct ck_container *k, uint32_t ci)
+{
+	struct sec s;
+	struct cur c;
+	uint32_t want = 0, j = 0;
+
+	for (uint32_t i = 0; i < k->nfds; i++)
+		want += k->fds[i].kind == CK_FD_OBJECT;
+	if (section(r, CK_S_OBJECTS, &s) < 0 || counted(r, &s, want, OBJ_MIN) < 0)
+		return -1;
+	k->objs = calloc(want ? want : 1, sizeof(*k->objs));
+	if (!k->objs)
+		return fail(&r->x, s.at, "OBJECTS: out of memory");
+	cur_init(&c, r, &s);
+	for (uint32_t i = 0; i < want; i++) {
+		struct ck_obj *o = &k->objs[i];
+		uint64_t at = c.at;
+		while (k->fds[j].kind != CK_FD_OBJECT)
+			j++;
+		if (need(&c, OBJ_MIN, "object", i) < 0)
+			return -1;
+		o->num = (int32_t)g32(&c);
+		o->kind = g32(&c);
+		o->flags = g32(&c);
+		o->clockid = g32(&c);
+		o->count = g64(&c);
+		o->value_ns = g64(&c);
+		o->interval_ns = g64(&c);
+		o->nregs = g32(&c);
+		o->pad0 = 0;
+		if (g32(&c) != 0)
+			return fail(&r->x, c.at - 4, "container %u object %u: nonzero "
+				    "padding", ci, i);
+		if (check_obj(&r->x, ci, o, k->fds[j++].num, at) < 0)
+			return -1;
+		if ((uint64_t)o->nregs * REG_LEN > c.end - c.at)
+			return fail(&r->x, at, "container %u epoll set %d: %u registrations "
+				    "run past the section's end", ci, o->num, o->nregs);
+		k->nobjs = i + 1;
+		if (o->nregs == 0)
+			continue;
+		o->regs = calloc(o->nregs, sizeof(*o->regs));
+		if (!o->regs)
+			return fail(&r->x, at, "container %u object %u: out of memory", ci, i);
+		for (uint32_t g = 0; g < o->nregs; g++) {
+			o->regs[g].tfd = (int32_t)g32(&c);
+			o->regs[g].events = g32(&c);
+			o->regs[g].data = g64(&c);
+		}
+	}
+	for (uint32_t i = 0; i < want; i++)
+		if (check_regs(&r->x, ci, k, &k->objs[i], s.off) < 0)
+			return -1;
+	return ended(&c);
+}
+
 /* The maps; *pages: the bytes their extents need in PAGES. */
 static int read_maps(struct rd *r, struct ck_container *k, uint32_t ci, uint64_t *pages)
 {
@@ -863,7 +1037,8 @@ int ck_read(const void *buf, size_t len, struct ck_run *out, char *err, size_t e
 		struct ck_container *k = &out->containers[ci];
 		uint64_t pages;
 		if (read_container(&r, out, ci) < 0 || read_threads(&r, k, ci) < 0 ||
-		    read_fds(&r, out, k, ci) < 0 || read_maps(&r, k, ci, &pages) < 0)
+		    read_fds(&r, out, k, ci) < 0 || read_objs(&r, k, ci) < 0 ||
+		    read_maps(&r, k, ci, &pages) < 0)
 			goto bad;
 		if (pages > 0 && read_pages(&r, k, ci, pages) < 0)
 			goto bad;
@@ -884,9 +1059,13 @@ void ck_free(struct ck_run *run)
 			if (k->maps)
 				for (uint32_t j = 0; j < k->nmaps; j++)
 					free(k->maps[j].extents);
+			if (k->objs)
+				for (uint32_t j = 0; j < k->nobjs; j++)
+					free(k->objs[j].regs);
 			free(k->threads);
 			free(k->maps);
 			free(k->fds);
+			free(k->objs);
 		}
 	free(run->containers);
 	free(run->streams);
@@ -1231,6 +1410,43 @@ static int w_container(struct wr *w, const struct ck_run *run, uint32_t ci, bool
 		w32(w, f->cloexec);
 	}
 	sec_end(w, at, CK_S_FDS, k->nfds);
+
+	at = sec_begin(w);
+	uint32_t nobj = 0;
+	for (uint32_t i = 0; i < k->nfds; i++) {
+		const struct ck_obj *o;
+		if (k->fds[i].kind != CK_FD_OBJECT)
+			continue;
+		if (nobj >= k->nobjs)
+			return fail(&w->x, w_off(w), "container %u: descriptor %d is an "
+				    "object, but only %u objects are saved", ci,
+				    k->fds[i].num, k->nobjs);
+		o = &k->objs[nobj++];
+		if (o->nregs && !o->regs)
+			return fail(&w->x, w_off(w), "container %u epoll set %d: %u "
+				    "registrations without them", ci, o->num, o->nregs);
+		if (check && (check_obj(&w->x, ci, o, k->fds[i].num, w_off(w)) < 0 ||
+			      check_regs(&w->x, ci, k, o, w_off(w)) < 0))
+			return -1;
+		w32(w, (uint32_t)o->num);
+		w32(w, o->kind);
+		w32(w, o->flags);
+		w32(w, o->clockid);
+		w64(w, o->count);
+		w64(w, o->value_ns);
+		w64(w, o->interval_ns);
+		w32(w, o->nregs);
+		w32(w, 0);
+		for (uint32_t g = 0; g < o->nregs; g++) {
+			w32(w, (uint32_t)o->regs[g].tfd);
+			w32(w, o->regs[g].events);
+			w64(w, o->regs[g].data);
+		}
+	}
+	if (nobj != k->nobjs)
+		return fail(&w->x, w_off(w), "container %u: %u objects saved for %u "
+			    "object descriptors", ci, k->nobjs, nobj);
+	sec_end(w, at, CK_S_OBJECTS, nobj);
 
 	/* The extents without zero pages first: MAPS says where their
 	 * bytes will be. */

@@ -8,10 +8,13 @@
  *   sections each: type, payload length, record count, CRC-32C of the
  *            payload, CRC-32C of the section header; 8-byte aligned;
  *            in a fixed order: HOST RUN STREAMS, then for each container
- *            CONTAINER THREADS FDS MAPS [PAD] [PAGES], then END
+ *            CONTAINER THREADS FDS OBJECTS MAPS [PAD] [PAGES], then END
  *   CONTAINER  its record, then its shared pending signals (128-byte
  *            siginfo_t each); THREADS: each thread's record, its xstate
  *            (padded to 8), then its own pending signals
+ *   OBJECTS  the container's private objects (epoll sets with their
+ *            registrations, eventfds, timerfds), one record for each
+ *            descriptor of kind CK_FD_OBJECT in FDS, in the same order
  *   PAGES    the container's saved pages, in the order of its mappings'
  *            extents, starting on a 4096-byte boundary of the file (a
  *            reader may mmap it or read it with O_DIRECT); all-zero pages
@@ -33,7 +36,7 @@
 #include "ckstate.h"
 
 #define CK_MAGIC "MINOSCKP"
-#define CK_FILE_VERSION 2u
+#define CK_FILE_VERSION 3u
 
 /* Header flags. */
 #define CK_F_DIGEST_PAGES 1u  /* END's SHA-256 covers the PAGES payloads too */
@@ -42,7 +45,7 @@
 enum ck_section {
 	CK_S_HOST = 1, CK_S_RUN = 2, CK_S_STREAMS = 3, CK_S_CONTAINER = 4,
 	CK_S_THREADS = 5, CK_S_FDS = 6, CK_S_MAPS = 7, CK_S_PAD = 8,
-	CK_S_PAGES = 9, CK_S_END = 10,
+	CK_S_PAGES = 9, CK_S_END = 10, CK_S_OBJECTS = 11,
 };
 
 /* Bytes of the file header and of a section header. */
@@ -62,8 +65,8 @@ enum ck_section {
  * is left zeroed on failure (ck_free() on it is harmless).
  *
  * Lifetimes: out's arrays (containers, threads, maps, extents, fds,
- * streams) are allocated and freed by ck_free(); the bytes a thread's
- * xstate, a stream's bytes and an extent's data point at are inside buf
+ * objects and their registrations, streams) are allocated and freed by
+ * ck_free(); the bytes a thread's xstate, a stream's bytes and an extent's data point at are inside buf
  * (zero-copy; never written through), and so do the pending signals
  * (sigq of a container and of a thread), so buf must outlive out and stay
  * unchanged.  extent.file_off is also set: the offset of its bytes in buf.

@@ -16,7 +16,8 @@
  * signals (each thread's queue and the container's, siginfo and all),
  * alternate stack, robust list, signal actions, brk, every mapping's present
  * non-zero pages (all of the program image's, present or not), the
- * descriptor table, and the bytes buffered in pipes
+ * descriptor table with its private objects (epoll sets, eventfds,
+ * timerfds: from fdinfo), and the bytes buffered in pipes
  * whose both ends are inside.  Anything that cannot be saved faithfully
  * refuses the whole checkpoint with one line; nothing is written then.
  * The file is written to FILE.tmp and renamed: a reader never sees half.
@@ -34,6 +35,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
+#include <time.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -737,6 +739,204 @@ static int fd_copy(struct container *c, int num)
 	return (int)syscall(SYS_pidfd_getfd, c->pidfd, num, 0);
 }
 
+/* ---- private objects -------------------------------------------------------- */
+
+static int obj_kind(const char *link)
+{
+	return strcmp(link, "anon_inode:[eventpoll]") == 0 ? CK_OBJ_EPOLL :
+	       strcmp(link, "anon_inode:[eventfd]") == 0 ? CK_OBJ_EVENTFD :
+	       strcmp(link, "anon_inode:[timerfd]") == 0 ? CK_OBJ_TIMERFD : -1;
+}
+
+/* The value after "key" at the start of a line of text, in base (0: the
+ * line is not there). */
+static bool info_value(const char *text, const char *key, int base,
+		       unsigned long long *v)
+{
+	size_t klen = strlen(key);
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : p)
+		if (strncmp(p, key, klen) == 0) {
+			char *end;
+			errno = 0;
+			*v = strtoull(p + klen, &end, base);
+			return errno == 0 && end != p + klen;
+		}
+	return false;
+}
+
+static uint64_t ts_ns(unsigned long long sec, unsigned long long nsec)
+{
+	return sec >= CK_NS_MAX / 1000000000ull ? CK_NS_MAX : sec * 1000000000ull + nsec;
+}
+
+/* An eventfd: its count and whether it is a semaphore, from fdinfo (a
+ * read would change it). */
+static int save_eventfd(struct cap *k, int num, const char *info, struct ck_obj *ob)
+{
+	unsigned long long count, sem;
+	if (!info_value(info, "eventfd-count:", 16, &count))
+		return refuse(k, "eventfd %d: its count is not in its fdinfo", num);
+	if (!info_value(info, "eventfd-semaphore:", 10, &sem))
+		return refuse(k, "eventfd %d: this kernel does not say whether it "
+			      "is a semaphore (no eventfd-semaphore in its "
+			      "fdinfo)", num);
+	ob->count = count;
+	ob->flags = sem ? CK_EFD_SEMAPHORE : 0;
+	return 0;
+}
+
+/* A timerfd: its clock, flags, time left, interval and expirations not
+ * yet read.  A periodic timer that expired keeps its count and time
+ * as of its last read until something reads it, so timerfd_gettime on a
+ * copy first brings them up to date (what the container's own gettime or
+ * read would do; nothing it can see changes); if it expires again before
+ * fdinfo is read, again, a few times. */
+static int save_timerfd(struct cap *k, int num, struct ck_obj *ob)
+{
+	int fd = fd_copy(k->c, num);
+	if (fd < 0)
+		return refuse(k, "timerfd %d: cannot take a copy: %s", num, strerror(errno));
+	char what[32], info[1024];
+	snprintf(what, sizeof(what), "fdinfo/%d", num);
+	unsigned long long clk = 0, ticks = 0, fl = 0, vs = 0, vn = 0, is = 0, in = 0;
+	int tries = 0;
+	for (;; tries++) {
+		struct itimerspec cur;
+		const char *p;
+		if (timerfd_gettime(fd, &cur) < 0 ||
+		    proc_read(k->c->pid, what, info, sizeof(info)) < 0 ||
+		    !info_value(info, "clockid:", 10, &clk) ||
+		    !info_value(info, "ticks:", 10, &ticks) ||
+		    !info_value(info, "settime flags:", 8, &fl) ||
+		    !(p = strstr(info, "it_value: (")) ||
+		    sscanf(p, "it_value: (%llu, %llu)", &vs, &vn) != 2 ||
+		    !(p = strstr(info, "it_interval: (")) ||
+		    sscanf(p, "it_interval: (%llu, %llu)", &is, &in) != 2) {
+			close(fd);
+			return refuse(k, "timerfd %d: cannot read its settings", num);
+		}
+		if (vs || vn || !(is || in))
+			break; /* armed, or one-shot (then 0 is disarmed) */
+		if (tries == 8) {
+			close(fd);
+			return refuse(k, "timerfd %d: it expires faster than it can be "
+				      "read (interval %llu.%09llu s)", num, is, in);
+		}
+	}
+	if (clk != CLOCK_REALTIME && clk != CLOCK_MONOTONIC && clk != CLOCK_BOOTTIME) {
+		close(fd);
+		return refuse(k, "timerfd %d: clock %llu cannot be saved", num, clk);
+	}
+	ob->clockid = (uint32_t)clk;
+	ob->count = ticks;
+	ob->value_ns = ts_ns(vs, vn);
+	ob->interval_ns = ts_ns(is, in);
+	ob->flags = (uint32_t)fl & (CK_TFD_ABSTIME | CK_TFD_CANCEL_ON_SET);
+	if (ob->value_ns >= CK_NS_MAX || ob->interval_ns >= CK_NS_MAX) {
+		close(fd);
+		return refuse(k, "timerfd %d: a time of 2^62 ns or more", num);
+	}
+	if ((ob->flags & CK_TFD_ABSTIME) && clk == CLOCK_REALTIME && ob->value_ns) {
+		/* an absolute time on the calendar stays absolute */
+		struct timespec now;
+		clock_gettime(CLOCK_REALTIME, &now);
+		ob->value_ns += ts_ns((unsigned long long)now.tv_sec,
+				      (unsigned long long)now.tv_nsec);
+	} else {
+		/* another clock's absolute time means nothing after a restore
+		 * (another boot, another machine): the time left is kept */
+		ob->flags &= ~CK_TFD_ABSTIME;
+	}
+	close(fd);
+	return 0;
+}
+
+static int reg_cmp(const void *a, const void *b)
+{
+	const struct ck_epoll_reg *x = a, *y = b;
+	return (x->tfd > y->tfd) - (x->tfd < y->tfd);
+}
+
+/* An epoll set: its registrations, one "tfd: N events: X data: Y" line
+ * each; each target must still be the file at that number (kcmp). */
+static int save_epoll(struct cap *k, int num, const char *info, struct ck_obj *ob)
+{
+	size_t cap = 0;
+	for (const char *p = strstr(info, "tfd:"); p; p = strstr(p + 4, "tfd:"))
+		cap++;
+	ob->regs = calloc(cap ? cap : 1, sizeof(*ob->regs));
+	if (!ob->regs)
+		return refuse(k, "out of memory");
+	for (const char *p = strstr(info, "tfd:"); p && ob->nregs < cap;
+	     p = strstr(p + 4, "tfd:")) {
+		int tfd;
+		unsigned events;
+		unsigned long long data;
+		if (sscanf(p, "tfd: %d events: %x data: %llx", &tfd, &events, &data) != 3)
+			return refuse(k, "epoll set %d: cannot read a registration", num);
+		ob->regs[ob->nregs++] = (struct ck_epoll_reg){ tfd, events, data };
+	}
+	qsort(ob->regs, ob->nregs, sizeof(*ob->regs), reg_cmp);
+	for (uint32_t i = 0; i < ob->nregs; i++) {
+		const struct ck_epoll_reg *g = &ob->regs[i];
+		struct { uint32_t efd, tfd, toff; } slot = { (uint32_t)num, (uint32_t)g->tfd, 0 };
+		if (i > 0 && g->tfd == ob->regs[i - 1].tfd)
+			return refuse(k, "epoll set %d: two registrations of descriptor "
+				      "%d (one of them is a file no longer there)", num,
+				      g->tfd);
+		if (g->events & ~CK_EPOLL_KNOWN)
+			return refuse(k, "epoll set %d: descriptor %d registered with "
+				      "unknown event bits 0x%x", num, g->tfd,
+				      g->events & ~CK_EPOLL_KNOWN);
+		if (syscall(SYS_kcmp, k->c->pid, k->c->pid, 7 /* KCMP_EPOLL_TFD */,
+			    g->tfd, &slot) != 0)
+			return refuse(k, "epoll set %d: it watches descriptor %d, whose "
+				      "file is no longer at that number (closed or "
+				      "replaced since)", num, g->tfd);
+	}
+	return 0;
+}
+
+static int save_obj(struct cap *k, struct ck_container *o, int num, int kind)
+{
+	struct ck_obj *v = realloc(o->objs, (o->nobjs + 1) * sizeof(*v));
+	if (!v)
+		return refuse(k, "out of memory");
+	o->objs = v;
+	struct ck_obj *ob = &v[o->nobjs++];
+	memset(ob, 0, sizeof(*ob));
+	ob->num = num;
+	ob->kind = (uint32_t)kind;
+	if (kind == CK_OBJ_TIMERFD)
+		return save_timerfd(k, num, ob);
+	char what[32];
+	size_t len;
+	snprintf(what, sizeof(what), "fdinfo/%d", num);
+	char *info = slurp(k->c->pid, what, &len);
+	if (!info)
+		return refuse(k, "descriptor %d: cannot read its fdinfo", num);
+	int rc = kind == CK_OBJ_EPOLL ? save_epoll(k, num, info, ob)
+				      : save_eventfd(k, num, info, ob);
+	free(info);
+	return rc;
+}
+
+/* Every registration names a saved descriptor (kcmp said it is there)
+ * that is not an epoll set: nested sets are not saved. */
+static int check_nesting(struct cap *k, const struct ck_container *o)
+{
+	for (uint32_t i = 0; i < o->nobjs; i++)
+		for (uint32_t j = 0; j < o->objs[i].nregs; j++)
+			for (uint32_t m = 0; m < o->nobjs; m++)
+				if (o->objs[m].num == o->objs[i].regs[j].tfd &&
+				    o->objs[m].kind == CK_OBJ_EPOLL)
+					return refuse(k, "epoll set %d watches epoll set "
+						      "%d: nested epoll sets cannot be "
+						      "saved", o->objs[i].num,
+						      o->objs[m].num);
+	return 0;
+}
+
 static int save_fds(struct cap *k, struct ck_container *o, uint64_t **inos)
 {
 	char path[64];
@@ -774,7 +974,7 @@ static int save_fds(struct cap *k, struct ck_container *o, uint64_t **inos)
 		char *p = strstr(info, "flags:");
 		if (p && sscanf(p, "flags: %llo", &v) == 1)
 			f->flags = (unsigned)v;
-		if (proc_value(info, "ino", &v))
+		if (proc_value(info, "ino:", &v))
 			f->ino = (unsigned long)v;
 		f->pipe = strncmp(f->link, "pipe:", 5) == 0;
 		n++;
@@ -801,6 +1001,13 @@ static int save_fds(struct cap *k, struct ck_container *o, uint64_t **inos)
 		cf->num = f->num;
 		cf->status = f->flags & O_NONBLOCK;
 		cf->cloexec = (f->flags & O_CLOEXEC) ? 1 : 0;
+		int ok = obj_kind(f->link);
+		if (ok >= 0) {
+			rc = save_obj(k, o, f->num, ok);
+			cf->kind = CK_FD_OBJECT;
+			o->nfds++;
+			continue;
+		}
 		/* A pipe with both ends inside? */
 		int other = -1;
 		if (f->pipe)
@@ -827,7 +1034,8 @@ static int save_fds(struct cap *k, struct ck_container *o, uint64_t **inos)
 					role = s;
 		if (role < 0) {
 			rc = refuse(k, "descriptor %d (%s) cannot be saved yet "
-				    "(only standard streams and pipes inside the run)",
+				    "(only standard streams, pipes inside the run, "
+				    "epoll sets, eventfds and timerfds)",
 				    f->num, f->link);
 			break;
 		}
@@ -836,6 +1044,8 @@ static int save_fds(struct cap *k, struct ck_container *o, uint64_t **inos)
 		o->nfds++;
 	}
 	free(fi);
+	if (rc == 0)
+		rc = check_nesting(k, o);
 	return rc;
 }
 
@@ -915,6 +1125,9 @@ static void free_container(struct ck_container *o)
 		free(o->maps[i].extents);
 	free(o->maps);
 	free(o->fds);
+	for (uint32_t i = 0; i < o->nobjs; i++)
+		free(o->objs[i].regs);
+	free(o->objs);
 	memset(o, 0, sizeof(*o));
 }
 

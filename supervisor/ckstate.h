@@ -27,7 +27,7 @@
 
 /* The version of this model; ckfile.c writes it into the file.  A file of
  * another version is refused. */
-#define CK_MODEL_VERSION 2u
+#define CK_MODEL_VERSION 3u
 
 /* Bounds (a file beyond them is refused by ck_read). */
 #define CK_MAX_CONTAINERS 4096u
@@ -170,7 +170,9 @@ enum ck_fd_kind {
 			     * role: role 0 stdin, 1 stdout, 2 stderr */
 	CK_FD_PIPE_R = 1,   /* the read end of stream `stream` */
 	CK_FD_PIPE_W = 2,   /* the write end of stream `stream` */
-	CK_FD_KIND_MAX = 2,
+	CK_FD_OBJECT = 3,   /* a private object: the container's objs[]
+			     * entry with the same num (role 0, stream 0) */
+	CK_FD_KIND_MAX = 3,
 };
 
 struct ck_fd {
@@ -188,6 +190,53 @@ struct ck_stream {
 	uint32_t len;           /* bytes buffered, 0..CK_MAX_STREAM_BYTES,
 				 * <= capacity */
 	const uint8_t *bytes;   /* len bytes, oldest first */
+};
+
+/* ---- private objects (epoll sets, eventfds, timerfds) --------------------- */
+
+enum ck_obj_kind {
+	CK_OBJ_EPOLL = 0,
+	CK_OBJ_EVENTFD = 1,
+	CK_OBJ_TIMERFD = 2,
+	CK_OBJ_KIND_MAX = 2,
+};
+
+/* One registration of an epoll set: epoll_ctl(ADD, tfd, {events, data}).
+ * tfd is a descriptor of the same container, saved (in fds), neither the
+ * set itself nor another epoll set (nested sets are not saved), distinct
+ * within its set; events only the bits CK_EPOLL_KNOWN. */
+struct ck_epoll_reg {
+	int32_t tfd;
+	uint32_t events;
+	uint64_t data;
+};
+/* EPOLLIN PRI OUT ERR HUP NVAL RDNORM RDBAND WRNORM WRBAND MSG RDHUP,
+ * EPOLLEXCLUSIVE, EPOLLWAKEUP, EPOLLONESHOT, EPOLLET. */
+#define CK_EPOLL_KNOWN 0xf00027ffu
+
+/* eventfd flags (eventfd2's EFD_SEMAPHORE; O_NONBLOCK is the fd's status). */
+#define CK_EFD_SEMAPHORE 1u
+/* timerfd flags: timerfd_settime's TFD_TIMER_ABSTIME, TFD_TIMER_CANCEL_ON_SET. */
+#define CK_TFD_ABSTIME 1u
+#define CK_TFD_CANCEL_ON_SET 2u
+#define CK_NS_MAX (1ull << 62) /* a timer's value and interval, in ns, below it */
+
+struct ck_obj {
+	int32_t num;            /* the descriptor it is at (a CK_FD_OBJECT) */
+	uint32_t kind;          /* enum ck_obj_kind */
+	uint32_t flags;         /* eventfd: CK_EFD_*; timerfd: CK_TFD_* (CANCEL_ON_SET
+				 * only with ABSTIME on CLOCK_REALTIME); epoll: 0 */
+	uint32_t clockid;       /* timerfd: 0 CLOCK_REALTIME, 1 CLOCK_MONOTONIC,
+				 * 7 CLOCK_BOOTTIME; others 0 */
+	uint64_t count;         /* eventfd: its counter, < 2^64-1; timerfd: the
+				 * expirations not yet read; epoll: 0 */
+	uint64_t value_ns;      /* timerfd: 0 disarmed; with ABSTIME on
+				 * CLOCK_REALTIME the next expiry (ns since the
+				 * epoch), else the time left to it; < CK_NS_MAX */
+	uint64_t interval_ns;   /* timerfd: its period (0: one-shot), < CK_NS_MAX */
+	uint32_t nregs;         /* epoll: 0..CK_MAX_FDS; others 0 */
+	uint32_t pad0;
+	struct ck_epoll_reg *regs; /* epoll: nregs of them, sorted by tfd */
 };
 
 /* ---- one container ------------------------------------------------------- */
@@ -218,6 +267,9 @@ struct ck_container {
 	struct ck_thread *threads;
 	struct ck_mapping *maps;
 	struct ck_fd *fds;
+	uint32_t nobjs;         /* its CK_FD_OBJECT descriptors: one each, in
+				 * their order in fds */
+	struct ck_obj *objs;
 };
 
 /* ---- the run ------------------------------------------------------------- */

@@ -24,6 +24,15 @@
  * in large batches (zero pages are never in the file); the pending
  * signals queued again; protections set; every thread given its mask and
  * registers; then every thread runs on.
+ *
+ * Private objects (epoll sets, eventfds, timerfds) are made here, like the
+ * pipes, and placed by the trampoline at their numbers; an eventfd gets
+ * its count at once; an epoll set's registrations are made at the exec
+ * stop by injected epoll_ctl calls (they name the container's numbers, so
+ * they must be made in the container, once every descriptor is there); a
+ * timerfd is set last, just before the threads run on, so the time it had
+ * left runs from then (an absolute time on CLOCK_REALTIME stays
+ * absolute), with its unread expirations (TFD_IOC_SET_TICKS).
  */
 #include <errno.h>
 #include <sched.h>
@@ -34,10 +43,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/timerfd.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -51,6 +64,7 @@
 #include "restore.h"
 #include "run.h"
 #include "stdfds.h"
+#include "sys_fd.h"
 #include "tracee.h"
 
 #ifndef F_SETPIPE_SZ
@@ -63,11 +77,16 @@
 #define MREMAP_MAYMOVE 1
 #endif
 
+#ifndef TFD_IOC_SET_TICKS
+#define TFD_IOC_SET_TICKS _IOW('T', 0, uint64_t)
+#endif
+
 #define USER_TOP 0x7ffffffff000ULL
 #define SCRATCH_AREA 0x3f0000000000ULL /* where specials wait while moved */
 
 static const struct ck_run *R;       /* the file's run */
 static const struct ck_container *C; /* its one container */
+static int *objfd;                   /* our copy of each of C->objs, or -1 */
 
 /* ---- the placeholder image --------------------------------------------------- */
 
@@ -488,6 +507,109 @@ static int threads(struct rb *b, struct thread **made)
 	return 0;
 }
 
+/* ---- private objects ------------------------------------------------------- */
+
+/* One private object made here, as it was saved but for an epoll set's
+ * registrations and a timerfd's setting (at the exec stop).  -1 and err. */
+static int make_obj(const struct ck_obj *o, uint32_t status, char *err, size_t errlen)
+{
+	int fd = -1;
+	switch (o->kind) {
+	case CK_OBJ_EPOLL:
+		fd = epoll_create1(EPOLL_CLOEXEC);
+		break;
+	case CK_OBJ_EVENTFD:
+		fd = eventfd(0, EFD_CLOEXEC |
+				(o->flags & CK_EFD_SEMAPHORE ? EFD_SEMAPHORE : 0));
+		if (fd >= 0 && o->count &&
+		    write(fd, &o->count, sizeof(o->count)) != (ssize_t)sizeof(o->count)) {
+			snprintf(err, errlen, "cannot set eventfd %d's count: %s", o->num,
+				 strerror(errno));
+			close(fd);
+			return -1;
+		}
+		break;
+	case CK_OBJ_TIMERFD:
+		fd = timerfd_create((clockid_t)o->clockid, TFD_CLOEXEC);
+		break;
+	}
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot make descriptor %d (object kind %u): %s",
+			 o->num, o->kind, strerror(errno));
+		return -1;
+	}
+	if ((status & O_NONBLOCK) && fcntl(fd, F_SETFL, O_NONBLOCK) < 0) {
+		snprintf(err, errlen, "descriptor %d: F_SETFL: %s", o->num, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Every epoll set's registrations, by injected epoll_ctl(ADD) in the
+ * container (the filter allows epoll_ctl): the targets are in place. */
+static int registrations(struct rb *b)
+{
+	uint64_t at = scratch_of(&C->threads[0]);
+	for (uint32_t i = 0; i < C->nobjs; i++) {
+		const struct ck_obj *o = &C->objs[i];
+		for (uint32_t j = 0; j < o->nregs; j++) {
+			unsigned char ev[12]; /* struct epoll_event: packed on x86-64 */
+			long r;
+			memcpy(ev, &o->regs[j].events, 4);
+			memcpy(ev + 4, &o->regs[j].data, 8);
+			if (tracee_write(b->t, at, ev, sizeof(ev)) < 0)
+				return fail(b, "cannot write below its stack");
+			if (call(b, b->t, SYS_epoll_ctl, (uint64_t)o->num, EPOLL_CTL_ADD,
+				 (uint64_t)o->regs[j].tfd, at, 0, &r, NULL) < 0)
+				return -1;
+			if (r < 0)
+				return fail(b, "epoll set %d: cannot watch descriptor %d "
+					    "(events 0x%x): %s", o->num, o->regs[j].tfd,
+					    o->regs[j].events, strerror((int)-r));
+		}
+	}
+	return 0;
+}
+
+/* Every timerfd set, from now (ckstate.h: value_ns), with its unread
+ * expirations. */
+static int timers(struct rb *b)
+{
+	for (uint32_t i = 0; i < C->nobjs; i++) {
+		const struct ck_obj *o = &C->objs[i];
+		if (o->kind != CK_OBJ_TIMERFD)
+			continue;
+		struct itimerspec its = {
+			.it_interval = { (time_t)(o->interval_ns / 1000000000u),
+					 (long)(o->interval_ns % 1000000000u) },
+			.it_value = { (time_t)(o->value_ns / 1000000000u),
+				      (long)(o->value_ns % 1000000000u) },
+		};
+		int flags = (o->flags & CK_TFD_ABSTIME ? TFD_TIMER_ABSTIME : 0) |
+			    (o->flags & CK_TFD_CANCEL_ON_SET ? TFD_TIMER_CANCEL_ON_SET : 0);
+		if (timerfd_settime(objfd[i], flags, &its, NULL) < 0)
+			return fail(b, "timerfd %d: cannot set it: %s", o->num,
+				    strerror(errno));
+		uint64_t ticks = o->count;
+		if (ticks && ioctl(objfd[i], TFD_IOC_SET_TICKS, &ticks) < 0)
+			return fail(b, "timerfd %d: cannot give it its %" PRIu64 " unread "
+				    "expirations: %s%s", o->num, ticks, strerror(errno),
+				    errno == ENOTTY ? " (a kernel without "
+				    "CONFIG_CHECKPOINT_RESTORE)" : "");
+	}
+	return 0;
+}
+
+static void close_objs(void)
+{
+	for (uint32_t i = 0; objfd && i < C->nobjs; i++)
+		if (objfd[i] >= 0)
+			close(objfd[i]);
+	free(objfd);
+	objfd = NULL;
+}
+
 static bool rebuild(struct thread *t, const struct user_regs_struct *regs)
 {
 	(void)regs;
@@ -503,6 +625,8 @@ static bool rebuild(struct thread *t, const struct user_regs_struct *regs)
 		rc = make_maps(&b);
 	if (rc == 0)
 		rc = actions(&b);
+	if (rc == 0)
+		rc = registrations(&b);
 	if (rc == 0)
 		rc = threads(&b, made);
 	if (rc == 0)
@@ -532,6 +656,9 @@ static bool rebuild(struct thread *t, const struct user_regs_struct *regs)
 			t->c->stack_lo = C->maps[i].start;
 			t->c->stack_hi = C->maps[i].start + C->maps[i].len;
 		}
+	if (rc == 0)
+		rc = timers(&b);
+	close_objs();
 	if (getenv("MINOS_CKPT_TIMES"))
 		msg("restore: rebuild %.3f ms, pages %.3f ms, rest %.3f ms",
 		    (double)(t1 - t0) / 1e6, (double)(t2 - t1) / 1e6,
@@ -647,8 +774,19 @@ int run_restore(struct minos_config *cfg)
 		if (cs->len && write(pipes[s][1], cs->bytes, cs->len) != (ssize_t)cs->len)
 			die(MINOS_EXIT_FAIL, "cannot refill a pipe: %s", strerror(errno));
 	}
-	for (uint32_t i = 0; i < C->nfds; i++) {
+	objfd = malloc((C->nobjs ? C->nobjs : 1) * sizeof(*objfd));
+	if (!objfd)
+		die(MINOS_EXIT_FAIL, "out of memory");
+	for (uint32_t i = 0, j = 0; i < C->nfds; i++) {
 		const struct ck_fd *f = &C->fds[i];
+		if (f->kind == CK_FD_OBJECT) {
+			/* objs are in the order of their descriptors (ckstate.h) */
+			objfd[j] = make_obj(&C->objs[j], f->status, err, sizeof(err));
+			if (objfd[j] < 0)
+				die(MINOS_EXIT_FAIL, "%s: %s", path, err);
+			slots[f->num] = objfd[j++];
+			continue;
+		}
 		int src = f->kind == CK_FD_OUTSIDE ? io.fd[f->role] :
 			  pipes[f->stream][f->kind == CK_FD_PIPE_R ? 0 : 1];
 		slots[f->num] = src;
@@ -669,6 +807,8 @@ int run_restore(struct minos_config *cfg)
 		die(MINOS_EXIT_FAIL, "%s", err);
 	c->exec_hook = rebuild;
 	c->next_cid = C->next_cid;
+	if (C->nobjs && sys_fd_made_private(c) < 0)
+		die(MINOS_EXIT_FAIL, "out of memory");
 	stdio_after_spawn(&io);
 	stdio_count_target(&io, c->pidfd, c->id);
 	close(image);

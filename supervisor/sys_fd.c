@@ -55,12 +55,9 @@ static bool has_private(const struct container *c)
 	return c->id >= 0 && i < made_len && (made[i] >> (c->id % 8)) & 1;
 }
 
-/* epoll_create[1], eventfd[2], timerfd_create (the filter checked the
- * flags): note the container, then run the call as it was entered. */
-long sys_private(struct thread *t, struct sysargs *a)
+int sys_fd_made_private(struct container *c)
 {
-	(void)a;
-	size_t i = (size_t)t->c->id / 8;
+	size_t i = (size_t)c->id / 8;
 	if (i >= made_len) {
 		size_t len = i + 64;
 		unsigned char *more = realloc(made, len);
@@ -70,8 +67,17 @@ long sys_private(struct thread *t, struct sysargs *a)
 		made = more;
 		made_len = len;
 	}
-	made[i] |= (unsigned char)(1u << (t->c->id % 8));
-	return SYS_ALLOW;
+	made[i] |= (unsigned char)(1u << (c->id % 8));
+	return 0;
+}
+
+/* epoll_create[1], eventfd[2], timerfd_create (the filter checked the
+ * flags): note the container, then run the call as it was entered. */
+long sys_private(struct thread *t, struct sysargs *a)
+{
+	(void)a;
+	int r = sys_fd_made_private(t->c);
+	return r < 0 ? r : SYS_ALLOW;
 }
 
 bool sys_fd_private(struct container *c, int64_t num)

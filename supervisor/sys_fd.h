@@ -13,6 +13,10 @@
  * true means EBADF.  Costs nothing in a container that never made one. */
 bool sys_fd_private(struct container *c, int64_t num);
 
+/* c has made a private object (or a restore made them for it): from now
+ * on sys_fd_private() looks.  0 or -ENOMEM. */
+int sys_fd_made_private(struct container *c);
+
 /* Are all n of these (our copies of rfds) non-blocking?  Then a Minos
  * read of them that finds none ready is EAGAIN (SPEC 4, fcntl). */
 bool sys_fd_nonblocking(const int *copies, unsigned n);

@@ -223,7 +223,7 @@ save_waiting() { # GUEST-MODE FILE
 	exec 4>&- 5<&-
 	[ ! -e "$D/e.ck" ]
 	[ "$(wc -l <"$D/err")" -eq 1 ]
-	grep -q "checkpoint refused: container 1 (ckcomp): descriptor 3 (anon_inode:\[eventpoll\]) cannot be saved yet" "$D/err"
+	grep -q "checkpoint refused: container 1 (ckcomp): epoll set 4 watches epoll set 3: nested epoll sets cannot be saved" "$D/err"
 }
 
 @test "damaged, truncated, empty and foreign files are refused with 125 and one line, nothing started" {

@@ -12,15 +12,30 @@
  *	ckcomp threads N ROUNDS	   N threads add to one counter under a mutex
  *				   (held while they sleep a little); prints
  *				   the total; exit 0
- *	ckcomp epoll		   an epoll set (a private object a checkpoint
- *				   cannot save yet), then as read
+ *	ckcomp epoll		   an epoll set inside another (nested sets
+ *				   cannot be saved), then as read
+ *	ckcomp objects ROUNDS	   an epoll set watching a pipe and an
+ *				   eventfd (count 5, semaphore, non-blocking),
+ *				   a second pipe, and a 20 ms periodic timerfd;
+ *				   each round waits for the timer, then prints
+ *				   what epoll_wait reports (sorted), an eventfd
+ *				   read (every third), a byte of a pipe and the timer's
+ *				   interval; exit 0
+ *	ckcomp expired		   a timerfd that expired unread and an epoll
+ *				   set whose one-shot registration fired, then
+ *				   as read, then what epoll_wait reports, what a
+ *				   Minos write to the eventfd returns, and the
+ *				   timer's expirations; exit 0
  *	ckcomp altstack		   a SIGSEGV handler on an alternate stack, then
  *				   as read, then a fault: the handler says
  *				   whether it ran on the alternate stack
  */
 #include <pthread.h>
 #include <signal.h>
+#include <errno.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/timerfd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,6 +120,98 @@ static int altstack(void)
 	return 93;
 }
 
+static int nested(void)
+{
+	int a = epoll_create1(0), b = epoll_create1(0);
+	struct epoll_event ev = { .events = EPOLLIN };
+	if (a < 0 || b < 0 || epoll_ctl(b, EPOLL_CTL_ADD, a, &ev) < 0)
+		return 95;
+	return readone();
+}
+
+static int by_data(const void *x, const void *y)
+{
+	const struct epoll_event *a = x, *b = y;
+	return (a->data.u64 > b->data.u64) - (a->data.u64 < b->data.u64);
+}
+
+static int objects(unsigned rounds)
+{
+	int pw, pr, qw, qr;
+	if (minos_pipe(&pw, &pr) < 0 || minos_pipe(&qw, &qr) < 0 ||
+	    minos_write(pw, "abcdefghijklmnop", 16) != 16 || minos_write(qw, "XYZ", 3) != 3)
+		return 90;
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+	int ev = eventfd(5, EFD_SEMAPHORE | EFD_NONBLOCK);
+	int tf = timerfd_create(CLOCK_MONOTONIC, 0);
+	struct itimerspec its = { { 0, 20000000 }, { 0, 20000000 } };
+	struct epoll_event e1 = { .events = EPOLLIN, .data.u64 = 0x1111 };
+	struct epoll_event e2 = { .events = EPOLLIN, .data.u64 = 0x2222 };
+	if (ep < 0 || ev < 0 || tf < 0 || timerfd_settime(tf, 0, &its, NULL) < 0 ||
+	    epoll_ctl(ep, EPOLL_CTL_ADD, pr, &e1) < 0 ||
+	    epoll_ctl(ep, EPOLL_CTL_ADD, ev, &e2) < 0)
+		return 91;
+	for (unsigned r = 0; r < rounds; r++) {
+		uint64_t ticks, v;
+		char c;
+		if (read(tf, &ticks, 8) != 8 || ticks < 1)
+			return 92;
+		struct epoll_event out[4];
+		int n = epoll_wait(ep, out, 4, 0);
+		if (n < 0)
+			return 93;
+		qsort(out, (size_t)n, sizeof(out[0]), by_data);
+		printf("round %u: ready", r);
+		for (int i = 0; i < n; i++)
+			printf(" %llx:%x", (unsigned long long)out[i].data.u64, out[i].events);
+		ssize_t got = r % 3 ? 0 : read(ev, &v, 8);
+		if (r % 3)
+			;
+		else if (got == 8)
+			printf("; eventfd %llu", (unsigned long long)v);
+		else
+			printf("; eventfd %s", errno == EAGAIN ? "EAGAIN" : "error");
+		if (r % 2 == 1 && minos_read(&pr, 1, &c, 1, NULL) == 1)
+			printf("; pipe %c", c);
+		if (r >= 10 && r < 13 && minos_read(&qr, 1, &c, 1, NULL) == 1)
+			printf("; other %c", c);
+		struct itimerspec cur;
+		if (timerfd_gettime(tf, &cur) < 0)
+			return 94;
+		printf("; interval %ld.%09ld\n", (long)cur.it_interval.tv_sec,
+		       cur.it_interval.tv_nsec);
+		fflush(stdout);
+	}
+	return 0;
+}
+
+static int expired(void)
+{
+	int ev = eventfd(1, 0), ep = epoll_create1(0);
+	int tf = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK);
+	int t2 = timerfd_create(CLOCK_MONOTONIC, 0);
+	struct itimerspec one = { { 0, 0 }, { 0, 1000000 } };
+	struct itimerspec two = { { 0, 0 }, { 0, 2000000 } };
+	struct epoll_event e = { .events = EPOLLIN | EPOLLONESHOT, .data.u64 = 7 }, out[2];
+	uint64_t n;
+	if (ev < 0 || ep < 0 || tf < 0 || t2 < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, ev, &e) < 0 ||
+	    epoll_wait(ep, out, 2, 0) != 1 || timerfd_settime(tf, 0, &one, NULL) < 0 ||
+	    timerfd_settime(t2, 0, &two, NULL) < 0 || read(t2, &n, 8) != 8)
+		return 89;
+	/* tf (1 ms) has expired too: nothing reads it before the checkpoint */
+	int r = readone();
+	if (r)
+		return r;
+	printf("epoll %d\n", epoll_wait(ep, out, 2, 0));
+	n = 1;
+	printf("minos write to the eventfd %ld\n", (long)minos_write(ev, &n, 8));
+	if (read(tf, &n, 8) == 8)
+		printf("timer %llu\n", (unsigned long long)n);
+	else
+		printf("timer %s\n", errno == EAGAIN ? "EAGAIN" : "error");
+	return 0;
+}
+
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static unsigned long total;
 static unsigned rounds_each;
@@ -147,10 +254,14 @@ int main(int argc, char **argv)
 	if (argc == 2 && strcmp(argv[1], "altstack") == 0)
 		return altstack();
 	if (argc == 2 && strcmp(argv[1], "epoll") == 0)
-		return epoll_create1(0) < 0 ? 95 : readone();
+		return nested();
+	if (argc == 2 && strcmp(argv[1], "expired") == 0)
+		return expired();
+	if (argc == 3 && strcmp(argv[1], "objects") == 0)
+		return objects((unsigned)strtoul(argv[2], NULL, 10));
 	if (argc == 4 && strcmp(argv[1], "threads") == 0)
 		return threads((unsigned)strtoul(argv[2], NULL, 10),
 			       (unsigned)strtoul(argv[3], NULL, 10));
-	fprintf(stderr, "usage: ckcomp compute MIB ROUNDS | read | epoll | altstack | threads N ROUNDS\n");
+	fprintf(stderr, "usage: ckcomp compute MIB ROUNDS | read | epoll | objects ROUNDS | altstack | threads N ROUNDS\n");
 	return 2;
 }

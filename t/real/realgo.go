@@ -10,6 +10,8 @@
 //	realgo gc      allocation churn with forced and background collections
 //	realgo procs   GOMAXPROCS and NumCPU (the host's CPUs), and work on all
 //	realgo pipe    write lines until stdout breaks (| head -1: dies of SIGPIPE)
+//	realgo count   30 numbers, one each 10 ms, sent by a goroutine over a
+//	               channel (t/991-ckpt-objects.bats checkpoints it mid-way)
 package main
 
 import (
@@ -153,9 +155,25 @@ func pipe() {
 	fmt.Fprintln(os.Stderr, "realgo: wrote everything")
 }
 
+func count() {
+	ch := make(chan int)
+	go func() {
+		for i := 0; i < 30; i++ {
+			time.Sleep(10 * time.Millisecond)
+			ch <- i * i
+		}
+		close(ch)
+	}()
+	n := 0
+	for v := range ch {
+		n++
+		fmt.Println("count", n, v)
+	}
+}
+
 func main() {
 	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: realgo timers|gc|procs|pipe")
+		fmt.Fprintln(os.Stderr, "usage: realgo timers|gc|procs|pipe|count")
 		os.Exit(2)
 	}
 	switch os.Args[1] {
@@ -167,6 +185,8 @@ func main() {
 		procs()
 	case "pipe":
 		pipe()
+	case "count":
+		count()
 	default:
 		fmt.Fprintln(os.Stderr, "realgo: unknown mode", os.Args[1])
 		os.Exit(2)

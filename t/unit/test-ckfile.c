@@ -33,7 +33,9 @@ struct model {
 	struct ck_thread t[3];
 	struct ck_mapping m[3];
 	struct ck_extent e[3];
-	struct ck_fd f[4];
+	struct ck_fd f[7];
+	struct ck_obj o[3];
+	struct ck_epoll_reg g[3];
 	struct ck_stream s[2];
 	uint8_t xstate[2][600];
 	/* container 0's 2 shared signals, its thread 1's 3 (room for one
@@ -154,12 +156,28 @@ static void model_init(struct model *md)
 					.kind = CK_MAP_STACK, .nextents = 1,
 					.extents = md->e + 2 };
 	md->e[2] = (struct ck_extent){ .off = 0, .len = 4096, .data = md->pages + 7 * 4096 };
-	c->nfds = 3;
+	c->nfds = 6;
 	c->fds = md->f;
 	md->f[0] = (struct ck_fd){ .num = 0, .kind = CK_FD_OUTSIDE, .role = 0 };
 	md->f[1] = (struct ck_fd){ .num = 1, .kind = CK_FD_OUTSIDE, .role = 1, .cloexec = 1 };
 	md->f[2] = (struct ck_fd){ .num = 7, .kind = CK_FD_PIPE_W, .stream = 1,
 				   .status = 04000 };
+	/* an epoll set watching the pipe, an eventfd and a timerfd */
+	md->f[3] = (struct ck_fd){ .num = 8, .kind = CK_FD_OBJECT, .cloexec = 1 };
+	md->f[4] = (struct ck_fd){ .num = 9, .kind = CK_FD_OBJECT, .status = 04000 };
+	md->f[5] = (struct ck_fd){ .num = 12, .kind = CK_FD_OBJECT };
+	c->nobjs = 3;
+	c->objs = md->o;
+	md->o[0] = (struct ck_obj){ .num = 8, .kind = CK_OBJ_EPOLL, .nregs = 3,
+				    .regs = md->g };
+	md->g[0] = (struct ck_epoll_reg){ 7, 0x4, 0x1122334455667788ull };
+	md->g[1] = (struct ck_epoll_reg){ 9, 0x1 | 0x80000000u, 9 };
+	md->g[2] = (struct ck_epoll_reg){ 12, 0x1 | 0x40000000u, 0 };
+	md->o[1] = (struct ck_obj){ .num = 9, .kind = CK_OBJ_EVENTFD,
+				    .flags = CK_EFD_SEMAPHORE, .count = 5 };
+	md->o[2] = (struct ck_obj){ .num = 12, .kind = CK_OBJ_TIMERFD, .clockid = 1,
+				    .count = 3, .value_ns = 123456789,
+				    .interval_ns = 250000000 };
 
 	c = &md->c[1];
 	c->id = 2;
@@ -175,8 +193,8 @@ static void model_init(struct model *md)
 	md->m[2] = (struct ck_mapping){ .start = 0x400000, .len = 4096, .prot = 5,
 					.kind = CK_MAP_IMAGE };
 	c->nfds = 1;
-	c->fds = md->f + 3;
-	md->f[3] = (struct ck_fd){ .num = 3, .kind = CK_FD_PIPE_R, .stream = 1 };
+	c->fds = md->f + 6;
+	md->f[6] = (struct ck_fd){ .num = 3, .kind = CK_FD_PIPE_R, .stream = 1 };
 }
 
 /* ---- files in memory ----------------------------------------------------- */
@@ -312,8 +330,17 @@ static bool same_run(const struct ck_run *a, const struct ck_run *b)
 			if (memcmp(&p, &q, sizeof(p)))
 				return false;
 		}
-		if (memcmp(x->fds, y->fds, x->nfds * sizeof(*x->fds)))
+		if (memcmp(x->fds, y->fds, x->nfds * sizeof(*x->fds)) || x->nobjs != y->nobjs)
 			return false;
+		for (uint32_t j = 0; j < x->nobjs; j++) {
+			struct ck_obj p = x->objs[j], q = y->objs[j];
+			if (p.nregs != q.nregs ||
+			    (p.nregs && memcmp(p.regs, q.regs, p.nregs * sizeof(*p.regs))))
+				return false;
+			p.regs = q.regs = NULL;
+			if (memcmp(&p, &q, sizeof(p)))
+				return false;
+		}
 		for (uint32_t j = 0; j < x->nmaps; j++) {
 			const struct ck_mapping *m = &x->maps[j], *n = &y->maps[j];
 			if (m->start != n->start || m->len != n->len || m->prot != n->prot ||
@@ -403,7 +430,22 @@ M(m_robust, md->t[0].robust_len = 16)
 M(m_cleartid, md->t[1].clear_tid = 0x1000)
 M(m_fdnum, md->f[0].num = -1)
 M(m_fdorder, md->f[1].num = 0)
-M(m_fdkind, md->f[2].kind = 3)
+M(m_fdkind, md->f[2].kind = 4)
+M(m_fdobjrole, md->f[3].role = 1)
+M(m_objnum, md->o[1].num = 10)
+M(m_objkind, md->o[1].kind = 3)
+M(m_epollflags, md->o[0].count = 1)
+M(m_epollnest, md->o[1].kind = CK_OBJ_EPOLL; md->o[1].count = 0; md->o[1].flags = 0)
+M(m_epollself, md->g[0].tfd = 8)
+M(m_epollgone, md->g[2].tfd = 13)
+M(m_epollorder, md->g[1].tfd = 7)
+M(m_epollbits, md->g[0].events = 0x800)
+M(m_efdflags, md->o[1].flags = 2)
+M(m_efdmax, md->o[1].count = UINT64_MAX)
+M(m_tfdclock, md->o[2].clockid = 2)
+M(m_tfdabs, md->o[2].flags = CK_TFD_ABSTIME)
+M(m_tfdvalue, md->o[2].interval_ns = 1ull << 62)
+M(m_tfdregs, md->o[2].nregs = 1; md->o[2].regs = md->g)
 M(m_fdrole, md->f[2].stream = 2)
 M(m_fdstatus, md->f[2].status = 2)
 M(m_map, md->m[0].start = 0x10000001)
@@ -431,8 +473,8 @@ static size_t sec_at(struct file *f, uint32_t type, int nth)
 P(p_short, f->len = 10)
 P(p_magic, f->b[0] = 'X')
 P(p_hcrc, f->b[16] ^= 1)
-P(p_fversion, st32(f->b + 8, 3))
-P(p_mversion, st32(f->b + 12, 3))
+P(p_fversion, st32(f->b + 8, 2))
+P(p_mversion, st32(f->b + 12, 2))
 P(p_flags, st32(f->b + 16, 3))
 P(p_trunc_hdr, f->len = CK_HEADER_LEN + 10)
 P(p_shcrc, f->b[sec_at(f, CK_S_HOST, 0) + 16] ^= 1)
@@ -476,6 +518,9 @@ P(p_shared_stop, st32(f->b + sec_at(f, CK_S_CONTAINER, 0) + CK_SECTION_LEN + 219
 P(p_own_signo, st32(f->b + sec_at(f, CK_S_THREADS, 0) + CK_SECTION_LEN + 888 + 888, 65))
 P(p_fds_len, st32(f->b + sec_at(f, CK_S_CONTAINER, 1) + CK_SECTION_LEN + 2184, 0);
   st32(f->b + sec_at(f, CK_S_FDS, 1) + 16, 0))
+P(p_objpad, st32(f->b + sec_at(f, CK_S_OBJECTS, 0) + CK_SECTION_LEN + 44, 1))
+P(p_nregs, st32(f->b + sec_at(f, CK_S_OBJECTS, 0) + CK_SECTION_LEN + 40, 1000))
+P(p_objcount, st32(f->b + sec_at(f, CK_S_OBJECTS, 0) + 16, 2))
 P(p_mpad, st32(f->b + sec_at(f, CK_S_MAPS, 0) + CK_SECTION_LEN + 28, 1))
 P(p_nextents_max, st32(f->b + sec_at(f, CK_S_MAPS, 0) + CK_SECTION_LEN + 24, 5u << 20))
 P(p_nextents, st32(f->b + sec_at(f, CK_S_MAPS, 0) + CK_SECTION_LEN + 24, 1000))
@@ -668,6 +713,7 @@ static int corpus(const char *dir)
 		if (i == 4) {
 			md.run.nstreams = 0;
 			md.c[0].nfds = 2;
+			md.c[0].nobjs = 0;
 			md.run.ncontainers = 1;
 		}
 		if (i == 5) {
@@ -832,7 +878,28 @@ int main(int argc, char **argv)
 	refuse_model("thread 1: clear-tid address 0x1000", m_cleartid);
 	refuse_model("descriptor 0: number -1", m_fdnum);
 	refuse_model("descriptor 1: number 0 not above the one before (0)", m_fdorder);
-	refuse_model("descriptor 7: unknown kind 3", m_fdkind);
+	refuse_model("descriptor 7: unknown kind 4", m_fdkind);
+	refuse_model("descriptor 8: role 1, stream 0", m_fdobjrole);
+	refuse_model("object at descriptor 10 where the next object descriptor is 9",
+		     m_objnum);
+	refuse_model("object 9: unknown kind 3", m_objkind);
+	refuse_model("epoll set 8: flags, clock, count or times not 0", m_epollflags);
+	refuse_model("registration 1 names an epoll set (9; nested sets are not saved)",
+		     m_epollnest);
+	refuse_model("registration 0 names an epoll set (8;", m_epollself);
+	refuse_model("registration 2 names descriptor 13, which it does not hold",
+		     m_epollgone);
+	refuse_model("registration 1 (descriptor 7) not above the one before (7)",
+		     m_epollorder);
+	refuse_model("registration 0: unknown event bits 0x800", m_epollbits);
+	refuse_model("eventfd 9: flags 0x2", m_efdflags);
+	refuse_model("eventfd 9: count 2^64-1", m_efdmax);
+	refuse_model("timerfd 12: clock 2", m_tfdclock);
+	refuse_model("timerfd 12: flags 0x1 (TFD_TIMER_ABSTIME on CLOCK_REALTIME only",
+		     m_tfdabs);
+	refuse_model("timerfd 12: value 123456789 ns, interval 4611686018427387904 ns",
+		     m_tfdvalue);
+	refuse_model("timerfd 12: flags 0x0", m_tfdregs);
 	refuse_model("descriptor 7: role 0, stream 2", m_fdrole);
 	refuse_model("descriptor 7: status 0x2", m_fdstatus);
 	refuse_model("mapping 0: 0x10000001", m_map);
@@ -855,8 +922,8 @@ int main(int argc, char **argv)
 	refuse_bytes("shorter than a checkpoint header", true, p_short);
 	refuse_bytes("not a minos checkpoint", true, p_magic);
 	refuse_bytes("byte 0: header checksum", true, p_hcrc);
-	refuse_bytes("byte 8: format version 3", false, p_fversion);
-	refuse_bytes("byte 12: model version 3", false, p_mversion);
+	refuse_bytes("byte 8: format version 2", false, p_fversion);
+	refuse_bytes("byte 12: model version 2", false, p_mversion);
 	refuse_bytes("byte 16: unknown flags 0x2", false, p_flags);
 	refuse_bytes("byte 24: the file ends inside a section header (10 of 24", true,
 		     p_trunc_hdr);
@@ -899,6 +966,10 @@ int main(int argc, char **argv)
 		     "SIGSTOP)", false, p_shared_stop);
 	refuse_bytes("container 0 thread 1 signal 0: si_signo 65", false, p_own_signo);
 	refuse_bytes("FDS section of 24 bytes, 0 expected", false, p_fds_len);
+	refuse_bytes("container 0 object 0: nonzero padding", false, p_objpad);
+	refuse_bytes("container 0 epoll set 8: 1000 registrations run past the section's end",
+		     false, p_nregs);
+	refuse_bytes("OBJECTS section of 2 records, 3 expected", false, p_objcount);
 	refuse_bytes("mapping 0: nonzero padding", false, p_mpad);
 	refuse_bytes("mapping 0: 5242880 extents (at most 4194304)", false, p_nextents_max);
 	refuse_bytes("mapping 0: 1000 extents run past the section's end", false,
@@ -918,6 +989,18 @@ int main(int argc, char **argv)
 	refuse_bytes("not a multiple of 4096", false, p_unaligned);
 
 	/* the writer's own refusals */
+	model_init(&md);
+	md.c[0].nobjs = 2;
+	ok(write_file(&md.run, 1, &f, werr, sizeof(werr)) < 0 && f.len == 0 &&
+	   strstr(werr, "descriptor 12 is an object, but only 2 objects are saved"),
+	   "the writer refuses an object descriptor without its object: %s", werr);
+	free(f.b);
+	model_init(&md);
+	md.o[0].regs = NULL;
+	ok(write_file(&md.run, 1, &f, werr, sizeof(werr)) < 0 && f.len == 0 &&
+	   strstr(werr, "epoll set 8: 3 registrations without them"),
+	   "the writer refuses registrations that are not there: %s", werr);
+	free(f.b);
 	model_init(&md);
 	md.e[0].data = NULL;
 	ok(write_file(&md.run, 1, &f, werr, sizeof(werr)) < 0 && f.len == 0 &&
