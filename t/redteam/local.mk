@@ -93,3 +93,8 @@ t/redteam/rest: t/redteam/rest.c $(RT_DEPS)
 	$(GUEST_LINK)
 t/redteam/cksig: t/redteam/cksig.c $(RT_DEPS)
 	$(GUEST_LINK)
+# t/952-redteam-restore.bats
+GUESTS += t/redteam/sigflip
+EXTRA_DIST += t/redteam/sigflip.c
+t/redteam/sigflip: t/redteam/sigflip.c $(RT_DEPS)
+	$(GUEST_LINK)
