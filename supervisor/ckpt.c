@@ -45,6 +45,7 @@
 #include "clock.h"
 #include "log.h"
 #include "procfs.h"
+#include "sys.h"
 #include "tracee.h"
 
 #ifndef F_GETPIPE_SZ
@@ -210,18 +211,45 @@ static void regs_out(const struct user_regs_struct *r, uint64_t out[CK_NREGS])
 	memcpy(out, r, CK_NREGS * sizeof(uint64_t));
 }
 
+/* Did epoll_wait (any of the three) end EINTR only because the freeze
+ * stopped t: no signal pending that t does not block? */
+static bool eintr_of_freeze(const struct thread *t, const struct user_regs_struct *r)
+{
+	long nr = (long)r->orig_rax;
+	struct sigmasks m;
+	uint64_t blocked;
+	if (nr != __NR_epoll_wait && nr != __NR_epoll_pwait
+#ifdef __NR_epoll_pwait2
+	    && nr != __NR_epoll_pwait2
+#endif
+	   )
+		return false;
+	if (sys_sigmasks(t->tid, &m) < 0 || tracee_get_sigmask(t, &blocked) < 0)
+		return false;
+	return !((m.pending | m.shared) & ~blocked);
+}
+
 /* A thread stopped in a call the kernel would restart: wound back onto
  * its syscall instruction with the call's number, as the kernel does on
  * its way back (so the call runs again, here or after a restore).  A
  * restart-block call (a Linux sleep) becomes EINTR for the file (the
  * kernel's restart block is not saved) and the restart call for a run
  * that goes on.  True if it was in such a call. */
-static bool wind_back(struct user_regs_struct *r, bool for_file)
+static bool wind_back(const struct thread *t, struct user_regs_struct *r, bool for_file)
 {
 	long rax = (long)r->rax;
 	if ((long long)r->orig_rax < 0)
 		return false;
 	switch (-rax) {
+	case EINTR:
+		/* epoll_wait answers EINTR to the freeze's own stop (Linux's
+		 * stop-signal rule), where no signal of the container came:
+		 * it is made again as if the freeze had not been, as
+		 * sys_ignored_signal does for an ignored one.  A signal the
+		 * thread will take keeps Linux's EINTR. */
+		if (!eintr_of_freeze(t, r))
+			return false;
+		/* fall through */
 	case ERESTARTSYS:
 	case ERESTARTNOINTR:
 	case ERESTARTNOHAND:
@@ -499,7 +527,7 @@ static int save_thread(struct cap *k, struct thread *t, struct ck_thread *o)
 	o->clear_tid = t->clear_tid;
 	o->flags |= CK_T_CLEAR_TID;
 	w = r;
-	if (wind_back(&w, true))
+	if (wind_back(t, &w, true))
 		o->flags |= CK_T_REWOUND;
 	regs_out(&w, o->regs);
 	uint8_t xs[CK_MAX_XSTATE];
@@ -1190,7 +1218,7 @@ int ckpt_capture(struct container *c, struct thread **threads, unsigned n,
 	 * kernel would have on its way out: the injected calls passed the
 	 * point where it does). */
 	for (unsigned i = 0; keep && i < n; i++) {
-		wind_back(&keep[i], false);
+		wind_back(threads[i], &keep[i], false);
 		tracee_setregs(threads[i], &keep[i]);
 	}
 	free(keep);
