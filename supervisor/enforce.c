@@ -74,6 +74,12 @@ static long long cpu_now(const struct container *c)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+bool enforce_cpu_spent(const struct container *c)
+{
+	long long ns = cpu_now(c);
+	return ns < 0 || ns >= (long long)c->lim->cpu_ms * 1000000LL;
+}
+
 struct container *enforce_cpu_due(int id)
 {
 	CTAB_FOREACH(c) {

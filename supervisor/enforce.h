@@ -27,6 +27,10 @@ void enforce_cpu_arm(struct container *c);
  * outside ends nothing), or NULL.  Records the clock for the report.
  */
 struct container *enforce_cpu_due(int id);
+/* Has c spent its CPU time limit (unreadable: yes)?  A SIGXCPU that says
+ * the kernel sent it is the limit only then: a restore file can carry a
+ * forged one (RT4-2). */
+bool enforce_cpu_spent(const struct container *c);
 
 /*
  * c's leader was reaped with status and ru: disarm its timer, and if a

@@ -819,8 +819,11 @@ static void on_signal(struct thread *t, int sig)
 		resume(t, 0);
 		return;
 	}
+	/* The kernel's SIGXCPU (RLIMIT_CPU, SI_KERNEL), once the limit is
+	 * really spent: a pending one queued again from a restore file
+	 * (restore.c: any siginfo) is only a signal (RT4-2). */
 	if (c && sig == SIGXCPU && ptr_siginfo(t->tid, &si) == 0 &&
-	    si.si_code == SI_KERNEL && c->end == END_NONE) {
+	    si.si_code == SI_KERNEL && c->end == END_NONE && enforce_cpu_spent(c)) {
 		c->end = END_CPU;
 		c->end_sig = SIGXCPU;
 		c->end_ms = c->lim->cpu_ms;
@@ -828,7 +831,10 @@ static void on_signal(struct thread *t, int sig)
 	}
 	/* RLIMIT_FSIZE: the kernel's SIGXFSZ (SI_USER from the writer itself;
 	 * a container cannot kill(), only tgkill, which is SI_TKILL). */
-	if (c && sig == SIGXFSZ && c->end == END_NONE && ptr_siginfo(t->tid, &si) == 0 &&
+	/* Without --output there is no RLIMIT_FSIZE: such a SIGXFSZ came
+	 * from a restore file, only a signal (RT4-3). */
+	if (c && sig == SIGXFSZ && c->end == END_NONE && c->lim->output &&
+	    ptr_siginfo(t->tid, &si) == 0 &&
 	    si.si_code == SI_USER && !handles(t->tid, sig)) {
 		c->end = END_OUTPUT;
 		c->end_sig = SIGXFSZ;

@@ -78,7 +78,8 @@ refused() {
 	base_sig
 	mutate base xcpuk
 	restore "$D/xcpuk.ck"
-	skip "open: RT4-2 a forged SIGXCPU SI_KERNEL is reported 'killed: CPU time limit 60s exceeded' (status 137)"
+	expect_status 152
+	[[ "$stderr" == *"killed by signal 24 (SIGXCPU)"* ]]
 	[[ "$stderr" != *"CPU time limit"* ]]
 }
 
@@ -87,7 +88,8 @@ refused() {
 	base_sig
 	mutate base xfszu
 	restore "$D/xfszu.ck"
-	skip "open: RT4-3 a forged SIGXFSZ SI_USER is reported 'killed: output limit 0 bytes exceeded (SIGXFSZ)' (status 153)"
+	expect_status 153
+	[[ "$stderr" == *"killed by signal 25 (SIGXFSZ)"* ]]
 	[[ "$stderr" != *"output limit"* ]]
 }
 
