@@ -172,3 +172,30 @@ refused() {
 		[ "$output" = "flip 20000: caught 10000" ]
 	done
 }
+
+@test "RT4 held: three threads each with pending signals of their own are queued again in each (the unblocked SIGUSR2 ends it); over --threads refused before anything starts" {
+	need_pidns
+	base_sig
+	mutate base threadsig
+	restore "$D/threadsig.ck"
+	expect_status 140
+	[[ "$stderr" == *"killed by signal 12 (SIGUSR2)"* ]]
+	refused "$D/threadsig.ck" --threads=2
+	[[ "$stderr" == *"3 threads, over --threads=2"* ]]
+}
+
+@test "RT4-4: with --output set, a forged pending SIGXFSZ (SI_USER) in a restore file is not reported as the output limit the run never reached" {
+	need_pidns
+	base_sig
+	mutate base xfszu
+	restore "$D/xfszu.ck" --output=1M
+	skip "open: RT4-4 reported 'killed: output limit 1048576 bytes exceeded (SIGXFSZ)' (status 153): si_code is all the supervisor has to tell the kernel's SIGXFSZ from a file's"
+	[[ "$stderr" != *"output limit"* ]]
+}
+
+@test "RT4 held: pending signals with the stack pointer at 0 (the restore's scratch below it unmapped) refuse the restore in one line" {
+	need_pidns
+	base_sig
+	mutate base rsp0
+	refused "$D/rsp0.ck"
+}

@@ -66,6 +66,19 @@ int main(int argc, char **argv)
 		if (!strcmp(m, "sysk")) { int nr = 59, arch = (int)0xc000003e; memcpy(f.b + 24, &nr, 4); memcpy(f.b + 28, &arch, 4); }
 		c->threads[0].nsigq = 1; c->threads[0].sigq = &f;
 	}
+	else if (!strcmp(m, "threadsig")) {
+		/* three threads (copies of the first), each with its own
+		 * pending SIGUSR2 (SI_TKILL) and SIGRTMIN */
+		static struct ck_siginfo q[2];
+		q[0].b[0] = 12; memset(q[0].b + 8, 0xff, 4); q[0].b[8] = 0xfa;
+		q[1].b[0] = 34; memset(q[1].b + 8, 0xff, 4); q[1].b[8] = 0xfa;
+		struct ck_thread *t = calloc(3, sizeof *t);
+		for (int i = 0; i < 3; i++) { t[i] = c->threads[0]; t[i].nsigq = 2; t[i].sigq = q; t[i].sigmask = ~0ULL & ~(1ULL << 11); }
+		c->threads = t; c->nthreads = 3;
+	}
+	else if (!strcmp(m, "rsp0")) { /* signals to queue, a stack pointer at 0 */
+		c->threads[0].regs[19] = 0; c->threads[0].nsigq = 1; c->threads[0].sigq = sq + 1;
+	}
 	else if (!strcmp(m, "rt256")) {
 		static struct ck_siginfo q[512];
 		for (int i = 0; i < 512; i++) { q[i].b[0] = (uint8_t)(34 + i % 31); q[i].b[8] = 0xfa; memset(q[i].b + 9, 0xff, 3); }
