@@ -45,7 +45,6 @@
 #include "clock.h"
 #include "log.h"
 #include "procfs.h"
-#include "sys.h"
 #include "tracee.h"
 
 #ifndef F_GETPIPE_SZ
@@ -212,21 +211,10 @@ static void regs_out(const struct user_regs_struct *r, uint64_t out[CK_NREGS])
 }
 
 /* Did epoll_wait (any of the three) end EINTR only because the freeze
- * stopped t: no signal pending that t does not block? */
+ * stopped t: no signal pending that t would take? */
 static bool eintr_of_freeze(const struct thread *t, const struct user_regs_struct *r)
 {
-	long nr = (long)r->orig_rax;
-	struct sigmasks m;
-	uint64_t blocked;
-	if (nr != __NR_epoll_wait && nr != __NR_epoll_pwait
-#ifdef __NR_epoll_pwait2
-	    && nr != __NR_epoll_pwait2
-#endif
-	   )
-		return false;
-	if (sys_sigmasks(t->tid, &m) < 0 || tracee_get_sigmask(t, &blocked) < 0)
-		return false;
-	return !((m.pending | m.shared) & ~blocked);
+	return tracee_epoll_wait_nr((long)r->orig_rax) && !tracee_signal_due(t);
 }
 
 /* A thread stopped in a call the kernel would restart: wound back onto
@@ -438,20 +426,13 @@ static int find_vdso(struct cap *k, const char *maps)
 static int status_masks(pid_t tid, uint64_t *pnd, uint64_t *shd, uint64_t *cgt,
 			uint64_t *ign)
 {
-	char buf[4096];
-	unsigned long long v;
-	if (proc_read(tid, "status", buf, sizeof(buf)) < 0)
+	struct proc_sigmasks m;
+	if (proc_sigmasks(tid, &m) < 0)
 		return -1;
-	*pnd = *shd = *cgt = *ign = 0;
-	char *p;
-	if ((p = strstr(buf, "SigPnd:")) && sscanf(p, "SigPnd: %llx", &v) == 1)
-		*pnd = v;
-	if ((p = strstr(buf, "ShdPnd:")) && sscanf(p, "ShdPnd: %llx", &v) == 1)
-		*shd = v;
-	if ((p = strstr(buf, "SigCgt:")) && sscanf(p, "SigCgt: %llx", &v) == 1)
-		*cgt = v;
-	if ((p = strstr(buf, "SigIgn:")) && sscanf(p, "SigIgn: %llx", &v) == 1)
-		*ign = v;
+	*pnd = m.pending;
+	*shd = m.shared;
+	*cgt = m.caught;
+	*ign = m.ignored;
 	return 0;
 }
 

@@ -777,8 +777,8 @@ static bool fatal_by_default(int sig)
  * delivered as the kernel decides, never turned into a kill on a guess. */
 static bool handles(pid_t tid, int sig)
 {
-	struct sigmasks m;
-	if (sys_sigmasks(tid, &m) < 0)
+	struct proc_sigmasks m;
+	if (proc_sigmasks(tid, &m) < 0)
 		return true;
 	return ((m.caught | m.ignored) >> (sig - 1)) & 1;
 }

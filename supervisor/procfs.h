@@ -15,4 +15,11 @@ ssize_t proc_read(pid_t pid, const char *what, char *buf, size_t len);
  * file's text. */
 bool proc_value(const char *text, const char *key, unsigned long long *v);
 
+/* The signal masks of /proc/TID/status, bit sig-1: pending for the
+ * thread, pending for its thread group, caught, ignored.  0 or -errno. */
+struct proc_sigmasks {
+	unsigned long long pending, shared, caught, ignored;
+};
+int proc_sigmasks(pid_t tid, struct proc_sigmasks *m);
+
 #endif

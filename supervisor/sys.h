@@ -10,6 +10,7 @@
 #include "config.h"
 #include "ctab.h"
 #include "filter.h"
+#include "procfs.h"
 
 /* A traced call as it was entered; handlers decide on this copy only. */
 struct sysargs {
@@ -57,11 +58,6 @@ long fd_take_error(int err);
 bool sys_exiting(pid_t tid);
 /* Is the thread going: in do_exit, or SIGKILL pending (exit_group)? */
 bool sys_dying(pid_t tid);
-/* The signal masks of /proc/<tid>/status.  0 or -errno. */
-struct sigmasks {
-	unsigned long long pending, shared, caught, ignored;
-};
-int sys_sigmasks(pid_t tid, struct sigmasks *m);
 /* c's live child cid (cnew's handle), or NULL. */
 struct container *sys_live_child(struct container *c, int64_t cid);
 

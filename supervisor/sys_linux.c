@@ -48,33 +48,15 @@ bool sys_exiting(pid_t tid)
 	return flags & 0x4; /* PF_EXITING */
 }
 
-int sys_sigmasks(pid_t tid, struct sigmasks *m)
-{
-	char path[48], line[128];
-	snprintf(path, sizeof(path), "/proc/%d/status", tid);
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return errno ? -errno : -ENOMEM;
-	memset(m, 0, sizeof(*m));
-	while (fgets(line, sizeof(line), f)) {
-		sscanf(line, "SigPnd: %llx", &m->pending);
-		sscanf(line, "ShdPnd: %llx", &m->shared);
-		sscanf(line, "SigCgt: %llx", &m->caught);
-		sscanf(line, "SigIgn: %llx", &m->ignored);
-	}
-	fclose(f);
-	return 0;
-}
-
 /* Is the thread going: in do_exit, or with SIGKILL pending (what
  * exit_group and our kills send every thread)?  Not: its leader exiting
  * alone, which leaves the other threads running. */
 bool sys_dying(pid_t tid)
 {
-	struct sigmasks m;
+	struct proc_sigmasks m;
 	if (sys_exiting(tid))
 		return true;
-	int rc = sys_sigmasks(tid, &m);
+	int rc = proc_sigmasks(tid, &m);
 	if (rc < 0)
 		return proc_gone(rc); /* unreadable is not dying */
 	return ((m.pending | m.shared) >> (SIGKILL - 1)) & 1;

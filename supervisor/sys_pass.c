@@ -385,22 +385,8 @@ bool sys_pass_stopped(struct thread *t, const struct user_regs_struct *regs,
  * the thread would take is pending, the interruption was ours (RT-17). */
 static bool eintr_ours(const struct thread *t, const struct user_regs_struct *r)
 {
-	switch ((long)r->orig_rax) {
-	case __NR_epoll_wait:
-	case __NR_epoll_pwait:
-#ifdef __NR_epoll_pwait2
-	case __NR_epoll_pwait2:
-#endif
-		break;
-	default:
-		return false;
-	}
-	struct sigmasks m;
-	uint64_t blocked;
-	if ((long)r->rax != -EINTR || sys_sigmasks(t->tid, &m) < 0 ||
-	    tracee_get_sigmask(t, &blocked) < 0)
-		return false;
-	return !((m.pending | m.shared) & ~blocked);
+	return tracee_epoll_wait_nr((long)r->orig_rax) && (long)r->rax == -EINTR &&
+	       !tracee_signal_due(t);
 }
 
 /* Did our interrupt alone cut this blocking write short?  Linux ends a
@@ -418,11 +404,7 @@ static bool short_ours(const struct pass *p, const struct thread *t,
 	    !fd_file(t->tid, (long)r->rdi, &dev, &ino) ||
 	    dev != p->wfile_dev || ino != p->wfile_ino)
 		return false;
-	struct sigmasks m;
-	uint64_t blocked;
-	if (sys_sigmasks(t->tid, &m) < 0 || tracee_get_sigmask(t, &blocked) < 0)
-		return false;
-	return !((m.pending | m.shared) & ~blocked);
+	return !tracee_signal_due(t);
 }
 
 /* The rest of a write our interrupt cut short, written by the thread at
@@ -482,8 +464,8 @@ static bool write_rest(struct thread *t, const struct user_regs_struct *r)
  * default is to ignore it)?  Unreadable: no. */
 static bool ignores(pid_t tid, int sig)
 {
-	struct sigmasks m;
-	if (sig < 1 || sig > 64 || sys_sigmasks(tid, &m) < 0)
+	struct proc_sigmasks m;
+	if (sig < 1 || sig > 64 || proc_sigmasks(tid, &m) < 0)
 		return false;
 	uint64_t bit = 1ULL << (sig - 1);
 	if (m.ignored & bit)
@@ -498,21 +480,11 @@ bool sys_ignored_signal(struct thread *t, int sig)
 	if (t->state != T_RUNNING || t->lent || !t->c || tracee_getregs(t, &r) < 0)
 		return false;
 	long nr = (long)r.orig_rax;
-	bool waited = (long)r.rax == -EINTR &&
-		      (nr == __NR_epoll_wait || nr == __NR_epoll_pwait
-#ifdef __NR_epoll_pwait2
-		       || nr == __NR_epoll_pwait2
-#endif
-		      );
+	bool waited = (long)r.rax == -EINTR && tracee_epoll_wait_nr(nr);
 	bool wrote = nr == __NR_write && (long long)r.rax > 0 && r.rax < r.rdx;
-	if ((!waited && !wrote) || !ignores(t->tid, sig))
-		return false;
-	/* The signal is gone (dequeued: not pending any more); another
-	 * one the thread would take means Linux's answer stands. */
-	struct sigmasks m;
-	uint64_t blocked;
-	if (sys_sigmasks(t->tid, &m) < 0 || tracee_get_sigmask(t, &blocked) < 0 ||
-	    ((m.pending | m.shared) & ~blocked))
+	/* (The signal is dequeued, not pending any more: another one the
+	 * thread would take means Linux's answer stands.) */
+	if ((!waited && !wrote) || !ignores(t->tid, sig) || tracee_signal_due(t))
 		return false;
 	if (wrote)
 		return write_rest(t, &r);

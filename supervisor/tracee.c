@@ -761,6 +761,15 @@ int tracee_get_sigmask(const struct thread *t, uint64_t *mask)
 	return ptr_getsigmask(t->tid, mask);
 }
 
+bool tracee_signal_due(const struct thread *t)
+{
+	struct proc_sigmasks m;
+	uint64_t blocked;
+	if (proc_sigmasks(t->tid, &m) < 0 || ptr_getsigmask(t->tid, &blocked) < 0)
+		return true;
+	return ((m.pending | m.shared) & ~blocked) != 0;
+}
+
 int tracee_set_sigmask(const struct thread *t, uint64_t mask)
 {
 	return ptr_setsigmask(t->tid, mask);

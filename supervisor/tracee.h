@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <sys/syscall.h>
 #include <sys/user.h>
 
 #include "ctab.h"
@@ -167,6 +168,20 @@ int tracee_call_wait(struct thread *t, uint64_t insn, long nr,
 /* Wait for the next stop of tid alone (a new thread's first stop). */
 int tracee_wait_one(pid_t tid, int *status);
 int tracee_get_sigmask(const struct thread *t, uint64_t *mask);
+/* Is a signal pending that t would take (its own or its thread group's,
+ * not blocked)?  Not known: yes.  A call our stop broke is carried on
+ * only if not: else the signal is why, and Linux's answer stands. */
+bool tracee_signal_due(const struct thread *t);
+/* epoll_wait, epoll_pwait, epoll_pwait2: a stop ends them EINTR (no
+ * restart code), whatever the signal's disposition. */
+static inline bool tracee_epoll_wait_nr(long nr)
+{
+	return nr == __NR_epoll_wait || nr == __NR_epoll_pwait
+#ifdef __NR_epoll_pwait2
+	       || nr == __NR_epoll_pwait2
+#endif
+		;
+}
 /* Write local[i] to remote[i] (restore: many pages in few calls). */
 struct iovec;
 int tracee_writev(const struct thread *t, const struct iovec *local,
