@@ -354,19 +354,9 @@ static uint64_t scratch(const struct user_regs_struct *r)
 static size_t own_vdso_len(void)
 {
 	static size_t len;
-	char line[256];
-	if (len)
-		return len;
-	FILE *f = fopen("/proc/self/maps", "re");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long lo, hi;
-		if (strstr(line, "[vdso]") && sscanf(line, "%llx-%llx", &lo, &hi) == 2 &&
-		    lo == getauxval(AT_SYSINFO_EHDR))
-			len = hi - lo;
-	}
-	fclose(f);
+	uint64_t lo, hi;
+	if (!len && proc_vdso(getpid(), &lo, &hi) == 0 && lo == getauxval(AT_SYSINFO_EHDR))
+		len = hi - lo;
 	return len;
 }
 

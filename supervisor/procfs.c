@@ -50,3 +50,23 @@ int proc_sigmasks(pid_t tid, struct proc_sigmasks *m)
 	}
 	return 0;
 }
+
+int proc_vdso(pid_t pid, uint64_t *lo, uint64_t *hi)
+{
+	char path[48], line[256];
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	int rc = -ENOENT;
+	while (rc && fgets(line, sizeof(line), f)) {
+		unsigned long long a, b;
+		if (strstr(line, "[vdso]") && sscanf(line, "%llx-%llx", &a, &b) == 2 && b > a) {
+			*lo = a;
+			*hi = b;
+			rc = 0;
+		}
+	}
+	fclose(f);
+	return rc;
+}

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* Read /proc/PID/WHAT (a small file: one read) into buf, NUL-terminated.
@@ -17,6 +18,10 @@ bool proc_value(const char *text, const char *key, unsigned long long *v);
 
 /* The signal masks of /proc/TID/status, bit sig-1: pending for the
  * thread, pending for its thread group, caught, ignored.  0 or -errno. */
+/* The [vdso] mapping of pid, [*lo, *hi): 0, -ENOENT if it has none, or
+ * -errno if its maps cannot be read. */
+int proc_vdso(pid_t pid, uint64_t *lo, uint64_t *hi);
+
 struct proc_sigmasks {
 	unsigned long long pending, shared, caught, ignored;
 };

@@ -37,6 +37,7 @@
 
 #include "filter.h"
 #include "log.h"
+#include "procfs.h"
 #include "sys.h"
 #include "tracee.h"
 
@@ -119,21 +120,10 @@ bool sys_pass_busy(const struct container *c, int num)
  * tid: the leader may have left). */
 static uint64_t vdso_syscall(struct container *c, const struct thread *t)
 {
-	pid_t tid = t->tid;
 	if (c->vdso_syscall)
 		return c->vdso_syscall;
-	char path[48], line[256];
-	snprintf(path, sizeof(path), "/proc/%d/maps", tid);
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return 0;
-	unsigned long lo = 0, hi = 0;
-	while (fgets(line, sizeof(line), f))
-		if (strstr(line, "[vdso]") && sscanf(line, "%lx-%lx", &lo, &hi) == 2)
-			break;
-	fclose(f);
-	uint64_t insn;
-	if (lo && hi > lo && tracee_vdso_scan(t, lo, &insn))
+	uint64_t lo, hi, insn;
+	if (proc_vdso(t->tid, &lo, &hi) == 0 && tracee_vdso_scan(t, lo, &insn))
 		c->vdso_syscall = insn;
 	return c->vdso_syscall;
 }
