@@ -132,6 +132,22 @@ int tracee_call(struct thread *t, bool at_entry, long nr,
 	return 0;
 }
 
+/* A call's number and arguments into regs, to run at the syscall
+ * instruction at insn, with no restart of what the thread was in. */
+static void call_regs(struct user_regs_struct *r, uint64_t insn, long nr,
+		      const uint64_t args[6])
+{
+	r->rip = insn;
+	r->rax = (unsigned long long)nr;
+	r->orig_rax = (unsigned long long)-1;
+	r->rdi = args[0];
+	r->rsi = args[1];
+	r->rdx = args[2];
+	r->r10 = args[3];
+	r->r8 = args[4];
+	r->r9 = args[5];
+}
+
 static int call_at(struct thread *t, uint64_t insn, long nr,
 		   const uint64_t args[6], tracee_done_fn done, void *arg,
 		   bool traced, const struct user_regs_struct *now)
@@ -145,15 +161,7 @@ static int call_at(struct thread *t, uint64_t insn, long nr,
 		rc = ptr_getregs(t->tid, &regs);
 	if (rc < 0)
 		return rc;
-	regs.rip = insn;
-	regs.rax = (unsigned long long)nr;
-	regs.orig_rax = (unsigned long long)-1; /* no restart of what it was in */
-	regs.rdi = args[0];
-	regs.rsi = args[1];
-	regs.rdx = args[2];
-	regs.r10 = args[3];
-	regs.r8 = args[4];
-	regs.r9 = args[5];
+	call_regs(&regs, insn, nr, args);
 	rc = ptr_setregs(t->tid, &regs);
 	/* A call the filter traces stops at its seccomp stop anyway: no
 	 * syscall-entry stop is needed before it (one stop fewer). */
@@ -694,15 +702,7 @@ int tracee_call_wait(struct thread *t, uint64_t insn, long nr,
 	*other = 0;
 	if (rc < 0)
 		return rc;
-	r.rip = insn;
-	r.rax = (unsigned long long)nr;
-	r.orig_rax = (unsigned long long)-1;
-	r.rdi = args[0];
-	r.rsi = args[1];
-	r.rdx = args[2];
-	r.r10 = args[3];
-	r.r8 = args[4];
-	r.r9 = args[5];
+	call_regs(&r, insn, nr, args);
 	if ((rc = ptr_setregs(t->tid, &r)) < 0 || (rc = ptr_syscall(t->tid, 0)) < 0)
 		return rc;
 	bool entered = false;
