@@ -55,6 +55,9 @@ struct container {
 	unsigned pending_clones;
 	enum cend end;
 	int end_sig;        /* the signal that ended it, if any */
+	unsigned xfsz_from_file; /* SIGXFSZs a restore queued again, not yet
+				  * delivered: such a one is only a signal,
+				  * never the output limit (RT4-4) */
 	const char *end_why; /* END_SIGNAL by the supervisor: why (a static
 			      * string), said instead of the signal's line */
 	int wstatus;        /* the leader's wait status, once C_DEAD */

@@ -423,6 +423,10 @@ static int requeue_one(struct rb *b, struct thread *t, const struct ck_thread *t
 			return fail(b, "its shared pending signal %d (%u of %u) cannot "
 				    "be queued again: %s", (int)sig, i + 1, n,
 				    strerror((int)-r));
+		/* Its siginfo is the file's: the loop must not take it for
+		 * the kernel's RLIMIT_FSIZE one (RT4-4). */
+		if (sig == SIGXFSZ)
+			t->c->xfsz_from_file++;
 	}
 	if (tracee_write(t, at, &keep, sizeof(keep)) < 0)
 		return fail(b, "thread %u: cannot write below its stack", th->tid);

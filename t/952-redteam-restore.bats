@@ -189,8 +189,9 @@ refused() {
 	base_sig
 	mutate base xfszu
 	restore "$D/xfszu.ck" --output=1M
-	skip "open: RT4-4 reported 'killed: output limit 1048576 bytes exceeded (SIGXFSZ)' (status 153): si_code is all the supervisor has to tell the kernel's SIGXFSZ from a file's"
+	# Old build: 'killed: output limit 1048576 bytes exceeded (SIGXFSZ)'.
 	[[ "$stderr" != *"output limit"* ]]
+	[[ "$stderr" == *"SIGXFSZ"* ]]
 }
 
 @test "RT4 held: pending signals with the stack pointer at 0 (the restore's scratch below it unmapped) refuse the restore in one line" {
