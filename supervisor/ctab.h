@@ -53,6 +53,7 @@ struct container {
 	bool pidns_init;    /* pid 1 of its own pid namespace */
 	unsigned threads;   /* live threads */
 	unsigned pending_clones;
+	unsigned long passes_in; /* installs a pass began in it (sys_pass.c) */
 	enum cend end;
 	int end_sig;        /* the signal that ended it, if any */
 	unsigned xfsz_from_file; /* SIGXFSZs a restore queued again, not yet
@@ -188,6 +189,10 @@ struct thread {
 	long fix_rdx;
 	bool expect_notif;   /* we rewrote its call into MINOS_PRIV_INSTALL */
 	int install[2];      /* where: wfd, rfd */
+	/* At sys_pipe's stop: the container had this thread only, no clone
+	 * in flight, and had had install_gen passes installed into it. */
+	bool install_solo;
+	unsigned long install_gen;
 	struct cnew_op *cnew;  /* T_WAIT_CODE, T_INJECT_*: the cnew in progress */
 	struct pass *passing;  /* T_WAIT_PASS: the pass it waits for */
 	struct pass *lent;     /* this thread installs that pass's descriptor */

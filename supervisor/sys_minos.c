@@ -286,6 +286,8 @@ long sys_pipe(struct thread *t, struct sysargs *a)
 			t->install[found++] = (int)num;
 	if (found < 2)
 		return -EMFILE;
+	t->install_solo = t->c->threads == 1 && !t->c->pending_clones;
+	t->install_gen = t->c->passes_in;
 	a->regs.orig_rax = MINOS_PRIV_INSTALL;
 	a->regs.rdx = (unsigned)t->install[1];
 	t->expect_notif = true;
@@ -294,18 +296,24 @@ long sys_pipe(struct thread *t, struct sysargs *a)
 
 /*
  * At the pipe's notification: may its ends go at the numbers sys_pipe
- * foresaw (SETFD), the wfd with the answer?  Only if nothing can make or
- * free a number of the container meanwhile: it has one thread (this one,
- * in its notification, which it leaves only by being killed) and no clone
- * in flight (a new thread stays stopped until its creator's clone event
- * is counted), and the supervisor does nothing else as it installs.  A
- * pass into it since the stop took the lowest free number, install[0]:
- * both are checked still free.
+ * foresaw (SETFD), the wfd with the answer?  Only if nothing can have
+ * taken a number of the container since sys_pipe looked: it had one
+ * thread then (this one, stopped in its call) and no clone in flight (a
+ * new thread stays stopped until its creator's clone event is counted),
+ * and has now; this thread, in its notification, leaves it only by being
+ * killed, and the supervisor does nothing else as it installs.  The one
+ * other way in is a pass, which borrows this thread between its stop and
+ * its notification and takes the lowest free number: counted by
+ * passes_in, and then both numbers are checked still free (kcmp).
  */
 bool sys_pipe_alone(struct thread *t)
 {
-	return t->c->threads == 1 && !t->c->pending_clones &&
-	       !fd_open(t, t->install[0]) && !fd_open(t, t->install[1]);
+	struct container *c = t->c;
+	if (!t->install_solo || c->threads != 1 || c->pending_clones)
+		return false;
+	if (c->passes_in == t->install_gen)
+		return true;
+	return !fd_open(t, t->install[0]) && !fd_open(t, t->install[1]);
 }
 
 sys_handler sys_lookup(long nr, const char **name)

@@ -605,6 +605,7 @@ bool sys_pass_notif(struct thread *t, int listener, uint64_t id)
 		.id = id, .flags = SECCOMP_ADDFD_FLAG_SEND,
 		.srcfd = (unsigned)p->copy,
 	};
+	t->c->passes_in++; /* a number may be taken: sys_pipe_alone */
 	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ADDFD, &af) >= 0)
 		return true; /* answered with the new number */
 	struct seccomp_notif_resp resp = { .id = id,
