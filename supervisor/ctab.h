@@ -212,8 +212,18 @@ struct thread {
 	 * then its own mask (inj_mask) back. */
 	bool inj_unmask;
 	uint64_t inj_mask;
-	bool in_rest;        /* T_INJECT_EXIT: the rest of its own pipe write
-			      * (sys_pass.c), which a pass may interrupt */
+	bool in_rest;        /* T_INJECT_EXIT: the rest of its own pipe write,
+			      * or its own epoll wait carried on (sys_pass.c),
+			      * which a pass may interrupt */
+	/* sys_pass.c: an epoll wait with a timeout that a stop broke and that
+	 * is carried on: when it times out, and which call it is (where it
+	 * was made, on which instance, with which timeout argument). */
+	struct {
+		bool set;
+		long long deadline_ns;
+		long long timeout_ns;
+		uint64_t rip, nr, fd, to;
+	} ep;
 	/* tracee_call_traced_then: the registers to run on with from the
 	 * call's seccomp stop (the owner's memory), or NULL. */
 	const struct user_regs_struct *inj_after;

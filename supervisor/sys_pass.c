@@ -450,19 +450,137 @@ static bool write_rest(struct thread *t, const struct user_regs_struct *r)
 	return true;
 }
 
-/* Does thread tid ignore sig (SIG_IGN, or SIG_DFL of a signal whose
- * default is to ignore it)?  Unreadable: no. */
+/* The signals a thread with masks m ignores: SIG_IGN, or SIG_DFL of a
+ * signal whose default is to ignore it. */
+static uint64_t ignored_set(const struct proc_sigmasks *m)
+{
+	uint64_t dfl = 1ULL << (SIGCHLD - 1) | 1ULL << (SIGURG - 1) |
+		       1ULL << (SIGWINCH - 1) | 1ULL << (SIGCONT - 1);
+	return m->ignored | (dfl & ~m->caught);
+}
+
+/* Does thread tid ignore sig?  Unreadable: no. */
 static bool ignores(pid_t tid, int sig)
 {
 	struct proc_sigmasks m;
 	if (sig < 1 || sig > 64 || proc_sigmasks(tid, &m) < 0)
 		return false;
-	uint64_t bit = 1ULL << (sig - 1);
-	if (m.ignored & bit)
-		return true;
-	return !(m.caught & bit) &&
-	       (sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT);
+	return (ignored_set(&m) >> (sig - 1)) & 1;
 }
+
+/* Is a signal pending that t takes (not blocked, not ignored)?  Not
+ * known: yes. */
+static bool taken_due(const struct thread *t)
+{
+	struct proc_sigmasks m;
+	uint64_t blocked;
+	if (proc_sigmasks(t->tid, &m) < 0 || tracee_get_sigmask(t, &blocked) < 0)
+		return true;
+	return ((m.pending | m.shared) & ~blocked & ~ignored_set(&m)) != 0;
+}
+
+/* An epoll wait with a timeout that a stop broke (a pass's interrupt, an
+ * ignored signal) is made again for what is left of its timeout, not the
+ * whole of it: else passes made more often than the timeout would keep it
+ * from ever timing out (RT3-2).  The time is counted from the first stop
+ * that broke it (when it began is not known).  Made with a changed timeout
+ * argument, it runs as a call the supervisor carries on, at the sealed
+ * instruction, and the thread's registers come back as they were, with
+ * the call's result.  epoll_pwait2's timeout is the program's memory,
+ * which Linux never writes: it is read once and carried on as
+ * epoll_pwait's, in milliseconds rounded up. */
+struct wait {
+	struct user_regs_struct regs; /* the wait's, at its end */
+};
+
+static void wait_done(struct thread *t, long got, void *arg)
+{
+	struct wait *w = arg;
+	struct user_regs_struct regs = w->regs;
+	free(w);
+	if (got == -ESRCH)
+		return; /* gone */
+	t->in_rest = false;
+	regs.rax = (unsigned long long)got;
+	/* Only a stop of ours or an ignored signal (whose delivery stop
+	 * winds it back again) keeps the deadline: any other end ends the
+	 * call. */
+	if (got != -EINTR || taken_due(t))
+		t->ep.set = false;
+	struct pass *p = t->lent;
+	if (p && p->state == P_INTERRUPTING) {
+		sys_pass_stopped(t, &regs, false);
+		return;
+	}
+	if (tracee_setregs(t, &regs) == 0)
+		tracee_resume(t, 0);
+}
+
+/* The wait's timeout in ns, or -1: none (infinite) or not ours to shorten. */
+static long long wait_timeout(const struct thread *t, const struct user_regs_struct *r)
+{
+#ifdef __NR_epoll_pwait2
+	if ((long)r->orig_rax == __NR_epoll_pwait2) {
+		struct timespec ts;
+		if (!r->r10 || tracee_read(t, r->r10, &ts, sizeof(ts)) < 0 ||
+		    ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L)
+			return -1; /* (the kernel checked it at entry) */
+		if (ts.tv_sec > INT_MAX / 1000)
+			return -1; /* longer than epoll_pwait can say: as before */
+		return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+	}
+#endif
+	int ms = (int)r->r10;
+	return ms < 0 ? -1 : (long long)ms * 1000000LL;
+}
+
+/* Carry on the epoll wait with registers r (ended EINTR by our stop) for
+ * what is left of its timeout.  False: it has none (the caller winds it
+ * back whole, as before). */
+static bool wait_again(struct thread *t, const struct user_regs_struct *r)
+{
+	uint64_t at = t->c->vdso_syscall;
+	long long now = now_ns();
+	bool same = t->ep.set && t->ep.rip == r->rip && t->ep.nr == r->orig_rax &&
+		    t->ep.fd == r->rdi && t->ep.to == r->r10;
+	/* (One whose deadline is a whole timeout past is another call.) */
+	if (!same || now > t->ep.deadline_ns + t->ep.timeout_ns) {
+		long long ns = wait_timeout(t, r);
+		if (ns < 0 || !at)
+			return false;
+		t->ep.set = true;
+		t->ep.timeout_ns = ns;
+		t->ep.deadline_ns = now + ns;
+		t->ep.rip = r->rip;
+		t->ep.nr = r->orig_rax;
+		t->ep.fd = r->rdi;
+		t->ep.to = r->r10;
+	}
+	long long left = t->ep.deadline_ns - now;
+	if (left <= 0) {
+		/* Timed out while it was ours: it returns 0, as Linux's would. */
+		struct user_regs_struct regs = *r;
+		regs.rax = 0;
+		t->ep.set = false;
+		if (tracee_setregs(t, &regs) == 0)
+			tracee_resume(t, 0);
+		return true;
+	}
+	long long ms = (left + 999999) / 1000000;
+	struct wait *w = malloc(sizeof(*w));
+	if (!w)
+		return false;
+	w->regs = *r;
+	long nr = (long)r->orig_rax == __NR_epoll_wait ? __NR_epoll_wait : __NR_epoll_pwait;
+	uint64_t args[6] = { r->rdi, r->rsi, r->rdx, (uint64_t)ms, r->r8, r->r9 };
+	if (tracee_call_own_at(t, at, nr, args, wait_done, w) < 0) {
+		free(w);
+		return false;
+	}
+	t->in_rest = true;
+	return true;
+}
+
 
 bool sys_ignored_signal(struct thread *t, int sig)
 {
@@ -478,6 +596,8 @@ bool sys_ignored_signal(struct thread *t, int sig)
 		return false;
 	if (wrote)
 		return write_rest(t, &r);
+	if (wait_again(t, &r))
+		return true;
 	r.rip -= 2;
 	r.rax = r.orig_rax;
 	r.orig_rax = (unsigned long long)-1;
@@ -499,6 +619,13 @@ static void give_back(struct pass *p, struct thread *t, bool at_syscall_stop)
 		t->lent = NULL;
 		p->target = NULL;
 		if (write_rest(t, &p->saved))
+			return;
+	}
+	if (at_syscall_stop && !p->from_seccomp && eintr_ours(t, &p->saved)) {
+		t->state = T_RUNNING;
+		t->lent = NULL;
+		p->target = NULL;
+		if (wait_again(t, &p->saved))
 			return;
 	}
 	if (at_syscall_stop) {

@@ -25,6 +25,9 @@
  *   eptime N  A waits in epoll_wait(100 ms) on an empty pipe; the parent
  *             makes wpasses for N ms: Linux's wait ends after 100 ms,
  *             whatever the passes.
+ *   eptime2 N the same with epoll_pwait2 (a 100 ms timespec).
+ *   epignt    A waits in epoll_wait(100 ms); B sends A SIGURG (ignored)
+ *             every millisecond for 1.5 s: Linux's wait ends after 100 ms.
  *   epign     A waits in epoll_wait(-1); B sends A SIGURG (ignored by
  *             default) 20 times, then a byte: Linux gives no EINTR for an
  *             ignored signal.
@@ -106,6 +109,18 @@ static void *commander(void *arg)
 		case 's':
 			syscall(SYS_tgkill, getpid(), writer, SIGUSR1);
 			break;
+		case 'G': { /* ignored signals every ms for 1.5 s */
+			struct timespec a, b, ms1 = { 0, 1000000 };
+			clock_gettime(CLOCK_MONOTONIC, &a);
+			for (int i = 0; i < 100000; i++) {
+				syscall(SYS_tgkill, getpid(), writer, SIGURG);
+				nanosleep(&ms1, NULL);
+				clock_gettime(CLOCK_MONOTONIC, &b);
+				if (rt_ms(&a, &b) >= 1500)
+					break;
+			}
+			break;
+		}
 		case 'g': /* 20 ignored signals, then wake A's epoll */
 			for (int i = 0; i < 20; i++)
 				syscall(SYS_tgkill, getpid(), writer, SIGURG);
@@ -133,7 +148,8 @@ static int child(void)
 	memset(big, 'a', BIG);
 	char line[128];
 	long n0;
-	if (mode == 'e' || mode == 'i' || mode == 'x' || mode == 'R') {
+	if (mode == 'e' || mode == 'E' || mode == 'T' || mode == 'i' || mode == 'x' ||
+	    mode == 'R') {
 		int p[2];
 		if (pipe(p) < 0)
 			return 1;
@@ -152,7 +168,7 @@ static int child(void)
 		say2(line);
 		return 0;
 	}
-	if (mode == 'e' || mode == 'i' || mode == 'x') {
+	if (mode == 'e' || mode == 'E' || mode == 'T' || mode == 'i' || mode == 'x') {
 		int ep = epoll_create1(0);
 		epfd = ep;
 		struct epoll_event ev = { .events = EPOLLIN }, out;
@@ -162,15 +178,18 @@ static int child(void)
 		clock_gettime(CLOCK_MONOTONIC, &a);
 		say2("w");
 		for (;;) {
-			n = epoll_wait(ep, &out, 1, mode == 'e' ? 100 : -1);
+			static const struct timespec ms100 = { 0, 100000000 };
+			n = mode == 'E' ? (int)syscall(SYS_epoll_pwait2, ep, &out, 1, &ms100, NULL, 8)
+					: epoll_wait(ep, &out, 1, mode == 'e' || mode == 'T' ? 100 : -1);
 			if (n < 0 && errno == EINTR && ++eintr < 1000)
 				continue;
 			break;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &b);
-		if (mode == 'e')
+		if (mode == 'e' || mode == 'E' || mode == 'T')
 			snprintf(line, sizeof line, "child: epoll_wait = %d after %s ms\n",
-				 n, rt_ms(&a, &b) < 1000 ? "< 1000" : ">= 1000");
+				 n, rt_ms(&a, &b) < 100 ? "< 100" :
+				 rt_ms(&a, &b) < 1000 ? "100 to 1000" : ">= 1000");
 		else
 			snprintf(line, sizeof line, "child: epoll_wait = %d%s, EINTR %d\n",
 				 n, n >= 0 ? "" : errno == EINVAL ? " EINVAL" :
@@ -278,8 +297,8 @@ static int run_child(const char *mode, int arg)
 	char line[160];
 	int placed = 0;
 	long last = 0, got[2];
-	char m = strcmp(mode, "redirect") == 0 ? 'r' : strcmp(mode, "eptime") == 0 ? 'e'
-		 : strcmp(mode, "epign") == 0 ? 'i' : strcmp(mode, "epclose") == 0 ? 'x' : strcmp(mode, "rclosed") == 0 ? 'R' : strcmp(mode, "ign") == 0 ? 'g'
+	char m = strcmp(mode, "redirect") == 0 ? 'r' : strcmp(mode, "eptime") == 0 ? 'e' : strcmp(mode, "eptime2") == 0 ? 'E'
+		 : strcmp(mode, "epign") == 0 ? 'i' : strcmp(mode, "epignt") == 0 ? 'T' : strcmp(mode, "epclose") == 0 ? 'x' : strcmp(mode, "rclosed") == 0 ? 'R' : strcmp(mode, "ign") == 0 ? 'g'
 		 : mode[0];
 	minos_write(cw, &m, 1);
 	if (m == 'r') {
@@ -302,7 +321,7 @@ static int run_child(const char *mode, int arg)
 		       got[1], strcmp(line, want) == 0 ? "what the stream got" : line);
 		return 0;
 	}
-	if (m == 'e') {
+	if (m == 'e' || m == 'E') {
 		ack(rr); /* A is about to wait */
 		struct timespec a, b;
 		clock_gettime(CLOCK_MONOTONIC, &a);
@@ -339,6 +358,14 @@ static int run_child(const char *mode, int arg)
 		minos_wclose(cw);
 		report(rr, line, sizeof line);
 		printf("wpass = %ld; %s", last, line);
+		return 0;
+	}
+	if (m == 'T') {
+		ack(rr); /* A is about to wait */
+		minos_write(cw, "G", 1);
+		minos_wclose(cw);
+		report(rr, line, sizeof line);
+		printf("%s", line);
 		return 0;
 	}
 	if (m == 'i' || m == 'g') {
