@@ -407,6 +407,22 @@ struct rest {
 
 static bool write_rest(struct thread *t, const struct user_regs_struct *r);
 
+/* A call the supervisor carried on for thread t ended: its registers are
+ * regs, as if the thread's own call had ended so.  A pass's interrupt that
+ * ended it borrows the thread here (the call is carried on again after
+ * the install); else the thread goes on. */
+static void carried_end(struct thread *t, const struct user_regs_struct *regs)
+{
+	t->in_rest = false;
+	struct pass *p = t->lent;
+	if (p && p->state == P_INTERRUPTING) {
+		sys_pass_stopped(t, regs, false);
+		return;
+	}
+	if (tracee_setregs(t, regs) == 0)
+		tracee_resume(t, 0);
+}
+
 static void rest_done(struct thread *t, long got, void *arg)
 {
 	struct rest *w = arg;
@@ -415,20 +431,10 @@ static void rest_done(struct thread *t, long got, void *arg)
 	free(w);
 	if (got == -ESRCH)
 		return; /* gone */
-	t->in_rest = false;
-	struct pass *p = t->lent;
-	if (p && p->state == P_INTERRUPTING) {
-		/* A pass's interrupt ended it: the pass borrows the thread
-		 * here, as stopped at the end of a write that wrote this much
-		 * (the rest is carried on again after the install). */
-		sys_pass_stopped(t, &regs, false);
-		return;
-	}
 	/* (orig_rax stays the write's: if an ignored signal cut the rest
 	 * short, its delivery stop sees a short write, and carries it on
 	 * again: sys_ignored_signal.) */
-	if (tracee_setregs(t, &regs) == 0)
-		tracee_resume(t, 0);
+	carried_end(t, &regs);
 }
 
 static bool write_rest(struct thread *t, const struct user_regs_struct *r)
@@ -500,20 +506,13 @@ static void wait_done(struct thread *t, long got, void *arg)
 	free(w);
 	if (got == -ESRCH)
 		return; /* gone */
-	t->in_rest = false;
 	regs.rax = (unsigned long long)got;
 	/* Only a stop of ours or an ignored signal (whose delivery stop
 	 * winds it back again) keeps the deadline: any other end ends the
 	 * call. */
 	if (got != -EINTR || taken_due(t))
 		t->ep.set = false;
-	struct pass *p = t->lent;
-	if (p && p->state == P_INTERRUPTING) {
-		sys_pass_stopped(t, &regs, false);
-		return;
-	}
-	if (tracee_setregs(t, &regs) == 0)
-		tracee_resume(t, 0);
+	carried_end(t, &regs);
 }
 
 /* The wait's timeout in ns, or -1: none (infinite) or not ours to shorten. */
