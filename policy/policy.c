@@ -12,6 +12,7 @@
  *
  * The first error ends the parse, as one line "FILE:LINE:COLUMN: reason".
  */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -1214,7 +1215,7 @@ static int no_cycle(struct parser *ps)
  * Each container of the file reserves its memory out of the session's
  * total-memory from the start, as a cnew child does: a file whose
  * containers need more together could never run as written.  (0, the
- * derived total, is checked by nothing here.)
+ * derived total, holds them all: policy_total_memory.)
  */
 static int memory_fits(struct parser *ps)
 {
@@ -1303,6 +1304,29 @@ static void free_strings(char **v, int n)
 	for (i = 0; v && i < n; i++)
 		free(v[i]);
 	free(v);
+}
+
+static unsigned long long add_sat(unsigned long long a, unsigned long long b)
+{
+	return a > ULLONG_MAX - b ? ULLONG_MAX : a + b;
+}
+
+unsigned long long policy_total_memory(const struct policy *p)
+{
+	if (p->session.total_memory)
+		return p->session.total_memory;
+	unsigned long long sum = 0, most = 0;
+	for (unsigned i = 0; i < p->ncontainers; i++) {
+		unsigned long long m = p->containers[i].lim.memory;
+		sum = add_sat(sum, m);
+		if (m > most)
+			most = m;
+	}
+	if (p->session.containers > p->ncontainers) {
+		unsigned long long more = p->session.containers - p->ncontainers;
+		sum = add_sat(sum, most > ULLONG_MAX / more ? ULLONG_MAX : most * more);
+	}
+	return sum;
 }
 
 void policy_free(struct policy *p)

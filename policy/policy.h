@@ -136,6 +136,15 @@ struct policy *policy_parse(const char *buf, size_t len, const char *file,
 void policy_free(struct policy *p);
 
 /*
+ * The memory all live containers of the run may reserve together: the
+ * session's total_memory, or for 0 the derived total: each container of
+ * the file's memory, and the largest of those for every further container
+ * the session's "containers" allows (the children cnew makes inherit
+ * their parent's limits).  Saturates at ULLONG_MAX.
+ */
+unsigned long long policy_total_memory(const struct policy *p);
+
+/*
  * Print the resolved graph, as `minos-exec --check` does: stable text,
  * one fact per line, for people and for golden tests (minos-policy(5)).
  */

@@ -263,7 +263,9 @@ int run_policy(struct minos_config *cfg)
 	run_cfg = *cfg;
 	run_cfg.lim.wall_ms = p->session.wall_ms;
 	run_cfg.lim.containers = p->session.containers;
-	run_cfg.lim.total_memory = p->session.total_memory;
+	/* (0: derived from the file's containers, not --memory: a stage's
+	 * children inherit its memory.) */
+	run_cfg.lim.total_memory = policy_total_memory(p);
 	struct run r;
 	run_setup(&r, &run_cfg);
 

@@ -318,6 +318,26 @@ cnew 2 = 2
 cnew 3 = -12"
 }
 
+@test "total-memory 0 is derived from the file's containers: a stage's children (its memory each) fit while the session has room" {
+	need_pidns
+	# Derived: 128M + 128M for the stages, 128M for each of the two
+	# further containers the session allows; --memory (64M) is not it.
+	# (It was containers x --memory, 256M: the first cnew was ENOMEM.)
+	policy <<-EOF
+	limits: {containers: 4}
+	defaults: {memory: 128M}
+	streams: [s]
+	containers:
+	  fan: {program: $MINOS_BUILD/t/pass/total_memory, fds: {1: {write: s}}}
+	  other: {program: $EX/cat, fds: {0: {read: s}, 1: stdout}}
+	EOF
+	run --separate-stderr mx --memory=64M --policy="$P"
+	expect_status 0
+	expect_exact "cnew 1 = 1
+cnew 2 = 2
+cnew 3 = -11"
+}
+
 @test "PROGRAM, --flat or --env with --policy is an error" {
 	run mx --policy=x.yaml "$EX/hello"
 	expect_status 125

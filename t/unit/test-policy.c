@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 
 #include "cli.h"
@@ -638,12 +639,39 @@ static void test_mutations(void)
 	   parsed);
 }
 
+/* total-memory 0: derived from the file's containers, the largest for
+ * each further one; a set one is itself; saturates. */
+static void test_total_memory(void)
+{
+	struct minos_limits lim = limits_of("--memory=64M", NULL);
+	struct policy *p;
+
+	p = parse("limits: {containers: 4}\n"
+		  "containers:\n"
+		  "  a: {" P ", limits: {memory: 32M}}\n"
+		  "  b: {" P ", limits: {memory: 128M}}\n", &lim);
+	ok(p && policy_total_memory(p) == (32 + 128 + 2 * 128) * M,
+	   "total memory: derived from the containers, not --memory");
+	policy_free(p);
+	p = parse("limits: {containers: 2, total-memory: 1G}\n"
+		  "containers: {a: {" P ", limits: {memory: 32M}}}\n", &lim);
+	ok(p && policy_total_memory(p) == 1024 * M, "total memory: a set one is itself");
+	if (p) {
+		p->session.total_memory = 0;
+		p->session.containers = 1000000;
+		p->containers[0].lim.memory = ULLONG_MAX / 2;
+		ok(policy_total_memory(p) == ULLONG_MAX, "total memory: saturates");
+	}
+	policy_free(p);
+}
+
 int main(void)
 {
 	cmdline = limits_of(NULL, NULL);
 	test_errors();
 	test_every_key();
 	test_limits();
+	test_total_memory();
 	test_print();
 	test_bounds();
 	test_mutations();
