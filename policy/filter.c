@@ -457,6 +457,13 @@ int filter_build(bool trace_refusals, struct filter *out, char *err, size_t errl
 int filter_build_watch(bool trace_refusals, bool watch_memory,
 		       struct filter *out, char *err, size_t errlen)
 {
+	return filter_build_run(trace_refusals, watch_memory, true, out, err,
+				errlen);
+}
+
+int filter_build_run(bool trace_refusals, bool watch_memory, bool note_tid,
+		     struct filter *out, char *err, size_t errlen)
+{
 	const uint32_t nosys = trace_refusals ? SECCOMP_RET_TRACE | FILTER_REFUSED_NOSYS
 					      : SECCOMP_RET_ERRNO | ENOSYS;
 	const uint32_t perm = trace_refusals ? SECCOMP_RET_TRACE | FILTER_REFUSED_PERM
@@ -498,7 +505,10 @@ int filter_build_watch(bool trace_refusals, bool watch_memory,
 		int to;
 		switch (rows[i].action) {
 		case ALLOW: to = L_ALLOW; break;
-		case TRACE: to = L_HANDLE; break;
+		case TRACE:
+			to = !note_tid && rows[i].nr == __NR_set_tid_address
+			     ? L_ALLOW : L_HANDLE;
+			break;
 		case FORM:
 		case FTRACE: to = block_label[i] = next_label++; break;
 		case DENY: to = L_PERM; break;

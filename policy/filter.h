@@ -59,6 +59,14 @@ int filter_build(bool trace_refusals, struct filter *out, char *err, size_t errl
  */
 int filter_build_watch(bool trace_refusals, bool watch_memory,
 		       struct filter *out, char *err, size_t errlen);
+/*
+ * The same; without note_tid, set_tid_address runs in-kernel instead of
+ * stopping (its address is needed only by a checkpoint: a run that can
+ * never be saved, one without --checkpoint, saves every program's start
+ * that stop).
+ */
+int filter_build_run(bool trace_refusals, bool watch_memory, bool note_tid,
+		     struct filter *out, char *err, size_t errlen);
 void filter_free(struct filter *f);
 
 /* How many arguments a listed call takes; 6 for any other. */

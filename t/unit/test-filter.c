@@ -360,6 +360,21 @@ int main(void)
 		int64_t got = run(both[f], &d);
 		ok(got == (f ? T_FOREIGN : NOSYS), "an x32 close_range with the key is foreign%s", how);
 	}
+	/* set_tid_address stops only where a checkpoint may need it. */
+	{
+		struct filter unsaved;
+		struct seccomp_data d = { .nr = __NR_set_tid_address, .arch = X64 };
+		ok(filter_build_run(false, false, false, &unsaved, err, sizeof(err)) == 0,
+		   "the filter of a run without --checkpoint builds");
+		ok(run(&plain, &d) == HANDLED && run(&traced, &d) == HANDLED,
+		   "set_tid_address is traced where a checkpoint may come");
+		ok(run(&unsaved, &d) == ALLOWED,
+		   "set_tid_address runs in-kernel in a run without --checkpoint");
+		d.nr = __NR_set_robust_list;
+		int64_t want = run(&plain, &d);
+		ok(run(&unsaved, &d) == want, "other rows are as in the default filter");
+		filter_free(&unsaved);
+	}
 	/* mseal stays the supervisor's: traced, and ENOSYS for a container
 	 * (sys_mseal) with any arguments, a guessed key among them. */
 	{
