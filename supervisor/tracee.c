@@ -773,11 +773,12 @@ void tracee_close_then_answer(struct thread *t,
 	 * sealed for what is left to the caller's own instruction). */
 	struct container *c = t->c;
 	bool seal = c && !c->vdso_syscall && !c->vdso_tried && t->cnew->nconsume;
-	if (!seal && (t->cnew->nconsume == 0 || close_at_once(t))) {
-		if (t->cnew->nconsume == 0)
-			closes_end(t); /* nothing to close: the answer */
+	if (!seal && t->cnew->nconsume == 0) {
+		closes_end(t); /* nothing to close: the answer */
 		return;
 	}
+	if (!seal && close_at_once(t))
+		return; /* (t->cnew may be gone already) */
 	hold_signals(t);
 	if (seal) {
 		c->vdso_tried = true;
