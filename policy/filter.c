@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -456,6 +457,13 @@ int filter_build(bool trace_refusals, struct filter *out, char *err, size_t errl
 int filter_build_watch(bool trace_refusals, bool watch_memory,
 		       struct filter *out, char *err, size_t errlen)
 {
+	return filter_build_run(trace_refusals, watch_memory, true, out, err,
+				errlen);
+}
+
+int filter_build_run(bool trace_refusals, bool watch_memory, bool note_tid,
+		     struct filter *out, char *err, size_t errlen)
+{
 	const uint32_t nosys = trace_refusals ? SECCOMP_RET_TRACE | FILTER_REFUSED_NOSYS
 					      : SECCOMP_RET_ERRNO | ENOSYS;
 	const uint32_t perm = trace_refusals ? SECCOMP_RET_TRACE | FILTER_REFUSED_PERM
@@ -492,12 +500,15 @@ int filter_build_watch(bool trace_refusals, bool watch_memory,
 	p->ins[emit(p, BPF_JMP | BPF_JGE | BPF_K, X32_SYSCALL_BIT)].jf = 1;
 	goto_label(p, L_FOREIGN);
 	/* 2. dispatch: a binary search over the numbers */
-	struct target dispatch[sizeof(rows) / sizeof(rows[0]) + 1];
+	struct target dispatch[sizeof(rows) / sizeof(rows[0]) + 2];
 	for (size_t i = 0; i < nrows; i++) {
 		int to;
 		switch (rows[i].action) {
 		case ALLOW: to = L_ALLOW; break;
-		case TRACE: to = L_HANDLE; break;
+		case TRACE:
+			to = !note_tid && rows[i].nr == __NR_set_tid_address
+			     ? L_ALLOW : L_HANDLE;
+			break;
 		case FORM:
 		case FTRACE: to = block_label[i] = next_label++; break;
 		case DENY: to = L_PERM; break;
@@ -510,8 +521,15 @@ int filter_build_watch(bool trace_refusals, bool watch_memory,
 	}
 	/* The private install call, only ever put there by the supervisor. */
 	dispatch[nrows] = (struct target){ MINOS_PRIV_INSTALL, L_NOTIF };
-	qsort(dispatch, nrows + 1, sizeof(dispatch[0]), by_nr);
-	search(p, dispatch, nrows + 1, NULL, &next_label);
+	/* The supervisor's close_range (filter.h): with the key, else as any
+	 * call not listed. */
+	uint64_t key = 0;
+	if (getrandom(&key, sizeof(key), 0) != (ssize_t)sizeof(key))
+		key = 0;
+	int close_range = key ? next_label++ : L_NOSYS;
+	dispatch[nrows + 1] = (struct target){ __NR_close_range, close_range };
+	qsort(dispatch, nrows + 2, sizeof(dispatch[0]), by_nr);
+	search(p, dispatch, nrows + 2, NULL, &next_label);
 	/* 4. blocks (and the memory watch's block, after them) */
 	int mmap_size = watch_memory ? next_label++ : -1;
 	for (size_t i = 0; i < nrows; i++) {
@@ -525,6 +543,25 @@ int filter_build_watch(bool trace_refusals, bool watch_memory,
 		form_block(p, rows[i].nr, allow,
 			   rows[i].action == FORM ? else_of(rows[i].nr) : L_PERM,
 			   &next_label);
+	}
+	/* close_range: the key in r9 and flags 0, or ENOSYS.  Both halves of
+	 * r9 are compared at once ((hi ^ key hi) | (lo ^ key lo) == 0), so
+	 * a wrong guess costs the same whichever half it got right. */
+	if (key) {
+		struct scope sc;
+		scope_init(&sc);
+		int no = near(&sc, L_NOSYS, &next_label);
+		here(p, close_range);
+		load(p, OFF_ARG_HI(5));
+		emit(p, BPF_ALU | BPF_XOR | BPF_K, (uint32_t)(key >> 32));
+		emit(p, BPF_MISC | BPF_TAX, 0);
+		load(p, OFF_ARG_LO(5));
+		emit(p, BPF_ALU | BPF_XOR | BPF_K, (uint32_t)key);
+		emit(p, BPF_ALU | BPF_OR | BPF_X, 0);
+		jump(p, BPF_JEQ, 0, -1, no);
+		compare(p, 2, ~(uint64_t)0, 0, no);
+		goto_label(p, L_ALLOW);
+		stubs(p, &sc);
 	}
 	/* The memory watch (--report): an allowed mmap, or an mprotect making
 	 * memory writable, of FILTER_MMAP_WATCH bytes or more (the length is
@@ -553,6 +590,7 @@ int filter_build_watch(bool trace_refusals, bool watch_memory,
 	}
 	memcpy(out->insns, p->ins, p->len * sizeof(struct sock_filter));
 	out->len = (unsigned short)p->len;
+	out->close_key = key;
 	free(p);
 	return 0;
 }

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <linux/filter.h>
 
 /*
@@ -33,6 +34,14 @@ enum filter_why {
 struct filter {
 	struct sock_filter *insns;
 	unsigned short len;
+	/* The run's key to close_range, random (0: none could be drawn).
+	 * The filter allows close_range(first, last, 0) only with the key
+	 * in its sixth argument (r9, which the call ignores): the supervisor's
+	 * own, injected in place of a call it stopped, whose registers are
+	 * put back before the thread runs again, so no container ever holds
+	 * the key.  A container's own close_range is ENOSYS, as any call not
+	 * in SPEC section 4. */
+	uint64_t close_key;
 };
 
 /*
@@ -50,6 +59,14 @@ int filter_build(bool trace_refusals, struct filter *out, char *err, size_t errl
  */
 int filter_build_watch(bool trace_refusals, bool watch_memory,
 		       struct filter *out, char *err, size_t errlen);
+/*
+ * The same; without note_tid, set_tid_address runs in-kernel instead of
+ * stopping (its address is needed only by a checkpoint: a run that can
+ * never be saved, one without --checkpoint, saves every program's start
+ * that stop).
+ */
+int filter_build_run(bool trace_refusals, bool watch_memory, bool note_tid,
+		     struct filter *out, char *err, size_t errlen);
 void filter_free(struct filter *f);
 
 /* How many arguments a listed call takes; 6 for any other. */

@@ -49,9 +49,11 @@ void run_setup(struct run *r, const struct minos_config *cfg)
 	host_check();
 	/* Refused calls stop in the supervisor only when someone asks about
 	 * them: --trace prints them, --report counts them; with --report,
-	 * large mmaps stop too, for the memory verdict (report.c). */
-	if (filter_build_watch(cfg->trace || cfg->report, cfg->report != NULL,
-			       &r->filter, err, sizeof(err)) < 0)
+	 * large mmaps stop too, for the memory verdict (report.c); only a
+	 * run that can be saved notes set_tid_address (a stop per start). */
+	if (filter_build_run(cfg->trace || cfg->report, cfg->report != NULL,
+			     cfg->checkpoint != NULL, &r->filter, err,
+			     sizeof(err)) < 0)
 		die(MINOS_EXIT_FAIL, "%s", err);
 	if (caps_prepare() < 0)
 		die(MINOS_EXIT_FAIL, "libcap: cannot prepare capabilities");

@@ -294,7 +294,9 @@ static long start_child(struct thread *t)
 {
 	struct cnew_op *op = t->cnew;
 	struct container *c = t->c;
-	if (c->killed || c->end != END_NONE || sys_dying(t->tid))
+	/* (Is the caller dying?  sys_cnew_code_ready, its only caller, has
+	 * just read /proc to ask; a kill from now on is as one just after.) */
+	if (c->killed || c->end != END_NONE)
 		return finish(t, -ESRCH);
 	const struct image *im;
 	int memfd = image_get(op->buf, op->len, op->arch, &im);
@@ -447,6 +449,9 @@ long sys_cnew(struct thread *t, struct sysargs *a)
 	uint64_t fds_ptr = a->a[1];
 	uint64_t rcount = (uint32_t)a->a[2], wcount = (uint32_t)a->a[3];
 	unsigned long arch = a->a[4];
+
+	/* The closes that end this call may be one close_range (tracee.c). */
+	tracee_set_close_key(sys_filter ? sys_filter->close_key : 0);
 
 	/* A code rfd that is not ours: nothing is consumed. */
 	/* Every copy is kept while the cnew waits: below the reserve. */

@@ -28,6 +28,7 @@
 #endif
 
 #define MINOS_NR_EPOLL_PWAIT2 441 /* __NR_epoll_pwait2, Linux 5.11 */
+#define MINOS_NR_CLOSE_RANGE 436  /* __NR_close_range, Linux 5.9 */
 
 static struct tracee_hooks hooks;
 
@@ -227,13 +228,18 @@ int tracee_call_traced_then(struct thread *t, uint64_t insn, long nr,
 	if (after->rcx == after->rip)
 		return -EINVAL; /* the kernel could return by sysret */
 	int rc = call_at(t, insn, nr, args, done, arg, true, after);
-	if (rc == 0)
+	if (rc == 0) {
 		t->inj_after = after;
+		/* Its bytes were read as `syscall` at this stop, and the
+		 * thread has not run since (tracee.h): no arch to ask. */
+		t->inj_arch = false;
+	}
 	return rc;
 }
 
-/* Is the stop with regs the injected call's? */
-static bool is_ours(const struct thread *t, const struct user_regs_struct *regs)
+/* Is the stop with regs the injected call's?  Once it is, its exit is
+ * the same call's: the arch is asked at most once (inj_arch cleared). */
+static bool is_ours(struct thread *t, const struct user_regs_struct *regs)
 {
 	if ((long)regs->orig_rax != t->inj_nr || regs->rdi != t->inj_a0 ||
 	    (t->inj_rip && regs->rip != t->inj_rip))
@@ -241,8 +247,25 @@ static bool is_ours(const struct thread *t, const struct user_regs_struct *regs)
 	/* Two bytes of the container's code (unless sealed) ran: `int 0x80`
 	 * there makes an i386 call with the same registers. */
 	uint32_t arch;
-	return !t->inj_arch ||
-	       (ptr_syscall_arch(t->tid, &arch) == 0 && arch == AUDIT_ARCH_X86_64);
+	if (t->inj_arch &&
+	    (ptr_syscall_arch(t->tid, &arch) < 0 || arch != AUDIT_ARCH_X86_64))
+		return false;
+	t->inj_arch = false;
+	return true;
+}
+
+/* The same at a syscall-entry stop, from the one request that has all
+ * it needs (number, first argument, address, arch): no registers. */
+static bool entry_is_ours(struct thread *t, const struct __ptrace_syscall_info *si)
+{
+	if (si->op != PTRACE_SYSCALL_INFO_ENTRY ||
+	    si->entry.nr != (unsigned long long)t->inj_nr ||
+	    si->entry.args[0] != t->inj_a0 ||
+	    (t->inj_rip && si->instruction_pointer != t->inj_rip) ||
+	    (t->inj_arch && si->arch != AUDIT_ARCH_X86_64))
+		return false;
+	t->inj_arch = false;
+	return true;
 }
 
 static void inj_end(struct thread *t, long r)
@@ -301,19 +324,25 @@ void tracee_seccomp_stop(struct thread *t, const struct user_regs_struct *at)
 
 void tracee_syscall_stop(struct thread *t)
 {
-	struct user_regs_struct regs;
-	if (ptr_getregs(t->tid, &regs) < 0)
-		return; /* gone: its exit follows */
-	/* Decide by the registers, never by the order of the stops: the stop
-	 * is the injected call's only if it is that call. */
-	bool ours = is_ours(t, &regs);
-	if (t->state == T_INJECT_ENTRY && ours) {
+	/* Decide by what the stop is, never by the order of the stops: the
+	 * stop is the injected call's only if it is that call. */
+	if (t->state == T_INJECT_ENTRY) {
+		struct __ptrace_syscall_info si;
+		if (ptr_syscall_info(t->tid, &si) < 0)
+			return; /* gone: its exit follows */
+		if (!entry_is_ours(t, &si)) {
+			inj_end(t, -EINTR);
+			return;
+		}
 		t->state = T_INJECT_EXIT;
 		unmask(t);
 		ptr_syscall(t->tid, 0);
 		return;
 	}
-	inj_end(t, ours && t->state == T_INJECT_EXIT ? (long)regs.rax : -EINTR);
+	struct user_regs_struct regs;
+	if (ptr_getregs(t->tid, &regs) < 0)
+		return; /* gone: its exit follows */
+	inj_end(t, is_ours(t, &regs) ? (long)regs.rax : -EINTR);
 }
 
 void tracee_thread_gone(struct thread *t)
@@ -498,11 +527,14 @@ static void close_next(struct thread *t, bool at_entry)
 	}
 	uint64_t args[6] = { (unsigned)op->consume[i] };
 	uint64_t insn = t->c ? t->c->vdso_syscall : 0;
+	/* At the vDSO the registers but the call's are the caller's at its
+	 * stop (t->entry): no user code runs before the answer puts them
+	 * back, so they need not be read again. */
 	int rc = at_entry || !insn
 		 ? tracee_call(t, at_entry, __NR_close, args, close_done,
 			       (void *)(uintptr_t)i)
-		 : tracee_call_at(t, insn, __NR_close, args, close_done,
-				  (void *)(uintptr_t)i);
+		 : call_at(t, insn, __NR_close, args, close_done,
+			   (void *)(uintptr_t)i, false, &t->entry);
 	if (rc < 0)
 		closes_end(t); /* gone: its exit follows */
 }
@@ -638,16 +670,101 @@ static void sealed(struct thread *t, long result, void *arg)
 	close_next(t, false);
 }
 
+/* The run's close_range key (filter.h), 0 until it is set: none. */
+static uint64_t close_key;
+
+void tracee_set_close_key(uint64_t key)
+{
+	close_key = key;
+}
+
+/* No signal handler runs between the closes (it would run with the
+ * injected registers, and its own calls would end the closes): every
+ * signal is held off until the answer (closes_answer). */
+static void hold_signals(struct thread *t)
+{
+	t->cnew->masked = ptr_getsigmask(t->tid, &t->cnew->mask) == 0 &&
+			  ptr_setsigmask(t->tid, ~0ULL) == 0;
+}
+
+/* The one close_range of every number made: each has left. */
+static void range_done(struct thread *t, long result, void *arg)
+{
+	struct cnew_op *op = t->cnew;
+	(void)arg;
+	if (!op)
+		return;
+	if (result == -ESRCH) {
+		closes_end(t); /* gone: nothing is left to hold the numbers */
+		return;
+	}
+	if (result == -EINTR) {
+		/* Not our call's stop, where nothing of the container ran
+		 * (as for a close: close_done). */
+		kill_changed(t, "the code its cnew's closes run at");
+		closes_end(t);
+		return;
+	}
+	if (result < 0) {
+		/* Not made (a kernel without close_range: ENOSYS): one
+		 * close at a time, from this exit stop. */
+		hold_signals(t);
+		close_next(t, false);
+		return;
+	}
+	for (unsigned i = 0; i < op->nconsume; i++)
+		moved(t, op, i);
+	op->nclosed = op->ndone = op->nconsume;
+	closes_end(t);
+}
+
+/*
+ * Every number to close at once, with one close_range in place of the
+ * stopped call, if they make one range lo..hi (no other number in it) and
+ * each still holds our copy's file: one stop for the closes, where one
+ * close each costs two stops but the first.  It runs at the caller's
+ * stop, as the first close would: no code of the container runs before
+ * the answer, so no signal needs holding off and no instruction of its
+ * own or of its vDSO is used.  The filter allows close_range only with
+ * the run's key in r9 (filter.h); the answer puts the caller's registers
+ * back, so the key never reaches the container.  Else false: one close
+ * at a time.
+ */
+static bool close_at_once(struct thread *t)
+{
+	struct cnew_op *op = t->cnew;
+	unsigned n = op->nconsume;
+	if (!close_key || n == 0)
+		return false;
+	int lo = op->consume[0], hi = op->consume[0];
+	for (unsigned i = 1; i < n; i++) {
+		if (op->consume[i] < lo)
+			lo = op->consume[i];
+		if (op->consume[i] > hi)
+			hi = op->consume[i];
+	}
+	if (lo < 0 || (unsigned)(hi - lo) != n - 1)
+		return false;
+	bool *seen = calloc(n, sizeof(bool)), ok = seen != NULL;
+	for (unsigned i = 0; ok && i < n; i++) {
+		unsigned k = (unsigned)(op->consume[i] - lo);
+		ok = !seen[k] && still_ours(t, op, i);
+		seen[k] = true;
+	}
+	free(seen);
+	if (!ok)
+		return false;
+	uint64_t args[6] = { (unsigned)lo, (unsigned)hi, 0, 0, 0, close_key };
+	if (tracee_call(t, true, MINOS_NR_CLOSE_RANGE, args, range_done, NULL) < 0)
+		closes_end(t); /* gone: its exit follows */
+	return true;
+}
+
 void tracee_close_then_answer(struct thread *t,
 			      const struct user_regs_struct *entry)
 {
 	t->entry = *entry;
 	t->cnew->ndone = 0;
-	/* No signal handler runs between the closes (it would run with the
-	 * injected registers, and its own calls would end the closes): every
-	 * signal is held off until the answer (closes_answer). */
-	t->cnew->masked = ptr_getsigmask(t->tid, &t->cnew->mask) == 0 &&
-			  ptr_setsigmask(t->tid, ~0ULL) == 0;
 	/* A container not started by cnew (the first, a stage) has an
 	 * unsealed vDSO: its first close sequence seals it, the mseal made
 	 * in place of the stopped call (no code of the container runs), so
@@ -655,7 +772,15 @@ void tracee_close_then_answer(struct thread *t,
 	 * can change or jump away from (RCK-5).  Once per container (see
 	 * sealed for what is left to the caller's own instruction). */
 	struct container *c = t->c;
-	if (c && !c->vdso_syscall && !c->vdso_tried && t->cnew->nconsume) {
+	bool seal = c && !c->vdso_syscall && !c->vdso_tried && t->cnew->nconsume;
+	if (!seal && t->cnew->nconsume == 0) {
+		closes_end(t); /* nothing to close: the answer */
+		return;
+	}
+	if (!seal && close_at_once(t))
+		return; /* (t->cnew may be gone already) */
+	hold_signals(t);
+	if (seal) {
 		c->vdso_tried = true;
 		uint64_t av[2 * 64], base = 0, insn = 0;
 		ssize_t n = proc_read(t->tid, "auxv", (char *)av, sizeof(av));

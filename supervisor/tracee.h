@@ -135,6 +135,10 @@ void tracee_answer(struct thread *t, long result);
 void tracee_close_then_answer(struct thread *t,
 			      const struct user_regs_struct *entry);
 
+/* The run's close_range key (filter.h): with it, a close list whose
+ * numbers make one range is closed by one close_range (one stop). */
+void tracee_set_close_key(uint64_t key);
+
 #define MINOS_SYS_MSEAL_NR 462 /* __NR_mseal, Linux 6.10 */
 
 /* The vDSO at base: its length (0: not found), and a syscall instruction

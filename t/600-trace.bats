@@ -18,6 +18,15 @@ trace_lines() {
 	[ -n "$(trace_lines '^minos-exec: \[1:[0-9]+\] minos_write\(1, 0x[0-9a-f]+, 13\) = 13$')" ]
 }
 
+@test "set_tid_address stops (and is traced) only in a run with --checkpoint, which may need its address" {
+	run --separate-stderr mx --trace "$EX/hello"
+	expect_status 0
+	[ -z "$(trace_lines 'set_tid_address\(')" ]
+	run --separate-stderr mx --trace --checkpoint="$BATS_TEST_TMPDIR/h.ck" "$EX/hello"
+	expect_status 0
+	[ "$(trace_lines '^minos-exec: \[1:[0-9]+\] set_tid_address\(0x[0-9a-f]+\) = [0-9]+$' | wc -l)" -eq 1 ]
+}
+
 @test "--trace writes one line per handled call" {
 	run --separate-stderr mx --trace "$EX/pipe"
 	expect_status 0

@@ -106,6 +106,12 @@ cnew = 6; open: 0 1 2 3 6
 ckill of a cid never given = -ESRCH; open: 0 1 2 3 6"
 }
 
+@test "a cnew that closes a range of numbers gives its caller back its argument registers (no key in r9)" {
+	run mx "$R" regs
+	expect_status 0
+	expect_exact "cnew ok, adjacent yes, registers kept, code rfd gone, wfd gone"
+}
+
 @test "every failing cnew leaves the caller's table as it was, but for the code rfd" {
 	run mx --fds=64 "$R" errors <"$R"
 	expect_status 0

@@ -280,6 +280,20 @@ load helpers
 	EOF
 }
 
+@test "close_range and mseal are the supervisor's: ENOSYS for a container, whatever it puts in r9 (a guessed key)" {
+	probe_table <<-'EOF'
+	-ENOSYS close_range 3 3 0
+	-ENOSYS close_range 0 0xffffffff 0 0 0 0
+	-ENOSYS close_range 0 0xffffffff 0 0 0 0x0123456789abcdef
+	-ENOSYS close_range 0 0xffffffff 0 0 0 0xffffffffffffffff
+	-ENOSYS close_range 0 0xffffffff 0 0x0123456789abcdef 0x0123456789abcdef 1
+	-ENOSYS close_range 0 0xffffffff 4 0 0 0x7fffffffffffffff
+	-ENOSYS nr:462 0 4096 0 0 0 0
+	-ENOSYS nr:462 0 4096 0 0 0 0x0123456789abcdef
+	-ENOSYS nr:462 0 0xffffffffffff 0 0 0 0xffffffffffffffff
+	EOF
+}
+
 @test "a busy loop is ended by the wall-time limit and minos-exec reports it" {
 	run mx --wall-time=500ms "$G/spin" busy
 	expect_status 137

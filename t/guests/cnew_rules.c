@@ -53,6 +53,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1026,6 +1027,46 @@ static int mode_late(void)
 	return 7; /* cmd_w closes now: the child reads end of stream */
 }
 
+/* A cnew whose close list is one range (its code rfd and a wfd next to
+ * it): the caller's argument registers come back as it made the call;
+ * nothing the supervisor put there to close them (a key in r9) stays. */
+static int mode_regs(void)
+{
+	int code = stream_of(IMG(flat_exit42)), wfd, rfd;
+	unsigned long out[6];
+	long r;
+
+	pipe_or_die(&wfd, &rfd);
+	int fds[1] = { wfd };
+	__asm__ volatile("movq %[code], %%rdi\n"
+			 "movq %[fds], %%rsi\n"
+			 "xorl %%edx, %%edx\n"
+			 "movl $1, %%r10d\n"
+			 "movl $1, %%r8d\n"
+			 "movabsq $0x0123456789abcdef, %%r9\n"
+			 "movl $0x4401, %%eax\n"
+			 "syscall\n"
+			 "movq %%rdi, 0(%[out])\n"
+			 "movq %%rsi, 8(%[out])\n"
+			 "movq %%rdx, 16(%[out])\n"
+			 "movq %%r10, 24(%[out])\n"
+			 "movq %%r8, 32(%[out])\n"
+			 "movq %%r9, 40(%[out])\n"
+			 : "=a"(r)
+			 : [code] "r"((long)code), [fds] "r"(fds), [out] "r"(out)
+			 : "rdi", "rsi", "rdx", "r10", "r8", "r9", "rcx", "r11",
+			   "memory");
+	bool kept = out[0] == (unsigned long)code &&
+		    out[1] == (unsigned long)fds && out[2] == 0 && out[3] == 1 &&
+		    out[4] == 1 && out[5] == 0x0123456789abcdefUL;
+	say(1, "cnew %s, adjacent %s, registers %s, code rfd %s, wfd %s\n",
+	    r > 0 ? "ok" : res(r), code - wfd == 1 || wfd - code == 1 ? "yes" : "no",
+	    kept ? "kept" : "changed", gone(code), gone(wfd));
+	if (!kept)
+		say(1, "r9 %#lx r8 %#lx r10 %#lx\n", out[5], out[4], out[3]);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 0 || (argc == 1 && argv[0][0] == 0))
@@ -1035,6 +1076,8 @@ int main(int argc, char **argv)
 
 		if (!strcmp(m, "errors"))
 			return mode_errors();
+		if (!strcmp(m, "regs"))
+			return mode_regs();
 		if (!strcmp(m, "moves"))
 			return mode_moves();
 		if (!strcmp(m, "slots"))

@@ -64,6 +64,7 @@ static const struct {
 	/* descriptors and files */
 	CALL(read), CALL(write), CALL(readv), CALL(writev), CALL(pread64),
 	CALL(pwrite64), CALL(open), CALL(openat), CALL(openat2), CALL(close),
+	CALL(close_range),
 	CALL(creat), CALL(stat), CALL(fstat), CALL(lseek), CALL(fcntl),
 	CALL(ioctl), CALL(dup), CALL(dup2), CALL(dup3), CALL(pipe),
 	CALL(pipe2), CALL(poll), CALL(ppoll), CALL(select), CALL(epoll_create1),

@@ -33,7 +33,7 @@
 /* Run prog on data the way the kernel does; -1 on a malformed program. */
 static int64_t run(const struct filter *f, const struct seccomp_data *d)
 {
-	uint32_t a = 0;
+	uint32_t a = 0, x = 0;
 	const unsigned char *bytes = (const unsigned char *)d;
 	for (unsigned pc = 0; pc < f->len; pc++) {
 		const struct sock_filter *in = &f->insns[pc];
@@ -45,6 +45,15 @@ static int64_t run(const struct filter *f, const struct seccomp_data *d)
 			break;
 		case BPF_ALU | BPF_AND | BPF_K:
 			a &= in->k;
+			break;
+		case BPF_ALU | BPF_XOR | BPF_K:
+			a ^= in->k;
+			break;
+		case BPF_ALU | BPF_OR | BPF_X:
+			a |= x;
+			break;
+		case BPF_MISC | BPF_TAX:
+			x = a;
 			break;
 		case BPF_JMP | BPF_JA:
 			pc += in->k;
@@ -313,6 +322,66 @@ int main(void)
 		checked++;
 	}
 	ok(wrong == 0, "each of %u call numbers gets its row's action (%u wrong)", checked, wrong);
+
+	/* close_range is the supervisor's alone: only with the run's key in
+	 * its sixth argument and flags 0; any other is ENOSYS, as a call not
+	 * in the table, whatever a container guesses. */
+	ok(plain.close_key != 0 && traced.close_key != 0 &&
+	   plain.close_key != traced.close_key, "each filter has a key of its own");
+	const struct filter *both[2] = { &plain, &traced };
+	for (int f = 0; f < 2; f++) {
+		uint64_t k = both[f]->close_key;
+		const uint32_t no = f ? T_NOSYS : NOSYS;
+		const char *how = f ? ", with --trace" : "";
+		const struct { const char *what; uint64_t args[6]; uint32_t want; } cr[] = {
+			{ "close_range with the key runs in-kernel", { 3, 9, 0, 0, 0, k }, ALLOWED },
+			{ "close_range without a key is ENOSYS", { 3, 9, 0, 0, 0, 0 }, no },
+			{ "close_range with the key and CLOSE_RANGE_CLOEXEC is ENOSYS", { 3, 9, 4, 0, 0, k }, no },
+			{ "close_range with the key and CLOSE_RANGE_UNSHARE is ENOSYS", { 3, 9, 2, 0, 0, k }, no },
+			{ "close_range with flags above 32 bits is ENOSYS", { 3, 9, 1ULL << 32, 0, 0, k }, no },
+			{ "close_range with the key's high half only is ENOSYS", { 3, 9, 0, 0, 0, k & ~0xffffffffULL }, no },
+			{ "close_range with the key's low half only is ENOSYS", { 3, 9, 0, 0, 0, k & 0xffffffffULL }, no },
+			{ "close_range with the key one bit off is ENOSYS", { 3, 9, 0, 0, 0, k ^ 1 }, no },
+			{ "close_range with the key's halves swapped is ENOSYS", { 3, 9, 0, 0, 0, (k << 32) | (k >> 32) }, no },
+			{ "close_range with all ones is ENOSYS", { 3, 9, 0, 0, 0, ~0ULL }, no },
+			{ "close_range with the key in r10 is ENOSYS", { 3, 9, 0, k, 0, 0 }, no },
+			{ "close_range with the key in r8 is ENOSYS", { 3, 9, 0, 0, k, 0 }, no },
+			{ "close_range with the other filter's key is ENOSYS", { 3, 9, 0, 0, 0, both[!f]->close_key }, no },
+		};
+		for (size_t i = 0; i < sizeof(cr) / sizeof(cr[0]); i++) {
+			struct seccomp_data d = { .nr = __NR_close_range, .arch = X64 };
+			memcpy(d.args, cr[i].args, sizeof(d.args));
+			int64_t got = run(both[f], &d);
+			ok(got == cr[i].want, "%s%s (got %#llx)", cr[i].what, how, (long long)got);
+		}
+		/* An i386 or x32 close_range is foreign, key or not. */
+		struct seccomp_data d = { .nr = 0x40000000 | __NR_close_range, .arch = X64,
+					  .args = { 3, 9, 0, 0, 0, k } };
+		int64_t got = run(both[f], &d);
+		ok(got == (f ? T_FOREIGN : NOSYS), "an x32 close_range with the key is foreign%s", how);
+	}
+	/* set_tid_address stops only where a checkpoint may need it. */
+	{
+		struct filter unsaved;
+		struct seccomp_data d = { .nr = __NR_set_tid_address, .arch = X64 };
+		ok(filter_build_run(false, false, false, &unsaved, err, sizeof(err)) == 0,
+		   "the filter of a run without --checkpoint builds");
+		ok(run(&plain, &d) == HANDLED && run(&traced, &d) == HANDLED,
+		   "set_tid_address is traced where a checkpoint may come");
+		ok(run(&unsaved, &d) == ALLOWED,
+		   "set_tid_address runs in-kernel in a run without --checkpoint");
+		d.nr = __NR_set_robust_list;
+		int64_t want = run(&plain, &d);
+		ok(run(&unsaved, &d) == want, "other rows are as in the default filter");
+		filter_free(&unsaved);
+	}
+	/* mseal stays the supervisor's: traced, and ENOSYS for a container
+	 * (sys_mseal) with any arguments, a guessed key among them. */
+	{
+		struct seccomp_data d = { .nr = 462, .arch = X64,
+					  .args = { 0, 4096, 0, 0, 0, plain.close_key } };
+		ok(run(&plain, &d) == HANDLED, "mseal with the close key in r9 is still traced (its handler: ENOSYS)");
+	}
 
 	/* Calls without argument tests never load an argument: the kernel's
 	 * action cache can then decide them without running the filter. */
