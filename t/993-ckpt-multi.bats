@@ -1,0 +1,203 @@
+#!/usr/bin/env bats
+# Checkpoint and restore of a --policy run (issue 13): every stage is
+# saved, with the bytes buffered in the streams between them; --restore
+# with the same policy file makes the streams again, refills them,
+# reopens the policy's files where the run had them and rebinds
+# minos-exec's own streams by role; what the restored run prints, writes
+# and returns is what the uninterrupted run would have.  What is not
+# built yet (trees of containers, streams through output relays) is
+# refused with one line.
+
+load helpers
+
+setup() {
+	D="$BATS_TEST_TMPDIR"
+	for i in $(seq 60); do echo "w$((i * 7 % 11))"; done >"$D/input.txt"
+}
+
+# generate | sort | uniq -c (t/guests/ckpipe.c), then a stage that has
+# ended with status 4 by the time of the checkpoint: the pipeline's
+# status is 4 (the last stage that failed, gen's 3 before it).  gen has
+# read 20 of the 60 lines of input.txt and written them to words, which
+# sort has not read; sort has written its header lines to sorted, which
+# count has not read; each waits (gen for a line of stdin, the others on
+# a gate stream) and says "ready" first.  $1: limits for gen.
+policy() { # [GEN-LIMITS]
+	cat >"$D/p.yaml" <<-EOF
+	limits: {wall-time: 60s}
+	defaults: {memory: 64M, cpu-time: 20s, threads: 1}
+	streams: [words, sorted, gate, gate2]
+	containers:
+	  gen:
+	    program: $G/ckpipe
+	    argv: [ckpipe, gen, "20"]
+	    limits: {${1:-}}
+	    fds: {0: stdin, 1: {write: words}, 2: stderr, 3: {write: gate}, 4: {file: input.txt}}
+	  sort:
+	    program: $G/ckpipe
+	    argv: [ckpipe, sort]
+	    fds: {0: {read: words}, 1: {write: sorted}, 2: stderr, 3: {read: gate}, 4: {write: gate2}}
+	  count:
+	    program: $G/ckpipe
+	    argv: [ckpipe, count]
+	    fds: {0: {read: sorted}, 1: stdout, 2: stderr, 3: {read: gate2}, 4: {file: log.txt, mode: truncate}}
+	  early:
+	    program: $G/ckpipe
+	    argv: [ckpipe, exit, "4"]
+	    fds: {2: stderr}
+	EOF
+}
+
+# The uninterrupted run: $D/ref.out, ref.status, ref.log.
+reference() {
+	local s=0
+	echo go | mx --policy="$D/p.yaml" >"$D/ref.out" 2>/dev/null || s=$?
+	echo "$s" >"$D/ref.status"
+	mv "$D/log.txt" "$D/ref.log"
+	[ "$s" -eq 4 ]
+	[ "$(head -n 1 "$D/ref.out")" = "      3 zz header" ]
+}
+
+# Start the pipeline with --checkpoint=FILE [OPTIONS], stdin a FIFO held
+# open (gen waits there), stderr a FIFO read here; return once the three
+# stages said "ready" and the early one ended.  Sets $pid (timeout's),
+# $sup (minos-exec).
+start_frozen() { # FILE [OPTIONS...]
+	local file=$1 n=0 line
+	shift
+	mkfifo "$D/in" "$D/err"
+	exec 4<>"$D/in"
+	timeout -k 5 60 "$MINOS_EXEC" --policy="$D/p.yaml" --checkpoint="$file" "$@" \
+		<"$D/in" >"$D/part1.out" 2>"$D/err" 3>&- &
+	pid=$!
+	exec 5<"$D/err"
+	for i in 1 2 3 4; do
+		read -r -t 20 line <&5
+		case "$line" in
+		*ready | "exit 4") n=$((n + 1)) ;;
+		*) echo "unexpected: $line" >&2; return 1 ;;
+		esac
+	done
+	[ "$n" -eq 4 ]
+	sup=$(pgrep -P $pid)
+}
+
+# SIGUSR1: the checkpoint is made; its line is the next on stderr.
+save_pipeline() { # FILE
+	start_frozen "$1"
+	kill -USR1 "$sup"
+	read -r -t 20 line <&5
+	wait $pid
+	exec 4>&- 5<&-
+	[ "$line" = "minos-exec: checkpointed 3 containers to $1" ]
+	[ ! -s "$D/part1.out" ]
+	[ "$(cat "$D/log.txt")" = "count started" ]
+}
+
+# A restore's output, log file and status are the uninterrupted run's.
+expect_reference() {
+	[ -z "$stderr" ] || { echo "stderr: $stderr" >&2; return 1; }
+	printf '%s\n' "$output" | cmp - "$D/ref.out"
+	[ "$status" -eq "$(cat "$D/ref.status")" ]
+	cmp "$D/log.txt" "$D/ref.log"
+}
+
+@test "a pipeline with bytes between its stages resumes to the uninterrupted output, files and status" {
+	need_pidns
+	policy
+	reference
+	save_pipeline "$D/p.ck"
+	run --separate-stderr mx --restore="$D/p.ck" --policy="$D/p.yaml" <<<"go"
+	expect_reference
+	# the 20 lines gen had read were in words, not read again from
+	# input.txt (its offset kept): w1 is on lines 8, 19, 30, 41 and 52
+	grep -qx "      5 w1" "$D/ref.out"
+}
+
+@test "one pipeline file restored twice gives the same run twice" {
+	need_pidns
+	policy
+	reference
+	save_pipeline "$D/p.ck"
+	for i in 1 2; do
+		run --separate-stderr mx --restore="$D/p.ck" --policy="$D/p.yaml" <<<"go"
+		expect_reference
+	done
+}
+
+@test "a restored pipeline checkpointed again resumes from the second file" {
+	need_pidns
+	policy
+	reference
+	save_pipeline "$D/1.ck"
+	# every stage waits where it was saved (gen for stdin): a checkpoint
+	# at any time finds the same state
+	mkfifo "$D/in2"
+	exec 4<>"$D/in2"
+	run --separate-stderr mx --restore="$D/1.ck" --policy="$D/p.yaml" \
+		--checkpoint="$D/2.ck" --checkpoint-at=300ms <"$D/in2"
+	exec 4>&-
+	expect_status 0
+	[ "$stderr" = "minos-exec: checkpointed 3 containers to $D/2.ck" ]
+	[ -z "$output" ]
+	run --separate-stderr mx --restore="$D/2.ck" --policy="$D/p.yaml" <<<"go"
+	expect_reference
+}
+
+@test "a pipeline's file is restored only with its policy file, one line otherwise" {
+	need_pidns
+	policy
+	save_pipeline "$D/p.ck"
+	run --separate-stderr mx --restore="$D/p.ck" <<<"go"
+	expect_status 125
+	[ -z "$output" ]
+	[ "$stderr" = "minos-exec: $D/p.ck: saved from a --policy run: restore it with --policy=FILE, the policy file it ran" ]
+	sed 's/60s/61s/' "$D/p.yaml" >"$D/q.yaml"
+	run --separate-stderr mx --restore="$D/p.ck" --policy="$D/q.yaml" <<<"go"
+	expect_status 125
+	[ -z "$output" ]
+	[ "$stderr" = "minos-exec: $D/p.ck: saved from another policy file than $D/q.yaml (its SHA-256 differs): restore it with the policy it ran" ]
+	# and a run saved without a policy is restored without one
+	mx --checkpoint="$D/one.ck" --checkpoint-at=100ms "$G/ckcomp" compute 1 400 \
+		>/dev/null 2>&1
+	run --separate-stderr mx --restore="$D/one.ck" --policy="$D/p.yaml"
+	expect_status 125
+	[ "$stderr" = "minos-exec: $D/one.ck: not saved from a --policy run: restore it without --policy" ]
+	run --separate-stderr mx --check --policy="$D/p.yaml" --restore="$D/p.ck"
+	expect_status 125
+	[[ "$stderr" == *"--check: not with --restore"* ]]
+}
+
+@test "a stream through an output relay is refused with one line, and the pipeline goes on" {
+	need_pidns
+	policy "output: 1M"
+	start_frozen "$D/r.ck"
+	kill -USR1 "$sup"
+	read -r -t 20 line <&5
+	echo go >&4
+	wait $pid || s=$?
+	exec 4>&- 5<&-
+	[ "${s:-0}" -eq 4 ]
+	[ "$line" = "minos-exec: checkpoint refused: container 1 (gen): descriptor 1 writes a stream through an output relay (an output limit on a stream): saving one is not built yet" ]
+	[ ! -e "$D/r.ck" ]
+	[ "$(head -n 1 "$D/part1.out")" = "      3 zz header" ]
+}
+
+@test "a container with a child (a tree) is refused with one line, and the run goes on" {
+	need_pidns
+	mkfifo "$D/in" "$D/err"
+	exec 4<>"$D/in"
+	timeout -k 5 60 "$MINOS_EXEC" --checkpoint="$D/t.ck" "$G/ckpipe" tree \
+		<"$D/in" 2>"$D/err" 3>&- &
+	pid=$!
+	exec 5<"$D/err"
+	read -r -t 20 line <&5
+	[ "$line" = "tree ready" ]
+	kill -USR1 "$(pgrep -P $pid)"
+	read -r -t 20 line <&5
+	echo go >&4
+	wait $pid
+	exec 4>&- 5<&-
+	[ "$line" = "minos-exec: checkpoint refused: container 2 (ckpipe/1) was made by cnew (saving a tree of containers is not built yet)" ]
+	[ ! -e "$D/t.ck" ]
+}
