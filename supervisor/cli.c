@@ -753,7 +753,7 @@ const char *cli_usage(void)
 	config_defaults(&def);
 	add(&t, "usage: minos-exec [OPTIONS] PROGRAM [ARGS...]\n"
 		"       minos-exec [OPTIONS] --policy=FILE [--check]\n"
-		"       minos-exec [OPTIONS] --restore=FILE\n"
+		"       minos-exec [OPTIONS] --restore=FILE [--policy=FILE]\n"
 		"Run PROGRAM, a static x86-64 ELF program, as a Minos container:\n"
 		"its own descriptors 0, 1, 2 and the Minos calls, nothing else of the host.\n"
 		"\nOptions:\n");
