@@ -144,6 +144,54 @@ expect_reference() {
 	expect_reference
 }
 
+# put writes input.txt into a stream and ends (status 5) before take,
+# which waits for a line of stdin, has read any of it: the stream is saved
+# with its bytes and no writer; after restore take reads them, then the
+# stream's end, and the pipeline's status is put's.
+@test "a stream whose writer ended before the checkpoint gives its bytes, then its end, after restore" {
+	need_pidns
+	cat >"$D/p.yaml" <<-EOF
+	streams: [lines]
+	containers:
+	  put:
+	    program: $G/ckpipe
+	    argv: [ckpipe, put]
+	    fds: {1: {write: lines}, 2: stderr, 4: {file: input.txt}}
+	  take:
+	    program: $G/ckpipe
+	    argv: [ckpipe, take]
+	    fds: {0: stdin, 1: stdout, 2: stderr, 3: {read: lines}}
+	EOF
+	mkfifo "$D/in" "$D/err"
+	exec 4<>"$D/in"
+	timeout -k 5 60 "$MINOS_EXEC" --policy="$D/p.yaml" --checkpoint="$D/w.ck" \
+		<"$D/in" >"$D/part1.out" 2>"$D/err" 3>&- &
+	pid=$!
+	exec 5<"$D/err"
+	read -r -t 20 a <&5
+	read -r -t 20 b <&5
+	[ "$(printf '%s\n' "$a" "$b" | sort | tr '\n' ' ')" = "put done take ready " ]
+	sup=$(pgrep -P $pid)
+	# put has said its last word; wait (bounded) until it is gone, so
+	# the checkpoint finds its stream without a writer
+	for i in $(seq 100); do
+		[ "$(pgrep -P "$sup" | wc -l)" -eq 1 ] && break
+		sleep 0.1
+	done
+	[ "$(pgrep -P "$sup" | wc -l)" -eq 1 ]
+	kill -USR1 "$sup"
+	read -r -t 20 line <&5
+	wait $pid
+	exec 4>&- 5<&-
+	[ "$line" = "minos-exec: checkpointed 1 container to $D/w.ck" ]
+	for i in 1 2; do
+		run --separate-stderr mx --restore="$D/w.ck" --policy="$D/p.yaml" <<<"go"
+		expect_status 5
+		[ -z "$stderr" ]
+		printf '%s\n' "$output" | cmp - "$D/input.txt"
+	done
+}
+
 @test "a pipeline's file is restored only with its policy file, one line otherwise" {
 	need_pidns
 	policy
@@ -158,7 +206,7 @@ expect_reference() {
 	[ -z "$output" ]
 	[ "$stderr" = "minos-exec: $D/p.ck: saved from another policy file than $D/q.yaml (its SHA-256 differs): restore it with the policy it ran" ]
 	# and a run saved without a policy is restored without one
-	mx --checkpoint="$D/one.ck" --checkpoint-at=100ms "$G/ckcomp" compute 1 400 \
+	mx --checkpoint="$D/one.ck" --checkpoint-at=100ms "$G/ckcomp" compute 32 400 \
 		>/dev/null 2>&1
 	run --separate-stderr mx --restore="$D/one.ck" --policy="$D/p.yaml"
 	expect_status 125

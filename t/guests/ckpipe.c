@@ -22,6 +22,10 @@
  *                  N" to the log; exit 0.
  *   ckpipe exit N  "exit N" on stderr, exit N (a stage that ends before
  *                  the checkpoint: its status is the pipeline's).
+ *   ckpipe put     fd 4 (a file) copied to fd 1, "put done"; exit 5 (a
+ *                  writer that ends before the checkpoint).
+ *   ckpipe take    "take ready", one line of fd 0, then fd 3 copied to
+ *                  fd 1 up to its end; exit 0.
  *   ckpipe tree    cnew a flat child that sleeps, "tree ready", one line
  *                  of fd 0, ckill the child; exit 0 (a tree, which a
  *                  checkpoint refuses).
@@ -200,8 +204,29 @@ static int tree(void)
 	return 0;
 }
 
+/* fd to fd 1 up to its end. */
+static void copy(int fd)
+{
+	char buf[4096];
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		put(1, buf, (size_t)n);
+}
+
 int main(int argc, char **argv)
 {
+	char in[64];
+	if (argc > 1 && strcmp(argv[1], "put") == 0) {
+		copy(4);
+		say(2, "put done\n");
+		return 5;
+	}
+	if (argc > 1 && strcmp(argv[1], "take") == 0) {
+		say(2, "take ready\n");
+		line(0, in, sizeof(in));
+		copy(3);
+		return 0;
+	}
 	if (argc > 1 && strcmp(argv[1], "tree") == 0)
 		return tree();
 	if (argc > 2 && strcmp(argv[1], "gen") == 0)
