@@ -125,6 +125,27 @@ expect_reference() {
 	done
 }
 
+@test "--leave-running saves a pipeline that then finishes as if untouched; its file restores the same run" {
+	need_pidns
+	policy
+	reference
+	start_frozen "$D/l.ck" --leave-running
+	kill -USR1 "$sup"
+	read -r -t 20 line <&5
+	echo go >&4
+	s=0
+	wait $pid || s=$?
+	exec 4>&- 5<&-
+	[ "$line" = "minos-exec: checkpointed 3 containers to $D/l.ck; the run goes on" ]
+	[ "$s" -eq 4 ]
+	cmp "$D/part1.out" "$D/ref.out"
+	cmp "$D/log.txt" "$D/ref.log"
+	# the log the finished run wrote on is written on again from where
+	# the saved run was (not after its end, nor from its start)
+	run --separate-stderr mx --restore="$D/l.ck" --policy="$D/p.yaml" <<<"go"
+	expect_reference
+}
+
 @test "a restored pipeline checkpointed again resumes from the second file" {
 	need_pidns
 	policy
