@@ -192,6 +192,15 @@ static int check_container(struct ctx *x, const struct ck_run *r, uint32_t ci,
 			    ci == 0 ? "the first has none: -1" :
 			    r->nstages ? "-1, or an earlier container's index"
 				       : "an earlier container's index");
+	if (c->next_cid < 0 || (c->parent < 0 && c->cid != 0) ||
+	    (c->parent >= 0 && (c->cid < 0 || c->cid > r->containers[c->parent].next_cid)))
+		return fail(x, off, "container %u: cid %d, next cid %d (a child's cid "
+			    "0..its parent's next cid, a root's 0; not negative)", ci,
+			    c->cid, c->next_cid);
+	for (uint32_t j = 0; c->parent >= 0 && c->cid > 0 && j < ci; j++)
+		if (r->containers[j].parent == c->parent && r->containers[j].cid == c->cid)
+			return fail(x, off, "container %u: cid %d, as container %u's: one "
+				    "parent's cids are distinct", ci, c->cid, j);
 	if (c->parent >= 0 && c->stage != r->containers[c->parent].stage)
 		return fail(x, off, "container %u: stage %u, its parent's %u (a tree "
 			    "is one stage's)", ci, c->stage,

@@ -231,13 +231,6 @@ void ckpt_request(void)
 		return;
 	}
 	deferred_ns = 0;
-	CTAB_FOREACH(c)
-		if (ctab_counts(c) && c->parent) {
-			msg("checkpoint refused: container %d (%s) was made by cnew "
-			    "(saving a tree of containers is not built yet)", c->id,
-			    c->name);
-			return;
-		}
 	struct container **v = realloc(tg, live * sizeof(*v));
 	if (!v) {
 		msg("checkpoint refused: out of memory");
@@ -1507,9 +1500,43 @@ static int save_stages(struct ck_run *run)
 /* Capture every frozen container (each one's leader first, then its
  * other threads in the table's order) into run; t0[i] gets container
  * i's first thread (the writer reads its memory through it). */
+/* A cnew or a pass under way (a thread of the run held by its handler, a
+ * descriptor on its way between two containers) is not saved: refused. */
+static void in_flight(struct thread *t, void *arg)
+{
+	struct thread **found = arg;
+	if (!*found && (t->cnew || t->lent))
+		*found = t;
+}
+
+/* Container c's parent: the index of its record among those saved (a
+ * child whose maker has ended has its nearest held ancestor, cid 0). */
+static int parent_index(const struct container *c, unsigned before)
+{
+	for (unsigned j = 0; c->parent && j < before; j++)
+		if (tg[j] == c->parent)
+			return (int)j;
+	return -1;
+}
+
 static int capture_all(struct ck_run *run, struct thread **t0, char *err, size_t errlen)
 {
 	nseen = 0;
+	for (unsigned i = 0; i < ntg; i++) {
+		struct thread *busy = NULL;
+		thread_each(tg[i], in_flight, &busy);
+		if (busy || tg[i]->pins) {
+			snprintf(err, errlen, "checkpoint refused: container %d (%s): a "
+				 "%s is under way; try again", tg[i]->id, tg[i]->name,
+				 busy && busy->cnew ? "cnew" : "descriptor pass");
+			return -1;
+		}
+		if (tg[i]->parent && parent_index(tg[i], i) < 0) {
+			snprintf(err, errlen, "checkpoint refused: container %d (%s): its "
+				 "parent is not saved before it", tg[i]->id, tg[i]->name);
+			return -1;
+		}
+	}
 	run->containers = calloc(ntg, sizeof(*run->containers));
 	if (!run->containers || save_stages(run) < 0) {
 		snprintf(err, errlen, "checkpoint refused: out of memory");
@@ -1541,6 +1568,7 @@ static int capture_all(struct ck_run *run, struct thread **t0, char *err, size_t
 			return -1;
 		run->ncontainers = i + 1;
 		run->containers[i].stage = stage_of(c);
+		run->containers[i].parent = parent_index(c, i);
 	}
 	return 0;
 }

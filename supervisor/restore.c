@@ -281,6 +281,27 @@ static int move_specials(struct rb *b, pid_t pid)
 	return 0;
 }
 
+/* The vDSO where the program has it, sealed as a cnew child's is (Linux
+ * 6.10+; without mseal it is used unsealed, as there): its syscall
+ * instruction is where the supervisor's calls into the container run
+ * (a pass into it, the closes after its own cnew), so the program must
+ * not be able to move or change it. */
+static int seal_vdso(struct rb *b)
+{
+	uint64_t insn;
+	size_t len = tracee_vdso_scan(b->t, C->vdso, &insn);
+	if (!len)
+		return fail(b, "its vDSO is not at %#" PRIx64 " after the move", C->vdso);
+	long r;
+	if (call(b, b->t, MINOS_SYS_MSEAL_NR, C->vdso, len, 0, 0, 0, &r, NULL) < 0)
+		return -1;
+	if (r < 0 && r != -ENOSYS)
+		return fail(b, "cannot seal its vDSO: %s", strerror((int)-r));
+	b->t->c->vdso_syscall = insn;
+	b->t->c->vdso_tried = true;
+	return 0;
+}
+
 static int make_maps(struct rb *b)
 {
 	const struct ck_container *c = C;
@@ -649,6 +670,8 @@ static bool rebuild(struct thread *t, const struct user_regs_struct *regs)
 	if (rc == 0)
 		rc = move_specials(&b, t->c->pid);
 	if (rc == 0)
+		rc = seal_vdso(&b);
+	if (rc == 0)
 		rc = make_maps(&b);
 	if (rc == 0)
 		rc = actions(&b);
@@ -766,6 +789,38 @@ static int fits(const char *path, const struct ck_container *k,
 	return maxfd;
 }
 
+/* Room for the saved tree as cnew would have given it: containers in
+ * the run and under each root (its stage's "containers"), and the memory
+ * each reserves out of the run's total. */
+static void room(const char *path, const struct minos_config *session,
+		 const struct policy *p, const struct minos_limits *first)
+{
+	const struct minos_limits *l = &session->lim;
+	unsigned long long total = l->total_memory ? l->total_memory :
+				   (unsigned long long)l->containers * l->memory;
+	unsigned long long used = 0;
+	if (nones > l->containers)
+		die(MINOS_EXIT_FAIL, "%s: %u containers, over --containers=%u", path,
+		    nones, l->containers);
+	for (unsigned i = 0; i < nones; i++) {
+		const struct ck_container *k = ones[i].ck;
+		const struct minos_limits *lim = p ? &p->containers[k->stage].lim : first;
+		unsigned below = 0;
+		used += lim->memory;
+		if (k->parent >= 0)
+			continue;
+		for (unsigned j = i + 1; j < nones; j++)
+			below += ones[j].ck->parent >= 0 && ones[j].ck->stage == k->stage;
+		if (below > lim->containers)
+			die(MINOS_EXIT_FAIL, "%s: container '%s' has %u descendants, over "
+			    "its containers limit %u", path, k->name, below,
+			    lim->containers);
+	}
+	if (nones > 1 && used > total)
+		die(MINOS_EXIT_FAIL, "%s: its %u containers reserve %llu bytes of "
+		    "memory, over the run's total %llu", path, nones, used, total);
+}
+
 /* The saved run and the command line agree: a policy run is restored
  * with the same policy file (its stages' limits and files), any other
  * without one. */
@@ -776,9 +831,6 @@ static struct policy *policy_of(struct minos_config *cfg, const char *path,
 		if (cfg->policy)
 			die(MINOS_EXIT_FAIL, "%s: not saved from a --policy run: "
 			    "restore it without --policy", path);
-		if (R->ncontainers != 1)
-			die(MINOS_EXIT_FAIL, "%s: %u containers: restoring a tree of "
-			    "containers is not built yet", path, R->ncontainers);
 		*session = *cfg;
 		return NULL;
 	}
@@ -793,11 +845,8 @@ static struct policy *policy_of(struct minos_config *cfg, const char *path,
 		    path, cfg->policy);
 	for (uint32_t i = 0; i < R->ncontainers; i++) {
 		const struct ck_container *k = &R->containers[i];
-		if (k->parent >= 0)
-			die(MINOS_EXIT_FAIL, "%s: container %u (%s) was made by cnew: "
-			    "restoring a tree of containers is not built yet", path,
-			    k->id, k->name);
-		if (strncmp(k->name, p->containers[k->stage].name, CK_NAME_MAX - 1) != 0)
+		if (k->parent < 0 &&
+		    strncmp(k->name, p->containers[k->stage].name, CK_NAME_MAX - 1) != 0)
 			die(MINOS_EXIT_FAIL, "%s: stage %u is '%s' in the saved run, "
 			    "'%s' in %s", path, k->stage + 1, k->name,
 			    p->containers[k->stage].name, cfg->policy);
@@ -962,6 +1011,7 @@ int run_restore(struct minos_config *cfg)
 		maxfd[i] = fits(path, ones[i].ck, lim);
 	}
 
+	room(path, &session, p, &first_lim);
 	struct run r;
 	run_setup(&r, &session);
 	if (p) {
@@ -988,20 +1038,26 @@ int run_restore(struct minos_config *cfg)
 			die(MINOS_EXIT_FAIL, "%s", err);
 		static char *argv0[2] = { (char *)"", NULL };
 		static char *envp0[1];
+		/* A child's name is freed with its record (ctab.c), as cnew's. */
+		const char *name = k->name[0] ? k->name : "restored";
+		char *own = k->parent >= 0 ? strdup(name) : NULL;
+		if (k->parent >= 0 && !own)
+			die(MINOS_EXIT_FAIL, "out of memory");
 		struct spawn_req rq = {
 			.cfg = &session, .filter = &r.filter, .memfd = image,
 			.slots = g.slots, .nslots = g.nslots, .argv = argv0, .envp = envp0,
-			.name = k->name[0] ? k->name : "restored", .lim = lim,
-			.no_randomize = true,
+			.name = own ? own : name, .lim = lim, .no_randomize = true,
+			.parent = k->parent >= 0 ? ones[k->parent].c : NULL,
 		};
 		if (spawn_container(&rq, &o->c, err, sizeof(err)) < 0)
 			die(MINOS_EXIT_FAIL, "%s", err);
 		close(image);
 		o->c->exec_hook = rebuild;
+		o->c->cid = k->cid;
 		o->c->next_cid = k->next_cid;
 		if (k->nobjs && sys_fd_made_private(o->c) < 0)
 			die(MINOS_EXIT_FAIL, "out of memory");
-		if (p) {
+		if (p && k->parent < 0) {
 			stage_root[k->stage] = o->c;
 			ckpt_stage(k->stage, o->c, 0);
 		}

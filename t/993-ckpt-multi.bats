@@ -4,9 +4,10 @@
 # with the same policy file makes the streams again, refills them,
 # reopens the policy's files where the run had them and rebinds
 # minos-exec's own streams by role; what the restored run prints, writes
-# and returns is what the uninterrupted run would have.  What is not
-# built yet (trees of containers, streams through output relays) is
-# refused with one line.
+# and returns is what the uninterrupted run would have.  A tree of
+# containers (cnew) is saved and restored parents first, cids kept.  What
+# is not built yet (streams through output relays) is refused with one
+# line.
 
 load helpers
 
@@ -252,7 +253,49 @@ expect_reference() {
 	[ "$(head -n 1 "$D/part1.out")" = "      3 zz header" ]
 }
 
-@test "a container with a child (a tree) is refused with one line, and the run goes on" {
+# ckpipe parent: a stage that cnews its own image (a file of the policy)
+# as a child, joined by three streams; 30 lines wait in the one to the
+# child (which waits on a gate) when the parent says "ready" and waits
+# for stdin.  After restore the child upper-cases them back, and the
+# parent ckills it by its cid (0: the cid was kept).
+@test "a stage and its cnew child with bytes between them: restored parents first, cids kept, the same run twice" {
+	need_pidns
+	cat >"$D/t.yaml" <<-EOF
+	limits: {wall-time: 60s, containers: 4}
+	defaults: {memory: 64M, cpu-time: 20s, threads: 1, containers: 2}
+	containers:
+	  parent:
+	    program: $G/ckpipe
+	    argv: [ckpipe, parent, "30"]
+	    fds: {0: stdin, 1: stdout, 2: stderr, 5: {file: $G/ckpipe}}
+	EOF
+	echo go | mx --policy="$D/t.yaml" >"$D/ref.out" 2>/dev/null
+	[ "$(tail -n 1 "$D/ref.out")" = "ckill: 0" ]
+	mkfifo "$D/in" "$D/err"
+	exec 4<>"$D/in"
+	timeout -k 5 60 "$MINOS_EXEC" --policy="$D/t.yaml" --checkpoint="$D/t.ck" \
+		<"$D/in" >"$D/part1.out" 2>"$D/err" 3>&- &
+	pid=$!
+	exec 5<"$D/err"
+	read -r -t 20 line <&5
+	[ "$line" = "parent ready" ]
+	kill -USR1 "$(pgrep -P $pid)"
+	read -r -t 20 line <&5
+	wait $pid
+	exec 4>&- 5<&-
+	[ "$line" = "minos-exec: checkpointed 2 containers to $D/t.ck" ]
+	[ "$(cat "$D/part1.out")" = "cnew: 1" ]
+	for i in 1 2; do
+		run --separate-stderr mx --restore="$D/t.ck" --policy="$D/t.yaml" <<<"go"
+		expect_status 0
+		[ "$stderr" = "minos-exec: container 2 (parent/1): killed: ckill by container 1" ]
+		printf '%s\n' "$output" | cat "$D/part1.out" - | cmp - "$D/ref.out"
+	done
+}
+
+# ckpipe tree: a flat child sleeping in nanosleep (an interrupted sleep
+# is EINTR after restore, and it sleeps again) under the first container.
+@test "a first container with a flat child is saved and restored as a tree; --containers below it is refused before anything starts" {
 	need_pidns
 	mkfifo "$D/in" "$D/err"
 	exec 4<>"$D/in"
@@ -264,9 +307,13 @@ expect_reference() {
 	[ "$line" = "tree ready" ]
 	kill -USR1 "$(pgrep -P $pid)"
 	read -r -t 20 line <&5
-	echo go >&4
 	wait $pid
 	exec 4>&- 5<&-
-	[ "$line" = "minos-exec: checkpoint refused: container 2 (ckpipe/1) was made by cnew (saving a tree of containers is not built yet)" ]
-	[ ! -e "$D/t.ck" ]
+	[ "$line" = "minos-exec: checkpointed 2 containers to $D/t.ck" ]
+	run --separate-stderr mx --restore="$D/t.ck" <<<"go"
+	expect_status 0
+	[ "$stderr" = "minos-exec: container 2 (ckpipe/1): killed: ckill by container 1" ]
+	run --separate-stderr mx --restore="$D/t.ck" --containers=1 <<<"go"
+	expect_status 125
+	[ "$stderr" = "minos-exec: $D/t.ck: 2 containers, over --containers=1" ]
 }

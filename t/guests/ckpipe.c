@@ -26,6 +26,15 @@
  *                  writer that ends before the checkpoint).
  *   ckpipe take    "take ready", one line of fd 0, then fd 3 copied to
  *                  fd 1 up to its end; exit 0.
+ *   ckpipe parent K  fd 5: this program's image (a policy file).  cnew it
+ *                  (cid printed) with pipes: its 0 from us (A), its 1 to
+ *                  us (B), its 3 a gate from us (C); K lines to A, "parent
+ *                  ready", one line of fd 0, a byte to C, a last line to
+ *                  A and its end, B copied to fd 1 to its end, then ckill
+ *                  the child by its cid (0 if it is still there); exit 0.
+ *   (no arguments: the child) a byte of fd 3, fd 0 upper-cased to fd 1
+ *                  to its end, fd 1 closed, then a wait on fd 3 until
+ *                  the parent's ckill.
  *   ckpipe tree    cnew a flat child that sleeps, "tree ready", one line
  *                  of fd 0, ckill the child; exit 0 (a tree, which a
  *                  checkpoint refuses).
@@ -204,8 +213,54 @@ static int tree(void)
 	return 0;
 }
 
+static void copy_to1(int fd);
+
+static int parent(int k)
+{
+	int aw, ar, bw, br, cw, cr;
+	char buf[128];
+	if (minos_pipe(&aw, &ar) < 0 || minos_pipe(&bw, &br) < 0 ||
+	    minos_pipe(&cw, &cr) < 0)
+		return 124;
+	long cid = minos_cnew(5, (int[]){ ar, -1, -1, cr, -1, bw }, 4, 2,
+			      MINOS_ARCH_X86_64_ELF);
+	snprintf(buf, sizeof(buf), "cnew: %ld\n", cid);
+	say(1, buf);
+	if (cid <= 0)
+		return 125;
+	for (int i = 0; i < k; i++) {
+		snprintf(buf, sizeof(buf), "line %d\n", i);
+		say(aw, buf);
+	}
+	say(2, "parent ready\n");
+	line(0, buf, sizeof(buf));
+	put(cw, "c", 1);
+	say(aw, "last\n");
+	minos_wclose(aw);
+	copy_to1(br);
+	snprintf(buf, sizeof(buf), "ckill: %ld\n", minos_ckill((int)cid));
+	say(1, buf);
+	return 0;
+}
+
+static int child(void)
+{
+	char buf[4096];
+	ssize_t n;
+	byte_of(3);
+	while ((n = read(0, buf, sizeof(buf))) > 0) {
+		for (ssize_t i = 0; i < n; i++)
+			if (buf[i] >= 'a' && buf[i] <= 'z')
+				buf[i] = (char)(buf[i] - 'a' + 'A');
+		put(1, buf, (size_t)n);
+	}
+	close(1);
+	byte_of(3);
+	return 0;
+}
+
 /* fd to fd 1 up to its end. */
-static void copy(int fd)
+static void copy_to1(int fd)
 {
 	char buf[4096];
 	ssize_t n;
@@ -216,15 +271,19 @@ static void copy(int fd)
 int main(int argc, char **argv)
 {
 	char in[64];
+	if (argc == 0)
+		return child(); /* a cnew child starts with argc 0 */
+	if (argc > 2 && strcmp(argv[1], "parent") == 0)
+		return parent(atoi(argv[2]));
 	if (argc > 1 && strcmp(argv[1], "put") == 0) {
-		copy(4);
+		copy_to1(4);
 		say(2, "put done\n");
 		return 5;
 	}
 	if (argc > 1 && strcmp(argv[1], "take") == 0) {
 		say(2, "take ready\n");
 		line(0, in, sizeof(in));
-		copy(3);
+		copy_to1(3);
 		return 0;
 	}
 	if (argc > 1 && strcmp(argv[1], "tree") == 0)

@@ -29,7 +29,7 @@
 
 struct model {
 	struct ck_run run;
-	struct ck_container c[2];
+	struct ck_container c[3];
 	struct ck_thread t[3];
 	struct ck_mapping m[3];
 	struct ck_extent e[3];
@@ -119,6 +119,7 @@ static void model_init(struct model *md)
 	struct ck_container *c = &md->c[0];
 	c->id = 1;
 	c->parent = -1;
+	c->next_cid = 1;
 	snprintf(c->name, sizeof(c->name), "first");
 	c->start_brk = 0x600000;
 	c->brk = 0x623456;
@@ -491,7 +492,11 @@ M(m_sigkill_q, st32(md->own[0].b, 9))
 M(m_sigstop_q, st32(md->shared[0].b, 19))
 M(m_twice, st32(md->own[1].b, 10))
 /* the roots, the stages and a policy's files */
-M(m_root2, md->c[1].parent = -1)
+M(m_root2, md->c[1].parent = -1; md->c[1].cid = 0)
+M(m_cidhigh, md->c[1].cid = 2)
+M(m_cidneg, md->c[1].cid = -1)
+M(m_rootcid, md->c[0].cid = 1; md->c[0].next_cid = 0; md->c[1].cid = 0)
+M(m_cidtwice, md->run.ncontainers = 3; md->c[2] = md->c[1]; md->c[0].next_cid = 2)
 M(m_childstage, md->c[1].stage = 1)
 M(m_fdfile, md->f[2].kind = CK_FD_FILE; md->f[2].stream = 0)
 M(m_fdoffset, md->f[0].offset = 1)
@@ -960,6 +965,10 @@ int main(int argc, char **argv)
 	refuse_model("descriptor 7: role 0, stream 2", m_fdrole);
 	refuse_model("container 1: parent -1 (an earlier container's index)", m_root2);
 	refuse_model("container 1: stage 1, its parent's 0", m_childstage);
+	refuse_model("container 1: cid 2, next cid 0 (a child's cid", m_cidhigh);
+	refuse_model("container 1: cid -1, next cid 0", m_cidneg);
+	refuse_model("container 0: cid 1, next cid 0 (a child's cid", m_rootcid);
+	refuse_model("container 2: cid 1, as container 1's", m_cidtwice);
 	refuse_model("descriptor 7: a policy's file in a run without a policy", m_fdfile);
 	refuse_model("descriptor 0: offset 1 (", m_fdoffset);
 	refuse_model("container 0: stage 0 (a live stage", m_stagedead);
