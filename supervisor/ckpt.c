@@ -1509,13 +1509,17 @@ static void in_flight(struct thread *t, void *arg)
 		*found = t;
 }
 
-/* Container c's parent: the index of its record among those saved (a
- * child whose maker has ended has its nearest held ancestor, cid 0). */
-static int parent_index(const struct container *c, unsigned before)
+/* Container c's parent: the index of its record among those saved, or
+ * (its maker has ended: it lives on, SPEC) its nearest saved ancestor's,
+ * *direct false; -1: none. */
+static int parent_index(const struct container *c, unsigned before, bool *direct)
 {
-	for (unsigned j = 0; c->parent && j < before; j++)
-		if (tg[j] == c->parent)
-			return (int)j;
+	for (const struct container *a = c->parent; a; a = a->parent)
+		for (unsigned j = 0; j < before; j++)
+			if (tg[j] == a) {
+				*direct = a == c->parent;
+				return (int)j;
+			}
 	return -1;
 }
 
@@ -1531,9 +1535,12 @@ static int capture_all(struct ck_run *run, struct thread **t0, char *err, size_t
 				 busy && busy->cnew ? "cnew" : "descriptor pass");
 			return -1;
 		}
-		if (tg[i]->parent && parent_index(tg[i], i) < 0) {
-			snprintf(err, errlen, "checkpoint refused: container %d (%s): its "
-				 "parent is not saved before it", tg[i]->id, tg[i]->name);
+		bool direct;
+		if (tg[i]->parent && parent_index(tg[i], i, &direct) < 0) {
+			snprintf(err, errlen, "checkpoint refused: container %d (%s): the "
+				 "container its tree started from has ended (saving a "
+				 "tree without its root is not built yet)", tg[i]->id,
+				 tg[i]->name);
 			return -1;
 		}
 	}
@@ -1568,7 +1575,10 @@ static int capture_all(struct ck_run *run, struct thread **t0, char *err, size_t
 			return -1;
 		run->ncontainers = i + 1;
 		run->containers[i].stage = stage_of(c);
-		run->containers[i].parent = parent_index(c, i);
+		bool direct = true;
+		run->containers[i].parent = parent_index(c, i, &direct);
+		if (!direct)
+			run->containers[i].cid = 0; /* no caller can name it (ctab.h) */
 	}
 	return 0;
 }

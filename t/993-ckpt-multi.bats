@@ -317,3 +317,28 @@ expect_reference() {
 	expect_status 125
 	[ "$stderr" = "minos-exec: $D/t.ck: 2 containers, over --containers=1" ]
 }
+
+# ckpipe orphan: the first container exits after its cnew; its flat child
+# sleeps on (a container's children outlive it).
+@test "a tree whose root has ended is refused with one line, and the run goes on" {
+	need_pidns
+	mkfifo "$D/err"
+	timeout -k 5 60 "$MINOS_EXEC" --checkpoint="$D/o.ck" "$G/ckpipe" orphan \
+		</dev/null 2>"$D/err" 3>&- &
+	pid=$!
+	exec 5<"$D/err"
+	read -r -t 20 line <&5
+	[ "$line" = "orphan ready" ]
+	sup=$(pgrep -P $pid)
+	for i in $(seq 100); do # bounded: until the first container is gone
+		[ "$(pgrep -P "$sup" | wc -l)" -eq 1 ] && break
+		sleep 0.1
+	done
+	kill -USR1 "$sup"
+	read -r -t 20 line <&5
+	kill -TERM "$sup"
+	wait $pid || true
+	exec 5<&-
+	[ "$line" = "minos-exec: checkpoint refused: container 2 (ckpipe/1): the container its tree started from has ended (saving a tree without its root is not built yet)" ]
+	[ ! -e "$D/o.ck" ]
+}

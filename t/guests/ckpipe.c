@@ -36,9 +36,11 @@
  *                  to its end, fd 1 closed, then a wait on fd 3 until
  *                  the parent's ckill.
  *   ckpipe tree    cnew a flat child that sleeps, "tree ready", one line
- *                  of fd 0, ckill the child; exit 0 (a tree, which a
- *                  checkpoint refuses).
+ *                  of fd 0, ckill the child; exit 0.
+ *   ckpipe orphan  cnew a flat child that sleeps, "orphan ready"; exit 0
+ *                  (the child lives on without the root of its tree).
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,7 +199,7 @@ static const unsigned char sleeper[] = {
 	0xeb, 0xee, 100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 };
 
-static int tree(void)
+static int tree(bool orphan)
 {
 	int w, r;
 	char in[64];
@@ -207,6 +209,10 @@ static int tree(void)
 	long cid = minos_cnew(r, NULL, 0, 0, MINOS_ARCH_X86_64_FLAT);
 	if (cid < 0)
 		return 125;
+	if (orphan) {
+		say(2, "orphan ready\n");
+		return 0;
+	}
 	say(2, "tree ready\n");
 	line(0, in, sizeof(in));
 	minos_ckill((int)cid);
@@ -287,7 +293,9 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (argc > 1 && strcmp(argv[1], "tree") == 0)
-		return tree();
+		return tree(false);
+	if (argc > 1 && strcmp(argv[1], "orphan") == 0)
+		return tree(true);
 	if (argc > 2 && strcmp(argv[1], "gen") == 0)
 		return gen(atoi(argv[2]));
 	if (argc > 1 && strcmp(argv[1], "sort") == 0)
