@@ -30,13 +30,14 @@
 /* Fixed sizes of records in the file. */
 #define HOST_LEN 176u      /* kernel[72] page_size xstate_size xcr0 cpuid x4 sha
 			    * vdso vvar cpuid x5, pad */
-#define RUN_LEN 16u        /* ncontainers nstreams wall_ns */
+#define RUN_LEN 56u        /* ncontainers nstreams wall_ns nstages pad sha[32] */
+#define STAGE_LEN 8u       /* status pad */
 #define STREAM_MIN 8u      /* capacity len, then the bytes */
 #define CONTAINER_LEN (16u + CK_NAME_MAX + 48u + 32u * CK_NSIG + 16u)
 #define THREAD_MIN (8u + 8u * CK_NREGS + 32u + 8u + 24u)
 #define MAP_MIN 32u
 #define EXTENT_LEN 24u
-#define FD_LEN 24u
+#define FD_LEN 32u         /* num kind role stream status cloexec offset */
 #define OBJ_MIN 48u        /* num kind flags clockid count value interval nregs pad */
 #define REG_LEN 16u        /* tfd events data */
 /* The least a container takes in a file: CONTAINER, THREADS with one
@@ -60,6 +61,7 @@ static const char *const sec_name[] = {
 	[CK_S_CONTAINER] = "CONTAINER", [CK_S_THREADS] = "THREADS",
 	[CK_S_FDS] = "FDS", [CK_S_MAPS] = "MAPS", [CK_S_PAD] = "PAD",
 	[CK_S_PAGES] = "PAGES", [CK_S_END] = "END", [CK_S_OBJECTS] = "OBJECTS",
+	[CK_S_STAGES] = "STAGES",
 };
 
 /* ---- errors -------------------------------------------------------------- */
@@ -130,6 +132,43 @@ static int check_run(struct ctx *x, const struct ck_run *r, uint64_t off)
 	if (r->nstreams > CK_MAX_STREAMS)
 		return fail(x, off, "RUN: %u streams (at most %u)", r->nstreams,
 			    CK_MAX_STREAMS);
+	if (r->nstages > CK_MAX_CONTAINERS)
+		return fail(x, off, "RUN: %u stages (at most %u)", r->nstages,
+			    CK_MAX_CONTAINERS);
+	bool digest = false;
+	for (unsigned i = 0; i < 32; i++)
+		digest |= r->policy_sha256[i] != 0;
+	if (digest != (r->nstages != 0))
+		return fail(x, off, "RUN: %u stages %s a policy's SHA-256 (a policy "
+			    "run has both, another run neither)", r->nstages,
+			    digest ? "with" : "without");
+	return 0;
+}
+
+static int check_stage(struct ctx *x, uint32_t i, const struct ck_stage *st, uint64_t off)
+{
+	if (st->status != CK_STAGE_LIVE && (st->status < 0 || st->status > 255))
+		return fail(x, off, "stage %u: status %d (-1: live, or 0..255)", i,
+			    st->status);
+	return 0;
+}
+
+/* The roots: outside a policy run, container 0 alone; in one, one root
+ * for each live stage, in the stages' order (check_container has
+ * checked each root's stage is live and above the root's before it). */
+static int check_roots(struct ctx *x, const struct ck_run *r, uint64_t off)
+{
+	uint32_t live = 0, roots = 0;
+
+	if (!r->nstages)
+		return 0;
+	for (uint32_t i = 0; i < r->nstages; i++)
+		live += r->stages[i].status == CK_STAGE_LIVE;
+	for (uint32_t ci = 0; ci < r->ncontainers; ci++)
+		roots += r->containers[ci].parent < 0;
+	if (roots != live)
+		return fail(x, off, "%u live stages but %u roots (one root each)",
+			    live, roots);
 	return 0;
 }
 
@@ -147,10 +186,41 @@ static int check_stream(struct ctx *x, uint32_t i, const struct ck_stream *s, ui
 static int check_container(struct ctx *x, const struct ck_run *r, uint32_t ci,
 			   const struct ck_container *c, uint64_t off)
 {
-	if (ci == 0 ? c->parent != -1 : (c->parent < 0 || (uint32_t)c->parent >= ci))
+	if (ci == 0 ? c->parent != -1 :
+	    c->parent == -1 ? r->nstages == 0 : (c->parent < 0 || (uint32_t)c->parent >= ci))
 		return fail(x, off, "container %u: parent %d (%s)", ci, c->parent,
-			    ci == 0 ? "the first has none: -1"
-				    : "an earlier container's index");
+			    ci == 0 ? "the first has none: -1" :
+			    r->nstages ? "-1, or an earlier container's index"
+				       : "an earlier container's index");
+	if (c->next_cid < 0 || (c->parent < 0 && c->cid != 0) ||
+	    (c->parent >= 0 && (c->cid < 0 || c->cid > r->containers[c->parent].next_cid)))
+		return fail(x, off, "container %u: cid %d, next cid %d (a child's cid "
+			    "0..its parent's next cid, a root's 0; not negative)", ci,
+			    c->cid, c->next_cid);
+	for (uint32_t j = 0; c->parent >= 0 && c->cid > 0 && j < ci; j++)
+		if (r->containers[j].parent == c->parent && r->containers[j].cid == c->cid)
+			return fail(x, off, "container %u: cid %d, as container %u's: one "
+				    "parent's cids are distinct", ci, c->cid, j);
+	if (c->parent >= 0 && c->stage != r->containers[c->parent].stage)
+		return fail(x, off, "container %u: stage %u, its parent's %u (a tree "
+			    "is one stage's)", ci, c->stage,
+			    r->containers[c->parent].stage);
+	if (c->parent < 0 && r->nstages == 0 && c->stage != 0)
+		return fail(x, off, "container %u: stage %u outside a policy run", ci,
+			    c->stage);
+	if (c->parent < 0 && r->nstages) {
+		int64_t prev = -1;
+		for (uint32_t j = ci; j-- > 0;)
+			if (r->containers[j].parent < 0) {
+				prev = r->containers[j].stage;
+				break;
+			}
+		if (c->stage >= r->nstages || (int64_t)c->stage <= prev ||
+		    r->stages[c->stage].status != CK_STAGE_LIVE)
+			return fail(x, off, "container %u: stage %u (a live stage of "
+				    "the %u, above the root's before it)", ci,
+				    c->stage, r->nstages);
+	}
 	if (memchr(c->name, '\0', sizeof(c->name)) == NULL)
 		return fail(x, off, "container %u: its name is not NUL-terminated", ci);
 	if (!page_aligned(c->start_brk) || c->brk < c->start_brk ||
@@ -284,13 +354,20 @@ static int check_fd(struct ctx *x, const struct ck_run *r, uint32_t ci, uint32_t
 		return fail(x, off, "container %u descriptor %d: unknown kind %u", ci,
 			    f->num, f->kind);
 	if (f->kind == CK_FD_OUTSIDE ? f->role > 2 || f->stream != 0 :
-	    f->kind == CK_FD_OBJECT ? f->role != 0 || f->stream != 0
-				    : f->stream >= r->nstreams || f->role != 0)
+	    f->kind == CK_FD_OBJECT ? f->role != 0 || f->stream != 0 :
+	    f->kind == CK_FD_FILE ? f->role >= FD_NUM_MAX || f->stream != 0
+				  : f->stream >= r->nstreams || f->role != 0)
 		return fail(x, off, "container %u descriptor %d: role %u, stream %u "
 			    "(outside: role 0..2, stream 0; a pipe end: role 0, one "
-			    "of the run's %u streams; an object: 0, 0)", ci, f->num,
-			    f->role, f->stream,
-			    r->nstreams);
+			    "of the run's %u streams; an object: 0, 0; a file: its "
+			    "slot, 0)", ci, f->num, f->role, f->stream, r->nstreams);
+	if (f->kind == CK_FD_FILE && r->nstages == 0)
+		return fail(x, off, "container %u descriptor %d: a policy's file in "
+			    "a run without a policy", ci, f->num);
+	if (f->kind == CK_FD_FILE ? f->offset > (uint64_t)INT64_MAX : f->offset != 0)
+		return fail(x, off, "container %u descriptor %d: offset %llu (a file's "
+			    "below 2^63; 0 for others)", ci, f->num,
+			    (unsigned long long)f->offset);
 	if ((f->status & ~O_NONBLOCK_) || f->cloexec > 1)
 		return fail(x, off, "container %u descriptor %d: status 0x%x, "
 			    "close-on-exec %u (O_NONBLOCK only; 0 or 1)", ci, f->num,
@@ -493,7 +570,7 @@ static int section(struct rd *r, uint32_t want, struct sec *s)
 	s->len = le64(h + 8);
 	s->count = le32(h + 16);
 	s->off = r->pos + CK_SECTION_LEN;
-	if (s->type < CK_S_HOST || s->type > CK_S_OBJECTS)
+	if (s->type < CK_S_HOST || s->type > CK_S_STAGES)
 		return fail(&r->x, r->pos, "unknown section type %u", s->type);
 	name = sec_name[s->type];
 	if (want ? s->type != want : s->type != CK_S_PAD && s->type != CK_S_PAGES)
@@ -667,17 +744,46 @@ static int read_run(struct rd *r, struct ck_run *out)
 	out->ncontainers = g32(&c);
 	out->nstreams = g32(&c);
 	out->wall_ns = g64(&c);
+	out->nstages = g32(&c);
+	if (g32(&c) != 0)
+		return fail(&r->x, c.at - 4, "RUN: nonzero padding");
+	gbytes(&c, out->policy_sha256, 32);
 	if (check_run(&r->x, out, s.off) < 0)
 		return -1;
 	if ((uint64_t)out->ncontainers * CONTAINER_MIN_BYTES > r->len ||
-	    (uint64_t)out->nstreams * STREAM_MIN > r->len)
-		return fail(&r->x, s.off, "RUN: %u containers and %u streams cannot "
-			    "fit in %llu bytes", out->ncontainers, out->nstreams,
-			    (unsigned long long)r->len);
+	    (uint64_t)out->nstreams * STREAM_MIN > r->len ||
+	    (uint64_t)out->nstages * STAGE_LEN > r->len)
+		return fail(&r->x, s.off, "RUN: %u containers, %u streams and %u "
+			    "stages cannot fit in %llu bytes", out->ncontainers,
+			    out->nstreams, out->nstages, (unsigned long long)r->len);
 	out->containers = calloc(out->ncontainers, sizeof(*out->containers));
 	out->streams = calloc(out->nstreams ? out->nstreams : 1, sizeof(*out->streams));
-	if (!out->containers || !out->streams)
+	out->stages = calloc(out->nstages ? out->nstages : 1, sizeof(*out->stages));
+	if (!out->containers || !out->streams || !out->stages)
 		return fail(&r->x, s.off, "RUN: out of memory");
+	return 0;
+}
+
+static int read_stages(struct rd *r, struct ck_run *out)
+{
+	struct sec s;
+	struct cur c;
+	uint32_t live = 0;
+
+	if (section(r, CK_S_STAGES, &s) < 0 || fixed(r, &s, out->nstages, STAGE_LEN) < 0)
+		return -1;
+	cur_init(&c, r, &s);
+	for (uint32_t i = 0; i < out->nstages; i++) {
+		uint64_t at = c.at;
+		out->stages[i].status = (int32_t)g32(&c);
+		if (g32(&c) != 0)
+			return fail(&r->x, c.at - 4, "stage %u: nonzero padding", i);
+		if (check_stage(&r->x, i, &out->stages[i], at) < 0)
+			return -1;
+		live += out->stages[i].status == CK_STAGE_LIVE;
+	}
+	if (out->nstages && !live)
+		return fail(&r->x, s.at, "STAGES: none of the %u is live", out->nstages);
 	return 0;
 }
 
@@ -738,9 +844,7 @@ static int read_container(struct rd *r, struct ck_run *out, uint32_t ci)
 	k->nthreads = g32(&c);
 	k->nmaps = g32(&c);
 	k->nfds = g32(&c);
-	k->pad0 = 0;
-	if (g32(&c) != 0)
-		return fail(&r->x, c.at - 4, "container %u: nonzero padding", ci);
+	k->stage = g32(&c);
 	if (check_container(&r->x, out, ci, k, s.off) < 0)
 		return -1;
 	/* Then its shared pending signals. */
@@ -825,6 +929,7 @@ static int read_fds(struct rd *r, const struct ck_run *out, struct ck_container 
 		f->stream = g32(&c);
 		f->status = g32(&c);
 		f->cloexec = g32(&c);
+		f->offset = g64(&c);
 		if (check_fd(&r->x, out, ci, i, f, i ? f - 1 : NULL, at) < 0)
 			return -1;
 	}
@@ -1031,7 +1136,8 @@ int ck_read(const void *buf, size_t len, struct ck_run *out, char *err, size_t e
 	sha256_init(&r.sha);
 	sha256_update(&r.sha, r.b, CK_HEADER_LEN);
 	r.pos = CK_HEADER_LEN;
-	if (read_host(&r, out) < 0 || read_run(&r, out) < 0 || read_streams(&r, out) < 0)
+	if (read_host(&r, out) < 0 || read_run(&r, out) < 0 || read_streams(&r, out) < 0 ||
+	    read_stages(&r, out) < 0)
 		goto bad;
 	for (uint32_t ci = 0; ci < out->ncontainers; ci++) {
 		struct ck_container *k = &out->containers[ci];
@@ -1043,7 +1149,7 @@ int ck_read(const void *buf, size_t len, struct ck_run *out, char *err, size_t e
 		if (pages > 0 && read_pages(&r, k, ci, pages) < 0)
 			goto bad;
 	}
-	if (read_end(&r) < 0)
+	if (check_roots(&r.x, out, r.pos) < 0 || read_end(&r) < 0)
 		goto bad;
 	return 0;
 bad:
@@ -1069,6 +1175,7 @@ void ck_free(struct ck_run *run)
 		}
 	free(run->containers);
 	free(run->streams);
+	free(run->stages);
 	memset(run, 0, sizeof(*run));
 }
 
@@ -1355,7 +1462,7 @@ static int w_container(struct wr *w, const struct ck_run *run, uint32_t ci, bool
 	w32(w, k->nthreads);
 	w32(w, k->nmaps);
 	w32(w, k->nfds);
-	w32(w, 0);
+	w32(w, k->stage);
 	if (k->nsigq && !k->sigq)
 		return fail(&w->x, w_off(w), "container %u: %u shared signals "
 			    "without their bytes", ci, k->nsigq);
@@ -1408,6 +1515,7 @@ static int w_container(struct wr *w, const struct ck_run *run, uint32_t ci, bool
 		w32(w, f->stream);
 		w32(w, f->status);
 		w32(w, f->cloexec);
+		w64(w, f->offset);
 	}
 	sec_end(w, at, CK_S_FDS, k->nfds);
 
@@ -1667,6 +1775,9 @@ int ck_write_from(int fd, const struct ck_run *run, uint32_t flags,
 	w32(&w, run->ncontainers);
 	w32(&w, run->nstreams);
 	w64(&w, run->wall_ns);
+	w32(&w, run->nstages);
+	w32(&w, 0);
+	wbytes(&w, run->policy_sha256, 32);
 	sec_end(&w, at, CK_S_RUN, 1);
 	at = sec_begin(&w);
 	for (uint32_t i = 0; i < run->nstreams; i++) {
@@ -1684,9 +1795,25 @@ int ck_write_from(int fd, const struct ck_run *run, uint32_t flags,
 		wpad8(&w);
 	}
 	sec_end(&w, at, CK_S_STREAMS, run->nstreams);
+	at = sec_begin(&w);
+	uint32_t live = 0;
+	for (uint32_t i = 0; i < run->nstages; i++) {
+		if (check && check_stage(&w.x, i, &run->stages[i], w_off(&w)) < 0)
+			goto out;
+		live += run->stages[i].status == CK_STAGE_LIVE;
+		w32(&w, (uint32_t)run->stages[i].status);
+		w32(&w, 0);
+	}
+	if (check && run->nstages && !live) {
+		fail(&w.x, w_off(&w), "STAGES: none of the %u is live", run->nstages);
+		goto out;
+	}
+	sec_end(&w, at, CK_S_STAGES, run->nstages);
 	for (uint32_t ci = 0; ci < run->ncontainers; ci++)
 		if (w_container(&w, run, ci, check) < 0)
 			goto out;
+	if (check && check_roots(&w.x, run, w_off(&w)) < 0)
+		goto out;
 	if (w.oom) {
 		fail(&w.x, w_off(&w), "out of memory");
 		goto out;

@@ -7,8 +7,12 @@
  *   header   "MINOSCKP", format version, model version, flags, its CRC-32C
  *   sections each: type, payload length, record count, CRC-32C of the
  *            payload, CRC-32C of the section header; 8-byte aligned;
- *            in a fixed order: HOST RUN STREAMS, then for each container
- *            CONTAINER THREADS FDS OBJECTS MAPS [PAD] [PAGES], then END
+ *            in a fixed order: HOST RUN STREAMS STAGES, then for each
+ *            container CONTAINER THREADS FDS OBJECTS MAPS [PAD] [PAGES],
+ *            then END
+ *   RUN      counts, wall time, the policy's stages and its SHA-256
+ *   STAGES   a policy run's stages, in the policy's order: live, or the
+ *            status a stage that ended before the checkpoint ended with
  *   CONTAINER  its record, then its shared pending signals (128-byte
  *            siginfo_t each); THREADS: each thread's record, its xstate
  *            (padded to 8), then its own pending signals
@@ -36,7 +40,7 @@
 #include "ckstate.h"
 
 #define CK_MAGIC "MINOSCKP"
-#define CK_FILE_VERSION 3u
+#define CK_FILE_VERSION 4u
 
 /* Header flags. */
 #define CK_F_DIGEST_PAGES 1u  /* END's SHA-256 covers the PAGES payloads too */
@@ -45,7 +49,7 @@
 enum ck_section {
 	CK_S_HOST = 1, CK_S_RUN = 2, CK_S_STREAMS = 3, CK_S_CONTAINER = 4,
 	CK_S_THREADS = 5, CK_S_FDS = 6, CK_S_MAPS = 7, CK_S_PAD = 8,
-	CK_S_PAGES = 9, CK_S_END = 10, CK_S_OBJECTS = 11,
+	CK_S_PAGES = 9, CK_S_END = 10, CK_S_OBJECTS = 11, CK_S_STAGES = 12,
 };
 
 /* Bytes of the file header and of a section header. */
@@ -65,7 +69,7 @@ enum ck_section {
  * is left zeroed on failure (ck_free() on it is harmless).
  *
  * Lifetimes: out's arrays (containers, threads, maps, extents, fds,
- * objects and their registrations, streams) are allocated and freed by
+ * objects and their registrations, streams, stages) are allocated and freed by
  * ck_free(); the bytes a thread's xstate, a stream's bytes and an extent's data point at are inside buf
  * (zero-copy; never written through), and so do the pending signals
  * (sigq of a container and of a thread), so buf must outlive out and stay

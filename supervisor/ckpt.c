@@ -33,6 +33,7 @@
 #include <sys/auxv.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <time.h>
@@ -62,10 +63,33 @@
 
 static const struct minos_config *cfg;
 static bool active;
-static long long deferred_ns; /* asked before the container started: when */
+static long long deferred_ns; /* asked before the containers started: when */
 static long long started_ns;
-static struct container *target;
+/* The containers being frozen: every live one of the run, in the
+ * table's order (parents before children, stages in their order). */
+static struct container **tg;
+static unsigned ntg;
 static unsigned saved_count;
+
+/* The run's outside streams (ckpt_outside), by identity. */
+struct outside {
+	unsigned stage;
+	enum ckpt_outside kind;
+	unsigned role;
+	dev_t dev;
+	ino_t ino;
+	int acc;                /* O_RDONLY or O_WRONLY */
+};
+static struct outside *outs;
+static size_t nouts;
+
+/* A --policy run's stages: each one's root (its container id, 0: none
+ * yet or none any more) or the status it ended with before a restore. */
+struct stage { int id; int status; };
+static struct stage *stages;
+static unsigned nstages;
+static uint8_t policy_sha[32];
+static int (*stage_status)(const struct container *c);
 
 /* The threads asked to stop and those held; a held thread with a signal
  * it would take is let go to take it (deliver) and asked again at its
@@ -78,6 +102,61 @@ static size_t nhl, caphl;
 void ckpt_init(const struct minos_config *config)
 {
 	cfg = config;
+}
+
+void ckpt_outside(unsigned stage, enum ckpt_outside kind, unsigned role, int fd)
+{
+	struct stat st;
+	if (!cfg || !cfg->checkpoint)
+		return; /* nothing to save */
+	int fl = fcntl(fd, F_GETFL);
+	if (fd < 0 || fstat(fd, &st) < 0 || fl < 0)
+		return;
+	struct outside *o = realloc(outs, (nouts + 1) * sizeof(*o));
+	if (!o)
+		die(MINOS_EXIT_FAIL, "out of memory");
+	outs = o;
+	outs[nouts++] = (struct outside){ stage, kind, role, st.st_dev, st.st_ino,
+					  fl & O_ACCMODE };
+}
+
+void ckpt_policy(unsigned n, const uint8_t sha256[32],
+		 int (*status_of)(const struct container *c))
+{
+	stages = calloc(n ? n : 1, sizeof(*stages));
+	if (!stages)
+		die(MINOS_EXIT_FAIL, "out of memory");
+	for (unsigned i = 0; i < n; i++)
+		stages[i].status = CK_STAGE_LIVE;
+	nstages = n;
+	memcpy(policy_sha, sha256, 32);
+	stage_status = status_of;
+}
+
+void ckpt_stage(unsigned stage, const struct container *c, int status)
+{
+	if (stage >= nstages)
+		return;
+	stages[stage].id = c ? c->id : 0;
+	stages[stage].status = c ? CK_STAGE_LIVE : status;
+}
+
+/* The stage whose tree c is in (0 outside --policy). */
+static unsigned stage_of(const struct container *c)
+{
+	const struct container *top = c->stage ? c->stage : c;
+	for (unsigned i = 0; i < nstages; i++)
+		if (stages[i].id == top->id)
+			return i;
+	return 0;
+}
+
+static bool is_target(const struct container *c)
+{
+	for (unsigned i = 0; i < ntg; i++)
+		if (tg[i] == c)
+			return true;
+	return false;
 }
 
 bool ckpt_active(void)
@@ -129,42 +208,50 @@ void ckpt_request(void)
 	if (active)
 		return;
 	unsigned live = 0;
-	struct container *first = NULL;
-	CTAB_FOREACH(c)
+	bool waiting = false;
+	CTAB_FOREACH(c) {
 		if (ctab_counts(c)) {
 			live++;
-			if (!first)
-				first = c;
+			/* Asked before a container's first instruction (a
+			 * short --checkpoint-at, a quick SIGUSR1): made as
+			 * they have all started. */
+			waiting |= c->state != C_RUNNING || !c->threads;
+		} else if (c->state != C_DEAD && !c->parent) {
+			waiting = true; /* a stage ending: its status first */
 		}
-	if (!first || first->state != C_RUNNING) {
-		/* Asked before the container's first instruction (a short
-		 * --checkpoint-at, a quick SIGUSR1): made as it starts. */
+	}
+	if (!live || waiting) {
 		if (!deferred_ns)
 			deferred_ns = mono_ns();
 		else if (mono_ns() - deferred_ns > FREEZE_NS) {
 			deferred_ns = 0;
-			msg("checkpoint not made: the container did not start "
-			    "within 5 s");
+			msg("checkpoint not made: the containers did not start "
+			    "(or a stage did not end) within 5 s");
 		}
 		return;
 	}
 	deferred_ns = 0;
-	if (live > 1) {
-		msg("checkpoint refused: %u containers run (saving a container "
-		    "with children is not built yet)", live);
+	struct container **v = realloc(tg, live * sizeof(*v));
+	if (!v) {
+		msg("checkpoint refused: out of memory");
 		return;
 	}
+	tg = v;
+	ntg = 0;
+	CTAB_FOREACH(c)
+		if (ctab_counts(c))
+			tg[ntg++] = c;
 	active = true;
 	started_ns = mono_ns();
-	target = first;
 	nhl = 0;
-	thread_each(target, ask, NULL);
+	for (unsigned i = 0; i < ntg; i++)
+		thread_each(tg[i], ask, NULL);
 }
 
 bool ckpt_hold(struct thread *t, const struct user_regs_struct *regs)
 {
 	(void)regs;
-	if (!active || t->c != target)
+	if (!active || !is_target(t->c))
 		return false;
 	struct held *h = held_of(t->tid, true);
 	if (!h)
@@ -176,7 +263,7 @@ bool ckpt_hold(struct thread *t, const struct user_regs_struct *regs)
 
 void ckpt_signalled(struct thread *t)
 {
-	if (!active || t->c != target)
+	if (!active || !is_target(t->c))
 		return;
 	struct held *h = held_of(t->tid, false);
 	if (!h || !h->deliver)
@@ -199,7 +286,7 @@ static void release_all(void)
 	}
 	nhl = 0;
 	active = false;
-	target = NULL;
+	ntg = 0;
 }
 
 /* ---- the pieces ------------------------------------------------------------ */
@@ -644,8 +731,9 @@ static int save_contents(struct cap *k, int pagemap, struct ck_mapping *m)
 	return 0;
 }
 
-/* The writer's source (ck_write_from): the stopped container's memory,
- * with tracee_read, or /proc/PID/mem for what is not readable. */
+/* The writer's source (ck_write_from): the stopped containers' memory,
+ * with tracee_read, or /proc/PID/mem for what is not readable; one of
+ * each per container of the run, by its index. */
 struct mem_src {
 	struct thread *t0;
 	int memfd;
@@ -653,8 +741,7 @@ struct mem_src {
 
 static int mem_read(void *ctx, uint32_t ci, uint64_t addr, void *buf, size_t len)
 {
-	struct mem_src *ms = ctx;
-	(void)ci;
+	struct mem_src *ms = (struct mem_src *)ctx + ci;
 	if (tracee_read(ms->t0, addr, buf, len) == 0)
 		return 0;
 	ssize_t got = pread(ms->memfd, buf, len, (off_t)addr);
@@ -731,7 +818,15 @@ out:
 
 /* ---- descriptors ---------------------------------------------------------- */
 
-struct fdinfo { int num; unsigned flags; unsigned long ino; bool pipe; char link[64]; };
+struct fdinfo {
+	int num;
+	unsigned flags;
+	unsigned long long pos;
+	dev_t dev;
+	ino_t ino;
+	bool pipe;
+	char link[64];
+};
 
 static int fd_copy(struct container *c, int num)
 {
@@ -936,6 +1031,29 @@ static int check_nesting(struct cap *k, const struct ck_container *o)
 	return 0;
 }
 
+/* The outside stream fd f is, for container c: the same file given to
+ * its stage, opened the same way (a standard stream's role by its
+ * direction; one at its own number first: stdout and stderr may be one
+ * terminal). */
+static const struct outside *outside_of(const struct container *c,
+					const struct fdinfo *f)
+{
+	unsigned stage = stage_of(c);
+	int acc = (int)(f->flags & O_ACCMODE);
+	const struct outside *best = NULL;
+	for (size_t i = 0; i < nouts; i++) {
+		const struct outside *o = &outs[i];
+		if (o->stage != stage || o->dev != f->dev || o->ino != f->ino ||
+		    o->acc != acc)
+			continue;
+		if (o->kind == CKPT_STD && (int)o->role == f->num)
+			return o;
+		if (!best)
+			best = o;
+	}
+	return best;
+}
+
 static int save_fds(struct cap *k, struct ck_container *o, uint64_t **inos)
 {
 	char path[64];
@@ -966,6 +1084,11 @@ static int save_fds(struct cap *k, struct ck_container *o, uint64_t **inos)
 		if (ll < 0)
 			continue;
 		f->link[ll] = 0;
+		struct stat st;
+		if (stat(lp, &st) < 0)
+			continue;
+		f->dev = st.st_dev;
+		f->ino = st.st_ino;
 		snprintf(lp, sizeof(lp), "fdinfo/%d", f->num);
 		unsigned long long v;
 		if (proc_read(k->c->pid, lp, info, sizeof(info)) < 0)
@@ -973,9 +1096,9 @@ static int save_fds(struct cap *k, struct ck_container *o, uint64_t **inos)
 		char *p = strstr(info, "flags:");
 		if (p && sscanf(p, "flags: %llo", &v) == 1)
 			f->flags = (unsigned)v;
-		if (proc_value(info, "ino:", &v))
-			f->ino = (unsigned long)v;
-		f->pipe = strncmp(f->link, "pipe:", 5) == 0;
+		if (proc_value(info, "pos:", &v))
+			f->pos = v;
+		f->pipe = S_ISFIFO(st.st_mode);
 		n++;
 	}
 	closedir(d);
@@ -1007,40 +1130,33 @@ static int save_fds(struct cap *k, struct ck_container *o, uint64_t **inos)
 			o->nfds++;
 			continue;
 		}
-		/* A pipe with both ends inside? */
-		int other = -1;
-		if (f->pipe)
-			for (size_t j = 0; j < n; j++)
-				if (fi[j].pipe && fi[j].ino == f->ino &&
-				    (fi[j].flags & O_ACCMODE) != (f->flags & O_ACCMODE))
-					other = (int)j;
-		if (other >= 0) {
-			cf->kind = (f->flags & O_ACCMODE) == O_RDONLY ? CK_FD_PIPE_R
-								    : CK_FD_PIPE_W;
-			(*inos)[o->nfds] = f->ino; /* its stream: save_streams */
+		/* One of the run's outside streams: saved by its role. */
+		const struct outside *out = outside_of(k->c, f);
+		if (out && out->kind == CKPT_RELAYED) {
+			rc = refuse(k, "descriptor %d writes a stream through an output "
+				    "relay (an output limit on a stream): saving one is "
+				    "not built yet", f->num);
+			break;
+		}
+		if (out) {
+			cf->kind = out->kind == CKPT_FILE ? CK_FD_FILE : CK_FD_OUTSIDE;
+			cf->role = out->role;
+			cf->offset = out->kind == CKPT_FILE ? f->pos : 0;
 			o->nfds++;
 			continue;
 		}
-		/* A stream to the outside: its role is the standard number it
-		 * is (or is the same file as). */
-		int role = -1;
-		if (f->num <= 2)
-			role = f->num;
-		else
-			for (int s = 0; s <= 2 && role < 0; s++)
-				if (syscall(SYS_kcmp, k->c->pid, k->c->pid, 0 /* KCMP_FILE */,
-					    f->num, s) == 0)
-					role = s;
-		if (role < 0) {
-			rc = refuse(k, "descriptor %d (%s) cannot be saved yet "
-				    "(only standard streams, pipes inside the run, "
-				    "epoll sets, eventfds and timerfds)",
-				    f->num, f->link);
-			break;
+		/* Any other pipe is the run's own: a stream (save_streams). */
+		if (f->pipe) {
+			cf->kind = (f->flags & O_ACCMODE) == O_RDONLY ? CK_FD_PIPE_R
+								    : CK_FD_PIPE_W;
+			(*inos)[o->nfds] = f->ino;
+			o->nfds++;
+			continue;
 		}
-		cf->kind = CK_FD_OUTSIDE;
-		cf->role = (uint32_t)role;
-		o->nfds++;
+		rc = refuse(k, "descriptor %d (%s) cannot be saved yet (only the "
+			    "run's outside streams and files, its pipes, epoll "
+			    "sets, eventfds and timerfds)", f->num, f->link);
+		break;
 	}
 	free(fi);
 	if (rc == 0)
@@ -1048,8 +1164,53 @@ static int save_fds(struct cap *k, struct ck_container *o, uint64_t **inos)
 	return rc;
 }
 
-/* The pipes inside: one stream each (by inode), its bytes read out and
- * put back at once (the pipe is left as it was). */
+/* The run's pipes: one stream each, by inode, across its containers
+ * (reset by ckpt_step for each checkpoint).  A stream's bytes are copied
+ * with tee(2) from the first read end seen, into a pipe of ours: the
+ * stream is not read, and needs no write end (its writers may all have
+ * ended: a reader still gets its bytes, then its end). */
+struct seen { uint64_t ino; bool filled; };
+static struct seen *seen;
+static size_t nseen, capseen;
+
+static int stream_bytes(struct cap *k, int num, struct ck_stream *st)
+{
+	int rfd = fd_copy(k->c, num), avail = 0, tp[2] = { -1, -1 };
+	int rc = 0;
+	if (rfd < 0 || ioctl(rfd, FIONREAD, &avail) < 0) {
+		rc = refuse(k, "cannot take its pipe at descriptor %d", num);
+		goto out;
+	}
+	if (avail <= 0)
+		goto out;
+	uint8_t *b = malloc((size_t)avail);
+	if (!b) {
+		rc = refuse(k, "out of memory");
+		goto out;
+	}
+	st->bytes = b;
+	ssize_t got = -1;
+	/* As many slots as the stream has: tee takes all in one call. */
+	if (pipe2(tp, O_CLOEXEC | O_NONBLOCK) == 0 &&
+	    (st->capacity <= 65536 ||
+	     fcntl(tp[1], F_SETPIPE_SZ, (int)st->capacity) >= (int)st->capacity))
+		got = tee(rfd, tp[1], (size_t)avail, SPLICE_F_NONBLOCK);
+	if (got != avail || read(tp[0], b, (size_t)avail) != avail) {
+		rc = refuse(k, "cannot copy the %d bytes of its pipe at descriptor %d",
+			    avail, num);
+		goto out;
+	}
+	st->len = (uint32_t)avail;
+out:
+	if (rfd >= 0)
+		close(rfd);
+	if (tp[0] >= 0) {
+		close(tp[0]);
+		close(tp[1]);
+	}
+	return rc;
+}
+
 static int save_streams(struct cap *k, struct ck_container *o, struct ck_run *run,
 		       const uint64_t *inos)
 {
@@ -1057,57 +1218,39 @@ static int save_streams(struct cap *k, struct ck_container *o, struct ck_run *ru
 		struct ck_fd *f = &o->fds[i];
 		if (f->kind != CK_FD_PIPE_R && f->kind != CK_FD_PIPE_W)
 			continue;
-		bool seen = false;
-		for (uint32_t j = 0; j < i && !seen; j++)
-			if (inos[j] == inos[i] && (o->fds[j].kind == CK_FD_PIPE_R ||
-						   o->fds[j].kind == CK_FD_PIPE_W)) {
-				f->stream = o->fds[j].stream;
-				seen = true;
+		size_t s = 0;
+		while (s < nseen && seen[s].ino != inos[i])
+			s++;
+		if (s == nseen) {
+			int fd = fd_copy(k->c, f->num);
+			int psz = fd >= 0 ? fcntl(fd, F_GETPIPE_SZ) : -1;
+			if (fd >= 0)
+				close(fd);
+			if (psz <= 0)
+				return refuse(k, "cannot take its pipe at descriptor %d",
+					      f->num);
+			if (nseen == capseen) {
+				struct seen *v = realloc(seen, (2 * capseen + 8) *
+							 sizeof(*v));
+				if (!v)
+					return refuse(k, "out of memory");
+				seen = v;
+				capseen = 2 * capseen + 8;
 			}
-		if (seen)
-			continue;
-		struct ck_stream *sp = realloc(run->streams,
-					       (run->nstreams + 1) * sizeof(*sp));
-		if (!sp)
-			return refuse(k, "out of memory");
-		run->streams = sp;
-		uint32_t s = run->nstreams++;
-		struct ck_stream *st = &sp[s];
-		memset(st, 0, sizeof(*st));
-		f->stream = s;
-		int rnum = -1, wnum = -1;
-		for (uint32_t j = 0; j < o->nfds; j++)
-			if (inos[j] == inos[i]) {
-				if (o->fds[j].kind == CK_FD_PIPE_R)
-					rnum = o->fds[j].num;
-				if (o->fds[j].kind == CK_FD_PIPE_W)
-					wnum = o->fds[j].num;
-			}
-		int rfd = rnum >= 0 ? fd_copy(k->c, rnum) : -1;
-		int wfd = wnum >= 0 ? fd_copy(k->c, wnum) : -1;
-		int avail = 0, psz = rfd >= 0 ? fcntl(rfd, F_GETPIPE_SZ) : -1;
-		if (rfd < 0 || wfd < 0 || psz <= 0 || ioctl(rfd, FIONREAD, &avail) < 0) {
-			if (rfd >= 0)
-				close(rfd);
-			if (wfd >= 0)
-				close(wfd);
-			return refuse(k, "cannot take its pipe at descriptor %d", f->num);
+			struct ck_stream *sp = realloc(run->streams,
+						       (run->nstreams + 1) * sizeof(*sp));
+			if (!sp)
+				return refuse(k, "out of memory");
+			run->streams = sp;
+			sp[run->nstreams++] = (struct ck_stream){ .capacity = (uint32_t)psz };
+			seen[nseen++] = (struct seen){ inos[i], false };
 		}
-		st->capacity = (uint32_t)psz;
-		if (avail > 0) {
-			uint8_t *b = malloc((size_t)avail);
-			ssize_t got = b ? read(rfd, b, (size_t)avail) : -1;
-			st->bytes = b;
-			st->len = got > 0 ? (uint32_t)got : 0;
-			if (got != avail || write(wfd, b, (size_t)got) != got) {
-				close(rfd);
-				close(wfd);
-				return refuse(k, "cannot read and put back the "
-					      "bytes of its pipe at descriptor %d", f->num);
-			}
+		f->stream = (uint32_t)s;
+		if (f->kind == CK_FD_PIPE_R && !seen[s].filled) {
+			seen[s].filled = true;
+			if (stream_bytes(k, f->num, &run->streams[s]) < 0)
+				return -1;
 		}
-		close(rfd);
-		close(wfd);
 	}
 	return 0;
 }
@@ -1138,6 +1281,7 @@ void ckpt_free_run(struct ck_run *run)
 	for (uint32_t i = 0; i < run->nstreams; i++)
 		free((void *)(uintptr_t)run->streams[i].bytes);
 	free(run->streams);
+	free(run->stages);
 	memset(run, 0, sizeof(*run));
 }
 
@@ -1201,7 +1345,8 @@ int ckpt_capture(struct container *c, struct thread **threads, unsigned n,
 
 /* ---- the freeze's end ------------------------------------------------------ */
 
-static int write_file(const struct ck_run *run, struct thread *t0, char *err,
+/* t0[i]: a held thread of container i of run. */
+static int write_file(const struct ck_run *run, struct thread **t0, char *err,
 		      size_t errlen)
 {
 	char tmp[4096];
@@ -1209,25 +1354,44 @@ static int write_file(const struct ck_run *run, struct thread *t0, char *err,
 		snprintf(err, errlen, "%s: name too long", cfg->checkpoint);
 		return -1;
 	}
-	(void)errlen;
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		snprintf(err, errlen, "%.200s: %s", tmp, strerror(errno));
+	struct mem_src *ms = calloc(run->ncontainers, sizeof(*ms));
+	if (!ms) {
+		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	char why[256], path[64];
-	snprintf(path, sizeof(path), "/proc/%d/mem", t0->c->pid);
-	struct mem_src ms = { t0, open(path, O_RDONLY | O_CLOEXEC) };
-	struct ck_source src = { mem_read, &ms };
-	int rc = ms.memfd < 0 ? -1 : ck_write_from(fd, run, 0, &src, why, sizeof(why));
-	if (ms.memfd < 0)
-		snprintf(why, sizeof(why), "%s: %s", path, strerror(errno));
-	else
-		close(ms.memfd);
+	char why[256] = "", path[64];
+	int rc = 0;
+	for (uint32_t i = 0; i < run->ncontainers; i++)
+		ms[i].memfd = -1;
+	for (uint32_t i = 0; i < run->ncontainers && rc == 0; i++) {
+		ms[i].t0 = t0[i];
+		snprintf(path, sizeof(path), "/proc/%d/mem", t0[i]->c->pid);
+		ms[i].memfd = open(path, O_RDONLY | O_CLOEXEC);
+		if (ms[i].memfd < 0) {
+			snprintf(why, sizeof(why), "%s: %s", path, strerror(errno));
+			rc = -1;
+		}
+	}
+	int fd = rc == 0 ? open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600) : -1;
+	if (rc == 0 && fd < 0) {
+		snprintf(err, errlen, "%.200s: %s", tmp, strerror(errno));
+		rc = -2;
+	}
+	struct ck_source src = { mem_read, ms };
+	if (rc == 0)
+		rc = ck_write_from(fd, run, 0, &src, why, sizeof(why));
+	for (uint32_t i = 0; i < run->ncontainers; i++)
+		if (ms[i].memfd >= 0)
+			close(ms[i].memfd);
+	free(ms);
+	if (rc == -2)
+		return -1;
 	if (rc < 0) {
 		snprintf(err, errlen, "%s: %s", cfg->checkpoint, why);
-		close(fd);
-		unlink(tmp);
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
 		return -1;
 	}
 	if (fsync(fd) < 0 || close(fd) < 0 || rename(tmp, cfg->checkpoint) < 0) {
@@ -1238,12 +1402,12 @@ static int write_file(const struct ck_run *run, struct thread *t0, char *err,
 	return 0;
 }
 
-struct collect { struct thread **v; unsigned n; };
+struct collect { struct container *c; struct thread **v; unsigned n; };
 
 static void collect(struct thread *t, void *arg)
 {
 	struct collect *cl = arg;
-	if (t->c == target)
+	if (t->c == cl->c)
 		cl->v[cl->n++] = t;
 }
 
@@ -1259,28 +1423,164 @@ static void collect(struct thread *t, void *arg)
 static bool let_signals_in(void)
 {
 	bool any = false;
-	uint64_t shared_taken = 0;
-	for (size_t i = 0; i < nhl; i++) {
-		struct held *h = &hl[i];
-		struct thread *t = thread_find(h->tid);
-		uint64_t pnd, shd, cgt, ign, blk;
-		if (!h->held || !t || h->rounds >= DELIVER_ROUNDS)
-			continue;
-		if (status_masks(t->tid, &pnd, &shd, &cgt, &ign) < 0 ||
-		    tracee_get_sigmask(t, &blk) < 0)
-			continue;
-		uint64_t own = pnd & ~blk, common = shd & ~blk & ~shared_taken;
-		if (!own && !common)
-			continue;
-		shared_taken |= common;
-		h->rounds++;
-		h->held = false;
-		h->asked = false;
-		h->deliver = true;
-		if (tracee_resume(t, 0) == 0)
-			any = true;
+	for (unsigned ci = 0; ci < ntg; ci++) {
+		uint64_t shared_taken = 0; /* each container's own queue */
+		for (size_t i = 0; i < nhl; i++) {
+			struct held *h = &hl[i];
+			struct thread *t = thread_find(h->tid);
+			uint64_t pnd, shd, cgt, ign, blk;
+			if (!h->held || !t || t->c != tg[ci] || h->rounds >= DELIVER_ROUNDS)
+				continue;
+			if (status_masks(t->tid, &pnd, &shd, &cgt, &ign) < 0 ||
+			    tracee_get_sigmask(t, &blk) < 0)
+				continue;
+			uint64_t own = pnd & ~blk, common = shd & ~blk & ~shared_taken;
+			if (!own && !common)
+				continue;
+			shared_taken |= common;
+			h->rounds++;
+			h->held = false;
+			h->asked = false;
+			h->deliver = true;
+			if (tracee_resume(t, 0) == 0)
+				any = true;
+		}
 	}
 	return any;
+}
+
+/* Every container frozen?  1: all held; 0: not yet; -1: given up (said). */
+static int frozen(void)
+{
+	unsigned held = 0, want = 0, pending = 0;
+	for (unsigned i = 0; i < ntg; i++) {
+		/* Threads born since, not yet asked. */
+		thread_each(tg[i], ask, NULL);
+		want += tg[i]->threads;
+		pending += tg[i]->pending_clones;
+	}
+	for (size_t i = 0; i < nhl; i++) {
+		struct thread *t = thread_find(hl[i].tid);
+		if (hl[i].held && t && is_target(t->c))
+			held++;
+	}
+	if (held >= want && !pending)
+		return 1;
+	if (mono_ns() - started_ns > FREEZE_NS) {
+		msg("checkpoint refused: not every thread stopped within 5 s "
+		    "(%u of %u)", held, want);
+		release_all();
+		return -1;
+	}
+	return 0;
+}
+
+/* The stages of a policy run, for the file: live (a root in it), or the
+ * status an ended one had.  -1 if a stage's end is not known yet. */
+static int save_stages(struct ck_run *run)
+{
+	if (!nstages)
+		return 0;
+	run->stages = calloc(nstages, sizeof(*run->stages));
+	if (!run->stages)
+		return -1;
+	run->nstages = nstages;
+	memcpy(run->policy_sha256, policy_sha, 32);
+	for (unsigned i = 0; i < nstages; i++) {
+		run->stages[i].status = stages[i].status;
+		if (!stages[i].id)
+			continue;
+		CTAB_FOREACH(c)
+			if (c->id == stages[i].id && !ctab_counts(c))
+				run->stages[i].status = stage_status(c);
+	}
+	return 0;
+}
+
+/* Capture every frozen container (each one's leader first, then its
+ * other threads in the table's order) into run; t0[i] gets container
+ * i's first thread (the writer reads its memory through it). */
+/* A cnew or a pass under way (a thread of the run held by its handler, a
+ * descriptor on its way between two containers) is not saved: refused. */
+static void in_flight(struct thread *t, void *arg)
+{
+	struct thread **found = arg;
+	if (!*found && (t->cnew || t->lent))
+		*found = t;
+}
+
+/* Container c's parent: the index of its record among those saved, or
+ * (its maker has ended: it lives on, SPEC) its nearest saved ancestor's,
+ * *direct false; -1: none. */
+static int parent_index(const struct container *c, unsigned before, bool *direct)
+{
+	for (const struct container *a = c->parent; a; a = a->parent)
+		for (unsigned j = 0; j < before; j++)
+			if (tg[j] == a) {
+				*direct = a == c->parent;
+				return (int)j;
+			}
+	return -1;
+}
+
+static int capture_all(struct ck_run *run, struct thread **t0, char *err, size_t errlen)
+{
+	nseen = 0;
+	for (unsigned i = 0; i < ntg; i++) {
+		struct thread *busy = NULL;
+		thread_each(tg[i], in_flight, &busy);
+		if (busy || tg[i]->pins) {
+			snprintf(err, errlen, "checkpoint refused: container %d (%s): a "
+				 "%s is under way; try again", tg[i]->id, tg[i]->name,
+				 busy && busy->cnew ? "cnew" : "descriptor pass");
+			return -1;
+		}
+		bool direct;
+		if (tg[i]->parent && parent_index(tg[i], i, &direct) < 0) {
+			snprintf(err, errlen, "checkpoint refused: container %d (%s): the "
+				 "container its tree started from has ended (saving a "
+				 "tree without its root is not built yet)", tg[i]->id,
+				 tg[i]->name);
+			return -1;
+		}
+	}
+	run->containers = calloc(ntg, sizeof(*run->containers));
+	if (!run->containers || save_stages(run) < 0) {
+		snprintf(err, errlen, "checkpoint refused: out of memory");
+		return -1;
+	}
+	for (unsigned i = 0; i < ntg; i++) {
+		struct container *c = tg[i];
+		struct thread **v = calloc(c->threads + 1, sizeof(*v));
+		struct collect cl = { c, v, 0 };
+		if (!v) {
+			snprintf(err, errlen, "checkpoint refused: out of memory");
+			return -1;
+		}
+		thread_each(c, collect, &cl);
+		for (unsigned j = 1; j < cl.n; j++)
+			if (v[j]->tid == c->pid) {
+				struct thread *x = v[0];
+				v[0] = v[j];
+				v[j] = x;
+			}
+		int rc = cl.n ? ckpt_capture(c, v, cl.n, &run->containers[i], run, err,
+					     errlen) : -1;
+		if (!cl.n)
+			snprintf(err, errlen, "checkpoint refused: container %d (%s): "
+				 "no thread to save", c->id, c->name);
+		t0[i] = v[0];
+		free(v);
+		if (rc < 0)
+			return -1;
+		run->ncontainers = i + 1;
+		run->containers[i].stage = stage_of(c);
+		bool direct = true;
+		run->containers[i].parent = parent_index(c, i, &direct);
+		if (!direct)
+			run->containers[i].cid = 0; /* no caller can name it (ctab.h) */
+	}
+	return 0;
 }
 
 enum ckpt_step ckpt_step(void)
@@ -1289,80 +1589,55 @@ enum ckpt_step ckpt_step(void)
 		ckpt_request();
 	if (!active)
 		return CKPT_IDLE;
-	if (!ctab_counts(target)) {
-		msg("checkpoint not made: the container ended first");
-		release_all();
-		return CKPT_ON;
-	}
-	/* Threads born since, not yet asked. */
-	thread_each(target, ask, NULL);
-	unsigned held = 0;
-	for (size_t i = 0; i < nhl; i++)
-		if (hl[i].held && thread_find(hl[i].tid))
-			held++;
-	if (held < target->threads || target->pending_clones) {
-		if (mono_ns() - started_ns > FREEZE_NS) {
-			msg("checkpoint refused: container %d (%s): not every "
-			    "thread stopped within 5 s (%u of %u)", target->id,
-			    target->name, held, target->threads);
+	for (unsigned i = 0; i < ntg; i++)
+		if (!ctab_counts(tg[i])) {
+			/* It ended as it was being frozen: ask again once its
+			 * end is known (its status, for a stage). */
+			long long since = started_ns;
 			release_all();
-			return CKPT_ON;
+			deferred_ns = since;
+			return CKPT_IDLE;
 		}
-		return CKPT_IDLE;
-	}
+	int f = frozen();
+	if (f <= 0)
+		return f < 0 ? CKPT_ON : CKPT_IDLE;
 	if (let_signals_in())
 		return CKPT_IDLE;
-	/* Every live thread held: the leader first (the thread restore
-	 * starts), then the others in their order in the table. */
-	struct thread **v = calloc(held + 1, sizeof(*v));
-	struct collect cl = { v, 0 };
-	if (v)
-		thread_each(target, collect, &cl);
-	for (unsigned i = 1; i < cl.n; i++)
-		if (v[i]->tid == target->pid) {
-			struct thread *x = v[0];
-			v[0] = v[i];
-			v[i] = x;
-		}
-	char err[600] = "out of memory";
+	char err[600] = "checkpoint refused: out of memory";
 	struct ck_run run = { .version = CK_MODEL_VERSION };
 	char herr[256];
-	int rc = v && cl.n ? 0 : -1;
-	run.containers = calloc(1, sizeof(*run.containers));
-	if (!run.containers)
-		rc = -1;
+	struct thread **t0 = calloc(ntg, sizeof(*t0));
+	int rc = t0 ? 0 : -1;
 	if (rc == 0 && ck_host_facts(&run.host, herr, sizeof(herr)) < 0) {
 		snprintf(err, sizeof(err), "checkpoint refused: %s", herr);
 		rc = -1;
 	}
-	long long t0 = mono_ns();
-	if (rc == 0) {
-		rc = ckpt_capture(target, v, cl.n, &run.containers[0], &run, err,
-				  sizeof(err));
-		if (rc == 0)
-			run.ncontainers = 1;
-	}
 	long long t1 = mono_ns();
+	if (rc == 0)
+		rc = capture_all(&run, t0, err, sizeof(err));
+	long long t2 = mono_ns();
 	if (rc == 0) {
 		char werr[512];
-		if (write_file(&run, v[0], werr, sizeof(werr)) < 0) {
+		if (write_file(&run, t0, werr, sizeof(werr)) < 0) {
 			snprintf(err, sizeof(err), "checkpoint not written: %.480s", werr);
 			rc = -1;
 		}
 	}
 	if (getenv("MINOS_CKPT_TIMES"))
 		msg("checkpoint: capture %.3f ms, write %.3f ms",
-		    (double)(t1 - t0) / 1e6, (double)(mono_ns() - t1) / 1e6);
+		    (double)(t2 - t1) / 1e6, (double)(mono_ns() - t2) / 1e6);
+	unsigned n = run.ncontainers;
 	ckpt_free_run(&run);
-	free(v);
+	free(t0);
 	if (rc < 0) {
 		msg("%s", err);
 		release_all();
 		return CKPT_ON;
 	}
-	saved_count = 1;
+	saved_count = n;
 	if (cfg->leave_running) {
-		msg("checkpointed 1 container to %s; the run goes on", cfg->checkpoint);
+		msg("checkpointed %u container%s to %s; the run goes on", n,
+		    n == 1 ? "" : "s", cfg->checkpoint);
 		release_all();
 		return CKPT_ON;
 	}

@@ -9,6 +9,7 @@
 #define MINOS_CKPT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/user.h>
 
 #include "config.h"
@@ -23,6 +24,29 @@ enum ckpt_step {
 
 /* Once, before any container runs. */
 void ckpt_init(const struct minos_config *cfg);
+
+/*
+ * What the run gives its containers from outside, said by the code that
+ * starts them (run.c, run_policy.c, restore.c) while it still holds fd:
+ * a checkpoint saves a descriptor that is the same file by its role,
+ * and a pipe that is none of these as a stream of the run, with its
+ * bytes.  stage: the policy stage it is given to (0 outside --policy).
+ *   CKPT_STD      minos-exec's standard stream role (0, 1, 2), or the
+ *                 counted relay in front of it
+ *   CKPT_FILE     the policy's file bound at slot role
+ *   CKPT_RELAYED  a stream seen through a counted relay (an output limit
+ *                 on a stream): refused, not built yet
+ */
+enum ckpt_outside { CKPT_STD, CKPT_FILE, CKPT_RELAYED };
+void ckpt_outside(unsigned stage, enum ckpt_outside kind, unsigned role, int fd);
+/* A --policy run (run_policy.c, restore.c): its stages, the SHA-256 of
+ * the policy file, and the exit status of a stage's ended root (for the
+ * stages that end before a checkpoint). */
+void ckpt_policy(unsigned nstages, const uint8_t sha256[32],
+		 int (*status_of)(const struct container *c));
+/* c is the root of stage `stage`; or (c NULL: a restored run) that stage
+ * ended before the checkpoint it was restored from, with status. */
+void ckpt_stage(unsigned stage, const struct container *c, int status);
 /* SIGUSR1 or --checkpoint-at: freeze the run and save it. */
 void ckpt_request(void);
 /* A freeze is in progress, or one waits for the container to start. */
@@ -43,8 +67,11 @@ enum ckpt_step ckpt_step(void);
 unsigned ckpt_saved(void);
 
 /* Capture one container whose every live thread is held stopped (threads,
- * in the order given); fills *out (arrays malloc'ed; ckpt_free_container).
- * 0, or -1 with one line in err saying what cannot be saved and why. */
+ * in the order given); fills *out (arrays malloc'ed; ckpt_free_run), its
+ * pipes becoming streams of run (a pipe another container of the run
+ * holds is the same stream; each stream's bytes are taken, without
+ * being read, from the first read end seen).  0, or -1 with one line in
+ * err saying what cannot be saved and why. */
 int ckpt_capture(struct container *c, struct thread **threads, unsigned n,
 		 struct ck_container *out, struct ck_run *run,
 		 char *err, size_t errlen);

@@ -27,7 +27,7 @@
 
 /* The version of this model; ckfile.c writes it into the file.  A file of
  * another version is refused. */
-#define CK_MODEL_VERSION 3u
+#define CK_MODEL_VERSION 4u
 
 /* Bounds (a file beyond them is refused by ck_read). */
 #define CK_MAX_CONTAINERS 4096u
@@ -172,7 +172,12 @@ enum ck_fd_kind {
 	CK_FD_PIPE_W = 2,   /* the write end of stream `stream` */
 	CK_FD_OBJECT = 3,   /* a private object: the container's objs[]
 			     * entry with the same num (role 0, stream 0) */
-	CK_FD_KIND_MAX = 3,
+	CK_FD_FILE = 4,     /* a host file a policy binds (only in a policy
+			     * run): role is the slot it is bound at in
+			     * its stage's container of the policy file,
+			     * offset its file position; restore opens the
+			     * policy's file again, at offset */
+	CK_FD_KIND_MAX = 4,
 };
 
 struct ck_fd {
@@ -182,9 +187,14 @@ struct ck_fd {
 	uint32_t stream;        /* CK_FD_PIPE_*: index into run.streams */
 	uint32_t status;        /* F_GETFL bits kept: O_NONBLOCK (others 0) */
 	uint32_t cloexec;       /* 0 or 1 (FD_CLOEXEC) */
+	uint32_t pad0;
+	uint64_t offset;        /* CK_FD_FILE: its position, < 2^63; others 0 */
 };
 
-/* A pipe whose both ends are inside the run, with the bytes it held. */
+/* A pipe of the run (not one of its outside streams), with the bytes it
+ * held.  Its ends are the descriptors that name it; an end no container
+ * holds is closed after a restore (a stream whose writers have all ended
+ * reads its bytes, then its end; one whose readers have gone is EPIPE). */
 struct ck_stream {
 	uint32_t capacity;      /* F_GETPIPE_SZ, page multiple, 4096..2^20 */
 	uint32_t len;           /* bytes buffered, 0..CK_MAX_STREAM_BYTES,
@@ -243,8 +253,10 @@ struct ck_obj {
 
 struct ck_container {
 	uint32_t id;            /* its session number (1 = the first) */
-	int32_t parent;         /* index into run.containers, -1: the first;
-				 * a parent comes before its children */
+	int32_t parent;         /* index into run.containers, -1: a root
+				 * (the first container; in a policy run,
+				 * a stage); a parent comes before its
+				 * children */
 	int32_t cid;            /* its handle in the parent (cnew's result) */
 	int32_t next_cid;       /* the last cid it handed out */
 	char name[CK_NAME_MAX]; /* NUL-terminated, for messages */
@@ -263,7 +275,11 @@ struct ck_container {
 				 * restore starts first (the leader if alive) */
 	uint32_t nmaps;         /* 0..CK_MAX_MAPS, sorted by start, disjoint */
 	uint32_t nfds;          /* 0..CK_MAX_FDS, sorted by num, distinct */
-	uint32_t pad0;
+	uint32_t stage;         /* the policy stage whose tree it is in: a
+				 * root's, < run.nstages, a live stage,
+				 * roots in increasing stage order; a
+				 * child's is its parent's; 0 outside a
+				 * policy run */
 	struct ck_thread *threads;
 	struct ck_mapping *maps;
 	struct ck_fd *fds;
@@ -272,17 +288,33 @@ struct ck_container {
 	struct ck_obj *objs;
 };
 
+/* ---- the stages of a policy run ------------------------------------------ */
+
+/* One stage (a container of the policy file, in its order): live (its
+ * root is in run.containers) or ended before the checkpoint, with the
+ * status it ended with (the pipeline's status needs it). */
+#define CK_STAGE_LIVE (-1)
+struct ck_stage {
+	int32_t status;         /* CK_STAGE_LIVE, or its exit status 0..255 */
+};
+
 /* ---- the run ------------------------------------------------------------- */
 
 struct ck_run {
 	uint32_t version;       /* CK_MODEL_VERSION */
 	uint32_t ncontainers;   /* 1..CK_MAX_CONTAINERS */
 	uint32_t nstreams;      /* 0..CK_MAX_STREAMS */
-	uint32_t pad0;
+	uint32_t nstages;       /* 0: not a policy run (one root, container
+				 * 0); else the policy's containers,
+				 * 1..CK_MAX_CONTAINERS, at least one live */
 	uint64_t wall_ns;       /* the run's wall time used so far */
+	uint8_t policy_sha256[32]; /* SHA-256 of the policy file's bytes
+				 * (all zero without stages): a restore
+				 * needs the same file */
 	struct ck_host host;
 	struct ck_container *containers;
 	struct ck_stream *streams;
+	struct ck_stage *stages; /* nstages of them */
 };
 
 #endif

@@ -632,9 +632,9 @@ static enum cli_result finish(struct parser *p)
 	if ((cfg->checkpoint_at_ms || cfg->leave_running) && !cfg->checkpoint)
 		return fail(p, "--%s needs --checkpoint=FILE",
 			    cfg->leave_running ? "leave-running" : "checkpoint-at");
-	if ((cfg->checkpoint || cfg->restore) && cfg->policy)
-		return fail(p, "--%s: not with --policy (a policy's run cannot "
-			       "be saved yet)", cfg->restore ? "restore" : "checkpoint");
+	if ((cfg->checkpoint || cfg->restore) && cfg->check)
+		return fail(p, "--check: not with --%s",
+			    cfg->restore ? "restore" : "checkpoint");
 	if (cfg->restore && (cfg->flat || cfg->envc))
 		return fail(p, "--restore: the saved run has its program and "
 			       "environment; remove --%s", cfg->flat ? "flat" : "env");
@@ -753,7 +753,7 @@ const char *cli_usage(void)
 	config_defaults(&def);
 	add(&t, "usage: minos-exec [OPTIONS] PROGRAM [ARGS...]\n"
 		"       minos-exec [OPTIONS] --policy=FILE [--check]\n"
-		"       minos-exec [OPTIONS] --restore=FILE\n"
+		"       minos-exec [OPTIONS] --restore=FILE [--policy=FILE]\n"
 		"Run PROGRAM, a static x86-64 ELF program, as a Minos container:\n"
 		"its own descriptors 0, 1, 2 and the Minos calls, nothing else of the host.\n"
 		"\nOptions:\n");

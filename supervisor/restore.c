@@ -56,11 +56,13 @@
 
 #include "ckfile.h"
 #include "ckhost.h"
+#include "ckpt.h"
 #include "clock.h"
 #include "hostprobe.h"
 #include "launch.h"
 #include "log.h"
 #include "loop.h"
+#include "policy.h"
 #include "restore.h"
 #include "run.h"
 #include "stdfds.h"
@@ -85,8 +87,20 @@
 #define SCRATCH_AREA 0x3f0000000000ULL /* where specials wait while moved */
 
 static const struct ck_run *R;       /* the file's run */
-static const struct ck_container *C; /* its one container */
-static int *objfd;                   /* our copy of each of C->objs, or -1 */
+
+/* Each restored container: its saved model, its record, our copy of
+ * each of its private objects (until its rebuild places them). */
+struct one {
+	const struct ck_container *ck;
+	struct container *c;
+	int *objfd;
+};
+static struct one *ones;
+static unsigned nones;
+/* The container being rebuilt (rebuild() runs to its end in one call:
+ * its injected calls wait on its own thread) and its objects. */
+static const struct ck_container *C;
+static int *objfd;
 
 /* ---- the placeholder image --------------------------------------------------- */
 
@@ -264,6 +278,27 @@ static int move_specials(struct rb *b, pid_t pid)
 	if (keep_hi < USER_TOP &&
 	    call(b, b->t, SYS_munmap, keep_hi, USER_TOP - keep_hi, 0, 0, 0, NULL, NULL) < 0)
 		return -1;
+	return 0;
+}
+
+/* The vDSO where the program has it, sealed as a cnew child's is (Linux
+ * 6.10+; without mseal it is used unsealed, as there): its syscall
+ * instruction is where the supervisor's calls into the container run
+ * (a pass into it, the closes after its own cnew), so the program must
+ * not be able to move or change it. */
+static int seal_vdso(struct rb *b)
+{
+	uint64_t insn;
+	size_t len = tracee_vdso_scan(b->t, C->vdso, &insn);
+	if (!len)
+		return fail(b, "its vDSO is not at %#" PRIx64 " after the move", C->vdso);
+	long r;
+	if (call(b, b->t, MINOS_SYS_MSEAL_NR, C->vdso, len, 0, 0, 0, &r, NULL) < 0)
+		return -1;
+	if (r < 0 && r != -ENOSYS)
+		return fail(b, "cannot seal its vDSO: %s", strerror((int)-r));
+	b->t->c->vdso_syscall = insn;
+	b->t->c->vdso_tried = true;
 	return 0;
 }
 
@@ -617,6 +652,15 @@ static void close_objs(void)
 static bool rebuild(struct thread *t, const struct user_regs_struct *regs)
 {
 	(void)regs;
+	struct one *o = NULL;
+	for (unsigned i = 0; i < nones && !o; i++)
+		if (ones[i].c == t->c)
+			o = &ones[i];
+	if (!o)
+		return false;
+	C = o->ck;
+	objfd = o->objfd;
+	o->objfd = NULL; /* close_objs() closes them, whatever happens */
 	struct rb b = { .t = t };
 	long long t0 = mono_ns();
 	struct thread **made = calloc(C->nthreads, sizeof(*made));
@@ -625,6 +669,8 @@ static bool rebuild(struct thread *t, const struct user_regs_struct *regs)
 		made[0] = t;
 	if (rc == 0)
 		rc = move_specials(&b, t->c->pid);
+	if (rc == 0)
+		rc = seal_vdso(&b);
 	if (rc == 0)
 		rc = make_maps(&b);
 	if (rc == 0)
@@ -682,9 +728,29 @@ static bool rebuild(struct thread *t, const struct user_regs_struct *regs)
 
 /* ---- the command ------------------------------------------------------------ */
 
+static const struct policy *P;       /* a policy run's policy, or NULL */
+static struct container **stage_root; /* each live stage's restored root */
+
 static int first_status(int session_sig)
 {
 	return container_status(ctab_head(), session_sig);
+}
+
+/* A policy run's status, as run_policy's: the last stage that did not
+ * succeed, a stage that ended before the checkpoint with its saved
+ * status. */
+static int stages_status(int session_sig)
+{
+	int status = 0;
+	for (uint32_t i = 0; i < R->nstages; i++) {
+		int s = R->stages[i].status;
+		if (s == CK_STAGE_LIVE)
+			s = stage_root[i] ? container_status(stage_root[i], session_sig)
+					  : MINOS_EXIT_FAIL;
+		if (s != 0)
+			status = s;
+	}
+	return status;
 }
 
 /* Committed memory the saved mappings need (what RLIMIT_DATA counts). */
@@ -695,6 +761,202 @@ static uint64_t committed(const struct ck_container *c)
 		if (c->maps[i].nextents || (c->maps[i].prot & PROT_WRITE))
 			sum += c->maps[i].len; /* read-write while written */
 	return sum;
+}
+
+/* What a container needs within its limits, checked before anything
+ * starts; its highest descriptor. */
+static int fits(const char *path, const struct ck_container *k,
+		const struct minos_limits *lim)
+{
+	const char *who = k->name;
+	if (k->nthreads > lim->threads)
+		die(MINOS_EXIT_FAIL, "%s: container '%s' has %u threads, over "
+		    "--threads=%u", path, who, k->nthreads, lim->threads);
+	uint64_t need = committed(k);
+	if (lim->memory && need > lim->memory)
+		die(MINOS_EXIT_FAIL, "%s: container '%s' maps %" PRIu64 " bytes, "
+		    "over --memory=%llu", path, who, need, lim->memory);
+	if (k->start_brk < CK_PAGE * 32 || k->start_brk >= (1ULL << 46))
+		die(MINOS_EXIT_FAIL, "%s: container '%s': its heap starts at %#" PRIx64
+		    ", where restore cannot place it", path, who, k->start_brk);
+	int maxfd = -1;
+	for (uint32_t i = 0; i < k->nfds; i++)
+		if (k->fds[i].num > maxfd)
+			maxfd = k->fds[i].num;
+	if (maxfd >= 0 && (unsigned)maxfd >= lim->fds)
+		die(MINOS_EXIT_FAIL, "%s: container '%s' holds descriptor %d, over "
+		    "--fds=%u", path, who, maxfd, lim->fds);
+	return maxfd;
+}
+
+/* Room for the saved tree as cnew would have given it: containers in
+ * the run and under each root (its stage's "containers"), and the memory
+ * each reserves out of the run's total. */
+static void room(const char *path, const struct minos_config *session,
+		 const struct policy *p, const struct minos_limits *first)
+{
+	const struct minos_limits *l = &session->lim;
+	unsigned long long total = l->total_memory ? l->total_memory :
+				   (unsigned long long)l->containers * l->memory;
+	unsigned long long used = 0;
+	if (nones > l->containers)
+		die(MINOS_EXIT_FAIL, "%s: %u containers, over --containers=%u", path,
+		    nones, l->containers);
+	for (unsigned i = 0; i < nones; i++) {
+		const struct ck_container *k = ones[i].ck;
+		const struct minos_limits *lim = p ? &p->containers[k->stage].lim : first;
+		unsigned below = 0;
+		used += lim->memory;
+		if (k->parent >= 0)
+			continue;
+		for (unsigned j = i + 1; j < nones; j++)
+			below += ones[j].ck->parent >= 0 && ones[j].ck->stage == k->stage;
+		if (below > lim->containers)
+			die(MINOS_EXIT_FAIL, "%s: container '%s' has %u descendants, over "
+			    "its containers limit %u", path, k->name, below,
+			    lim->containers);
+	}
+	if (nones > 1 && used > total)
+		die(MINOS_EXIT_FAIL, "%s: its %u containers reserve %llu bytes of "
+		    "memory, over the run's total %llu", path, nones, used, total);
+}
+
+/* The saved run and the command line agree: a policy run is restored
+ * with the same policy file (its stages' limits and files), any other
+ * without one. */
+static struct policy *policy_of(struct minos_config *cfg, const char *path,
+				char **dir, struct minos_config *session)
+{
+	if (!R->nstages) {
+		if (cfg->policy)
+			die(MINOS_EXIT_FAIL, "%s: not saved from a --policy run: "
+			    "restore it without --policy", path);
+		*session = *cfg;
+		return NULL;
+	}
+	if (!cfg->policy)
+		die(MINOS_EXIT_FAIL, "%s: saved from a --policy run: restore it with "
+		    "--policy=FILE, the policy file it ran", path);
+	uint8_t sha[32];
+	struct policy *p = run_policy_read(cfg, sha, dir, session);
+	if (memcmp(sha, R->policy_sha256, 32) != 0 || p->ncontainers != R->nstages)
+		die(MINOS_EXIT_FAIL, "%s: saved from another policy file than %s "
+		    "(its SHA-256 differs): restore it with the policy it ran",
+		    path, cfg->policy);
+	for (uint32_t i = 0; i < R->ncontainers; i++) {
+		const struct ck_container *k = &R->containers[i];
+		if (k->parent < 0 &&
+		    strncmp(k->name, p->containers[k->stage].name, CK_NAME_MAX - 1) != 0)
+			die(MINOS_EXIT_FAIL, "%s: stage %u is '%s' in the saved run, "
+			    "'%s' in %s", path, k->stage + 1, k->name,
+			    p->containers[k->stage].name, cfg->policy);
+	}
+	return p;
+}
+
+/* The pipes of the run, made and refilled. */
+static int (*make_pipes(void))[2]
+{
+	int (*pipes)[2] = calloc(R->nstreams ? R->nstreams : 1, sizeof(*pipes));
+	if (!pipes)
+		die(MINOS_EXIT_FAIL, "out of memory");
+	for (uint32_t s = 0; s < R->nstreams; s++) {
+		const struct ck_stream *cs = &R->streams[s];
+		if (pipe2(pipes[s], O_CLOEXEC) < 0)
+			die(MINOS_EXIT_FAIL, "pipe: %s", strerror(errno));
+		if (fcntl(pipes[s][1], F_SETPIPE_SZ, (int)cs->capacity) < 0 && cs->len > 65536)
+			die(MINOS_EXIT_FAIL, "pipe of %u bytes: %s", cs->capacity,
+			    strerror(errno));
+		if (cs->len && write(pipes[s][1], cs->bytes, cs->len) != (ssize_t)cs->len)
+			die(MINOS_EXIT_FAIL, "cannot refill a pipe: %s", strerror(errno));
+	}
+	return pipes;
+}
+
+struct given {
+	int *slots;
+	unsigned nslots;
+	struct count_relay **counted; /* a counted relay made for a slot */
+	bool *ours;                   /* a slot's descriptor made for it alone */
+};
+
+/* Container o's descriptor table as the trampoline's slots: outside
+ * streams by role (a stage's own counted relay on stdout/stderr, as
+ * run_policy gives it), a policy's files opened again, pipes, private
+ * objects made here. */
+static void give(struct one *o, unsigned nslots, const struct minos_limits *lim,
+		 struct stdio_plan *io, int (*pipes)[2], const char *dir,
+		 const char *path, struct given *g)
+{
+	const struct ck_container *k = o->ck;
+	char err[512];
+	g->nslots = nslots;
+	g->slots = malloc((nslots ? nslots : 1) * sizeof(int));
+	g->counted = calloc(nslots ? nslots : 1, sizeof(*g->counted));
+	g->ours = calloc(nslots ? nslots : 1, sizeof(bool));
+	o->objfd = malloc((k->nobjs ? k->nobjs : 1) * sizeof(*o->objfd));
+	if (!g->slots || !g->counted || !g->ours || !o->objfd)
+		die(MINOS_EXIT_FAIL, "out of memory");
+	for (unsigned i = 0; i < nslots; i++)
+		g->slots[i] = -1;
+	for (uint32_t i = 0, j = 0; i < k->nfds; i++) {
+		const struct ck_fd *f = &k->fds[i];
+		int src = -1;
+		switch (f->kind) {
+		case CK_FD_OBJECT:
+			/* objs are in the order of their descriptors (ckstate.h) */
+			o->objfd[j] = make_obj(&k->objs[j], f->status, err, sizeof(err));
+			if (o->objfd[j] < 0)
+				die(MINOS_EXIT_FAIL, "%s: %s", path, err);
+			src = o->objfd[j++];
+			break;
+		case CK_FD_OUTSIDE:
+			src = io->fd[f->role];
+			if (P && f->role > 0) {
+				src = stdio_count_slot(src, lim->output, &g->counted[f->num]);
+				g->ours[f->num] = g->counted[f->num] != NULL;
+			}
+			break;
+		case CK_FD_FILE:
+			src = run_policy_reopen(P, dir, k->stage, f->role, f->offset, err,
+						sizeof(err));
+			if (src < 0)
+				die(MINOS_EXIT_FAIL, "%s: %s", path, err);
+			g->ours[f->num] = true;
+			break;
+		default:
+			src = pipes[f->stream][f->kind == CK_FD_PIPE_R ? 0 : 1];
+			break;
+		}
+		g->slots[f->num] = src;
+		if ((f->kind == CK_FD_PIPE_R || f->kind == CK_FD_PIPE_W ||
+		     f->kind == CK_FD_FILE) && (f->status & O_NONBLOCK))
+			fcntl(src, F_SETFL, fcntl(src, F_GETFL) | O_NONBLOCK);
+	}
+}
+
+/* After o's spawn: a checkpoint of the restored run knows its outside
+ * streams and stage as the first run's did; what was made for it alone
+ * is its now. */
+static void given_away(struct one *o, struct given *g)
+{
+	const struct ck_container *k = o->ck;
+	for (uint32_t i = 0; i < k->nfds; i++) {
+		const struct ck_fd *f = &k->fds[i];
+		if (f->kind == CK_FD_OUTSIDE)
+			ckpt_outside(k->stage, CKPT_STD, f->role, g->slots[f->num]);
+		else if (f->kind == CK_FD_FILE)
+			ckpt_outside(k->stage, CKPT_FILE, f->role, g->slots[f->num]);
+	}
+	for (unsigned n = 0; n < g->nslots; n++) {
+		if (g->counted[n])
+			stdio_relay_target(g->counted[n], o->c->pidfd, o->c->id);
+		if (g->ours[n])
+			close(g->slots[n]);
+	}
+	free(g->slots);
+	free(g->counted);
+	free(g->ours);
 }
 
 int run_restore(struct minos_config *cfg)
@@ -723,109 +985,111 @@ int run_restore(struct minos_config *cfg)
 		die(MINOS_EXIT_FAIL, "%s: %s", path, err);
 	if (!ck_host_check(&run.host, &here, err, sizeof(err)))
 		die(MINOS_EXIT_FAIL, "%s: cannot be restored on this host: %s", path, err);
-	if (run.ncontainers != 1)
-		die(MINOS_EXIT_FAIL, "%s: %u containers: restoring a tree is not "
-		    "built yet", path, run.ncontainers);
 	R = &run;
-	C = &run.containers[0];
-	if (C->nthreads > cfg->lim.threads)
-		die(MINOS_EXIT_FAIL, "%s: the saved container has %u threads, over "
-		    "--threads=%u", path, C->nthreads, cfg->lim.threads);
-	uint64_t need = committed(C);
-	if (cfg->lim.memory && need > cfg->lim.memory)
-		die(MINOS_EXIT_FAIL, "%s: the saved container maps %" PRIu64 " bytes, "
-		    "over --memory=%llu", path, need, cfg->lim.memory);
-	if (C->start_brk < CK_PAGE * 32 || C->start_brk >= (1ULL << 46))
-		die(MINOS_EXIT_FAIL, "%s: its heap starts at %#" PRIx64 ", where "
-		    "restore cannot place it", path, C->start_brk);
 
-	hostprobe_fit_fds(&cfg->lim, NULL);
-	int maxfd = -1;
-	for (uint32_t i = 0; i < C->nfds; i++)
-		if (C->fds[i].num > maxfd)
-			maxfd = C->fds[i].num;
-	if (maxfd >= 0 && (unsigned)maxfd >= cfg->lim.fds)
-		die(MINOS_EXIT_FAIL, "%s: the saved container holds descriptor %d, "
-		    "over --fds=%u", path, maxfd, cfg->lim.fds);
-
-	struct run r;
-	int image = placeholder(C->start_brk, err, sizeof(err));
-	if (image < 0)
-		die(MINOS_EXIT_FAIL, "%s", err);
-	run_setup(&r, cfg);
+	/* The limits: the command line's, or with --policy each stage's and
+	 * the session's, as run_policy has them. */
+	static struct minos_config session;
+	char *dir = NULL;
+	struct policy *p = policy_of(cfg, path, &dir, &session);
+	P = p;
+	if (!p)
+		hostprobe_fit_fds(&cfg->lim, NULL);
 	static struct minos_limits first_lim;
 	first_lim = cfg->lim;
 	first_lim.wall_ms = 0;
+	nones = run.ncontainers;
+	ones = calloc(nones, sizeof(*ones));
+	int *maxfd = calloc(nones, sizeof(int));
+	stage_root = calloc(run.nstages ? run.nstages : 1, sizeof(*stage_root));
+	if (!ones || !maxfd || !stage_root)
+		die(MINOS_EXIT_FAIL, "out of memory");
+	for (unsigned i = 0; i < nones; i++) {
+		ones[i].ck = &run.containers[i];
+		const struct minos_limits *lim = p ? &p->containers[ones[i].ck->stage].lim
+						   : &first_lim;
+		maxfd[i] = fits(path, ones[i].ck, lim);
+	}
+
+	room(path, &session, p, &first_lim);
+	struct run r;
+	run_setup(&r, &session);
+	if (p) {
+		run_policy_stages(p, run.policy_sha256);
+		for (uint32_t i = 0; i < run.nstages; i++)
+			if (run.stages[i].status != CK_STAGE_LIVE)
+				ckpt_stage(i, NULL, run.stages[i].status);
+	}
 	struct stdio_plan io;
 	stdio_prepare(&io);
-	stdio_count_output(&io, cfg->lim.output);
+	if (!p)
+		stdio_count_output(&io, cfg->lim.output);
+	int (*pipes)[2] = make_pipes();
 
-	/* The descriptor table: standard streams by role, pipes made here. */
-	unsigned nslots = (unsigned)(maxfd + 1);
-	int *slots = malloc((nslots ? nslots : 1) * sizeof(int));
-	int (*pipes)[2] = calloc(run.nstreams ? run.nstreams : 1, sizeof(*pipes));
-	if (!slots || !pipes)
-		die(MINOS_EXIT_FAIL, "out of memory");
-	for (unsigned k = 0; k < nslots; k++)
-		slots[k] = -1;
-	for (uint32_t s = 0; s < run.nstreams; s++) {
-		const struct ck_stream *cs = &run.streams[s];
-		if (pipe2(pipes[s], O_CLOEXEC) < 0)
-			die(MINOS_EXIT_FAIL, "pipe: %s", strerror(errno));
-		if (fcntl(pipes[s][1], F_SETPIPE_SZ, (int)cs->capacity) < 0 && cs->len > 65536)
-			die(MINOS_EXIT_FAIL, "pipe of %u bytes: %s", cs->capacity,
-			    strerror(errno));
-		if (cs->len && write(pipes[s][1], cs->bytes, cs->len) != (ssize_t)cs->len)
-			die(MINOS_EXIT_FAIL, "cannot refill a pipe: %s", strerror(errno));
-	}
-	objfd = malloc((C->nobjs ? C->nobjs : 1) * sizeof(*objfd));
-	if (!objfd)
-		die(MINOS_EXIT_FAIL, "out of memory");
-	for (uint32_t i = 0, j = 0; i < C->nfds; i++) {
-		const struct ck_fd *f = &C->fds[i];
-		if (f->kind == CK_FD_OBJECT) {
-			/* objs are in the order of their descriptors (ckstate.h) */
-			objfd[j] = make_obj(&C->objs[j], f->status, err, sizeof(err));
-			if (objfd[j] < 0)
-				die(MINOS_EXIT_FAIL, "%s: %s", path, err);
-			slots[f->num] = objfd[j++];
-			continue;
+	for (unsigned i = 0; i < nones; i++) {
+		struct one *o = &ones[i];
+		const struct ck_container *k = o->ck;
+		const struct minos_limits *lim = p ? &p->containers[k->stage].lim
+						   : &first_lim;
+		struct given g;
+		give(o, (unsigned)(maxfd[i] + 1), lim, &io, pipes, dir, path, &g);
+		int image = placeholder(k->start_brk, err, sizeof(err));
+		if (image < 0)
+			die(MINOS_EXIT_FAIL, "%s", err);
+		static char *argv0[2] = { (char *)"", NULL };
+		static char *envp0[1];
+		/* A child's name is freed with its record (ctab.c), as cnew's. */
+		const char *name = k->name[0] ? k->name : "restored";
+		char *own = k->parent >= 0 ? strdup(name) : NULL;
+		if (k->parent >= 0 && !own)
+			die(MINOS_EXIT_FAIL, "out of memory");
+		struct spawn_req rq = {
+			.cfg = &session, .filter = &r.filter, .memfd = image,
+			.slots = g.slots, .nslots = g.nslots, .argv = argv0, .envp = envp0,
+			.name = own ? own : name, .lim = lim, .no_randomize = true,
+			.parent = k->parent >= 0 ? ones[k->parent].c : NULL,
+		};
+		if (spawn_container(&rq, &o->c, err, sizeof(err)) < 0)
+			die(MINOS_EXIT_FAIL, "%s", err);
+		close(image);
+		o->c->exec_hook = rebuild;
+		o->c->cid = k->cid;
+		o->c->next_cid = k->next_cid;
+		if (k->nobjs && sys_fd_made_private(o->c) < 0)
+			die(MINOS_EXIT_FAIL, "out of memory");
+		if (p && k->parent < 0) {
+			stage_root[k->stage] = o->c;
+			ckpt_stage(k->stage, o->c, 0);
 		}
-		int src = f->kind == CK_FD_OUTSIDE ? io.fd[f->role] :
-			  pipes[f->stream][f->kind == CK_FD_PIPE_R ? 0 : 1];
-		slots[f->num] = src;
-		if (f->kind != CK_FD_OUTSIDE && f->status & O_NONBLOCK)
-			fcntl(src, F_SETFL, O_NONBLOCK);
+		given_away(o, &g);
 	}
-	static char *argv0[2];
-	argv0[0] = (char *)"";
-	static char *envp0[1];
-	struct spawn_req first = {
-		.cfg = cfg, .filter = &r.filter, .memfd = image,
-		.slots = slots, .nslots = nslots, .argv = argv0, .envp = envp0,
-		.name = C->name[0] ? C->name : "restored", .lim = &first_lim,
-		.no_randomize = true,
-	};
-	struct container *c;
-	if (spawn_container(&first, &c, err, sizeof(err)) < 0)
-		die(MINOS_EXIT_FAIL, "%s", err);
-	c->exec_hook = rebuild;
-	c->next_cid = C->next_cid;
-	if (C->nobjs && sys_fd_made_private(c) < 0)
-		die(MINOS_EXIT_FAIL, "out of memory");
 	stdio_after_spawn(&io);
-	stdio_count_target(&io, c->pidfd, c->id);
-	close(image);
+	if (!p)
+		stdio_count_target(&io, ones[0].c->pidfd, ones[0].c->id);
+	/* The containers hold the pipes now: a stream ends when its writers
+	 * do (one whose writers had all ended ends after its bytes). */
 	for (uint32_t s = 0; s < run.nstreams; s++) {
 		close(pipes[s][0]);
 		close(pipes[s][1]);
 	}
 	free(pipes);
-	free(slots);
+	free(maxfd);
 	loop_start_clock();
-	int status = run_finish(&r, first_status);
+	int status = run_finish(&r, p ? stages_status : first_status);
 	stdio_relays_finish();
 	stdio_finish(&io);
+	for (unsigned i = 0; i < nones; i++)
+		if (ones[i].objfd) {
+			for (uint32_t j = 0; j < ones[i].ck->nobjs; j++)
+				if (ones[i].objfd[j] >= 0)
+					close(ones[i].objfd[j]);
+			free(ones[i].objfd);
+		}
+	free(ones);
+	free(stage_root);
+	free(dir);
+	if (p)
+		policy_free(p);
 	ck_free(&run);
 	munmap(buf, (size_t)st.st_size);
 	return status;

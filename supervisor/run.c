@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "ckpt.h"
 #include "hostprobe.h"
 #include "image.h"
 #include "launch.h"
@@ -158,6 +159,8 @@ int run_program(struct minos_config *cfg)
 	char err[512];
 	if (spawn_container(&first, &c, err, sizeof(err)) < 0)
 		die(MINOS_EXIT_FAIL, "%s", err);
+	for (unsigned k = 0; k < 3; k++)
+		ckpt_outside(0, CKPT_STD, k, io.fd[k]); /* a checkpoint's roles */
 	if (c->stats) {
 		static char *names[3] = { "stdin", "stdout", "stderr" };
 		static struct slot_info std[3];

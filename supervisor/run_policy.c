@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ckpt.h"
 #include "hostprobe.h"
 #include "image.h"
 #include "launch.h"
@@ -26,6 +27,7 @@
 #include "policy.h"
 #include "report.h"
 #include "run.h"
+#include "sha256.h"
 #include "stdfds.h"
 
 /* The file, up to one byte more than a policy may have (policy_parse
@@ -202,6 +204,135 @@ static int **open_files(const struct policy *p, const char *file,
 	return files;
 }
 
+/* A stage's status once its root has ended (a checkpoint keeps it). */
+static int ended_status(const struct container *c)
+{
+	return container_status(c, 0);
+}
+
+/* The policy file, parsed; its SHA-256 (a checkpoint names the policy it
+ * was made from by it) and the directory of its relative paths. */
+static struct policy *read_and_parse(const struct minos_config *cfg,
+				     uint8_t sha[32], char **dir)
+{
+	size_t len;
+	char *buf = read_policy(cfg->policy, &len);
+	char err[1024];
+	struct sha256 h;
+	sha256_init(&h);
+	sha256_update(&h, buf, len);
+	sha256_final(&h, sha);
+	struct policy *p = policy_parse(buf, len, cfg->policy, &cfg->lim, err,
+					sizeof(err));
+	free(buf);
+	if (!p)
+		die(MINOS_EXIT_FAIL, "%s", err);
+	char *copy = strdup(cfg->policy);
+	if (!copy)
+		die(MINOS_EXIT_FAIL, "out of memory");
+	*dir = copy;
+	char *d = dirname(copy);
+	if (d != copy)
+		memmove(copy, d, strlen(d) + 1);
+	return p;
+}
+
+struct policy *run_policy_read(struct minos_config *cfg, uint8_t sha[32], char **dir,
+			       struct minos_config *session)
+{
+	struct policy *p = read_and_parse(cfg, sha, dir);
+	for (unsigned i = 0; i < p->ncontainers; i++) {
+		struct policy_container *pc = &p->containers[i];
+		char where[512];
+		snprintf(where, sizeof(where), "%s:%u:%u: container '%s'", cfg->policy,
+			 pc->pos.line, pc->pos.column, pc->name);
+		hostprobe_fit_fds(&pc->lim, where);
+	}
+	hostprobe_fit_fds(&cfg->lim, NULL);
+	*session = *cfg;
+	session->lim.wall_ms = p->session.wall_ms;
+	session->lim.containers = p->session.containers;
+	session->lim.total_memory = p->session.total_memory;
+	return p;
+}
+
+void run_policy_stages(const struct policy *p, const uint8_t sha[32])
+{
+	ckpt_policy(p->ncontainers, sha, ended_status);
+}
+
+int run_policy_reopen(const struct policy *p, const char *dir, unsigned i, unsigned k,
+		      uint64_t off, char *err, size_t errlen)
+{
+	const struct policy_container *pc = &p->containers[i];
+	if (k >= pc->nslots || pc->slots[k].kind != BIND_FILE) {
+		snprintf(err, errlen, "container '%s' fd %u: the saved run had a file "
+			 "there, the policy has none", pc->name, k);
+		return -1;
+	}
+	const struct policy_slot *sl = &pc->slots[k];
+	char *path = policy_path(dir, sl->path);
+	/* Never created, truncated or appended to from its start again: the
+	 * saved run opened it; it goes on where the run was. */
+	int flags = sl->mode == FILE_READ ? O_RDONLY :
+		    sl->mode == FILE_APPEND ? O_WRONLY | O_APPEND : O_WRONLY;
+	int fd = open(path, flags | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	struct stat st;
+	int rc = 0;
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		snprintf(err, errlen, "container '%s' fd %u: cannot open %s: %s",
+			 pc->name, k, path, strerror(errno));
+		rc = -1;
+	} else if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode)) {
+		snprintf(err, errlen, "container '%s' fd %u: %s: not a regular file "
+			 "or a device", pc->name, k, path);
+		rc = -1;
+	} else if (S_ISREG(st.st_mode) && sl->mode != FILE_READ &&
+		   sl->mode != FILE_APPEND && (uint64_t)st.st_size < off) {
+		snprintf(err, errlen, "container '%s' fd %u: %s holds %lld bytes, "
+			 "the saved run had written %llu: it changed since", pc->name,
+			 k, path, (long long)st.st_size, (unsigned long long)off);
+		rc = -1;
+	} else if (S_ISREG(st.st_mode) && sl->mode != FILE_APPEND &&
+		   ((sl->mode != FILE_READ && ftruncate(fd, (off_t)off) < 0) ||
+		    lseek(fd, (off_t)off, SEEK_SET) < 0)) {
+		/* what it writes from here is what the run wrote after the
+		 * checkpoint: a second restore of one file writes it again */
+		snprintf(err, errlen, "container '%s' fd %u: %s: %s", pc->name, k, path,
+			 strerror(errno));
+		rc = -1;
+	}
+	free(path);
+	if (rc < 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return fd;
+}
+
+/* What a checkpoint needs to know of stage i's slots as they are given
+ * (slots: what the stage gets, after any counted relay). */
+static void tell_checkpoint(const struct policy_container *pc, unsigned i,
+			    const int *slots, struct count_relay *const *counted)
+{
+	for (unsigned k = 0; k < pc->nslots; k++) {
+		switch (pc->slots[k].kind) {
+		case BIND_STDIN: ckpt_outside(i, CKPT_STD, 0, slots[k]); break;
+		case BIND_STDOUT: ckpt_outside(i, CKPT_STD, 1, slots[k]); break;
+		case BIND_STDERR: ckpt_outside(i, CKPT_STD, 2, slots[k]); break;
+		case BIND_FILE: ckpt_outside(i, CKPT_FILE, k, slots[k]); break;
+		case BIND_WRITE:
+			if (counted[k])
+				ckpt_outside(i, CKPT_RELAYED, k, slots[k]);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
 /* The pipeline's status, as `set -o pipefail` gives: the last stage (in
  * file order) that did not succeed, or 0. */
 static int pipefail_status(int session_sig)
@@ -220,17 +351,13 @@ static int pipefail_status(int session_sig)
 int run_policy(struct minos_config *cfg)
 {
 	const char *file = cfg->policy;
-	size_t len;
-	char *buf = read_policy(file, &len);
 	char err[1024];
-	struct policy *p = policy_parse(buf, len, file, &cfg->lim, err, sizeof(err));
-	free(buf);
-	if (!p)
-		die(MINOS_EXIT_FAIL, "%s", err);
-
-	char *copy = strdup(file), *dir = copy ? dirname(copy) : NULL;
+	uint8_t sha[32];
+	char *copy, *dir;
+	struct policy *p = read_and_parse(cfg, sha, &copy);
+	dir = copy;
 	struct image *im = calloc(p->ncontainers, sizeof(*im));
-	if (!copy || !im)
+	if (!im)
 		die(MINOS_EXIT_FAIL, "out of memory");
 	load_images(p, file, dir, cfg->report != NULL, im);
 	int **files = open_files(p, file, dir, cfg->check);
@@ -268,6 +395,7 @@ int run_policy(struct minos_config *cfg)
 	run_cfg.lim.total_memory = policy_total_memory(p);
 	struct run r;
 	run_setup(&r, &run_cfg);
+	run_policy_stages(p, sha);
 
 	int (*pipes)[2] = calloc(p->nstreams ? p->nstreams : 1, sizeof(*pipes));
 	if (!pipes)
@@ -327,6 +455,8 @@ int run_policy(struct minos_config *cfg)
 		if (spawn_container(&rq, &c, err, sizeof(err)) < 0)
 			die(MINOS_EXIT_FAIL, "container '%s': %s", pc->name, err);
 		close(im[i].memfd);
+		ckpt_stage(i, c, 0);
+		tell_checkpoint(pc, i, slots, counted);
 		for (unsigned k = 0; k < pc->nslots; k++) {
 			if (!counted[k])
 				continue;

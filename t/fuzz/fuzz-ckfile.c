@@ -85,7 +85,7 @@ static void check(const uint8_t *b, size_t len)
 	memset(err, 0, sizeof(err));
 	if (ck_read(b, len, &run, err, sizeof(err)) < 0) {
 		one_line(err, sizeof(err));
-		if (run.containers || run.streams)
+		if (run.containers || run.streams || run.stages)
 			abort();
 		return;
 	}
@@ -101,7 +101,9 @@ static void check(const uint8_t *b, size_t len)
 	if (!copy || pread(fd, copy, (size_t)st.st_size, 0) != st.st_size)
 		abort();
 	if (ck_read(copy, (size_t)st.st_size, &again, err, sizeof(err)) < 0 ||
-	    again.ncontainers != run.ncontainers || again.nstreams != run.nstreams)
+	    again.ncontainers != run.ncontainers || again.nstreams != run.nstreams ||
+	    again.nstages != run.nstages ||
+	    memcmp(again.policy_sha256, run.policy_sha256, 32) != 0)
 		abort();
 	ck_free(&again);
 	free(copy);

@@ -107,6 +107,14 @@ t/guests/ckcomp: t/guests/ckcomp.c libminos/minos.h $(GUEST_LIBS)
 	$(AM_V_CC)$(MKDIR_P) $(@D) && \
 	$(GUEST_CC) $(GUEST_CFLAGS) -pthread -o $@ $< $(GUEST_LIBS)
 
+# ckpipe: the stages of a policy pipeline checkpointed with bytes between
+# them (t/993-ckpt-multi.bats).
+GUESTS += t/guests/ckpipe
+EXTRA_DIST += t/guests/ckpipe.c
+t/guests/ckpipe: t/guests/ckpipe.c libminos/minos.h $(GUEST_LIBS)
+	$(AM_V_CC)$(MKDIR_P) $(@D) && \
+	$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_LIBS)
+
 # ckbar: threads, a barrier and a mutex held across a checkpoint
 # (t/990-ckpt.bats), one source built with musl (ckbar) and with the host's
 # static glibc (ckbar-glibc).  Without a static glibc (Debian libc6-dev's

@@ -29,11 +29,12 @@
 
 struct model {
 	struct ck_run run;
-	struct ck_container c[2];
+	struct ck_container c[3];
 	struct ck_thread t[3];
 	struct ck_mapping m[3];
 	struct ck_extent e[3];
-	struct ck_fd f[7];
+	struct ck_fd f[8];
+	struct ck_stage st[3];
 	struct ck_obj o[3];
 	struct ck_epoll_reg g[3];
 	struct ck_stream s[2];
@@ -118,6 +119,7 @@ static void model_init(struct model *md)
 	struct ck_container *c = &md->c[0];
 	c->id = 1;
 	c->parent = -1;
+	c->next_cid = 1;
 	snprintf(c->name, sizeof(c->name), "first");
 	c->start_brk = 0x600000;
 	c->brk = 0x623456;
@@ -195,6 +197,28 @@ static void model_init(struct model *md)
 	c->nfds = 1;
 	c->fds = md->f + 6;
 	md->f[6] = (struct ck_fd){ .num = 3, .kind = CK_FD_PIPE_R, .stream = 1 };
+}
+
+/* The same two containers as two stages of a policy run of three: stage
+ * 0 ended with status 3, container 0 is stage 1's root, container 1
+ * stage 2's, holding a policy's file (its slot 4) at offset 1234. */
+static void policy_init(struct model *md)
+{
+	model_init(md);
+	md->run.nstages = 3;
+	md->run.stages = md->st;
+	for (int i = 0; i < 32; i++)
+		md->run.policy_sha256[i] = (uint8_t)(0xa0 + i);
+	md->st[0].status = 3;
+	md->st[1].status = CK_STAGE_LIVE;
+	md->st[2].status = CK_STAGE_LIVE;
+	md->c[0].stage = 1;
+	md->c[1].parent = -1;
+	md->c[1].cid = 0;
+	md->c[1].stage = 2;
+	md->c[1].nfds = 2;
+	md->f[7] = (struct ck_fd){ .num = 4, .kind = CK_FD_FILE, .role = 4,
+				   .offset = 1234 };
 }
 
 /* ---- files in memory ----------------------------------------------------- */
@@ -300,8 +324,13 @@ static bool same_run(const struct ck_run *a, const struct ck_run *b)
 {
 	if (a->version != b->version || a->ncontainers != b->ncontainers ||
 	    a->nstreams != b->nstreams || a->wall_ns != b->wall_ns ||
-	    memcmp(&a->host, &b->host, sizeof(a->host)) != 0)
+	    memcmp(&a->host, &b->host, sizeof(a->host)) != 0 ||
+	    a->nstages != b->nstages ||
+	    memcmp(a->policy_sha256, b->policy_sha256, 32) != 0)
 		return false;
+	for (uint32_t i = 0; i < a->nstages; i++)
+		if (a->stages[i].status != b->stages[i].status)
+			return false;
 	for (uint32_t i = 0; i < a->nstreams; i++)
 		if (a->streams[i].capacity != b->streams[i].capacity ||
 		    a->streams[i].len != b->streams[i].len ||
@@ -316,7 +345,7 @@ static bool same_run(const struct ck_run *a, const struct ck_run *b)
 		    x->vdso_syscall != y->vdso_syscall || x->nsigq != y->nsigq ||
 		    (x->nsigq && memcmp(x->sigq, y->sigq, x->nsigq * sizeof(*x->sigq))) ||
 		    memcmp(x->act, y->act, sizeof(x->act)) || x->nthreads != y->nthreads ||
-		    x->nmaps != y->nmaps || x->nfds != y->nfds)
+		    x->nmaps != y->nmaps || x->nfds != y->nfds || x->stage != y->stage)
 			return false;
 		for (uint32_t j = 0; j < x->nthreads; j++) {
 			struct ck_thread p = x->threads[j], q = y->threads[j];
@@ -430,7 +459,7 @@ M(m_robust, md->t[0].robust_len = 16)
 M(m_cleartid, md->t[1].clear_tid = 0x1000)
 M(m_fdnum, md->f[0].num = -1)
 M(m_fdorder, md->f[1].num = 0)
-M(m_fdkind, md->f[2].kind = 4)
+M(m_fdkind, md->f[2].kind = 5)
 M(m_fdobjrole, md->f[3].role = 1)
 M(m_objnum, md->o[1].num = 10)
 M(m_objkind, md->o[1].kind = 3)
@@ -462,6 +491,24 @@ M(m_signo65, st32(md->shared[1].b, 65))
 M(m_sigkill_q, st32(md->own[0].b, 9))
 M(m_sigstop_q, st32(md->shared[0].b, 19))
 M(m_twice, st32(md->own[1].b, 10))
+/* the roots, the stages and a policy's files */
+M(m_root2, md->c[1].parent = -1; md->c[1].cid = 0)
+M(m_cidhigh, md->c[1].cid = 2)
+M(m_cidneg, md->c[1].cid = -1)
+M(m_rootcid, md->c[0].cid = 1; md->c[0].next_cid = 0; md->c[1].cid = 0)
+M(m_cidtwice, md->run.ncontainers = 3; md->c[2] = md->c[1]; md->c[0].next_cid = 2)
+M(m_childstage, md->c[1].stage = 1)
+M(m_fdfile, md->f[2].kind = CK_FD_FILE; md->f[2].stream = 0)
+M(m_fdoffset, md->f[0].offset = 1)
+M(m_stagedead, policy_init(md); md->c[0].stage = 0)
+M(m_stageorder, policy_init(md); md->c[0].stage = 2; md->c[1].stage = 1)
+M(m_stagebig, policy_init(md); md->c[1].stage = 3)
+M(m_stageroot, policy_init(md); md->st[0].status = CK_STAGE_LIVE)
+M(m_stagestatus, policy_init(md); md->st[0].status = 256)
+M(m_stagenone, policy_init(md); md->st[1].status = 0; md->st[2].status = 0)
+M(m_stagesha, policy_init(md); memset(md->run.policy_sha256, 0, 32))
+M(m_shaonly, md->run.policy_sha256[5] = 1)
+M(m_fileoffset, policy_init(md); md->f[7].offset = 1ull << 63)
 #undef M
 
 /* Patches of the bytes. */
@@ -486,6 +533,7 @@ P(p_count, st32(f->b + sec_at(f, CK_S_RUN, 0) + 16, 2))
 P(p_kpad, f->b[sec_at(f, CK_S_HOST, 0) + CK_SECTION_LEN + 70] = 1)
 P(p_hostpad, f->b[sec_at(f, CK_S_HOST, 0) + CK_SECTION_LEN + 175] = 1)
 P(p_fit, st32(f->b + sec_at(f, CK_S_RUN, 0) + CK_SECTION_LEN, 4000))
+P(p_runpad, st32(f->b + sec_at(f, CK_S_RUN, 0) + CK_SECTION_LEN + 20, 1))
 P(p_nstreams, st32(f->b + sec_at(f, CK_S_RUN, 0) + CK_SECTION_LEN + 4, 70000))
 /* stream 0 is 5 bytes: its record is 8 + 8 */
 P(p_stream_past, st32(f->b + sec_at(f, CK_S_STREAMS, 0) + CK_SECTION_LEN + 4, 6000))
@@ -700,10 +748,13 @@ static int corpus(const char *dir)
 	char path[4096], werr[512];
 	static const char *const name[] = { "full", "full-metadigest", "nopages",
 					    "one-container", "no-streams",
-					    "no-signals" };
+					    "no-signals", "policy" };
 
-	for (int i = 0; i < 6; i++) {
-		model_init(&md);
+	for (int i = 0; i < 7; i++) {
+		if (i == 6)
+			policy_init(&md);
+		else
+			model_init(&md);
 		if (i == 2 || i == 3) {
 			md.m[0].nextents = 0;
 			md.m[1].nextents = 0;
@@ -827,6 +878,17 @@ int main(int argc, char **argv)
 		ck_free(&out);
 		free(f.b);
 	}
+	/* a policy run: two stages' roots, an ended stage, a policy's file */
+	policy_init(&md);
+	ok(write_file(&md.run, CK_F_DIGEST_PAGES, &f, werr, sizeof(werr)) == 0 &&
+	   read_file(&f, &out) == 0 && same_run(&md.run, &out) &&
+	   out.nstages == 3 && out.stages[0].status == 3 &&
+	   out.containers[1].parent == -1 && out.containers[1].stage == 2 &&
+	   out.containers[1].fds[1].kind == CK_FD_FILE &&
+	   out.containers[1].fds[1].offset == 1234,
+	   "a policy run's stages, roots and files read back as written %s%s", werr, err);
+	ck_free(&out);
+	free(f.b);
 	{
 		struct ck_host h, g;
 		char why[512];
@@ -878,7 +940,7 @@ int main(int argc, char **argv)
 	refuse_model("thread 1: clear-tid address 0x1000", m_cleartid);
 	refuse_model("descriptor 0: number -1", m_fdnum);
 	refuse_model("descriptor 1: number 0 not above the one before (0)", m_fdorder);
-	refuse_model("descriptor 7: unknown kind 4", m_fdkind);
+	refuse_model("descriptor 7: unknown kind 5", m_fdkind);
 	refuse_model("descriptor 8: role 1, stream 0", m_fdobjrole);
 	refuse_model("object at descriptor 10 where the next object descriptor is 9",
 		     m_objnum);
@@ -901,6 +963,23 @@ int main(int argc, char **argv)
 		     m_tfdvalue);
 	refuse_model("timerfd 12: flags 0x0", m_tfdregs);
 	refuse_model("descriptor 7: role 0, stream 2", m_fdrole);
+	refuse_model("container 1: parent -1 (an earlier container's index)", m_root2);
+	refuse_model("container 1: stage 1, its parent's 0", m_childstage);
+	refuse_model("container 1: cid 2, next cid 0 (a child's cid", m_cidhigh);
+	refuse_model("container 1: cid -1, next cid 0", m_cidneg);
+	refuse_model("container 0: cid 1, next cid 0 (a child's cid", m_rootcid);
+	refuse_model("container 2: cid 1, as container 1's", m_cidtwice);
+	refuse_model("descriptor 7: a policy's file in a run without a policy", m_fdfile);
+	refuse_model("descriptor 0: offset 1 (", m_fdoffset);
+	refuse_model("container 0: stage 0 (a live stage", m_stagedead);
+	refuse_model("container 1: stage 1 (a live stage", m_stageorder);
+	refuse_model("container 1: stage 3 (a live stage", m_stagebig);
+	refuse_model("3 live stages but 2 roots", m_stageroot);
+	refuse_model("stage 0: status 256 (-1: live", m_stagestatus);
+	refuse_model("STAGES: none of the 3 is live", m_stagenone);
+	refuse_model("RUN: 3 stages without a policy's SHA-256", m_stagesha);
+	refuse_model("RUN: 0 stages with a policy's SHA-256", m_shaonly);
+	refuse_model("descriptor 4: offset 9223372036854775808", m_fileoffset);
 	refuse_model("descriptor 7: status 0x2", m_fdstatus);
 	refuse_model("mapping 0: 0x10000001", m_map);
 	refuse_model("mapping 1: starts at 0x10001000, before the end", m_maporder);
@@ -936,14 +1015,15 @@ int main(int argc, char **argv)
 	refuse_bytes("RUN section of 2 records, 1 expected", false, p_count);
 	refuse_bytes("nonzero padding after the kernel release", false, p_kpad);
 	refuse_bytes("HOST: nonzero padding at its end", false, p_hostpad);
-	refuse_bytes("containers and 2 streams cannot fit", false, p_fit);
+	refuse_bytes("4000 containers, 2 streams and 0 stages cannot fit", false, p_fit);
+	refuse_bytes("RUN: nonzero padding", false, p_runpad);
 	refuse_bytes("RUN: 70000 streams (at most 65536)", false, p_nstreams);
 	refuse_bytes("STREAMS section: stream 0 runs past the section's end", false,
 		     p_stream_past);
 	refuse_bytes("nonzero padding after stream 0", false, p_stream_pad);
 	refuse_bytes("STREAMS section: 5016 bytes after its last record", false,
 		     p_stream_after);
-	refuse_bytes("container 0: nonzero padding", false, p_cpad);
+	refuse_bytes("container 0: stage 1 outside a policy run", false, p_cpad);
 	refuse_bytes("container 0: 5000 threads (1..4096)", false, p_nthreads);
 	refuse_bytes("container 0: 70000 mappings", false, p_nmaps);
 	refuse_bytes("container 0: 70000 descriptors", false, p_nfds);
@@ -965,7 +1045,7 @@ int main(int argc, char **argv)
 	refuse_bytes("container 0 shared signal 0: si_signo 19 (1..64, not SIGKILL or "
 		     "SIGSTOP)", false, p_shared_stop);
 	refuse_bytes("container 0 thread 1 signal 0: si_signo 65", false, p_own_signo);
-	refuse_bytes("FDS section of 24 bytes, 0 expected", false, p_fds_len);
+	refuse_bytes("FDS section of 32 bytes, 0 expected", false, p_fds_len);
 	refuse_bytes("container 0 object 0: nonzero padding", false, p_objpad);
 	refuse_bytes("container 0 epoll set 8: 1000 registrations run past the section's end",
 		     false, p_nregs);
