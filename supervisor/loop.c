@@ -820,7 +820,8 @@ static void on_signal(struct thread *t, int sig)
 	siginfo_t si;
 	bool from_file = false;
 
-	if (c && sig == SIGXFSZ && c->xfsz_from_file) {
+	if (c && sig == SIGXFSZ && c->xfsz_from_file &&
+	    ptr_siginfo(t->tid, &si) == 0 && si.si_code == SI_USER) {
 		c->xfsz_from_file--; /* queued again by a restore (RT4-4) */
 		from_file = true;
 	}
@@ -860,9 +861,11 @@ static void on_signal(struct thread *t, int sig)
 	 * Without --output there is no RLIMIT_FSIZE: such a SIGXFSZ came
 	 * from a restore file, only a signal (RT4-3).  With it, one that a
 	 * restore queued again is only a signal too (RT4-4): counted at
-	 * every delivery, ignored or not (on_signal's start).  The count
+	 * every SI_USER delivery, ignored or not (on_signal's start;
+	 * restore.c counts only those, RT5-2).  The count
 	 * errs only if a thread takes the kernel's from the shared queue
-	 * while the restored one waits blocked in another: then that one
+	 * while the restored one waits blocked in another, or after the
+	 * program discarded the restored one (SIG_IGN): then the kernel's
 	 * is reported as a signal, never the other way round. */
 	if (c && sig == SIGXFSZ && !from_file && c->end == END_NONE && c->lim->output &&
 	    ptr_siginfo(t->tid, &si) == 0 &&

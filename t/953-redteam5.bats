@@ -69,3 +69,20 @@ tofile() {
 		done
 	done
 }
+
+@test "RT5-2: a pending SIGXFSZ of its own (tgkill) the container discards after a restore (SIG_IGN, sigtimedwait, its thread's exit) does not make the kernel's output-limit SIGXFSZ a plain signal" {
+	need_pidns
+	local how
+	AT=100ms
+	for how in ign wait exit; do
+		# Without a checkpoint: the output limit.
+		tofile --output=1K "$RT/lonepipe" xfsz $how
+		expect_status 153
+		[[ "$stderr" == *"killed: output limit 1024 bytes exceeded (SIGXFSZ)"* ]]
+		ck x.ck xfsz $how
+		# Old build: "killed by signal 25 (SIGXFSZ)".
+		tofile --output=1K --restore="$D/x.ck"
+		expect_status 153
+		[[ "$stderr" == *"killed: output limit 1024 bytes exceeded (SIGXFSZ)"* ]]
+	done
+}
