@@ -86,3 +86,55 @@ tofile() {
 		[[ "$stderr" == *"killed: output limit 1024 bytes exceeded (SIGXFSZ)"* ]]
 	done
 }
+
+# ---- held -------------------------------------------------------------------
+
+@test "RT5 held: wpasses from 4 threads into a child whose one thread makes lone pipes: no passed descriptor is replaced by a pipe's rfd (the kcmp check once a pass came in since the pipe's stop)" {
+	need_pidns
+	local i
+	for i in 1 2 3 4; do
+		run --separate-stderr mx "$RT/lonepipe" pass 200 <"$RT/lonepipe"
+		echo "$status [$output] $stderr"
+		expect_status 0
+		# Without the check (sys_pipe_alone true whenever solo): lost 2-10.
+		[[ "$output" == "pass 200: passed 200, failed 0, lost 0, extra 0; child: rounds "*", seen 200, bad 0, wrong 0, badwrite 0" ]]
+	done
+}
+
+@test "RT5 held: the private install number called directly (rdx a free number, stdin's, far out) is ENOSYS and installs nothing" {
+	run --separate-stderr mx "$RT/lonepipe" priv </dev/null
+	echo "$status [$output] $stderr"
+	expect_status 0
+	[ "$output" = "priv: -38 -38 -38, open: ooo-----, read 0: 0" ]
+}
+
+@test "RT5 held: one container's threads storm drain_alone (pipes, threads started and joined, queued signals, children that exit at once): every pipe right, every signal delivered once, then lone pipes" {
+	need_pidns
+	local opt
+	for opt in "" --trace; do
+		run --separate-stderr mx $opt --threads=100 "$RT/lonepipe" storm 8 1000 cnew </dev/null
+		echo "$status [$output]"
+		expect_status 0
+		# With sys_pipe_alone believing every container solo: wrong ~300.
+		[ "$output" = "storm 8 x 1000: wrong 0, signals sent 2010 got 2010, cnews ok" ]
+	done
+}
+
+@test "RT5 held: a storm checkpointed in the middle (left running, and restored) ends as the uninterrupted one" {
+	need_pidns
+	local at
+	for at in 50ms 200ms; do
+		run --separate-stderr mx --leave-running --checkpoint="$D/s.ck" --checkpoint-at=$at \
+			--threads=100 "$RT/lonepipe" storm 8 1000 </dev/null
+		echo "$at left running: $status [$output] $stderr"
+		expect_status 0
+		[ "$output" = "storm 8 x 1000: wrong 0, signals sent 2010 got 2010" ]
+		rm -f "$D/s.ck"
+		run --separate-stderr mx --checkpoint="$D/s.ck" --checkpoint-at=$at \
+			--threads=100 "$RT/lonepipe" storm 8 1000 </dev/null
+		[ -s "$D/s.ck" ] || skip "the storm ended before $at"
+		restore s.ck --threads=100
+		expect_status 0
+		[ "$output" = "storm 8 x 1000: wrong 0, signals sent 2010 got 2010" ]
+	done
+}

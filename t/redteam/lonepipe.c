@@ -13,12 +13,22 @@
  *                        and which of 0-7 are open afterwards)
  *   lonepipe pass N < lonepipe
  *                        a child whose one thread makes lone pipes in a
- *                        loop while the parent wpasses N wfds into it; the
+ *                        loop (Linux read, write, close otherwise) while
+ *                        4 threads of the parent wpass N wfds into it; the
  *                        child writes 'k' into each one it finds and
  *                        closes it, the parent reads 'k' then end of stream
  *                        from each rfd.  "pass N: passed P, lost L, extra
  *                        X; child: ..." (expected lost 0, extra 0, bad 0,
  *                        wrong 0)
+ *   lonepipe storm T R [cnew]
+ *                        T threads of R rounds each: a checked pipe, a
+ *                        thread started and joined (a checked pipe in it),
+ *                        or a queued signal (SIGRTMIN+1) to the main
+ *                        thread, which makes R checked pipes meanwhile and
+ *                        R more once alone; with cnew, every 8th signal
+ *                        of thread 1 also starts a child that exits at
+ *                        once.  "storm T x R: wrong W, signals sent S got
+ *                        G[, cnews ok]" (expected W 0, S = G)
  *   lonepipe xfsz ign|wait|exit
  *                        SIGXFSZ blocked and sent to itself (tgkill:
  *                        pending), then a read of rfd 0 to its end (a
@@ -108,13 +118,13 @@ static int passee(void)
 	char num[32] = { 0 };
 	size_t got = 0;
 	char first[160] = "";
+	/* Linux read, write, close, fcntl: the pipe is the one stop. */
 	fcntl(0, F_SETFL, O_NONBLOCK);
 	long after = 0; /* rounds since the count came */
 	for (; rounds < 1000000 && after < 10000 && (want < 0 || seen < want);
 	     rounds++, after += want >= 0) {
 		if (want < 0) {
-			long n = minos_read((int[]){ 0 }, 1, num + got,
-					    sizeof(num) - 1 - got, NULL);
+			long n = read(0, num + got, sizeof(num) - 1 - got);
 			if (n > 0)
 				got += (size_t)n;
 			if (n == 0 || (got && num[got - 1] == '\n'))
@@ -129,8 +139,8 @@ static int passee(void)
 					 rounds, e);
 			continue;
 		}
-		a = minos_write(w, "p", 1);
-		b = minos_read(&r, 1, &c, 1, NULL);
+		a = write(w, "p", 1);
+		b = read(r, &c, 1);
 		if ((a != 1 || b != 1 || c != 'p') && !wrong++ && !bad)
 			snprintf(first, sizeof(first),
 				 " (first: round %ld: wfd %d rfd %d write %ld read %ld)",
@@ -138,13 +148,13 @@ static int passee(void)
 		for (int k = 2; k < 256; k++) {
 			if (k == w || k == r || !is_open(k))
 				continue;
-			if (minos_write(k, "k", 1) != 1)
+			if (write(k, "k", 1) != 1)
 				badw++;
-			minos_wclose(k);
+			close(k);
 			seen++;
 		}
-		minos_wclose(w);
-		minos_rclose(r);
+		close(w);
+		close(r);
 	}
 	char line[256];
 	int k = snprintf(line, sizeof(line),
@@ -152,6 +162,32 @@ static int passee(void)
 			 rounds, seen, bad, wrong, badw, first);
 	minos_write(1, line, (size_t)k);
 	return 0;
+}
+
+/* The parent's passers: PASSERS threads, each its share of the wfds. */
+#define PASSERS 4
+static long pcid, pn;
+static int *keep;
+static long kept[PASSERS], pfailed[PASSERS];
+
+static void *passer_thread(void *arg)
+{
+	long me = (long)arg;
+	for (long i = me; i < pn; i += PASSERS) {
+		int w, r;
+		keep[i] = -1;
+		if (minos_pipe(&w, &r) < 0)
+			continue;
+		if (minos_wpass(w, (int)pcid) < 0) {
+			pfailed[me]++;
+			minos_wclose(w);
+			minos_rclose(r);
+			continue;
+		}
+		keep[i] = r;
+		kept[me]++;
+	}
+	return NULL;
 }
 
 static int passer(long n)
@@ -162,30 +198,28 @@ static int passer(long n)
 	minos_pipe(&cw, &cr);
 	minos_pipe(&rw, &rr);
 	int fds[3] = { cr, -1, rw };
-	long cid = rt_spawn_self(fds, 1, 2);
-	if (cid < 0) {
-		printf("pass: cnew %ld\n", cid);
+	pcid = rt_spawn_self(fds, 1, 2);
+	if (pcid < 0) {
+		printf("pass: cnew %ld\n", pcid);
 		return 2;
 	}
-	int *keep = calloc((size_t)n, sizeof(int));
+	pn = n;
+	keep = calloc((size_t)n, sizeof(int));
+	pthread_t th[PASSERS];
+	for (long i = 0; i < PASSERS; i++)
+		pthread_create(&th[i], NULL, passer_thread, (void *)i);
 	long passed = 0, lost = 0, extra = 0, failed = 0;
-	for (long i = 0; i < n; i++) {
-		int w, r;
-		if (minos_pipe(&w, &r) < 0)
-			break;
-		long e = minos_wpass(w, (int)cid);
-		if (e < 0) {
-			failed++;
-			minos_wclose(w);
-			minos_rclose(r);
-			continue;
-		}
-		keep[passed++] = r;
+	for (long i = 0; i < PASSERS; i++) {
+		pthread_join(th[i], NULL);
+		passed += kept[i];
+		failed += pfailed[i];
 	}
 	char num[32];
 	int k = snprintf(num, sizeof(num), "%ld\n", passed);
 	minos_write(cw, num, (size_t)k);
-	for (long i = 0; i < passed; i++) {
+	for (long i = 0; i < n; i++) {
+		if (keep[i] < 0)
+			continue;
 		char c[2] = { 0 };
 		long a = minos_read(&keep[i], 1, c, 1, NULL);
 		long b = a == 1 ? minos_read(&keep[i], 1, c + 1, 1, NULL) : 0;
@@ -253,6 +287,114 @@ static int xfsz(const char *how)
 	return 3;
 }
 
+/* ---- storm: one container's threads against drain_alone ----------------- */
+
+static pid_t main_tid;
+static volatile long got_sigs;
+static long sent[64], wrongs[64], cnews[64];
+static long storm_rounds;
+static int storm_cnew = 0;
+
+static void on_rt(int sig)
+{
+	(void)sig;
+	__atomic_add_fetch(&got_sigs, 1, __ATOMIC_RELAXED);
+}
+
+/* One lone-looking pipe: right ends, a byte through, closed. */
+static bool pipe_ok(void)
+{
+	int w = -1, r = -1;
+	char c = 0;
+	if (minos_pipe(&w, &r) < 0)
+		return false;
+	bool ok = write(w, "s", 1) == 1 && read(r, &c, 1) == 1 && c == 's';
+	close(w);
+	close(r);
+	return ok;
+}
+
+static void *brief(void *arg)
+{
+	long me = (long)arg;
+	if (!pipe_ok())
+		wrongs[me]++;
+	return NULL;
+}
+
+static void *stormer(void *arg)
+{
+	long me = (long)arg;
+	unsigned seed = (unsigned)me * 2654435761u + 1;
+	for (long i = 0; i < storm_rounds; i++) {
+		seed = seed * 1103515245u + 12345u;
+		switch ((seed >> 16) % 4) {
+		case 0:
+		case 1:
+			if (!pipe_ok())
+				wrongs[me]++;
+			break;
+		case 2: {
+			pthread_t t;
+			if (pthread_create(&t, NULL, brief, arg) == 0)
+				pthread_join(t, NULL);
+			break;
+		}
+		case 3:
+			if (syscall(SYS_tgkill, getpid(), main_tid, SIGRTMIN + 1) == 0)
+				sent[me]++;
+			if (storm_cnew && me == 1 && sent[me] % 8 == 1) {
+				int w, r;
+				if (minos_pipe(&w, &r) >= 0) {
+					minos_write(w, rt_flat_exit0, sizeof(rt_flat_exit0));
+					minos_wclose(w);
+					if (minos_cnew(r, NULL, 0, 0, MINOS_ARCH_X86_64_FLAT) > 0)
+						cnews[me]++;
+				}
+			}
+			break;
+		}
+	}
+	return NULL;
+}
+
+static int storm(long nthreads, long rounds, bool cnew)
+{
+	if (nthreads < 1 || nthreads > 63)
+		return 1;
+	storm_rounds = rounds;
+	storm_cnew = cnew;
+	main_tid = (pid_t)syscall(SYS_gettid);
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_rt;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGRTMIN + 1, &sa, NULL);
+	pthread_t th[64];
+	for (long i = 1; i <= nthreads; i++)
+		pthread_create(&th[i], NULL, stormer, (void *)i);
+	long w0 = 0;
+	for (long i = 0; i < rounds; i++) /* the main thread: pipes alone */
+		if (!pipe_ok())
+			w0++;
+	long s = 0, w = w0, c = 0;
+	for (long i = 1; i <= nthreads; i++) {
+		pthread_join(th[i], NULL);
+		s += sent[i];
+		w += wrongs[i];
+		c += cnews[i];
+	}
+	/* Now alone: the last pipes are lone ones, and any signal still
+	 * pending is taken on the way out of a call. */
+	for (long i = 0; i < rounds; i++)
+		if (!pipe_ok())
+			w++;
+	syscall(SYS_getpid);
+	printf("storm %ld x %ld: wrong %ld, signals sent %ld got %ld%s\n", nthreads,
+	       rounds, w, s, got_sigs, cnew ? (c ? ", cnews ok" : ", no cnew") : "");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -264,6 +406,8 @@ int main(int argc, char **argv)
 		return priv();
 	if (!strcmp(argv[1], "pass"))
 		return passer(n);
+	if (!strcmp(argv[1], "storm") && argc > 3)
+		return storm(atol(argv[2]), atol(argv[3]), argc > 4);
 	if (!strcmp(argv[1], "xfsz") && argc > 2)
 		return xfsz(argv[2]);
 	return 1;
