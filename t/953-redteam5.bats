@@ -87,6 +87,27 @@ tofile() {
 	done
 }
 
+@test "RT5-3: the kernel's own SIGXFSZ, blocked and pending at the checkpoint, then discarded after the restore, does not make the kernel's next one a plain signal" {
+	need_pidns
+	local how
+	AT=100ms
+	for how in realign realwait; do
+		rm -f "$D/x.ck"
+		[ -p "$D/hold" ] || mkfifo "$D/hold"
+		exec 6<>"$D/hold"
+		timeout -k 5 60 "$MINOS_EXEC" --output=1K --checkpoint="$D/x.ck" \
+			--checkpoint-at=$AT "$RT/lonepipe" xfsz $how <"$D/hold" >"$D/out0" \
+			2>"$D/ck.err" || true
+		exec 6>&-
+		cat "$D/ck.err"
+		[ -s "$D/x.ck" ]
+		tofile --output=1K --restore="$D/x.ck"
+		expect_status 153
+		skip "open: RT5-3, reported 'killed by signal 25 (SIGXFSZ)': the file's SIGXFSZ has the siginfo the kernel's next one will have (SI_USER from the program itself, pid 1 of its namespace when it has one), so the count restore.c keeps cannot tell which of the two the program discarded (documented in minos.7)"
+		[[ "$stderr" == *"killed: output limit 1024 bytes exceeded (SIGXFSZ)"* ]]
+	done
+}
+
 # ---- held -------------------------------------------------------------------
 
 @test "RT5 held: wpasses from 4 threads into a child whose one thread makes lone pipes: no passed descriptor is replaced by a pipe's rfd (the kcmp check once a pass came in since the pipe's stop)" {

@@ -29,9 +29,10 @@
  *                        of thread 1 also starts a child that exits at
  *                        once.  "storm T x R: wrong W, signals sent S got
  *                        G[, cnews ok]" (expected W 0, S = G)
- *   lonepipe xfsz ign|wait|exit
+ *   lonepipe xfsz [real]ign|wait|exit
  *                        SIGXFSZ blocked and sent to itself (tgkill:
- *                        pending), then a read of rfd 0 to its end (a
+ *                        pending; with real: the kernel's, written past
+ *                        --output), then a read of rfd 0 to its end (a
  *                        checkpoint is made there); then the pending one
  *                        is discarded (SIG_IGN, consumed by sigtimedwait,
  *                        or left in a thread that exits), SIGXFSZ
@@ -266,6 +267,15 @@ static int xfsz(const char *how)
 	if (!strcmp(how, "exit")) {
 		pthread_create(&th, NULL, leave, NULL);
 		pthread_join(th, NULL);
+	} else if (!strncmp(how, "real", 4)) {
+		/* the kernel's own, blocked: written past --output */
+		char x[1024];
+		memset(x, 'x', sizeof(x));
+		for (int i = 0; i < 64; i++)
+			if (write(1, x, sizeof(x)) < 0)
+				break;
+		drain0();
+		how += 4;
 	} else {
 		syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), SIGXFSZ);
 		drain0();
