@@ -108,6 +108,38 @@ tofile() {
 	done
 }
 
+@test "RT5-4: a thread named like a line of /proc/PID/status (PR_SET_NAME 'SigCgt:ffffffff', 'SigPnd:100') does not make the supervisor misread its signal masks" {
+	need_pidns
+	# Read as catching every signal: a fault of pid 1 of its namespace was
+	# given back to the kernel, which drops it there and the thread
+	# faults again for ever (old build: 'killed: CPU time limit 2s
+	# exceeded' after seconds of the supervisor's CPU); a SIGSEGV it sent
+	# itself was dropped (it lived: status 3).
+	run --separate-stderr mx --cpu-time=2s --wall-time=30s "$RT/lonepipe" spoof SigCgt:ffffffff fault </dev/null
+	echo "fault: $status $stderr"
+	expect_status 139
+	[[ "$stderr" == *"killed by signal 11 (SIGSEGV)"* ]]
+	run --separate-stderr mx --wall-time=30s "$RT/lonepipe" spoof SigCgt:ffffffff raise </dev/null
+	echo "raise: $status $stderr"
+	expect_status 139
+	# The kernel's SIGXFSZ: the output limit (old build: it lived, status 3).
+	tofile --output=1K "$RT/lonepipe" spoof SigCgt:ffffffff xfsz
+	expect_status 153
+	[[ "$stderr" == *"killed: output limit 1024 bytes exceeded (SIGXFSZ)"* ]]
+	# Read as a SIGKILL pending: the checkpoint took it for dying (old
+	# build: 'checkpoint refused: ... not every thread stopped within 5 s').
+	[ -p "$D/hold" ] || mkfifo "$D/hold"
+	exec 6<>"$D/hold"
+	timeout -k 5 60 "$MINOS_EXEC" --wall-time=15s --checkpoint="$D/n.ck" --checkpoint-at=100ms \
+		"$RT/lonepipe" spoof SigPnd:100 wait <"$D/hold" >/dev/null 2>"$D/ck.err" || true
+	exec 6>&-
+	cat "$D/ck.err"
+	[ -s "$D/n.ck" ]
+	restore n.ck
+	expect_status 0
+	[ "$output" = "spoof SigPnd:100: waited" ]
+}
+
 # ---- held -------------------------------------------------------------------
 
 @test "RT5 held: wpasses from 4 threads into a child whose one thread makes lone pipes: no passed descriptor is replaced by a pipe's rfd (the kcmp check once a pass came in since the pipe's stop)" {

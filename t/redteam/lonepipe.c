@@ -29,6 +29,13 @@
  *                        of thread 1 also starts a child that exits at
  *                        once.  "storm T x R: wrong W, signals sent S got
  *                        G[, cnews ok]" (expected W 0, S = G)
+ *   lonepipe spoof NAME fault|raise|xfsz|wait
+ *                        its thread named NAME (PR_SET_NAME), then a
+ *                        fault or a SIGSEGV to itself (no handler for
+ *                        either), or 64 KiB written
+ *                        to wfd 1 (SIGXFSZ under --output), or a read of
+ *                        rfd 0 to its end ("spoof NAME: waited", exit 0).
+ *                        Exit 3 if it lives.
  *   lonepipe xfsz [real]ign|wait|exit
  *                        SIGXFSZ blocked and sent to itself (tgkill:
  *                        pending; with real: the kernel's, written past
@@ -50,6 +57,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -405,6 +413,32 @@ static int storm(long nthreads, long rounds, bool cnew)
 	return 0;
 }
 
+/* ---- spoof: a thread name that reads as a line of /proc/PID/status ------- */
+
+static int spoof(const char *name, const char *then)
+{
+	prctl(PR_SET_NAME, name, 0, 0, 0);
+	if (!strcmp(then, "fault")) { /* SIGSEGV, no handler */
+		volatile int *volatile bad = (int *)16;
+		*bad = 1;
+	}
+	if (!strcmp(then, "raise"))
+		raise(SIGSEGV);
+	if (!strcmp(then, "wait")) { /* rfd 0 to its end (a checkpoint) */
+		drain0();
+		printf("spoof %s: waited\n", name);
+		return 0;
+	}
+	if (!strcmp(then, "xfsz")) { /* past --output, SIGXFSZ not handled */
+		char x[1024];
+		memset(x, 'x', sizeof(x));
+		for (int i = 0; i < 64; i++)
+			if (write(1, x, sizeof(x)) < 0)
+				break;
+	}
+	return 3;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -418,6 +452,8 @@ int main(int argc, char **argv)
 		return passer(n);
 	if (!strcmp(argv[1], "storm") && argc > 3)
 		return storm(atol(argv[2]), atol(argv[3]), argc > 4);
+	if (!strcmp(argv[1], "spoof") && argc > 3)
+		return spoof(argv[2], argv[3]);
 	if (!strcmp(argv[1], "xfsz") && argc > 2)
 		return xfsz(argv[2]);
 	return 1;
