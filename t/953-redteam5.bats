@@ -54,13 +54,11 @@ tofile() {
 	local at opt
 	for opt in "" --trace; do
 		for at in 20ms 30ms 40ms 50ms; do
-			AT=$at
-			# (stdin: the pipes never read it; the fifo only holds.)
 			rm -f "$D/p.ck"
 			timeout -k 5 60 "$MINOS_EXEC" $opt --checkpoint="$D/p.ck" \
 				--checkpoint-at=$at "$RT/lonepipe" pipes 5000 \
 				</dev/null >/dev/null 2>"$D/ck.err" || true
-			cat "$D/ck.err"
+			tail -n 2 "$D/ck.err" # (--trace: a line a call)
 			[ -s "$D/p.ck" ]
 			# Old build: "pipes 5000, wrong 1 (first: round R: pipe -38 ...)".
 			restore p.ck
