@@ -532,6 +532,31 @@ static bool is_restart(long r)
 	return r == -512 || r == -513 || r == -514 || r == -516;
 }
 
+/* The armed pipe call (sys_pipe rewrote it into the private install
+ * call) was interrupted before its notification, by a signal or an
+ * interrupt of ours: disarm it; a restart re-issues the Minos pipe
+ * itself, whose stop looks for its numbers again.  Left as the private
+ * call it would be ENOSYS to a thread made again from a checkpoint
+ * (RT5-1). */
+static void pipe_disarm_regs(struct thread *t, struct user_regs_struct *regs)
+{
+	t->expect_notif = false;
+	if (regs->orig_rax == MINOS_PRIV_INSTALL)
+		regs->orig_rax = MINOS_SYS_PIPE;
+}
+
+static void pipe_disarm(struct thread *t)
+{
+	struct user_regs_struct regs;
+	if (!t->expect_notif)
+		return;
+	t->expect_notif = false;
+	if (ptr_getregs(t->tid, &regs) == 0 && regs.orig_rax == MINOS_PRIV_INSTALL) {
+		pipe_disarm_regs(t, &regs);
+		ptr_setregs(t->tid, &regs);
+	}
+}
+
 static bool pipe_fix(struct thread *t);
 
 static void on_syscall_exit(struct thread *t)
@@ -647,6 +672,10 @@ static void on_syscall_exit(struct thread *t)
 			   two && r >= 0 ? &rdx : NULL);
 	}
 	t->fix = FIX_NONE;
+	/* An armed pipe an interrupt broke (under --trace it shows as
+	 * this exit): made again as the Minos pipe (pipe_disarm). */
+	if (t->expect_notif && is_restart(r))
+		pipe_disarm_regs(t, &regs);
 	/* A child's program is in place and has not run: its initial stack
 	 * and vDSO are made ready (sys_cnew.c), then it runs. */
 	if (exec_stop && t->c->exec_hook) {
@@ -752,6 +781,8 @@ static void on_stop(struct thread *t, pid_t tid, int status)
 		if (ptr_getregs(t->tid, &regs) == 0 && sys_pass_stopped(t, &regs, false))
 			return; /* our PTRACE_INTERRUPT: it installs a passed descriptor */
 	}
+	if (sig == SIGTRAP && t->state == T_RUNNING)
+		pipe_disarm(t); /* our interrupt broke its armed pipe */
 	if (sig == SIGTRAP && t->state == T_RUNNING && ckpt_hold(t, NULL))
 		return; /* frozen for a checkpoint (ckpt.c) */
 	if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
@@ -789,24 +820,15 @@ static void on_signal(struct thread *t, int sig)
 	siginfo_t si;
 	bool from_file = false;
 
-	if (c && sig == SIGXFSZ && c->xfsz_from_file) {
+	if (c && sig == SIGXFSZ && c->xfsz_from_file &&
+	    ptr_siginfo(t->tid, &si) == 0 && si.si_code == SI_USER) {
 		c->xfsz_from_file--; /* queued again by a restore (RT4-4) */
 		from_file = true;
 	}
 	/* A thread lent to a pass gets its own registers back first, so the
 	 * signal finds it where it was (sys_pass.c). */
 	sys_pass_signal(t);
-	if (t->expect_notif) {
-		/* The armed pipe call was interrupted before its notification:
-		 * disarm it; a restart re-issues the Minos pipe itself. */
-		struct user_regs_struct regs;
-		t->expect_notif = false;
-		if (ptr_getregs(t->tid, &regs) == 0 &&
-		    regs.orig_rax == MINOS_PRIV_INSTALL) {
-			regs.orig_rax = MINOS_SYS_PIPE;
-			ptr_setregs(t->tid, &regs);
-		}
-	}
+	pipe_disarm(t);
 	/* An ignored signal (queued only because we trace the thread) that
 	 * broke an epoll wait or a pipe write: dropped, the call goes on. */
 	if (sys_ignored_signal(t, sig))
@@ -839,9 +861,11 @@ static void on_signal(struct thread *t, int sig)
 	 * Without --output there is no RLIMIT_FSIZE: such a SIGXFSZ came
 	 * from a restore file, only a signal (RT4-3).  With it, one that a
 	 * restore queued again is only a signal too (RT4-4): counted at
-	 * every delivery, ignored or not (on_signal's start).  The count
+	 * every SI_USER delivery, ignored or not (on_signal's start;
+	 * restore.c counts only those, RT5-2).  The count
 	 * errs only if a thread takes the kernel's from the shared queue
-	 * while the restored one waits blocked in another: then that one
+	 * while the restored one waits blocked in another, or after the
+	 * program discarded the restored one (SIG_IGN): then the kernel's
 	 * is reported as a signal, never the other way round. */
 	if (c && sig == SIGXFSZ && !from_file && c->end == END_NONE && c->lim->output &&
 	    ptr_siginfo(t->tid, &si) == 0 &&

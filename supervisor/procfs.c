@@ -35,7 +35,11 @@ bool proc_value(const char *text, const char *key, unsigned long long *v)
 
 int proc_sigmasks(pid_t tid, struct proc_sigmasks *m)
 {
-	static const char *const key[4] = { "SigPnd:", "ShdPnd:", "SigCgt:", "SigIgn:" };
+	/* At a line's start: the first line is the thread's name, which it
+	 * sets itself (PR_SET_NAME "SigCgt:ffffffff" read as every signal
+	 * caught, RT5-4); the kernel escapes a newline in it. */
+	static const char *const key[4] = { "\nSigPnd:", "\nShdPnd:", "\nSigCgt:",
+					    "\nSigIgn:" };
 	unsigned long long *const val[4] = { &m->pending, &m->shared, &m->caught,
 					     &m->ignored };
 	char buf[4096];

@@ -459,8 +459,12 @@ static int requeue_one(struct rb *b, struct thread *t, const struct ck_thread *t
 				    "be queued again: %s", (int)sig, i + 1, n,
 				    strerror((int)-r));
 		/* Its siginfo is the file's: the loop must not take it for
-		 * the kernel's RLIMIT_FSIZE one (RT4-4). */
-		if (sig == SIGXFSZ)
+		 * the kernel's RLIMIT_FSIZE one (RT4-4), which only an
+		 * SI_USER one can be mistaken for.  Another code is not
+		 * counted: one the program discards (SIG_IGN) would leave
+		 * a count that makes the kernel's a signal (RT5-2). */
+		int32_t code = (int32_t)le32(q[i].b + 8);
+		if (sig == SIGXFSZ && code == SI_USER)
 			t->c->xfsz_from_file++;
 	}
 	if (tracee_write(t, at, &keep, sizeof(keep)) < 0)

@@ -98,3 +98,8 @@ GUESTS += t/redteam/sigflip
 EXTRA_DIST += t/redteam/sigflip.c
 t/redteam/sigflip: t/redteam/sigflip.c $(RT_DEPS)
 	$(GUEST_LINK)
+# t/953-redteam5.bats
+GUESTS += t/redteam/lonepipe
+EXTRA_DIST += t/redteam/lonepipe.c
+t/redteam/lonepipe: t/redteam/lonepipe.c $(RT_DEPS)
+	$(GUEST_LINK)
