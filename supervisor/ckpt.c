@@ -203,12 +203,31 @@ static void ask(struct thread *t, void *unused)
 	}
 }
 
+/* Work under way that ends by itself within a bounded time: a pass (a
+ * thread lent to it), a cnew past its code (making the child, closing
+ * the caller's descriptors).  A cnew still waiting for its code is not:
+ * its stream may never end. */
+struct under_way {
+	bool bounded;
+	const struct thread *code; /* a cnew waiting for its code */
+};
+
+static void under_way(struct thread *t, void *arg)
+{
+	struct under_way *u = arg;
+	if (t->lent || (t->cnew && t->state != T_WAIT_CODE))
+		u->bounded = true;
+	else if (t->cnew && !u->code)
+		u->code = t;
+}
+
 void ckpt_request(void)
 {
 	if (active)
 		return;
 	unsigned live = 0;
 	bool waiting = false;
+	struct under_way u = { false, NULL };
 	CTAB_FOREACH(c) {
 		if (ctab_counts(c)) {
 			live++;
@@ -216,17 +235,31 @@ void ckpt_request(void)
 			 * short --checkpoint-at, a quick SIGUSR1): made as
 			 * they have all started. */
 			waiting |= c->state != C_RUNNING || !c->threads;
+			/* A pass or a cnew under way: made once it is done. */
+			thread_each(c, under_way, &u);
+			u.bounded |= c->pins != 0;
 		} else if (c->state != C_DEAD && !c->parent) {
 			waiting = true; /* a stage ending: its status first */
 		}
 	}
-	if (!live || waiting) {
+	if (u.code) {
+		deferred_ns = 0;
+		msg("checkpoint refused: container %d (%s): a cnew is waiting for "
+		    "its code (a cnew is saved only once it has it); try again",
+		    u.code->c->id, u.code->c->name);
+		return;
+	}
+	if (!live || waiting || u.bounded) {
 		if (!deferred_ns)
 			deferred_ns = mono_ns();
 		else if (mono_ns() - deferred_ns > FREEZE_NS) {
 			deferred_ns = 0;
-			msg("checkpoint not made: the containers did not start "
-			    "(or a stage did not end) within 5 s");
+			if (u.bounded)
+				msg("checkpoint not made: a cnew or a descriptor "
+				    "pass was still under way after 5 s");
+			else
+				msg("checkpoint not made: the containers did not "
+				    "start (or a stage did not end) within 5 s");
 		}
 		return;
 	}
@@ -259,6 +292,15 @@ bool ckpt_hold(struct thread *t, const struct user_regs_struct *regs)
 	h->held = true;
 	h->deliver = false;
 	return true;
+}
+
+void ckpt_rearm(struct thread *t)
+{
+	if (!active || !t->c || !is_target(t->c))
+		return;
+	struct held *h = held_of(t->tid, false);
+	if (h && h->asked && !h->held && !h->deliver)
+		tracee_stop(t);
 }
 
 void ckpt_signalled(struct thread *t)

@@ -57,6 +57,11 @@ int ckpt_wait_ms(void);
 /* The loop: t has stopped where it may be held (regs: what it runs on
  * with).  True: the checkpoint holds it; the loop must not resume it. */
 bool ckpt_hold(struct thread *t, const struct user_regs_struct *regs);
+/* Any other stop of a thread of the run (a seccomp, syscall, clone or
+ * signal-delivery stop): the kernel drops a pending interrupt at any
+ * ptrace stop, so one the freeze asked for and has not held is asked
+ * again, before it is resumed (RT5-5). */
+void ckpt_rearm(struct thread *t);
 /* The loop, at t's signal-delivery-stop, before it resumes t: a thread
  * let go to take its signal is asked to stop again, which it does once
  * its handler's frame is built, before the handler's first instruction. */

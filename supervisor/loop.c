@@ -774,12 +774,18 @@ static void on_stop(struct thread *t, pid_t tid, int status)
 	int sig = WSTOPSIG(status);
 	if (t->state == T_NEW)
 		t->state = T_RUNNING;
-	if (sig == SIGTRAP && t->state == T_RUNNING && pipe_fix(t))
+	/* (One trap serves every interrupt pending: a freeze's taken here
+	 * by a pipe's fix or a pass is asked for again: ckpt_rearm.) */
+	if (sig == SIGTRAP && t->state == T_RUNNING && pipe_fix(t)) {
+		ckpt_rearm(t);
 		return;
+	}
 	if (sig == SIGTRAP && t->lent && t->state == T_RUNNING) {
 		struct user_regs_struct regs;
-		if (ptr_getregs(t->tid, &regs) == 0 && sys_pass_stopped(t, &regs, false))
+		if (ptr_getregs(t->tid, &regs) == 0 && sys_pass_stopped(t, &regs, false)) {
+			ckpt_rearm(t);
 			return; /* our PTRACE_INTERRUPT: it installs a passed descriptor */
+		}
 	}
 	if (sig == SIGTRAP && t->state == T_RUNNING)
 		pipe_disarm(t); /* our interrupt broke its armed pipe */
@@ -911,7 +917,10 @@ static void handle(pid_t tid, int status, const struct rusage *ru)
 	struct thread *t = thread_find(tid);
 	if (t && t->kicked_for)
 		tracee_kick_seen(t); /* out of any call on a closed number */
-	switch (classify(status)) {
+	enum event ev = classify(status);
+	if (t && ev != EV_EXIT && ev != EV_STOP)
+		ckpt_rearm(t); /* a freeze's interrupt this stop dropped */
+	switch (ev) {
 	case EV_EXIT:
 		on_exit_event(t, tid, status, ru);
 		break;

@@ -140,7 +140,7 @@ tofile() {
 
 @test "RT5-5: a checkpoint of a container whose threads start threads, signal and make pipes is never refused as 'not every thread stopped'" {
 	need_pidns
-	skip "open: RT5-5, refused in about 1 of 10 (ckpt.c asks each thread once with PTRACE_INTERRUPT, and any ptrace stop the thread reaches first, a seccomp or signal-delivery stop the loop resumes, consumes the interrupt: the thread runs on unheld; fix: ask again at each stop of an asked thread that is not held, or hold it there)"
+
 	local i refused=0
 	for i in $(seq 1 12); do
 		rm -f "$D/s.ck"

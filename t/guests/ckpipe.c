@@ -39,7 +39,13 @@
  *                  of fd 0, ckill the child; exit 0.
  *   ckpipe orphan  cnew a flat child that sleeps, "orphan ready"; exit 0
  *                  (the child lives on without the root of its tree).
+ *   ckpipe codewait  a cnew from a pipe that a second thread fills with
+ *                  more than the pipe holds (so the write returns only
+ *                  once the supervisor reads the code), "codewait
+ *                  ready", one line of fd 0, then the pipe's end: the
+ *                  cnew is ENOEXEC (junk), "cnew: -8"; exit 0.
  */
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -274,6 +280,35 @@ static void copy_to1(int fd)
 		put(1, buf, (size_t)n);
 }
 
+static int code_w = -1;
+
+static void *feed(void *arg)
+{
+	static char junk[65536 + 4096];
+	char in[64];
+	(void)arg;
+	memset(junk, 'x', sizeof(junk));
+	put(code_w, junk, sizeof(junk));
+	say(2, "codewait ready\n");
+	line(0, in, sizeof(in));
+	minos_wclose(code_w);
+	return NULL;
+}
+
+static int codewait(void)
+{
+	int r;
+	char buf[64];
+	pthread_t th;
+	if (minos_pipe(&code_w, &r) < 0 || pthread_create(&th, NULL, feed, NULL) != 0)
+		return 124;
+	long cid = minos_cnew(r, (int[]){ -1 }, 0, 0, MINOS_ARCH_X86_64_ELF);
+	pthread_join(th, NULL);
+	snprintf(buf, sizeof(buf), "cnew: %ld\n", cid);
+	say(1, buf);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	char in[64];
@@ -296,6 +331,8 @@ int main(int argc, char **argv)
 		return tree(false);
 	if (argc > 1 && strcmp(argv[1], "orphan") == 0)
 		return tree(true);
+	if (argc > 1 && strcmp(argv[1], "codewait") == 0)
+		return codewait();
 	if (argc > 2 && strcmp(argv[1], "gen") == 0)
 		return gen(atoi(argv[2]));
 	if (argc > 1 && strcmp(argv[1], "sort") == 0)
