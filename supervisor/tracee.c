@@ -539,25 +539,28 @@ static void close_next(struct thread *t, bool at_entry)
 		closes_end(t); /* gone: its exit follows */
 }
 
+/* An injected close (or close_range) that did not run: the thread is
+ * gone (nothing is left to hold the numbers), or the stop was not our
+ * call's.  Every signal is held off meanwhile, so the container changed
+ * the code the close was to run at (an unsealed instruction): it would
+ * keep numbers it gave away, one stream in two containers.  It ends
+ * instead.  True if so: the closes are over. */
+static bool closes_cut(struct thread *t, long result)
+{
+	if (result != -ESRCH && result != -EINTR)
+		return false;
+	if (result == -EINTR)
+		kill_changed(t, "the code its cnew's closes run at");
+	closes_end(t);
+	return true;
+}
+
 static void close_done(struct thread *t, long result, void *arg)
 {
 	struct cnew_op *op = t->cnew;
 	unsigned i = (unsigned)(uintptr_t)arg;
-	if (!op)
+	if (!op || closes_cut(t, result))
 		return;
-	if (result == -ESRCH) {
-		closes_end(t); /* gone: nothing is left to hold the numbers */
-		return;
-	}
-	if (result == -EINTR) {
-		/* Not our call's stop.  Every signal is held off meanwhile,
-		 * so the container changed the code the close was to run at
-		 * (an unsealed instruction): it would keep numbers it gave
-		 * away, one stream in two containers.  It ends instead. */
-		kill_changed(t, "the code its cnew's closes run at");
-		closes_end(t);
-		return;
-	}
 	/* Gone from its table (by our close, or by its own meanwhile):
 	 * now, and only now, from its epoll sets. */
 	if (result == 0)
@@ -692,19 +695,8 @@ static void range_done(struct thread *t, long result, void *arg)
 {
 	struct cnew_op *op = t->cnew;
 	(void)arg;
-	if (!op)
+	if (!op || closes_cut(t, result))
 		return;
-	if (result == -ESRCH) {
-		closes_end(t); /* gone: nothing is left to hold the numbers */
-		return;
-	}
-	if (result == -EINTR) {
-		/* Not our call's stop, where nothing of the container ran
-		 * (as for a close: close_done). */
-		kill_changed(t, "the code its cnew's closes run at");
-		closes_end(t);
-		return;
-	}
 	if (result < 0) {
 		/* Not made (a kernel without close_range: ENOSYS): one
 		 * close at a time, from this exit stop. */
