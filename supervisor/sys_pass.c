@@ -584,6 +584,10 @@ static bool wait_again(struct thread *t, const struct user_regs_struct *r)
 bool sys_ignored_signal(struct thread *t, int sig)
 {
 	struct user_regs_struct r;
+	/* A signal the thread takes ends the wait it was in: a wait after
+	 * its handler is another call, with a deadline of its own (RT6-1). */
+	if (t->ep.set && t->state == T_RUNNING && !ignores(t->tid, sig))
+		t->ep.set = false;
 	if (t->state != T_RUNNING || t->lent || !t->c || tracee_getregs(t, &r) < 0)
 		return false;
 	long nr = (long)r.orig_rax;
@@ -636,6 +640,10 @@ static void give_back(struct pass *p, struct thread *t, bool at_syscall_stop)
 			regs.rax = was == -516 ? __NR_restart_syscall : p->saved.orig_rax;
 		}
 		regs.orig_rax = (unsigned long long)-1;
+		/* Not carried on: a wait the thread was in ends here (EINTR
+		 * for a signal it takes next), or is made again whole; either
+		 * way a deadline of it is no later call's (RT6-1). */
+		t->ep.set = false;
 	}
 	/* (At a signal-delivery stop the saved registers go back as they
 	 * were: the kernel then restarts or interrupts the call for the

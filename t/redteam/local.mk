@@ -98,3 +98,8 @@ GUESTS += t/redteam/sigflip
 EXTRA_DIST += t/redteam/sigflip.c
 t/redteam/sigflip: t/redteam/sigflip.c $(RT_DEPS)
 	$(GUEST_LINK)
+# t/954-redteam6.bats
+GUESTS += t/redteam/carry
+EXTRA_DIST += t/redteam/carry.c
+t/redteam/carry: t/redteam/carry.c $(RT_DEPS)
+	$(GUEST_LINK)
