@@ -524,9 +524,13 @@ static long long wait_timeout(const struct thread *t, const struct user_regs_str
 		if (!r->r10 || tracee_read(t, r->r10, &ts, sizeof(ts)) < 0 ||
 		    ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L)
 			return -1; /* (the kernel checked it at entry) */
+		/* Longer than epoll_pwait's int of ms can say (INT_MAX / 1000
+		 * s and a fraction rounds up past it: a negative timeout, no
+		 * end, RT6-4): made again whole, as before. */
 		if (ts.tv_sec > INT_MAX / 1000)
-			return -1; /* longer than epoll_pwait can say: as before */
-		return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+			return -1;
+		long long ns = (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+		return ns > INT_MAX * 1000000LL ? -1 : ns;
 	}
 #endif
 	int ms = (int)r->r10;

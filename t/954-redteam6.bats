@@ -42,6 +42,37 @@ RT="$MINOS_BUILD/t/redteam"
 	expect_output "epoll_pwait = 0 after in time ms"
 }
 
+@test "RT6-4: epoll_pwait2 for 24.8 days (INT_MAX / 1000 s and 999999999 ns) is not carried on as an epoll_pwait with a negative (endless) timeout" {
+	need_pidns
+	local d="$BATS_TEST_TMPDIR" line pid f nr a1 a2 a3 a4 rest found="" i
+	mkfifo "$d/out"
+	mx "$RT/carry" hugets < "$RT/carry" > "$d/out" 2>/dev/null &
+	pid=$!
+	exec 8<"$d/out"
+	read -r -t 30 -u 8 line
+	[ "$line" = passed ]
+	# The waiting thread's call as /proc shows it (maxevents 7): its own
+	# epoll_pwait2 made again, or an epoll_pwait carried on with at most
+	# INT_MAX ms.  (It may not have entered it yet: looked for up to 10 s.)
+	for i in $(seq 1 200); do
+		for f in /proc/[0-9]*/task/*/syscall; do
+			read -r nr a1 a2 a3 a4 rest < "$f" 2>/dev/null || continue
+			if [ "$a3" = 0x7 ] && { [ "$nr" = 281 ] || [ "$nr" = 441 ]; }; then
+				found="$nr $a4"
+			fi
+		done
+		[ -z "$found" ] || break
+		sleep 0.05
+	done
+	kill "$pid"
+	exec 8<&-
+	wait "$pid" || true
+	echo "found: $found"
+	[ -n "$found" ]
+	# 2147484000 ms (0x80000960) is a negative int to the kernel: no end.
+	[ "${found%% *}" = 441 ] || [ $((${found#* })) -le 2147483647 ]
+}
+
 # ---- what held ----------------------------------------------------------
 
 @test "RT6 held: epoll_pwait and epoll_pwait2 with a mask, broken by SIGURG (ignored) and carried on, leave the thread its own mask" {

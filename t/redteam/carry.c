@@ -38,12 +38,17 @@
  *   exitmid   A waits in epoll_wait(5000); after 200 ms of passes B
  *             calls exit_group(7): the child ends 7, nothing hangs.
  *   maxev     A's epoll_wait(100) with maxevents 0 and -1: EINVAL.
+ *   hugets    A waits in epoll_pwait2 (maxevents 7) for INT_MAX / 1000 s
+ *             and 999999999 ns (24.8 days); the parent makes a pass,
+ *             says "passed" and waits for ever (t/954 reads the wait's
+ *             call in /proc, then kills the run).
  *   ckill     A waits in epoll_wait(5000); after MS ms of passes the
  *             parent ckills the child, then runs regs with 1.2 s of
  *             passes in a new one.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -194,7 +199,7 @@ static int child(void)
 	if (pipe(p) < 0)
 		return 1;
 	int ep = epoll_create1(0);
-	struct epoll_event ev = { .events = EPOLLIN }, out[4];
+	struct epoll_event ev = { .events = EPOLLIN }, out[8];
 	epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev);
 	tspage = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	smpage = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -327,6 +332,13 @@ static int child(void)
 		       usr1, sigismember(&now, SIGUSR1) ? "blocked" : "unblocked");
 		break;
 	}
+	case 'H': {
+		static const struct timespec huge = { INT_MAX / 1000, 999999999 };
+		say("w");
+		n = syscall(SYS_epoll_pwait2, ep, out, 7, &huge, NULL, 8);
+		printf("epoll_pwait2 = %ld\n", n);
+		break;
+	}
 	case 'K': case 'x':
 		say("w");
 		n = epoll_wait(ep, out, 1, 5000);
@@ -377,7 +389,7 @@ static int run(const char *name, int ms, int arg)
 		{ "regsign", 'S', 'G' }, { "tsunmap", 'u', 'u' }, { "tsbad", 'n', 'n' },
 		{ "smunmap", 's', 'm' }, { "blockall", 'b', 'B' }, { "ign", 'i', 'i' },
 		{ "catch", 'c', 'c' }, { "pwcatch", 'C', 'c' }, { "exitmid", 'x', 'x' },
-		{ "maxev", 'z', 0 }, { "ckill", 'K', 0 },
+		{ "maxev", 'z', 0 }, { "ckill", 'K', 0 }, { "hugets", 'H', 0 },
 	};
 	int k = 0;
 	while (k < (int)(sizeof modes / sizeof modes[0]) && strcmp(modes[k].name, name))
@@ -409,9 +421,15 @@ static int run(const char *name, int ms, int arg)
 			pthread_create(&pt[i], NULL, passer, &q[i]);
 		for (int i = 0; i < 2; i++)
 			pthread_join(pt[i], NULL);
-	} else if (cmd == 'u' || cmd == 'm' || cmd == 'n') {
+	} else if (cmd == 'u' || cmd == 'm' || cmd == 'n' || modes[k].m == 'H') {
 		q[0].ms = 1; /* a pass */
 		passer(&q[0]);
+	}
+	if (modes[k].m == 'H') { /* A waits 24.8 days: until killed */
+		printf("passed\n");
+		fflush(stdout);
+		minos_read(&rr, 1, &c, 1, NULL);
+		return 0;
 	}
 	if (modes[k].m == 'K') { /* A is in a carried wait: kill it there */
 		long r = minos_ckill((int)cid);
