@@ -125,10 +125,10 @@ RT="$MINOS_BUILD/t/redteam"
 	expect_output "EINTR 0, early zeros 0, some zeros"
 }
 
-@test "RT6 held: SIGCHLD, SIGWINCH and SIGCONT (default: ignored) every ms neither make epoll_wait(100) fail EINTR nor keep it from timing out" {
+@test "RT6 held: SIGCHLD, SIGWINCH, SIGCONT (default: ignored) and a real-time signal set to SIG_IGN, every ms, neither make epoll_wait(100) fail EINTR nor keep it from timing out" {
 	need_pidns
 	local s
-	for s in 17 28 18; do
+	for s in 17 28 18 40; do
 		run mx "$RT/carry" ign 0 $s < "$RT/carry"
 		expect_status 0
 		expect_output "epoll_wait = 0 after in time ms, EINTR 0"
@@ -143,6 +143,14 @@ RT="$MINOS_BUILD/t/redteam"
 	run mx "$RT/carry" exitmid 400 < "$RT/carry"
 	expect_status 0
 	[[ "$output" != *"did not end it"* ]]
+}
+
+@test "RT6 held: an event that comes while a wait is carried on under passes is the program's, in its buffer, as registered" {
+	need_pidns
+	run mx "$RT/carry" event 600 < "$RT/carry"
+	expect_status 0
+	expect_output "epoll_wait = 1 after 200 to 1000 ms, data as registered"
+	[[ "$output" != *"no pass placed"* ]]
 }
 
 @test "RT6 held: epoll_wait with maxevents 0 or -1 is EINVAL under passes" {

@@ -29,7 +29,11 @@
  *   blockall  A blocks every signal and loops epoll_wait(100) for 1 s;
  *             B sends it SIGUSR1 (caught, blocked) every ms.
  *   ign SIG   A waits in epoll_wait(100); B sends SIG (default ignored:
- *             17 SIGCHLD, 28 SIGWINCH, 18 SIGCONT) every ms for 1.5 s.
+ *             17 SIGCHLD, 28 SIGWINCH, 18 SIGCONT; a real-time one, 34
+ *             and up, A sets to SIG_IGN) every ms for 1.5 s.
+ *   event     A waits in epoll_wait(2000) on its pipe (data 0x1234abcd);
+ *             B writes a byte into it 200 ms after A began: 1 event,
+ *             its data as registered, in the program's buffer.
  *   catch     A waits in epoll_wait(2000) with SIGUSR1 caught; B sends
  *             SIGUSR1 once 200 ms after A began: EINTR, handler run.
  *   pwcatch   A blocks SIGUSR1 (caught) and waits in epoll_pwait(2000)
@@ -72,6 +76,7 @@ static volatile int done, usr1, sig_arg;
 static struct timespec *tspage;
 static uint64_t *smpage;
 static struct timespec began;
+static int wake = -1;
 
 static void on_usr1(int sig)
 {
@@ -128,6 +133,12 @@ static void *commander(void *arg)
 			while (since(&began) < 200)
 				sleep_ms(5);
 			syscall(SYS_tgkill, getpid(), waiter, SIGUSR1);
+			break;
+		case 'e':
+			while (since(&began) < 200)
+				sleep_ms(5);
+			if (write(wake, "x", 1) != 1)
+				say("?");
 			break;
 		case 'x':
 			while (since(&began) < 200)
@@ -198,6 +209,7 @@ static int child(void)
 	int p[2];
 	if (pipe(p) < 0)
 		return 1;
+	wake = p[1];
 	int ep = epoll_create1(0);
 	struct epoll_event ev = { .events = EPOLLIN }, out[8];
 	epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev);
@@ -306,6 +318,10 @@ static int child(void)
 	}
 	case 'i': {
 		int eintr = 0;
+		if (sig_arg >= 34) {
+			struct sigaction ign = { .sa_handler = SIG_IGN };
+			sigaction(sig_arg, &ign, NULL);
+		}
 		say("w");
 		for (;;) {
 			n = epoll_wait(ep, out, 1, 100);
@@ -330,6 +346,19 @@ static int child(void)
 		printf("%s after %s ms, usr1 %d; SIGUSR1 %s after it\n", line,
 		       since(&began) < 200 ? "< 200" : since(&began) < 1000 ? "200 to 1000" : ">= 1000",
 		       usr1, sigismember(&now, SIGUSR1) ? "blocked" : "unblocked");
+		break;
+	}
+	case 'e': {
+		struct epoll_event mod = { .events = EPOLLIN, .data.u64 = 0x1234abcd };
+		epoll_ctl(ep, EPOLL_CTL_MOD, p[0], &mod);
+		memset(out, 0, sizeof out);
+		say("w");
+		n = epoll_wait(ep, out, 4, 2000);
+		err = errno;
+		result(line, sizeof line, "epoll_wait", n, err);
+		printf("%s after %s ms, data %s\n", line,
+		       since(&began) < 200 ? "< 200" : since(&began) < 1000 ? "200 to 1000" : ">= 1000",
+		       out[0].data.u64 == 0x1234abcd && out[0].events == EPOLLIN ? "as registered" : "wrong");
 		break;
 	}
 	case 'H': {
@@ -390,6 +419,7 @@ static int run(const char *name, int ms, int arg)
 		{ "smunmap", 's', 'm' }, { "blockall", 'b', 'B' }, { "ign", 'i', 'i' },
 		{ "catch", 'c', 'c' }, { "pwcatch", 'C', 'c' }, { "exitmid", 'x', 'x' },
 		{ "maxev", 'z', 0 }, { "ckill", 'K', 0 }, { "hugets", 'H', 0 },
+		{ "event", 'e', 'e' },
 	};
 	int k = 0;
 	while (k < (int)(sizeof modes / sizeof modes[0]) && strcmp(modes[k].name, name))
