@@ -75,6 +75,16 @@ RT="$MINOS_BUILD/t/redteam"
 
 # ---- what held ----------------------------------------------------------
 
+@test "RT6 held: with no pass, SIGURG (ignored) every ms and SIGUSR1 (caught) every 37 ms: a loop of epoll_wait(100) never times out early" {
+	need_pidns
+	# The caught signal ends a carried wait (EINTR, wait_done) and its
+	# deadline with it.
+	run mx "$RT/carry" sigmix < "$RT/carry"
+	expect_status 0
+	expect_output "early zeros 0, other 0 ("
+	[[ "$output" == *"some EINTR"* ]]
+}
+
 @test "RT6 held: epoll_pwait and epoll_pwait2 with a mask, broken by SIGURG (ignored) and carried on, leave the thread its own mask" {
 	need_pidns
 	# At the signal's stop the call's mask is in force; the carried call

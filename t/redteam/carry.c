@@ -16,6 +16,8 @@
  *   sigloop   A catches SIGUSR1 and loops epoll_wait(100) for 2.5 s;
  *             B sends it SIGUSR1 every 37 ms.  Linux never answers 0
  *             before 100 ms from the call's start.
+ *   sigmix    sigloop without passes: B sends A SIGURG (ignored) every
+ *             ms and SIGUSR1 every 37th time.
  *   regs      A makes epoll_wait(100) 10 times by inline asm with
  *             every register set: all but rax, rcx, r11 come back as
  *             they were (r10 with high bits the kernel ignores).
@@ -125,6 +127,15 @@ static void *commander(void *arg)
 		case 'G': pelt(SIGURG, 1, 1500); break;
 		case 'i': pelt(sig_arg, 1, 1500); break;
 		case 'U': pelt(SIGUSR1, 37, 2600); break;
+		case 'V': {
+			struct timespec a;
+			clock_gettime(CLOCK_MONOTONIC, &a);
+			for (int i = 1; i < 100000 && !done && since(&a) < 2600; i++) {
+				syscall(SYS_tgkill, getpid(), waiter, i % 37 ? SIGURG : SIGUSR1);
+				sleep_ms(1);
+			}
+			break;
+		}
 		case 'B': pelt(SIGUSR1, 1, 1100); break;
 		case 'u': munmap(tspage, 4096); say("k"); break;
 		case 'm': munmap(smpage, 4096); say("k"); break;
@@ -414,7 +425,7 @@ static int run(const char *name, int ms, int arg)
 {
 	static const struct { const char *name; char m, cmd; } modes[] = {
 		{ "pwmask", 'm', 'g' }, { "pw2mask", 'M', 'g' }, { "passmask", 'p', 0 },
-		{ "sigloop", 'l', 'U' }, { "regs", 'r', 0 }, { "regs2", 'R', 0 },
+		{ "sigloop", 'l', 'U' }, { "sigmix", 'l', 'V' }, { "regs", 'r', 0 }, { "regs2", 'R', 0 },
 		{ "regsign", 'S', 'G' }, { "tsunmap", 'u', 'u' }, { "tsbad", 'n', 'n' },
 		{ "smunmap", 's', 'm' }, { "blockall", 'b', 'B' }, { "ign", 'i', 'i' },
 		{ "catch", 'c', 'c' }, { "pwcatch", 'C', 'c' }, { "exitmid", 'x', 'x' },
