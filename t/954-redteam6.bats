@@ -117,15 +117,17 @@ RT="$MINOS_BUILD/t/redteam"
 	expect_output "10 waits: 0 registers changed, 0 results not 0"
 }
 
-@test "RT6 held: a caught signal ends a carried wait with EINTR and runs its handler, with epoll_pwait's mask in force and the thread's own after" {
+@test "RT6 held: a caught signal ends a carried wait with EINTR and runs its handler, on the wait's own frame, with epoll_pwait's mask in force and the thread's own after" {
 	need_pidns
+	# (The handler checks its frame: rip out of the vDSO, r10 the wait's
+	# timeout, rax -EINTR: the registers were the thread's again first.)
 	run mx "$RT/carry" catch 1000 < "$RT/carry"
 	expect_status 0
-	expect_output "wait = -1 EINTR after 200 to 1000 ms, usr1 1; SIGUSR1 unblocked after it"
+	expect_output "wait = -1 EINTR after 200 to 1000 ms, usr1 1 (frame the wait's); SIGUSR1 unblocked after it"
 	# SIGUSR1 blocked, the wait's mask empty: taken in the wait.
 	run mx "$RT/carry" pwcatch 1000 < "$RT/carry"
 	expect_status 0
-	expect_output "wait = -1 EINTR after 200 to 1000 ms, usr1 1; SIGUSR1 blocked after it"
+	expect_output "wait = -1 EINTR after 200 to 1000 ms, usr1 1 (frame the wait's); SIGUSR1 blocked after it"
 }
 
 @test "RT6 held: a thread that blocks every signal, sent SIGUSR1 every ms under passes, never sees EINTR nor an early 0" {

@@ -37,7 +37,8 @@
  *             B writes a byte into it 200 ms after A began: 1 event,
  *             its data as registered, in the program's buffer.
  *   catch     A waits in epoll_wait(2000) with SIGUSR1 caught; B sends
- *             SIGUSR1 once 200 ms after A began: EINTR, handler run.
+ *             SIGUSR1 once 200 ms after A began: EINTR, handler run on
+ *             the frame of A's own wait (on_usr1 checks it).
  *   pwcatch   A blocks SIGUSR1 (caught) and waits in epoll_pwait(2000)
  *             with an empty mask; B sends SIGUSR1 after 200 ms: EINTR,
  *             handler run, SIGUSR1 blocked again after it.
@@ -64,7 +65,9 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
+#include <sys/auxv.h>
 #include <sys/syscall.h>
+#include <ucontext.h>
 #include <time.h>
 #include <unistd.h>
 #include "rt.h"
@@ -80,9 +83,21 @@ static uint64_t *smpage;
 static struct timespec began;
 static int wake = -1;
 
-static void on_usr1(int sig)
+static volatile int frame_bad = -1; /* the last handler's frame: -1 none */
+
+/* SIGUSR1's handler: counts, and checks that the frame it interrupted is
+ * the program's own wait (its rip out of the vDSO, r10 the timeout
+ * 2000, rax -EINTR), never the supervisor's carried call. */
+static void on_usr1(int sig, siginfo_t *si, void *ctx)
 {
 	(void)sig;
+	(void)si;
+	const ucontext_t *uc = ctx;
+	unsigned long vdso = getauxval(AT_SYSINFO_EHDR);
+	unsigned long rip = (unsigned long)uc->uc_mcontext.gregs[REG_RIP];
+	frame_bad = (vdso && rip >= vdso && rip < vdso + 0x4000) +
+		    (uc->uc_mcontext.gregs[REG_R10] != 2000) +
+		    (uc->uc_mcontext.gregs[REG_RAX] != -EINTR);
 	usr1++;
 }
 
@@ -226,7 +241,7 @@ static int child(void)
 	epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev);
 	tspage = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	smpage = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	struct sigaction sa = { .sa_handler = on_usr1 };
+	struct sigaction sa = { .sa_sigaction = on_usr1, .sa_flags = SA_SIGINFO };
 	sigaction(SIGUSR1, &sa, NULL);
 	pthread_t th;
 	pthread_create(&th, NULL, commander, NULL);
@@ -354,9 +369,10 @@ static int child(void)
 		err = errno;
 		sigprocmask(SIG_SETMASK, NULL, &now);
 		result(line, sizeof line, "wait", n, err);
-		printf("%s after %s ms, usr1 %d; SIGUSR1 %s after it\n", line,
+		printf("%s after %s ms, usr1 %d (frame %s); SIGUSR1 %s after it\n", line,
 		       since(&began) < 200 ? "< 200" : since(&began) < 1000 ? "200 to 1000" : ">= 1000",
-		       usr1, sigismember(&now, SIGUSR1) ? "blocked" : "unblocked");
+		       usr1, frame_bad == 0 ? "the wait's" : "not the wait's",
+		       sigismember(&now, SIGUSR1) ? "blocked" : "unblocked");
 		break;
 	}
 	case 'e': {
