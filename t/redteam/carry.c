@@ -6,7 +6,10 @@
  * left of its timeout (sys_pass.c wait_again).  The child's thread A
  * waits on an empty pipe (nothing ever wakes it); its thread B obeys
  * one-letter commands on rfd 0; A's result goes to wfd 1.
- * `carry MODE [MS] < carry`: the parent makes wpasses (from two
+ * `carry solo` runs A and B alone: the mode, its argument and B's
+ * commands on rfd 0 (mode W: A writes 1 MiB on wfd 1, its result on
+ * wfd 2; with "W\0G" B sends it SIGURG every ms for 1.5 s meanwhile,
+ * then says "sent" on wfd 2).  `carry MODE [MS] < carry`: the parent makes wpasses (from two
  * threads) for MS ms once A waits (0: none), MODE:
  *   pwmask    A (mask empty) waits in epoll_pwait(100 ms) with a mask
  *             that blocks SIGUSR1; B sends A SIGURG (ignored) every ms
@@ -82,6 +85,7 @@ static struct timespec *tspage;
 static uint64_t *smpage;
 static struct timespec began;
 static int wake = -1;
+static char gmode;
 
 static volatile int frame_bad = -1; /* the last handler's frame: -1 none */
 
@@ -139,7 +143,11 @@ static void *commander(void *arg)
 	while (read(0, &c, 1) == 1) {
 		switch (c) {
 		case 'g': pelt(SIGURG, 1, 50); break;
-		case 'G': pelt(SIGURG, 1, 1500); break;
+		case 'G':
+			pelt(SIGURG, 1, 1500);
+			if (gmode == 'W') /* the signals are over: A's write may end */
+				dprintf(2, "sent\n");
+			break;
 		case 'i': pelt(sig_arg, 1, 1500); break;
 		case 'U': pelt(SIGUSR1, 37, 2600); break;
 		case 'V': {
@@ -230,6 +238,7 @@ static int child(void)
 	if (read(0, m, 2) != 2)
 		return 1;
 	char mode = m[0];
+	gmode = mode;
 	sig_arg = m[1];
 	waiter = (pid_t)syscall(SYS_gettid);
 	int p[2];
@@ -388,6 +397,16 @@ static int child(void)
 		       out[0].data.u64 == 0x1234abcd && out[0].events == EPOLLIN ? "as registered" : "wrong");
 		break;
 	}
+	case 'W': { /* solo: 1 MiB on fd 1, which is read only later */
+		static char big[1 << 20];
+		memset(big, 'a', sizeof big);
+		n = write(1, big, sizeof big);
+		err = errno;
+		done = 1;
+		result(line, sizeof line, "write", n, err);
+		dprintf(2, "%s\n", line);
+		return 0;
+	}
 	case 'H': {
 		static const struct timespec huge = { INT_MAX / 1000, 999999999 };
 		say("w");
@@ -511,6 +530,8 @@ int main(int argc, char **argv)
 {
 	if (argc == 0 || (argc == 1 && argv[0] && argv[0][0] == '\0'))
 		return child();
+	if (argc > 1 && strcmp(argv[1], "solo") == 0)
+		return child(); /* A and B alone, their header and commands on rfd 0 */
 	if (rt_read_self() < 0 || argc < 2)
 		return 2;
 	return run(argv[1], argc > 2 ? atoi(argv[2]) : 0, argc > 3 ? atoi(argv[3]) : 0);
