@@ -35,15 +35,16 @@ bool proc_value(const char *text, const char *key, unsigned long long *v)
 
 int proc_sigmasks(pid_t tid, struct proc_sigmasks *m)
 {
-	static const char *const key[4] = { "SigPnd:", "ShdPnd:", "SigCgt:", "SigIgn:" };
-	unsigned long long *const val[4] = { &m->pending, &m->shared, &m->caught,
-					     &m->ignored };
+	static const char *const key[5] = { "SigPnd:", "ShdPnd:", "SigCgt:", "SigIgn:",
+					    "SigBlk:" };
+	unsigned long long *const val[5] = { &m->pending, &m->shared, &m->caught,
+					     &m->ignored, &m->blocked };
 	char buf[4096];
 	ssize_t n = proc_read(tid, "status", buf, sizeof(buf));
 	if (n < 0)
 		return (int)n;
 	memset(m, 0, sizeof(*m));
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < 5; i++) {
 		const char *p = strstr(buf, key[i]);
 		if (p)
 			sscanf(p + strlen(key[i]), " %llx", val[i]);

@@ -474,15 +474,17 @@ static bool ignores(pid_t tid, int sig)
 	return (ignored_set(&m) >> (sig - 1)) & 1;
 }
 
-/* Is a signal pending that t takes (not blocked, not ignored)?  Not
- * known: yes. */
+/* Is a signal pending that t takes now (not blocked by the mask in
+ * force, not ignored)?  Not known: yes.  At the stops after an
+ * epoll_pwait the mask in force is still the call's, which Linux's wait
+ * went by (PTRACE_GETSIGMASK would give the thread's own: a signal the
+ * call's mask blocks would end the wait, RT6-7). */
 static bool taken_due(const struct thread *t)
 {
 	struct proc_sigmasks m;
-	uint64_t blocked;
-	if (proc_sigmasks(t->tid, &m) < 0 || tracee_get_sigmask(t, &blocked) < 0)
+	if (proc_sigmasks(t->tid, &m) < 0)
 		return true;
-	return ((m.pending | m.shared) & ~blocked & ~ignored_set(&m)) != 0;
+	return ((m.pending | m.shared) & ~m.blocked & ~ignored_set(&m)) != 0;
 }
 
 /* An epoll wait with a timeout that a stop broke (a pass's interrupt, an
@@ -599,7 +601,7 @@ bool sys_ignored_signal(struct thread *t, int sig)
 	bool wrote = nr == __NR_write && (long long)r.rax > 0 && r.rax < r.rdx;
 	/* (The signal is dequeued, not pending any more: another one the
 	 * thread would take means Linux's answer stands.) */
-	if ((!waited && !wrote) || !ignores(t->tid, sig) || tracee_signal_due(t))
+	if ((!waited && !wrote) || !ignores(t->tid, sig) || taken_due(t))
 		return false;
 	if (wrote)
 		return write_rest(t, &r);

@@ -45,6 +45,11 @@
  *   pwcatch   A blocks SIGUSR1 (caught) and waits in epoll_pwait(2000)
  *             with an empty mask; B sends SIGUSR1 after 200 ms: EINTR,
  *             handler run, SIGUSR1 blocked again after it.
+ *   pwblock   A catches SIGUSR1 and waits in epoll_pwait(200 ms) with a
+ *             mask that blocks it; B sends it SIGUSR1 50 ms after A
+ *             began (pending, blocked), then SIGURG every ms for 100 ms.
+ *             Linux: 0 after 200 ms, then the handler (the mask back).
+ *   pwblockp  the same with passes instead of SIGURG.
  *   exitmid   A waits in epoll_wait(5000); after 200 ms of passes B
  *             calls exit_group(7): the child ends 7, nothing hangs.
  *   maxev     A's epoll_wait(100) with maxevents 0 and -1: EINVAL.
@@ -163,6 +168,13 @@ static void *commander(void *arg)
 		case 'u': munmap(tspage, 4096); say("k"); break;
 		case 'm': munmap(smpage, 4096); say("k"); break;
 		case 'n': tspage->tv_nsec = -1; say("k"); break;
+		case 'P': case 'Q':
+			while (since(&began) < 50)
+				sleep_ms(5);
+			syscall(SYS_tgkill, getpid(), waiter, SIGUSR1);
+			if (c == 'P')
+				pelt(SIGURG, 1, 100);
+			break;
 		case 'c':
 			while (since(&began) < 200)
 				sleep_ms(5);
@@ -370,6 +382,15 @@ static int child(void)
 		done = 1;
 		break;
 	}
+	case 'P': case 'Q': {
+		say("w");
+		n = epoll_pwait(ep, out, 1, 200, &blk);
+		err = errno;
+		int got = usr1;
+		result(line, sizeof line, "wait", n, err);
+		printf("%s after %s ms, usr1 %d\n", line, band(since(&began), 200), got);
+		break;
+	}
 	case 'c': case 'C': {
 		if (mode == 'C')
 			sigprocmask(SIG_SETMASK, &blk, NULL);
@@ -465,7 +486,7 @@ static int run(const char *name, int ms, int arg)
 		{ "smunmap", 's', 'm' }, { "blockall", 'b', 'B' }, { "ign", 'i', 'i' },
 		{ "catch", 'c', 'c' }, { "pwcatch", 'C', 'c' }, { "exitmid", 'x', 'x' },
 		{ "maxev", 'z', 0 }, { "ckill", 'K', 0 }, { "hugets", 'H', 0 },
-		{ "event", 'e', 'e' },
+		{ "event", 'e', 'e' }, { "pwblock", 'P', 'P' }, { "pwblockp", 'Q', 'Q' },
 	};
 	int k = 0;
 	while (k < (int)(sizeof modes / sizeof modes[0]) && strcmp(modes[k].name, name))
