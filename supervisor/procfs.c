@@ -38,16 +38,16 @@ int proc_sigmasks(pid_t tid, struct proc_sigmasks *m)
 	/* At a line's start: the first line is the thread's name, which it
 	 * sets itself (PR_SET_NAME "SigCgt:ffffffff" read as every signal
 	 * caught, RT5-4); the kernel escapes a newline in it. */
-	static const char *const key[4] = { "\nSigPnd:", "\nShdPnd:", "\nSigCgt:",
-					    "\nSigIgn:" };
-	unsigned long long *const val[4] = { &m->pending, &m->shared, &m->caught,
-					     &m->ignored };
+	static const char *const key[5] = { "\nSigPnd:", "\nShdPnd:", "\nSigCgt:",
+					    "\nSigIgn:", "\nSigBlk:" };
+	unsigned long long *const val[5] = { &m->pending, &m->shared, &m->caught,
+					     &m->ignored, &m->blocked };
 	char buf[4096];
 	ssize_t n = proc_read(tid, "status", buf, sizeof(buf));
 	if (n < 0)
 		return (int)n;
 	memset(m, 0, sizeof(*m));
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < 5; i++) {
 		const char *p = strstr(buf, key[i]);
 		if (p)
 			sscanf(p + strlen(key[i]), " %llx", val[i]);

@@ -23,7 +23,10 @@ bool proc_value(const char *text, const char *key, unsigned long long *v);
 int proc_vdso(pid_t pid, uint64_t *lo, uint64_t *hi);
 
 struct proc_sigmasks {
-	unsigned long long pending, shared, caught, ignored;
+	/* blocked: the mask in force, which during an epoll_pwait (and at
+	 * the stops right after it) is the call's own; PTRACE_GETSIGMASK
+	 * gives the one the thread goes back to. */
+	unsigned long long pending, shared, caught, ignored, blocked;
 };
 int proc_sigmasks(pid_t tid, struct proc_sigmasks *m);
 

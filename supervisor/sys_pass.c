@@ -474,15 +474,17 @@ static bool ignores(pid_t tid, int sig)
 	return (ignored_set(&m) >> (sig - 1)) & 1;
 }
 
-/* Is a signal pending that t takes (not blocked, not ignored)?  Not
- * known: yes. */
+/* Is a signal pending that t takes now (not blocked by the mask in
+ * force, not ignored)?  Not known: yes.  At the stops after an
+ * epoll_pwait the mask in force is still the call's, which Linux's wait
+ * went by (PTRACE_GETSIGMASK would give the thread's own: a signal the
+ * call's mask blocks would end the wait, RT6-7). */
 static bool taken_due(const struct thread *t)
 {
 	struct proc_sigmasks m;
-	uint64_t blocked;
-	if (proc_sigmasks(t->tid, &m) < 0 || tracee_get_sigmask(t, &blocked) < 0)
+	if (proc_sigmasks(t->tid, &m) < 0)
 		return true;
-	return ((m.pending | m.shared) & ~blocked & ~ignored_set(&m)) != 0;
+	return ((m.pending | m.shared) & ~m.blocked & ~ignored_set(&m)) != 0;
 }
 
 /* An epoll wait with a timeout that a stop broke (a pass's interrupt, an
@@ -524,9 +526,13 @@ static long long wait_timeout(const struct thread *t, const struct user_regs_str
 		if (!r->r10 || tracee_read(t, r->r10, &ts, sizeof(ts)) < 0 ||
 		    ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L)
 			return -1; /* (the kernel checked it at entry) */
+		/* Longer than epoll_pwait's int of ms can say (INT_MAX / 1000
+		 * s and a fraction rounds up past it: a negative timeout, no
+		 * end, RT6-4): made again whole, as before. */
 		if (ts.tv_sec > INT_MAX / 1000)
-			return -1; /* longer than epoll_pwait can say: as before */
-		return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+			return -1;
+		long long ns = (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+		return ns > INT_MAX * 1000000LL ? -1 : ns;
 	}
 #endif
 	int ms = (int)r->r10;
@@ -584,6 +590,10 @@ static bool wait_again(struct thread *t, const struct user_regs_struct *r)
 bool sys_ignored_signal(struct thread *t, int sig)
 {
 	struct user_regs_struct r;
+	/* A signal the thread takes ends the wait it was in: a wait after
+	 * its handler is another call, with a deadline of its own (RT6-1). */
+	if (t->ep.set && t->state == T_RUNNING && !ignores(t->tid, sig))
+		t->ep.set = false;
 	if (t->state != T_RUNNING || t->lent || !t->c || tracee_getregs(t, &r) < 0)
 		return false;
 	long nr = (long)r.orig_rax;
@@ -591,7 +601,7 @@ bool sys_ignored_signal(struct thread *t, int sig)
 	bool wrote = nr == __NR_write && (long long)r.rax > 0 && r.rax < r.rdx;
 	/* (The signal is dequeued, not pending any more: another one the
 	 * thread would take means Linux's answer stands.) */
-	if ((!waited && !wrote) || !ignores(t->tid, sig) || tracee_signal_due(t))
+	if ((!waited && !wrote) || !ignores(t->tid, sig) || taken_due(t))
 		return false;
 	if (wrote)
 		return write_rest(t, &r);
@@ -636,6 +646,10 @@ static void give_back(struct pass *p, struct thread *t, bool at_syscall_stop)
 			regs.rax = was == -516 ? __NR_restart_syscall : p->saved.orig_rax;
 		}
 		regs.orig_rax = (unsigned long long)-1;
+		/* Not carried on: a wait the thread was in ends here (EINTR
+		 * for a signal it takes next), or is made again whole; either
+		 * way a deadline of it is no later call's (RT6-1). */
+		t->ep.set = false;
 	}
 	/* (At a signal-delivery stop the saved registers go back as they
 	 * were: the kernel then restarts or interrupts the call for the

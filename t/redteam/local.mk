@@ -103,3 +103,8 @@ GUESTS += t/redteam/lonepipe
 EXTRA_DIST += t/redteam/lonepipe.c
 t/redteam/lonepipe: t/redteam/lonepipe.c $(RT_DEPS)
 	$(GUEST_LINK)
+# t/954-redteam6.bats
+GUESTS += t/redteam/carry
+EXTRA_DIST += t/redteam/carry.c
+t/redteam/carry: t/redteam/carry.c $(RT_DEPS)
+	$(GUEST_LINK)
