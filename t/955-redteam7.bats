@@ -88,3 +88,60 @@ mutate() { # BASE MUTATION
 	[ "$(grep -vc 'namespaces cannot be made here' <<<"$stderr")" -eq 1 ]
 	[[ "$stderr" == *"65536 bytes"* ]]
 }
+
+# ---- held ------------------------------------------------------------------
+
+@test "RT7 held: a tree forged with a cid past its parent's last, a second root outside a policy run, or a stream over 1 MiB is refused by the checker ck_read shares (the writer cannot even make it)" {
+	need_pidns
+	base_tree
+	local m
+	for m in cidover rootless over; do
+		run "$RT/ckmut7" "$D/t.ck" "$D/$m.ck" $m
+		echo "$m: $status $output"
+		[ "$status" -eq 1 ]
+		[[ "$output" == "write: "* ]]
+	done
+}
+
+@test "RT7 held: one tree file restored twice at once gives the same run twice" {
+	need_pidns
+	base_tree
+	local a b sa=0 sb=0
+	timeout -k 5 60 "$MINOS_EXEC" --restore="$D/t.ck" <<<"go" >"$D/a.out" 2>"$D/a.err" &
+	a=$!
+	timeout -k 5 60 "$MINOS_EXEC" --restore="$D/t.ck" <<<"go" >"$D/b.out" 2>"$D/b.err" &
+	b=$!
+	wait $a || sa=$?
+	wait $b || sb=$?
+	cat "$D/a.err" "$D/b.err"
+	[ "$sa" -eq 0 ] && [ "$sb" -eq 0 ]
+	[ "$(cat "$D/a.out")" = "cnew: 2" ] && [ "$(cat "$D/b.out")" = "cnew: 2" ]
+}
+
+# churn: rounds of cnew, wpass and rpass into the child, ckill, failing
+# cnews, Minos pipes; a checkpoint at any moment of it either is refused
+# (one line, the run goes on) or restores to the uninterrupted end.
+@test "RT7 held: a container racing the freeze (cnew, wpass, rpass, ckill, pipes) is saved whole or refused: the restored run's output and status are the uninterrupted run's" {
+	need_pidns
+	run --separate-stderr mx "$RT/churn" 300 </dev/null
+	expect_status 0
+	local ref="$output" at
+	[ "$ref" = "round 300"$'\n'"errors 0" ]
+	for at in 20ms 50ms 90ms 150ms; do
+		rm -f "$D/c.ck"
+		run --separate-stderr mx --checkpoint="$D/c.ck" --checkpoint-at=$at \
+			"$RT/churn" 300 </dev/null
+		echo "at $at: $status [$output] $(grep -v 'ckill by' <<<"$stderr")"
+		expect_status 0
+		[[ "$stderr" != *"internal error"* ]]
+		if [ ! -s "$D/c.ck" ]; then
+			[ "$output" = "$ref" ]
+			continue
+		fi
+		[ -z "$output" ]
+		run --separate-stderr mx --restore="$D/c.ck" </dev/null
+		echo "restored: $status [$output]"
+		expect_status 0
+		[ "$output" = "$ref" ]
+	done
+}

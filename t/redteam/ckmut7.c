@@ -10,6 +10,9 @@
  *              holding 65536 bytes (a user past fs.pipe-user-pages-soft
  *              gets pipes of 2 pages, and may not grow them)
  *   share3     every pipe end of every container names stream 0
+ *   cidover    the second container's cid is past its parent's last cid
+ *   rootless   the second container claims no parent (a second root
+ *              outside a policy run)
  *   over       stream 0 holds more bytes than the kernel's pipe may (its
  *              capacity 1 MiB + 4096, which the writer refuses)
  */
@@ -64,7 +67,16 @@ int main(int argc, char **argv)
 				if (f->kind == CK_FD_PIPE_R || f->kind == CK_FD_PIPE_W)
 					f->stream = 0;
 			}
+	} else if (!strcmp(m, "cidover")) {
+		r.containers[1].cid = r.containers[0].next_cid + 1;
+	} else if (!strcmp(m, "rootless")) {
+		r.containers[1].parent = -1;
+		r.containers[1].cid = 0;
 	} else if (!strcmp(m, "over")) {
+		if (!r.nstreams) {
+			r.streams = calloc(1, sizeof(*r.streams));
+			r.nstreams = 1;
+		}
 		r.streams[0].capacity = (1u << 20) + 4096;
 		r.streams[0].len = (1u << 20) + 4096;
 		r.streams[0].bytes = full;
