@@ -89,6 +89,19 @@ mutate() { # BASE MUTATION
 	[[ "$stderr" == *"65536 bytes"* ]]
 }
 
+@test "RT7-3: a log the policy creates (mode: create), replaced by a symlink before the restore, is not followed: the file it names is not truncated nor written" {
+	need_pidns
+	pipeline create
+	rm "$D/log.txt"
+	printf 'victim %.0s' $(seq 100) >"$D/victim"
+	ln -s "$D/victim" "$D/log.txt"
+	restore "$D/p.ck" --policy="$D/p.yaml"
+	# Old build: victim truncated to 14 bytes and the log written into it.
+	[ "$(stat -c %s "$D/victim")" -eq 700 ]
+	expect_status 125
+	[ -z "$output" ]
+}
+
 # ---- held ------------------------------------------------------------------
 
 @test "RT7 held: a tree forged with a cid past its parent's last, a second root outside a policy run, or a stream over 1 MiB is refused by the checker ck_read shares (the writer cannot even make it)" {
@@ -144,4 +157,100 @@ mutate() { # BASE MUTATION
 		expect_status 0
 		[ "$output" = "$ref" ]
 	done
+}
+
+# The pipeline of t/993 (t/guests/ckpipe: gen | sort | count, and a stage
+# that has ended with 4), frozen when its three stages said "ready":
+# $D/p.ck; $D/ref.out, ref.status, ref.log the uninterrupted run's.
+# $1: the log's mode (truncate).
+pipeline() { # [MODE]
+	for i in $(seq 60); do echo "w$((i * 7 % 11))"; done >"$D/input.txt"
+	cat >"$D/p.yaml" <<-EOF2
+	limits: {wall-time: 60s}
+	defaults: {memory: 64M, cpu-time: 20s, threads: 1}
+	streams: [words, sorted, gate, gate2]
+	containers:
+	  gen:
+	    program: $G/ckpipe
+	    argv: [ckpipe, gen, "20"]
+	    fds: {0: stdin, 1: {write: words}, 2: stderr, 3: {write: gate}, 4: {file: input.txt}}
+	  sort:
+	    program: $G/ckpipe
+	    argv: [ckpipe, sort]
+	    fds: {0: {read: words}, 1: {write: sorted}, 2: stderr, 3: {read: gate}, 4: {write: gate2}}
+	  count:
+	    program: $G/ckpipe
+	    argv: [ckpipe, count]
+	    fds: {0: {read: sorted}, 1: stdout, 2: stderr, 3: {read: gate2}, 4: {file: log.txt, mode: ${1:-truncate}}}
+	  early:
+	    program: $G/ckpipe
+	    argv: [ckpipe, exit, "4"]
+	    fds: {2: stderr}
+	EOF2
+	local s=0 n=0 line
+	echo go | mx --policy="$D/p.yaml" >"$D/ref.out" 2>/dev/null || s=$?
+	echo "$s" >"$D/ref.status"
+	mv "$D/log.txt" "$D/ref.log"
+	[ "$s" -eq 4 ]
+	mkfifo "$D/in" "$D/err"
+	exec 4<>"$D/in"
+	timeout -k 5 60 "$MINOS_EXEC" --policy="$D/p.yaml" --checkpoint="$D/p.ck" \
+		<"$D/in" >"$D/part1.out" 2>"$D/err" 3>&- &
+	local pid=$!
+	exec 5<"$D/err"
+	for i in 1 2 3 4; do
+		read -r -t 20 line <&5
+		case "$line" in
+		*ready | "exit 4") n=$((n + 1)) ;;
+		esac
+	done
+	[ "$n" -eq 4 ]
+	kill -USR1 "$(pgrep -P $pid)"
+	read -r -t 20 line <&5
+	wait $pid
+	exec 4>&- 5<&-
+	[ "$line" = "minos-exec: checkpointed 3 containers to $D/p.ck" ]
+	[ "$(cat "$D/log.txt")" = "count started" ]
+}
+# A restore of the pipeline: $status, $output, $stderr.
+prestore() { # FILE
+	restore "$1" --policy="$D/p.yaml"
+}
+
+@test "RT7 held: the log a stage wrote, truncated or replaced by a FIFO or a directory before the restore, refuses it in one line; nothing runs and the FIFO is never opened for writing" {
+	need_pidns
+	pipeline
+	: >"$D/log.txt"
+	refused "$D/p.ck" --policy="$D/p.yaml"
+	[[ "$stderr" == *"log.txt holds 0 bytes, the saved run had written 14: it changed since"* ]]
+	rm "$D/log.txt"
+	mkfifo "$D/log.txt"
+	refused "$D/p.ck" --policy="$D/p.yaml"
+	rm "$D/log.txt"
+	mkdir "$D/log.txt"
+	refused "$D/p.ck" --policy="$D/p.yaml"
+	rmdir "$D/log.txt"
+	# and put back, the restore is the uninterrupted run
+	echo "count started" >"$D/log.txt"
+	prestore "$D/p.ck"
+	[ "$status" -eq "$(cat "$D/ref.status")" ]
+	printf '%s\n' "$output" | cmp - "$D/ref.out"
+	cmp "$D/log.txt" "$D/ref.log"
+}
+
+@test "RT7 held: policy files at a forged offset past their end: the written log refuses the restore in one line (never grown to 1 TiB); nothing is written" {
+	need_pidns
+	pipeline
+	"$RT/ckmut7" "$D/p.ck" "$D/off.ck" fileoff
+	refused "$D/off.ck" --policy="$D/p.yaml"
+	[[ "$stderr" == *"log.txt holds 14 bytes, the saved run had written 1099511627776"* ]]
+	[ "$(stat -c %s "$D/log.txt")" -eq 14 ]
+}
+
+@test "RT7 held: every pipe end of every stage naming one stream (held by three stages) restores without a crash or a hang, and the status is a stage's" {
+	need_pidns
+	pipeline
+	"$RT/ckmut7" "$D/p.ck" "$D/s3.ck" share3
+	prestore "$D/s3.ck"
+	[ "$status" -lt 125 ]
 }

@@ -13,6 +13,7 @@
  *   cidover    the second container's cid is past its parent's last cid
  *   rootless   the second container claims no parent (a second root
  *              outside a policy run)
+ *   fileoff    every policy file is at offset 2^40 (past its end)
  *   over       stream 0 holds more bytes than the kernel's pipe may (its
  *              capacity 1 MiB + 4096, which the writer refuses)
  */
@@ -67,6 +68,11 @@ int main(int argc, char **argv)
 				if (f->kind == CK_FD_PIPE_R || f->kind == CK_FD_PIPE_W)
 					f->stream = 0;
 			}
+	} else if (!strcmp(m, "fileoff")) {
+		for (uint32_t ci = 0; ci < r.ncontainers; ci++)
+			for (uint32_t i = 0; i < r.containers[ci].nfds; i++)
+				if (r.containers[ci].fds[i].kind == CK_FD_FILE)
+					r.containers[ci].fds[i].offset = 1ull << 40;
 	} else if (!strcmp(m, "cidover")) {
 		r.containers[1].cid = r.containers[0].next_cid + 1;
 	} else if (!strcmp(m, "rootless")) {
