@@ -858,21 +858,30 @@ static struct policy *policy_of(struct minos_config *cfg, const char *path,
 	return p;
 }
 
-/* The pipes of the run, made and refilled. */
-static int (*make_pipes(void))[2]
+/* The pipes of the run, made and refilled.  Refilled without waiting: a
+ * pipe the kernel would not make as large as the file says (a user past
+ * fs.pipe-user-pages-soft gets pipes of two pages) would otherwise hold
+ * the supervisor in its write for ever, before any container reads. */
+static int (*make_pipes(const char *path))[2]
 {
 	int (*pipes)[2] = calloc(R->nstreams ? R->nstreams : 1, sizeof(*pipes));
 	if (!pipes)
 		die(MINOS_EXIT_FAIL, "out of memory");
 	for (uint32_t s = 0; s < R->nstreams; s++) {
 		const struct ck_stream *cs = &R->streams[s];
-		if (pipe2(pipes[s], O_CLOEXEC) < 0)
+		if (pipe2(pipes[s], O_CLOEXEC | O_NONBLOCK) < 0)
 			die(MINOS_EXIT_FAIL, "pipe: %s", strerror(errno));
 		if (fcntl(pipes[s][1], F_SETPIPE_SZ, (int)cs->capacity) < 0 && cs->len > 65536)
 			die(MINOS_EXIT_FAIL, "pipe of %u bytes: %s", cs->capacity,
 			    strerror(errno));
-		if (cs->len && write(pipes[s][1], cs->bytes, cs->len) != (ssize_t)cs->len)
-			die(MINOS_EXIT_FAIL, "cannot refill a pipe: %s", strerror(errno));
+		ssize_t n = cs->len ? write(pipes[s][1], cs->bytes, cs->len) : 0;
+		if (n != (ssize_t)cs->len)
+			die(MINOS_EXIT_FAIL, "%s: stream %u holds %u bytes; a pipe here "
+			    "takes %d of them (%s)", path, s, cs->len,
+			    fcntl(pipes[s][1], F_GETPIPE_SZ),
+			    n < 0 ? strerror(errno) : "a per-user pipe limit?");
+		if (fcntl(pipes[s][0], F_SETFL, 0) < 0 || fcntl(pipes[s][1], F_SETFL, 0) < 0)
+			die(MINOS_EXIT_FAIL, "pipe: %s", strerror(errno));
 	}
 	return pipes;
 }
@@ -1028,7 +1037,7 @@ int run_restore(struct minos_config *cfg)
 	stdio_prepare(&io);
 	if (!p)
 		stdio_count_output(&io, cfg->lim.output);
-	int (*pipes)[2] = make_pipes();
+	int (*pipes)[2] = make_pipes(path);
 
 	for (unsigned i = 0; i < nones; i++) {
 		struct one *o = &ones[i];

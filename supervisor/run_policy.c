@@ -276,6 +276,10 @@ int run_policy_reopen(const struct policy *p, const char *dir, unsigned i, unsig
 	 * saved run opened it; it goes on where the run was. */
 	int flags = sl->mode == FILE_READ ? O_RDONLY :
 		    sl->mode == FILE_APPEND ? O_WRONLY | O_APPEND : O_WRONLY;
+	/* A file the policy creates was the run's own (O_EXCL never follows
+	 * a symlink): a symlink there now is someone else's file (RT7-3). */
+	if (sl->mode == FILE_CREATE)
+		flags |= O_NOFOLLOW;
 	int fd = open(path, flags | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	struct stat st;
 	int rc = 0;

@@ -20,6 +20,7 @@
 #include <elf.h>
 #include <linux/kcmp.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -319,7 +320,9 @@ static long start_child(struct thread *t)
 			    (unsigned long long)im->mem, cl->memory);
 		return finish(t, -ENOMEM);
 	}
-	if (!room_for_child(c))
+	/* A restored file may say the last cid was INT_MAX: no cid is left
+	 * (++ would overflow into a negative "cid" no call can name). */
+	if (!room_for_child(c) || c->next_cid == INT_MAX)
 		return finish(t, -EAGAIN);
 	if (!memory_left(c))
 		return finish(t, -ENOMEM);

@@ -6,7 +6,7 @@ GUESTS += t/redteam/hoard t/redteam/fakeml t/redteam/parked t/redteam/pinfds \
 	t/redteam/epleak t/redteam/graveyard t/redteam/growsdown t/redteam/hammer \
 	t/redteam/livecost t/redteam/chain t/redteam/pipehole t/redteam/execstop \
 	t/redteam/rodata t/redteam/epintr t/redteam/shortw t/redteam/closesig \
-	t/redteam/ckvdso t/redteam/closejmp
+	t/redteam/ckvdso t/redteam/closejmp t/redteam/cktree7
 EXTRA_DIST += t/redteam/rt.h t/redteam/hoard.c t/redteam/fakeml.c \
 	t/redteam/parked.c t/redteam/pinfds.c t/redteam/dupfd.c \
 	t/redteam/pollbuf.c t/redteam/bigbss.c t/redteam/churn.c \
@@ -15,7 +15,8 @@ EXTRA_DIST += t/redteam/rt.h t/redteam/hoard.c t/redteam/fakeml.c \
 	t/redteam/growsdown.c t/redteam/hammer.c t/redteam/livecost.c \
 	t/redteam/chain.c t/redteam/pipehole.c t/redteam/execstop.c t/redteam/rodata.c \
 	t/redteam/epintr.c t/redteam/shortw.c t/redteam/closesig.c \
-	t/redteam/ckvdso.c t/redteam/ckmut.c t/redteam/closejmp.c
+	t/redteam/ckvdso.c t/redteam/ckmut.c t/redteam/closejmp.c \
+	t/redteam/cktree7.c t/redteam/ckmut7.c
 RT_DEPS = t/redteam/rt.h libminos/minos.h $(GUEST_LIBS)
 t/redteam/hoard: t/redteam/hoard.c $(RT_DEPS)
 	$(GUEST_LINK)
@@ -75,6 +76,14 @@ t_redteam_ckmut_SOURCES = t/redteam/ckmut.c supervisor/ckfile.c \
 	supervisor/ckhost.c supervisor/crc32c.c supervisor/sha256.c
 t_redteam_ckmut_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS)
 t_redteam_ckmut_LDADD =
+t/redteam/cktree7: t/redteam/cktree7.c $(RT_DEPS)
+	$(GUEST_LINK)
+# ckmut7: red team 7's forged files (t/955-redteam7.bats).
+check_PROGRAMS += t/redteam/ckmut7
+t_redteam_ckmut7_SOURCES = t/redteam/ckmut7.c supervisor/ckfile.c \
+	supervisor/ckhost.c supervisor/crc32c.c supervisor/sha256.c
+t_redteam_ckmut7_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS)
+t_redteam_ckmut7_LDADD =
 # sigq: a host program, sigqueue(3) from outside a container.
 check_PROGRAMS += t/redteam/sigq
 t_redteam_sigq_SOURCES = t/redteam/sigq.c
