@@ -465,26 +465,27 @@ static uint64_t ignored_set(const struct proc_sigmasks *m)
 	return m->ignored | (dfl & ~m->caught);
 }
 
-/* Does thread tid ignore sig?  Unreadable: no. */
-static bool ignores(pid_t tid, int sig)
+/* Does a thread with masks m ignore sig? */
+static bool ignores(const struct proc_sigmasks *m, int sig)
 {
-	struct proc_sigmasks m;
-	if (sig < 1 || sig > 64 || proc_sigmasks(tid, &m) < 0)
-		return false;
-	return (ignored_set(&m) >> (sig - 1)) & 1;
+	return sig >= 1 && sig <= 64 && ((ignored_set(m) >> (sig - 1)) & 1);
 }
 
-/* Is a signal pending that t takes now (not blocked by the mask in
- * force, not ignored)?  Not known: yes.  At the stops after an
- * epoll_pwait the mask in force is still the call's, which Linux's wait
- * went by (PTRACE_GETSIGMASK would give the thread's own: a signal the
- * call's mask blocks would end the wait, RT6-7). */
+/* Is a signal pending that a thread with masks m takes now (not blocked
+ * by the mask in force, not ignored)?  At the stops after an epoll_pwait
+ * the mask in force is still the call's, which Linux's wait went by
+ * (PTRACE_GETSIGMASK would give the thread's own: a signal the call's
+ * mask blocks would end the wait, RT6-7). */
+static bool due(const struct proc_sigmasks *m)
+{
+	return ((m->pending | m->shared) & ~m->blocked & ~ignored_set(m)) != 0;
+}
+
+/* The same for thread t, its masks read now.  Not known: yes. */
 static bool taken_due(const struct thread *t)
 {
 	struct proc_sigmasks m;
-	if (proc_sigmasks(t->tid, &m) < 0)
-		return true;
-	return ((m.pending | m.shared) & ~m.blocked & ~ignored_set(&m)) != 0;
+	return proc_sigmasks(t->tid, &m) < 0 || due(&m);
 }
 
 /* An epoll wait with a timeout that a stop broke (a pass's interrupt, an
@@ -586,14 +587,19 @@ static bool wait_again(struct thread *t, const struct user_regs_struct *r)
 	return true;
 }
 
-
 bool sys_ignored_signal(struct thread *t, int sig)
 {
 	struct user_regs_struct r;
+	struct proc_sigmasks m; /* the thread's masks, read once */
+	bool read = false;
 	/* A signal the thread takes ends the wait it was in: a wait after
-	 * its handler is another call, with a deadline of its own (RT6-1). */
-	if (t->ep.set && t->state == T_RUNNING && !ignores(t->tid, sig))
-		t->ep.set = false;
+	 * its handler is another call, with a deadline of its own (RT6-1).
+	 * (Masks not readable: it takes it.) */
+	if (t->ep.set && t->state == T_RUNNING) {
+		read = proc_sigmasks(t->tid, &m) == 0;
+		if (!read || !ignores(&m, sig))
+			t->ep.set = false;
+	}
 	if (t->state != T_RUNNING || t->lent || !t->c || tracee_getregs(t, &r) < 0)
 		return false;
 	long nr = (long)r.orig_rax;
@@ -601,7 +607,11 @@ bool sys_ignored_signal(struct thread *t, int sig)
 	bool wrote = nr == __NR_write && (long long)r.rax > 0 && r.rax < r.rdx;
 	/* (The signal is dequeued, not pending any more: another one the
 	 * thread would take means Linux's answer stands.) */
-	if ((!waited && !wrote) || !ignores(t->tid, sig) || taken_due(t))
+	if (!waited && !wrote)
+		return false;
+	if (!read && proc_sigmasks(t->tid, &m) < 0)
+		return false;
+	if (!ignores(&m, sig) || due(&m))
 		return false;
 	if (wrote)
 		return write_rest(t, &r);
