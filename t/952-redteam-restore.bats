@@ -33,22 +33,9 @@ base_obj() {
 mutate() { # BASE MUTATION
 	"$RT/ckmut" "$D/$1.ck" "$D/$2.ck" "$2"
 }
-# restore FILE [OPTIONS...]: $status, $output, $stderr.
-restore() {
-	local f="$1"
-	shift
-	run --separate-stderr timeout -k 5 60 "$MINOS_EXEC" "$@" --restore="$f" </dev/null
-	echo "$f: status $status: $stderr"
-	[[ "$stderr" != *"internal error"* ]]
-	[[ "$stderr" != *"AddressSanitizer"* && "$stderr" != *"runtime error"* ]]
-}
-# refused FILE [OPTIONS...]: 125, one line, nothing printed by the guest.
-refused() {
-	restore "$@"
-	expect_status 125
-	[ "$(grep -vc 'namespaces cannot be made here' <<<"$stderr")" -eq 1 ]
-	[ -z "$output" ]
-}
+# restore, refused FILE [OPTIONS...]: helpers.bash's, stdin empty.
+restore() { ck_restore "$@" </dev/null; }
+refused() { ck_refused "$@" </dev/null; }
 
 @test "RT4-1: a checkpoint never makes a container's epoll_wait (no timeout, a timerfd of 1 ms) fail EINTR: the run that goes on and the restored run end as the uninterrupted one" {
 	need_pidns

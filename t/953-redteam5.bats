@@ -29,14 +29,11 @@ ck() {
 	[ -s "$D/$f" ]
 }
 
-# restore FILE [OPTIONS...]: $status, $output (stdout), $stderr.
+# restore FILE [OPTIONS...]: helpers.bash's, FILE in $D, stdin empty.
 restore() {
 	local f="$1"
 	shift
-	run --separate-stderr timeout -k 5 60 "$MINOS_EXEC" "$@" --restore="$D/$f" </dev/null
-	echo "$f: status $status: [$output] $stderr"
-	[[ "$stderr" != *"internal error"* ]]
-	[[ "$stderr" != *"AddressSanitizer"* && "$stderr" != *"runtime error"* ]]
+	ck_restore "$D/$f" "$@" </dev/null
 }
 
 # tofile OPTIONS... PROGRAM ARGS...: minos-exec with stdout a file ($D/out,

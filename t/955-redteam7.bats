@@ -13,22 +13,9 @@ setup() {
 	D="$BATS_TEST_TMPDIR"
 }
 
-# restore FILE [OPTIONS...] (stdin "go"): $status, $output, $stderr.
-restore() {
-	local f="$1"
-	shift
-	run --separate-stderr timeout -k 5 60 "$MINOS_EXEC" "$@" --restore="$f" <<<"go"
-	echo "$f: status $status: [$output] $stderr"
-	[[ "$stderr" != *"internal error"* ]]
-	[[ "$stderr" != *"AddressSanitizer"* && "$stderr" != *"runtime error"* ]]
-}
-# refused FILE [OPTIONS...]: 125, one line, nothing printed by the guest.
-refused() {
-	restore "$@"
-	expect_status 125
-	[ "$(grep -vc 'namespaces cannot be made here' <<<"$stderr")" -eq 1 ]
-	[ -z "$output" ]
-}
+# restore, refused FILE [OPTIONS...]: helpers.bash's, stdin "go".
+restore() { ck_restore "$@" <<<"go"; }
+refused() { ck_refused "$@" <<<"go"; }
 
 # base_tree: $D/t.ck, t/redteam/cktree7 (a container and its sleeping
 # flat child, cid 1) frozen at "tree7 ready".

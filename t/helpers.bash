@@ -79,3 +79,24 @@ probe_table() {
 	done
 	[ "$fails" -eq 0 ]
 }
+
+# ck_restore FILE [OPTIONS...]: minos-exec OPTIONS --restore=FILE, stdin
+# the caller's; $status, $output, $stderr (logged); never an internal
+# error or a sanitizer report.
+ck_restore() {
+	local f="$1"
+	shift
+	run --separate-stderr timeout -k 5 60 "$MINOS_EXEC" "$@" --restore="$f"
+	echo "$f: status $status: [$output] $stderr"
+	[[ "$stderr" != *"internal error"* ]]
+	[[ "$stderr" != *"AddressSanitizer"* && "$stderr" != *"runtime error"* ]]
+}
+
+# ck_refused FILE [OPTIONS...]: the restore is refused: 125, one line,
+# nothing printed by the guest.
+ck_refused() {
+	ck_restore "$@"
+	expect_status 125
+	[ "$(grep -vc 'namespaces cannot be made here' <<<"$stderr")" -eq 1 ]
+	[ -z "$output" ]
+}
