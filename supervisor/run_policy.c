@@ -237,10 +237,12 @@ static struct policy *read_and_parse(const struct minos_config *cfg,
 	return p;
 }
 
-struct policy *run_policy_read(struct minos_config *cfg, uint8_t sha[32], char **dir,
-			       struct minos_config *session)
+/* The run's configuration for policy p: descriptor limits above what
+ * this host gives lowered (hostprobe.c), then the command line's limits
+ * with the file's session limits over them. */
+static void session_of(struct minos_config *cfg, struct policy *p,
+		       struct minos_config *session)
 {
-	struct policy *p = read_and_parse(cfg, sha, dir);
 	for (unsigned i = 0; i < p->ncontainers; i++) {
 		struct policy_container *pc = &p->containers[i];
 		char where[512];
@@ -252,7 +254,16 @@ struct policy *run_policy_read(struct minos_config *cfg, uint8_t sha[32], char *
 	*session = *cfg;
 	session->lim.wall_ms = p->session.wall_ms;
 	session->lim.containers = p->session.containers;
-	session->lim.total_memory = p->session.total_memory;
+	/* (0: derived from the file's containers, not --memory: a stage's
+	 * children inherit its memory.) */
+	session->lim.total_memory = policy_total_memory(p);
+}
+
+struct policy *run_policy_read(struct minos_config *cfg, uint8_t sha[32], char **dir,
+			       struct minos_config *session)
+{
+	struct policy *p = read_and_parse(cfg, sha, dir);
+	session_of(cfg, p, session);
 	return p;
 }
 
@@ -379,24 +390,8 @@ int run_policy(struct minos_config *cfg)
 		return ferror(stdout) ? MINOS_EXIT_FAIL : 0;
 	}
 
-	/* Descriptor limits above what this host gives (hostprobe.c). */
-	for (unsigned i = 0; i < p->ncontainers; i++) {
-		struct policy_container *pc = &p->containers[i];
-		char where[512];
-		snprintf(where, sizeof(where), "%s:%u:%u: container '%s'", file,
-			 pc->pos.line, pc->pos.column, pc->name);
-		hostprobe_fit_fds(&pc->lim, where);
-	}
-	hostprobe_fit_fds(&cfg->lim, NULL);
-
-	/* The session's limits: the command line's, then the file's. */
 	static struct minos_config run_cfg;
-	run_cfg = *cfg;
-	run_cfg.lim.wall_ms = p->session.wall_ms;
-	run_cfg.lim.containers = p->session.containers;
-	/* (0: derived from the file's containers, not --memory: a stage's
-	 * children inherit its memory.) */
-	run_cfg.lim.total_memory = policy_total_memory(p);
+	session_of(cfg, p, &run_cfg);
 	struct run r;
 	run_setup(&r, &run_cfg);
 	run_policy_stages(p, sha);

@@ -291,6 +291,12 @@ expect_reference() {
 		[ "$stderr" = "minos-exec: container 2 (parent/1): killed: ckill by container 1" ]
 		printf '%s\n' "$output" | cat "$D/part1.out" - | cmp - "$D/ref.out"
 	done
+	# The run's total memory is the policy's, derived from its
+	# containers (64M each), as the first run had it, not containers x
+	# --memory (4 x 16M, which the two 64M containers would not fit).
+	run --separate-stderr mx --restore="$D/t.ck" --policy="$D/t.yaml" --memory=16M <<<"go"
+	expect_status 0
+	printf '%s\n' "$output" | cat "$D/part1.out" - | cmp - "$D/ref.out"
 }
 
 # ckpipe tree: a flat child sleeping in nanosleep (an interrupted sleep
