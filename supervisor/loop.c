@@ -975,17 +975,12 @@ struct waited { pid_t tid; int status; struct rusage ru; };
 static struct waited *pend;
 static size_t npend, cappend;
 
-/* One container only (the common run): no one to be fair to, so each
- * status is handled as wait4 returns it, without the round's closing
- * empty wait4 (that made a Minos call's turn two wait4s instead of one).
- * Bounded as a round is; back to rounds as soon as a second container
- * lives (a cnew handled here). */
-#define ALONE_PER_ROUND 16
-
-static unsigned drain_alone(void)
+/* Statuses handled as wait4 returns them, at most max, until none is left;
+ * how many were handled. */
+static unsigned drain_fast(unsigned max)
 {
 	unsigned handled = 0;
-	while (handled < ALONE_PER_ROUND && ctab_live() == 1) {
+	while (handled < max) {
 		int status;
 		struct rusage ru;
 		pid_t tid = wait4(-1, &status, __WALL | WNOHANG, &ru);
@@ -997,11 +992,16 @@ static unsigned drain_alone(void)
 	return handled;
 }
 
+/* One container only: no one to be fair to, so each status is handled as
+ * wait4 returns it, without the round's closing empty wait4 (that made a
+ * Minos call's turn two wait4s instead of one).  Bounded as a round is. */
+#define ALONE_PER_ROUND 16
+
 static unsigned drain_round(void)
 {
 	static unsigned long round;
 	if (!npend && ctab_live() == 1)
-		return drain_alone();
+		return drain_fast(ALONE_PER_ROUND);
 	for (;;) {
 		if (npend == cappend) {
 			size_t cap = cappend ? 2 * cappend : 64;
@@ -1062,9 +1062,26 @@ static unsigned drain_round(void)
  * other events (timers, listeners, code streams) are never starved. */
 #define ROUNDS_PER_TURN 16
 
+/* A turn's usual statuses are a short burst (a Minos call's stop; a cnew's
+ * child stopping at its exec while its parent waits): handled as wait4
+ * returns them, they cost one wait4 each and one empty wait4, as before
+ * the rounds, where every status of a round cost a second wait4 (collect
+ * all, then an empty one to know it was all; a cnew 19.5 wait4s against
+ * 34).  Unfairness needs a long burst (a container whose threads stop
+ * again as soon as they are resumed, and are returned first): after
+ * FAST_MAX statuses with no empty wait4 between them, the rest of the turn
+ * is fair rounds, so another container's stop waits for at most FAST_MAX
+ * of theirs.  Statuses kept from a round go first, fairly. */
+#define FAST_MAX 8
+
 static unsigned drain_waits(void)
 {
 	unsigned handled = 0;
+	if (!npend) {
+		handled = drain_fast(FAST_MAX);
+		if (handled < FAST_MAX)
+			return handled; /* an empty wait4: nothing more ready */
+	}
 	for (int i = 0; i < ROUNDS_PER_TURN; i++) {
 		unsigned n = drain_round();
 		if (!n)
