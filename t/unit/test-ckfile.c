@@ -38,6 +38,8 @@ struct model {
 	struct ck_obj o[3];
 	struct ck_epoll_reg g[3];
 	struct ck_stream s[2];
+	struct ck_code cd[3];   /* cnews wound back: two in container 0, one in 1 */
+	uint8_t code[3000];
 	uint8_t xstate[2][600];
 	/* container 0's 2 shared signals, its thread 1's 3 (room for one
 	 * more than a queue may hold, for the files that say so) */
@@ -181,6 +183,15 @@ static void model_init(struct model *md)
 				    .count = 3, .value_ns = 123456789,
 				    .interval_ns = 250000000 };
 
+	/* two cnews wound back: thread 0's code from stdin, thread 1's from
+	 * nothing (refusals point it elsewhere); container 1's from its pipe */
+	for (unsigned i = 0; i < sizeof(md->code); i++)
+		md->code[i] = (uint8_t)(i * 13 + 1);
+	c->ncodes = 1;
+	c->codes = md->cd;
+	md->cd[0] = (struct ck_code){ .thread = 0, .fd = 0, .len = 3000, .bytes = md->code };
+	md->cd[1] = (struct ck_code){ .thread = 1, .fd = 0, .len = 5, .bytes = md->code };
+
 	c = &md->c[1];
 	c->id = 2;
 	c->parent = 0;
@@ -197,6 +208,9 @@ static void model_init(struct model *md)
 	c->nfds = 1;
 	c->fds = md->f + 6;
 	md->f[6] = (struct ck_fd){ .num = 3, .kind = CK_FD_PIPE_R, .stream = 1 };
+	c->ncodes = 1;
+	c->codes = md->cd + 2;
+	md->cd[2] = (struct ck_code){ .thread = 0, .fd = 3, .len = 13, .bytes = md->code + 7 };
 }
 
 /* The same two containers as two stages of a policy run of three: stage
@@ -370,6 +384,14 @@ static bool same_run(const struct ck_run *a, const struct ck_run *b)
 			if (memcmp(&p, &q, sizeof(p)))
 				return false;
 		}
+		if (x->ncodes != y->ncodes)
+			return false;
+		for (uint32_t j = 0; j < x->ncodes; j++) {
+			const struct ck_code *p = &x->codes[j], *q = &y->codes[j];
+			if (p->thread != q->thread || p->fd != q->fd || p->len != q->len ||
+			    memcmp(p->bytes, q->bytes, p->len))
+				return false;
+		}
 		for (uint32_t j = 0; j < x->nmaps; j++) {
 			const struct ck_mapping *m = &x->maps[j], *n = &y->maps[j];
 			if (m->start != n->start || m->len != n->len || m->prot != n->prot ||
@@ -509,6 +531,15 @@ M(m_stagenone, policy_init(md); md->st[1].status = 0; md->st[2].status = 0)
 M(m_stagesha, policy_init(md); memset(md->run.policy_sha256, 0, 32))
 M(m_shaonly, md->run.policy_sha256[5] = 1)
 M(m_fileoffset, policy_init(md); md->f[7].offset = 1ull << 63)
+/* the cnews wound back */
+M(m_codethread, md->cd[0].thread = 2)
+M(m_codetwice, md->c[0].ncodes = 2; md->cd[1].thread = 0)
+M(m_codeorder, md->c[0].ncodes = 2; md->cd[0].thread = 1; md->cd[1].thread = 0)
+M(m_codewfd, md->cd[0].fd = 7)
+M(m_codestdout, md->cd[0].fd = 1)
+M(m_codegone, md->cd[2].fd = 4)
+M(m_codeobj, md->cd[0].fd = 9)
+M(m_codelen0, md->cd[1].len = 0; md->c[0].ncodes = 2)
 #undef M
 
 /* Patches of the bytes. */
@@ -596,6 +627,13 @@ P(p_unaligned, size_t p = sec_at(f, CK_S_PAD, 0); uint64_t n = le64(f->b + p + 8
   memmove(f->b + p + CK_SECTION_LEN + n - 8, f->b + p + CK_SECTION_LEN + n,
 	  f->len - (p + CK_SECTION_LEN + n));
   f->len -= 8)
+/* container 0's cnew 0: its length (byte 8 of its record), its count */
+P(p_codebig, st64(f->b + sec_at(f, CK_S_CNEWS, 0) + CK_SECTION_LEN + 8,
+		  CK_MAX_CODE + 1))
+P(p_codepast, st64(f->b + sec_at(f, CK_S_CNEWS, 0) + CK_SECTION_LEN + 8, 3008))
+P(p_codecount, st32(f->b + sec_at(f, CK_S_CNEWS, 1) + 16, 2))
+P(p_codepad, f->b[sec_at(f, CK_S_CNEWS, 1) + CK_SECTION_LEN + 16 + 13] = 1)
+P(p_codetype, st32(f->b + sec_at(f, CK_S_CNEWS, 0), CK_S_MAPS))
 #undef P
 
 /* ---- sweeps -------------------------------------------------------------- */
@@ -997,6 +1035,18 @@ int main(int argc, char **argv)
 	refuse_model("container 0 thread 1 signal 1: signal 10 a second time in one queue",
 		     m_twice);
 
+	refuse_model("container 0 cnew 0: thread 2 (one of its 2", m_codethread);
+	refuse_model("container 0 cnew 1: thread 0 (one of its 2, above the one before)",
+		     m_codetwice);
+	refuse_model("container 0 cnew 1: thread 0 (one of its 2, above the one before)",
+		     m_codeorder);
+	refuse_model("container 0 cnew 0: code rfd 7 is not a read end it holds", m_codewfd);
+	refuse_model("container 0 cnew 0: code rfd 1 is not a read end it holds",
+		     m_codestdout);
+	refuse_model("container 1 cnew 0: code rfd 4 is not a read end it holds", m_codegone);
+	refuse_model("container 0 cnew 0: code rfd 9 is not a read end it holds", m_codeobj);
+	refuse_model("container 0 cnew 1: 0 bytes read (1..4294967296)", m_codelen0);
+
 	/* every refusal of the bytes */
 	refuse_bytes("shorter than a checkpoint header", true, p_short);
 	refuse_bytes("not a minos checkpoint", true, p_magic);
@@ -1067,6 +1117,13 @@ int main(int argc, char **argv)
 	refuse_bytes("the file ends inside the padding after the PAD section", true,
 		     p_secpad_trunc);
 	refuse_bytes("not a multiple of 4096", false, p_unaligned);
+	refuse_bytes("container 0 cnew 0: 4294967297 bytes read (1..4294967296)", false,
+		     p_codebig);
+	refuse_bytes("container 0 cnew 0: 3008 bytes run past the section's end", false,
+		     p_codepast);
+	refuse_bytes("container 1: 2 cnews wound back for 1 threads", false, p_codecount);
+	refuse_bytes("CNEWS section: nonzero padding after cnew 0", false, p_codepad);
+	refuse_bytes("a MAPS section where CNEWS was expected", false, p_codetype);
 
 	/* the writer's own refusals */
 	model_init(&md);
