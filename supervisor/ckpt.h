@@ -54,6 +54,9 @@ bool ckpt_active(void);
 /* How long the loop may sleep (-1: as long as it likes; 50 ms while
  * freezing; 1 ms while a checkpoint waits for the container to start). */
 int ckpt_wait_ms(void);
+/* A freeze has asked t to stop (its interrupt is pending) and does not
+ * hold it yet: the loop winds back a cnew t waits in for its code. */
+bool ckpt_asked(const struct thread *t);
 /* The loop: t has stopped where it may be held (regs: what it runs on
  * with).  True: the checkpoint holds it; the loop must not resume it. */
 bool ckpt_hold(struct thread *t, const struct user_regs_struct *regs);

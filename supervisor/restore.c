@@ -66,6 +66,7 @@
 #include "restore.h"
 #include "run.h"
 #include "stdfds.h"
+#include "sys_cnew.h"
 #include "sys_fd.h"
 #include "tracee.h"
 
@@ -702,6 +703,17 @@ static bool rebuild(struct thread *t, const struct user_regs_struct *regs)
 		else if (tracee_setregs(made[i], &r) < 0)
 			rc = fail(&b, "thread %u: cannot set its registers", i + 1);
 	}
+	/* A cnew wound back reads what it had read of its code first, when
+	 * its thread makes it again (fits() checked the limits). */
+	for (uint32_t i = 0; rc == 0 && i < C->ncodes; i++) {
+		const struct ck_code *cd = &C->codes[i];
+		int e = sys_cnew_preload(made[cd->thread], cd->fd, cd->bytes,
+					 (size_t)cd->len);
+		if (e < 0)
+			rc = fail(&b, "thread %u: cannot keep the %llu bytes its cnew had "
+				  "read: %s", cd->thread + 1, (unsigned long long)cd->len,
+				  strerror(-e));
+	}
 	/* The main stack is no longer the kernel's [stack]: mremap's check
 	 * (sys_mremap) keeps to the saved one. */
 	t->c->stack_lo = t->c->stack_hi = 1;
@@ -783,6 +795,19 @@ static int fits(const char *path, const struct ck_container *k,
 	if (k->start_brk < CK_PAGE * 32 || k->start_brk >= (1ULL << 46))
 		die(MINOS_EXIT_FAIL, "%s: container '%s': its heap starts at %#" PRIx64
 		    ", where restore cannot place it", path, who, k->start_brk);
+	/* A cnew wound back holds its bytes as cnew holds an image: within
+	 * --image-size, and charged to the container's --memory. */
+	uint64_t code = 0;
+	for (uint32_t i = 0; i < k->ncodes; i++) {
+		if (k->codes[i].len > lim->image_size)
+			die(MINOS_EXIT_FAIL, "%s: container '%s': a cnew had read %" PRIu64
+			    " bytes of its code, over --image-size=%llu", path, who,
+			    k->codes[i].len, lim->image_size);
+		code += k->codes[i].len;
+	}
+	if (code > lim->memory)
+		die(MINOS_EXIT_FAIL, "%s: container '%s': its cnews had read %" PRIu64
+		    " bytes of code, over --memory=%llu", path, who, code, lim->memory);
 	int maxfd = -1;
 	for (uint32_t i = 0; i < k->nfds; i++)
 		if (k->fds[i].num > maxfd)
@@ -820,6 +845,13 @@ static void room(const char *path, const struct minos_config *session,
 			    "its containers limit %u", path, k->name, below,
 			    lim->containers);
 	}
+	unsigned long long code = 0;
+	for (unsigned i = 0; i < nones; i++)
+		for (uint32_t j = 0; j < ones[i].ck->ncodes; j++)
+			code += ones[i].ck->codes[j].len;
+	if (code > total)
+		die(MINOS_EXIT_FAIL, "%s: its cnews had read %llu bytes of code, over "
+		    "the run's total memory %llu", path, code, total);
 	if (nones > 1 && used > total)
 		die(MINOS_EXIT_FAIL, "%s: its %u containers reserve %llu bytes of "
 		    "memory, over the run's total %llu", path, nones, used, total);

@@ -348,27 +348,3 @@ expect_reference() {
 	[ "$line" = "minos-exec: checkpoint refused: container 2 (ckpipe/1): the container its tree started from has ended (saving a tree without its root is not built yet)" ]
 	[ ! -e "$D/o.ck" ]
 }
-
-# ckpipe codewait: a cnew that has read part of its code and waits for
-# the rest (its stream may never end) is not saved: refused at once with
-# one line, nothing written, and the run goes on.  (A pass or a cnew past
-# its code is bounded: the checkpoint waits for it, at most 5 s.)
-@test "a cnew waiting for its code is refused with one line at once, and the run goes on" {
-	need_pidns
-	mkfifo "$D/in" "$D/err"
-	exec 4<>"$D/in"
-	timeout -k 5 60 "$MINOS_EXEC" --checkpoint="$D/c.ck" "$G/ckpipe" codewait \
-		<"$D/in" >"$D/out" 2>"$D/err" 3>&- &
-	pid=$!
-	exec 5<"$D/err"
-	read -r -t 20 line <&5
-	[ "$line" = "codewait ready" ]
-	kill -USR1 "$(pgrep -P $pid)"
-	read -r -t 20 line <&5
-	[ "$line" = "minos-exec: checkpoint refused: container 1 (ckpipe): a cnew is waiting for its code (a cnew is saved only once it has it); try again" ]
-	echo go >&4
-	wait $pid
-	exec 4>&- 5<&-
-	[ ! -e "$D/c.ck" ]
-	[ "$(cat "$D/out")" = "cnew: -8" ]
-}
