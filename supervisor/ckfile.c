@@ -30,7 +30,7 @@
 /* Fixed sizes of records in the file. */
 #define HOST_LEN 176u      /* kernel[72] page_size xstate_size xcr0 cpuid x4 sha
 			    * vdso vvar cpuid x5, pad */
-#define RUN_LEN 56u        /* ncontainers nstreams wall_ns nstages pad sha[32] */
+#define RUN_LEN 56u        /* ncontainers nstreams wall_ns nstages first sha[32] */
 #define STAGE_LEN 8u       /* status pad */
 #define STREAM_MIN 8u      /* capacity len, then the bytes */
 #define CONTAINER_LEN (16u + CK_NAME_MAX + 48u + 32u * CK_NSIG + 16u)
@@ -139,6 +139,10 @@ static int check_run(struct ctx *x, const struct ck_run *r, uint64_t off)
 	bool digest = false;
 	for (unsigned i = 0; i < 32; i++)
 		digest |= r->policy_sha256[i] != 0;
+	if (r->first_status != CK_STAGE_LIVE &&
+	    (r->nstages != 0 || r->first_status < 0 || r->first_status > 255))
+		return fail(x, off, "RUN: the first container's status %d (-1: it "
+			    "runs; 0..255 only outside a policy run)", r->first_status);
 	if (digest != (r->nstages != 0))
 		return fail(x, off, "RUN: %u stages %s a policy's SHA-256 (a policy "
 			    "run has both, another run neither)", r->nstages,
@@ -188,11 +192,13 @@ static int check_container(struct ctx *x, const struct ck_run *r, uint32_t ci,
 			   const struct ck_container *c, uint64_t off)
 {
 	if (ci == 0 ? c->parent != -1 :
-	    c->parent == -1 ? r->nstages == 0 : (c->parent < 0 || (uint32_t)c->parent >= ci))
+	    c->parent == -1 ? r->nstages == 0 && r->first_status == CK_STAGE_LIVE :
+	    (c->parent < 0 || (uint32_t)c->parent >= ci))
 		return fail(x, off, "container %u: parent %d (%s)", ci, c->parent,
 			    ci == 0 ? "the first has none: -1" :
-			    r->nstages ? "-1, or an earlier container's index"
-				       : "an earlier container's index");
+			    r->nstages || r->first_status != CK_STAGE_LIVE ?
+			    "-1, or an earlier container's index" :
+			    "an earlier container's index");
 	if (c->next_cid < 0 || (c->parent < 0 && c->cid != 0) ||
 	    (c->parent >= 0 && (c->cid < 0 || c->cid > r->containers[c->parent].next_cid)))
 		return fail(x, off, "container %u: cid %d, next cid %d (a child's cid "
@@ -767,8 +773,7 @@ static int read_run(struct rd *r, struct ck_run *out)
 	out->nstreams = g32(&c);
 	out->wall_ns = g64(&c);
 	out->nstages = g32(&c);
-	if (g32(&c) != 0)
-		return fail(&r->x, c.at - 4, "RUN: nonzero padding");
+	out->first_status = (int32_t)g32(&c);
 	gbytes(&c, out->policy_sha256, 32);
 	if (check_run(&r->x, out, s.off) < 0)
 		return -1;
@@ -1856,7 +1861,7 @@ int ck_write_from(int fd, const struct ck_run *run, uint32_t flags,
 	w32(&w, run->nstreams);
 	w64(&w, run->wall_ns);
 	w32(&w, run->nstages);
-	w32(&w, 0);
+	w32(&w, (uint32_t)run->first_status);
 	wbytes(&w, run->policy_sha256, 32);
 	sec_end(&w, at, CK_S_RUN, 1);
 	at = sec_begin(&w);

@@ -1675,7 +1675,8 @@ enum ckpt_step ckpt_step(void)
 	if (let_signals_in())
 		return CKPT_IDLE;
 	char err[600] = "checkpoint refused: out of memory";
-	struct ck_run run = { .version = CK_MODEL_VERSION };
+	struct ck_run run = { .version = CK_MODEL_VERSION,
+			      .first_status = CK_STAGE_LIVE };
 	char herr[256];
 	struct thread **t0 = calloc(ntg, sizeof(*t0));
 	int rc = t0 ? 0 : -1;

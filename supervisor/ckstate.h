@@ -329,6 +329,12 @@ struct ck_run {
 	uint32_t nstages;       /* 0: not a policy run (one root, container
 				 * 0); else the policy's containers,
 				 * 1..CK_MAX_CONTAINERS, at least one live */
+	int32_t first_status;   /* CK_STAGE_LIVE: outside a policy run, the
+				 * first container is container 0 and runs;
+				 * else (only outside a policy run) the exit
+				 * status 0..255 it had ended with, the run's
+				 * status, and the containers it left are
+				 * roots (parent -1, cid 0) */
 	uint64_t wall_ns;       /* the run's wall time used so far */
 	uint8_t policy_sha256[32]; /* SHA-256 of the policy file's bytes
 				 * (all zero without stages): a restore

@@ -97,6 +97,7 @@ static void model_init(struct model *md)
 				md->pages[p * 4096 + i] = (uint8_t)(p * 31 + i + 1);
 	struct ck_run *r = &md->run;
 	r->version = CK_MODEL_VERSION;
+	r->first_status = CK_STAGE_LIVE;
 	r->ncontainers = 2;
 	r->nstreams = 2;
 	r->wall_ns = 123456789;
@@ -235,6 +236,17 @@ static void policy_init(struct model *md)
 				   .offset = 1234 };
 }
 
+/* The first container had ended (status 7) and left container 1, a root
+ * now (the model's containers are the live ones: c[1] stands for what
+ * c[0] left). */
+static void orphan_init(struct model *md)
+{
+	model_init(md);
+	md->run.first_status = 7;
+	md->c[1].parent = -1;
+	md->c[1].cid = 0;
+}
+
 /* ---- files in memory ----------------------------------------------------- */
 
 struct file {
@@ -337,6 +349,7 @@ static uint8_t *contents(const struct ck_mapping *m)
 static bool same_run(const struct ck_run *a, const struct ck_run *b)
 {
 	if (a->version != b->version || a->ncontainers != b->ncontainers ||
+	    a->first_status != b->first_status ||
 	    a->nstreams != b->nstreams || a->wall_ns != b->wall_ns ||
 	    memcmp(&a->host, &b->host, sizeof(a->host)) != 0 ||
 	    a->nstages != b->nstages ||
@@ -531,6 +544,9 @@ M(m_stagenone, policy_init(md); md->st[1].status = 0; md->st[2].status = 0)
 M(m_stagesha, policy_init(md); memset(md->run.policy_sha256, 0, 32))
 M(m_shaonly, md->run.policy_sha256[5] = 1)
 M(m_fileoffset, policy_init(md); md->f[7].offset = 1ull << 63)
+M(m_firstpolicy, policy_init(md); md->run.first_status = 3)
+M(m_firstneg, orphan_init(md); md->run.first_status = -2)
+M(m_firstlive, orphan_init(md); md->run.first_status = CK_STAGE_LIVE)
 /* the cnews wound back */
 M(m_codethread, md->cd[0].thread = 2)
 M(m_codetwice, md->c[0].ncodes = 2; md->cd[1].thread = 0)
@@ -564,7 +580,7 @@ P(p_count, st32(f->b + sec_at(f, CK_S_RUN, 0) + 16, 2))
 P(p_kpad, f->b[sec_at(f, CK_S_HOST, 0) + CK_SECTION_LEN + 70] = 1)
 P(p_hostpad, f->b[sec_at(f, CK_S_HOST, 0) + CK_SECTION_LEN + 175] = 1)
 P(p_fit, st32(f->b + sec_at(f, CK_S_RUN, 0) + CK_SECTION_LEN, 4000))
-P(p_runpad, st32(f->b + sec_at(f, CK_S_RUN, 0) + CK_SECTION_LEN + 20, 1))
+P(p_runfirst, st32(f->b + sec_at(f, CK_S_RUN, 0) + CK_SECTION_LEN + 20, 256))
 P(p_nstreams, st32(f->b + sec_at(f, CK_S_RUN, 0) + CK_SECTION_LEN + 4, 70000))
 /* stream 0 is 5 bytes: its record is 8 + 8 */
 P(p_stream_past, st32(f->b + sec_at(f, CK_S_STREAMS, 0) + CK_SECTION_LEN + 4, 6000))
@@ -786,10 +802,12 @@ static int corpus(const char *dir)
 	char path[4096], werr[512];
 	static const char *const name[] = { "full", "full-metadigest", "nopages",
 					    "one-container", "no-streams",
-					    "no-signals", "policy" };
+					    "no-signals", "policy", "first-ended" };
 
-	for (int i = 0; i < 7; i++) {
-		if (i == 6)
+	for (int i = 0; i < 8; i++) {
+		if (i == 7)
+			orphan_init(&md);
+		else if (i == 6)
 			policy_init(&md);
 		else
 			model_init(&md);
@@ -916,6 +934,15 @@ int main(int argc, char **argv)
 		ck_free(&out);
 		free(f.b);
 	}
+	/* a first container that had ended: its status, its child a root */
+	orphan_init(&md);
+	ok(write_file(&md.run, CK_F_DIGEST_PAGES, &f, werr, sizeof(werr)) == 0 &&
+	   read_file(&f, &out) == 0 && same_run(&md.run, &out) &&
+	   out.first_status == 7 && out.containers[1].parent == -1,
+	   "an ended first container's status and the roots it left read back %s%s",
+	   werr, err);
+	ck_free(&out);
+	free(f.b);
 	/* a policy run: two stages' roots, an ended stage, a policy's file */
 	policy_init(&md);
 	ok(write_file(&md.run, CK_F_DIGEST_PAGES, &f, werr, sizeof(werr)) == 0 &&
@@ -1018,6 +1045,10 @@ int main(int argc, char **argv)
 	refuse_model("RUN: 3 stages without a policy's SHA-256", m_stagesha);
 	refuse_model("RUN: 0 stages with a policy's SHA-256", m_shaonly);
 	refuse_model("descriptor 4: offset 9223372036854775808", m_fileoffset);
+	refuse_model("RUN: the first container's status 3 (-1: it runs; 0..255 only "
+		     "outside a policy run)", m_firstpolicy);
+	refuse_model("RUN: the first container's status -2", m_firstneg);
+	refuse_model("container 1: parent -1 (an earlier container's index)", m_firstlive);
 	refuse_model("descriptor 7: status 0x2", m_fdstatus);
 	refuse_model("mapping 0: 0x10000001", m_map);
 	refuse_model("mapping 1: starts at 0x10001000, before the end", m_maporder);
@@ -1066,7 +1097,8 @@ int main(int argc, char **argv)
 	refuse_bytes("nonzero padding after the kernel release", false, p_kpad);
 	refuse_bytes("HOST: nonzero padding at its end", false, p_hostpad);
 	refuse_bytes("4000 containers, 2 streams and 0 stages cannot fit", false, p_fit);
-	refuse_bytes("RUN: nonzero padding", false, p_runpad);
+	refuse_bytes("RUN: the first container's status 256 (-1: it runs; 0..255",
+		     false, p_runfirst);
 	refuse_bytes("RUN: 70000 streams (at most 65536)", false, p_nstreams);
 	refuse_bytes("STREAMS section: stream 0 runs past the section's end", false,
 		     p_stream_past);
