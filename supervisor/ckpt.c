@@ -141,6 +141,32 @@ void ckpt_stage(unsigned stage, const struct container *c, int status)
 	stages[stage].status = c ? CK_STAGE_LIVE : status;
 }
 
+/* Outside --policy: the run's first container (its id; 0: none, or it
+ * had ended before the restore this run came from, with first_st), and
+ * how its status is known once it has ended (the run's status). */
+static int first_id;
+static int first_st = CK_STAGE_LIVE;
+static int (*first_status_of)(const struct container *c);
+
+void ckpt_first(const struct container *c, int status,
+		int (*status_of)(const struct container *c))
+{
+	first_id = c ? c->id : 0;
+	first_st = c ? CK_STAGE_LIVE : status;
+	first_status_of = status_of;
+}
+
+/* The status the first container ended with, or CK_STAGE_LIVE. */
+static int first_ended(void)
+{
+	if (nstages || !first_id)
+		return nstages ? CK_STAGE_LIVE : first_st;
+	CTAB_FOREACH(c)
+		if (c->id == first_id && !ctab_counts(c) && first_status_of)
+			return first_status_of(c);
+	return CK_STAGE_LIVE;
+}
+
 /* The stage whose tree c is in (0 outside --policy). */
 static unsigned stage_of(const struct container *c)
 {
@@ -1597,6 +1623,10 @@ static int parent_index(const struct container *c, unsigned before, bool *direct
 static int capture_all(struct ck_run *run, struct thread **t0, char *err, size_t errlen)
 {
 	nseen = 0;
+	/* Outside --policy, a first container that has ended leaves its
+	 * status (the run's) in the file, and the containers it left are
+	 * saved as roots (nothing can name them by a cid). */
+	run->first_status = first_ended();
 	for (unsigned i = 0; i < ntg; i++) {
 		struct thread *busy = NULL;
 		thread_each(tg[i], in_flight, &busy);
@@ -1607,9 +1637,10 @@ static int capture_all(struct ck_run *run, struct thread **t0, char *err, size_t
 			return -1;
 		}
 		bool direct;
-		if (tg[i]->parent && parent_index(tg[i], i, &direct) < 0) {
+		if (tg[i]->parent && parent_index(tg[i], i, &direct) < 0 &&
+		    run->first_status == CK_STAGE_LIVE) {
 			snprintf(err, errlen, "checkpoint refused: container %d (%s): the "
-				 "container its tree started from has ended (saving a "
+				 "root of its stage's tree has ended (saving a stage's "
 				 "tree without its root is not built yet)", tg[i]->id,
 				 tg[i]->name);
 			return -1;
@@ -1648,7 +1679,7 @@ static int capture_all(struct ck_run *run, struct thread **t0, char *err, size_t
 		run->containers[i].stage = stage_of(c);
 		bool direct = true;
 		run->containers[i].parent = parent_index(c, i, &direct);
-		if (!direct)
+		if (!direct || run->containers[i].parent < 0)
 			run->containers[i].cid = 0; /* no caller can name it (ctab.h) */
 	}
 	return 0;

@@ -47,6 +47,13 @@ void ckpt_policy(unsigned nstages, const uint8_t sha256[32],
 /* c is the root of stage `stage`; or (c NULL: a restored run) that stage
  * ended before the checkpoint it was restored from, with status. */
 void ckpt_stage(unsigned stage, const struct container *c, int status);
+/* Outside --policy (run.c, restore.c): c is the run's first container,
+ * whose status (status_of, once it has ended) is the run's; or (c NULL:
+ * a restored run) it had ended before the checkpoint, with status.  A
+ * checkpoint after it has ended saves that status, and the containers it
+ * left as roots. */
+void ckpt_first(const struct container *c, int status,
+		int (*status_of)(const struct container *c));
 /* SIGUSR1 or --checkpoint-at: freeze the run and save it. */
 void ckpt_request(void);
 /* A freeze is in progress, or one waits for the container to start. */

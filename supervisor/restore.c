@@ -747,9 +747,27 @@ static bool rebuild(struct thread *t, const struct user_regs_struct *regs)
 static const struct policy *P;       /* a policy run's policy, or NULL */
 static struct container **stage_root; /* each live stage's restored root */
 
+/* The first container's status: the one it had ended with before the
+ * checkpoint, if it had (the containers it left are roots here). */
 static int first_status(int session_sig)
 {
+	if (R->first_status != CK_STAGE_LIVE)
+		return R->first_status;
 	return container_status(ctab_head(), session_sig);
+}
+
+static int ended_status(const struct container *c)
+{
+	return container_status(c, 0);
+}
+
+/* Is container j of the file below container i? */
+static bool below_of(uint32_t j, uint32_t i)
+{
+	for (int32_t a = ones[j].ck->parent; a >= 0; a = ones[a].ck->parent)
+		if ((uint32_t)a == i)
+			return true;
+	return false;
 }
 
 /* A policy run's status, as run_policy's: the last stage that did not
@@ -839,7 +857,7 @@ static void room(const char *path, const struct minos_config *session,
 		if (k->parent >= 0)
 			continue;
 		for (unsigned j = i + 1; j < nones; j++)
-			below += ones[j].ck->parent >= 0 && ones[j].ck->stage == k->stage;
+			below += below_of(j, i);
 		if (below > lim->containers)
 			die(MINOS_EXIT_FAIL, "%s: container '%s' has %u descendants, over "
 			    "its containers limit %u", path, k->name, below,
@@ -1111,6 +1129,10 @@ int run_restore(struct minos_config *cfg)
 	stdio_after_spawn(&io);
 	if (!p)
 		stdio_count_target(&io, ones[0].c->pidfd, ones[0].c->id);
+	if (!p && run.first_status != CK_STAGE_LIVE)
+		ckpt_first(NULL, run.first_status, NULL);
+	else if (!p)
+		ckpt_first(ones[0].c, 0, ended_status);
 	/* The containers hold the pipes now: a stream ends when its writers
 	 * do (one whose writers had all ended ends after its bytes). */
 	for (uint32_t s = 0; s < run.nstreams; s++) {

@@ -324,10 +324,15 @@ expect_reference() {
 	[ "$stderr" = "minos-exec: $D/t.ck: 2 containers, over --containers=1" ]
 }
 
-# ckpipe orphan: the first container exits after its cnew; its flat child
-# sleeps on (a container's children outlive it).
-@test "a tree whose root has ended is refused with one line, and the run goes on" {
+# ckpipe orphan: the first container exits (status 3) after its cnew; its
+# flat child sleeps on (a container's children outlive it) until the wall
+# time ends it, and the run's status is the first container's: 3.  The
+# checkpoint saves that status, and the child as a root.
+@test "a tree whose root has ended is saved with the root's status; the restored run returns it" {
 	need_pidns
+	run --separate-stderr mx --wall-time=1s "$G/ckpipe" orphan </dev/null
+	expect_status 3
+	[[ "$stderr" == *"container 2 (ckpipe/1): killed: wall time limit 1s exceeded"* ]]
 	mkfifo "$D/err"
 	timeout -k 5 60 "$MINOS_EXEC" --checkpoint="$D/o.ck" "$G/ckpipe" orphan \
 		</dev/null 2>"$D/err" 3>&- &
@@ -342,9 +347,29 @@ expect_reference() {
 	done
 	kill -USR1 "$sup"
 	read -r -t 20 line <&5
-	kill -TERM "$sup"
-	wait $pid || true
+	wait $pid
 	exec 5<&-
-	[ "$line" = "minos-exec: checkpoint refused: container 2 (ckpipe/1): the container its tree started from has ended (saving a tree without its root is not built yet)" ]
-	[ ! -e "$D/o.ck" ]
+	[ "$line" = "minos-exec: checkpointed 1 container to $D/o.ck" ]
+	for i in 1 2; do
+		ck_restore "$D/o.ck" --wall-time=1s </dev/null
+		expect_status 3
+		[[ "$stderr" == *"(ckpipe/1): killed: wall time limit 1s exceeded"* ]]
+	done
+	# The restored run, checkpointed again, still knows the status.
+	mkfifo "$D/err2"
+	timeout -k 5 60 "$MINOS_EXEC" --restore="$D/o.ck" --checkpoint="$D/o2.ck" \
+		</dev/null 2>"$D/err2" 3>&- &
+	pid=$!
+	exec 5<"$D/err2"
+	for i in $(seq 100); do # bounded: until minos-exec runs
+		sup=$(pgrep -P $pid) && break
+		sleep 0.1
+	done
+	kill -USR1 "$sup"
+	read -r -t 20 line <&5
+	wait $pid
+	exec 5<&-
+	[ "$line" = "minos-exec: checkpointed 1 container to $D/o2.ck" ]
+	ck_restore "$D/o2.ck" --wall-time=1s </dev/null
+	expect_status 3
 }

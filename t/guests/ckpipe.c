@@ -37,8 +37,9 @@
  *                  the parent's ckill.
  *   ckpipe tree    cnew a flat child that sleeps, "tree ready", one line
  *                  of fd 0, ckill the child; exit 0.
- *   ckpipe orphan  cnew a flat child that sleeps, "orphan ready"; exit 0
- *                  (the child lives on without the root of its tree).
+ *   ckpipe orphan  cnew a flat child that sleeps, "orphan ready"; exit 3
+ *                  (the child lives on without the root of its tree; the
+ *                  run's status is 3).
  *   ckpipe codewait  a cnew from a pipe that a second thread fills with
  *                  more than the pipe holds (so the write returns only
  *                  once the supervisor reads the code), "codewait
@@ -222,7 +223,7 @@ static int tree(bool orphan)
 		return 125;
 	if (orphan) {
 		say(2, "orphan ready\n");
-		return 0;
+		return 3;
 	}
 	say(2, "tree ready\n");
 	line(0, in, sizeof(in));
