@@ -107,3 +107,15 @@ ckpt() {
 	ck_refused "$D/c.ck" --image-size=64K <<<"go"
 	[[ "$stderr" == *"$D/c.ck: container 'ckpipe': a cnew had read 69632 bytes of its code, over --image-size=65536"* ]]
 }
+
+@test "a file whose saved code is damaged is refused with one line, nothing started" {
+	need_pidns
+	ckpt "$D/c.ck" codesend
+	# The child's message first appears in the file in the bytes the cnew
+	# had read (CNEWS comes before the container's pages).
+	at=$(grep -obUa "child says hi" "$D/c.ck" | head -1 | cut -d: -f1)
+	[ -n "$at" ]
+	printf 'X' | dd of="$D/c.ck" bs=1 seek="$at" conv=notrunc status=none
+	ck_refused "$D/c.ck" <<<"go"
+	[[ "$stderr" == *"$D/c.ck: byte "*": CNEWS section checksum "*" (damaged)" ]]
+}
