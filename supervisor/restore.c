@@ -736,8 +736,14 @@ static bool rebuild(struct thread *t, const struct user_regs_struct *regs)
 		free(made);
 		return true;
 	}
-	for (uint32_t i = 0; i < C->nthreads; i++)
+	/* A checkpoint asked for since its exec's seccomp stop (the container
+	 * counts as started from there) had its interrupt taken by the
+	 * rebuild's own calls: asked again, each thread stops for it as it
+	 * resumes. */
+	for (uint32_t i = 0; i < C->nthreads; i++) {
+		ckpt_rearm(made[i]);
 		tracee_resume(made[i], 0);
+	}
 	free(made);
 	return true;
 }
