@@ -361,10 +361,12 @@ expect_reference() {
 		</dev/null 2>"$D/err2" 3>&- &
 	pid=$!
 	exec 5<"$D/err2"
-	for i in $(seq 100); do # bounded: until minos-exec runs
-		sup=$(pgrep -P $pid) && break
+	for i in $(seq 100); do # bounded: until the restored container is there
+		sup=$(pgrep -P $pid) && [ -n "$(pgrep -P "$sup")" ] && break
 		sleep 0.1
 	done
+	# (Asked as it is being rebuilt: its threads are asked again as they
+	# resume.)
 	kill -USR1 "$sup"
 	read -r -t 20 line <&5
 	wait $pid

@@ -77,9 +77,8 @@ ckpt() {
 		<"$D/in2" >"$D/out2" 2>"$D/err2" 3>&- &
 	pid=$!
 	exec 5<"$D/err2"
-	sup=$(pgrep -P $pid)
-	for i in $(seq 100); do # bounded: until the restored container runs
-		[ -n "$(pgrep -P "$sup")" ] && break
+	for i in $(seq 100); do # bounded: until the restored container is there
+		sup=$(pgrep -P $pid) && [ -n "$(pgrep -P "$sup")" ] && break
 		sleep 0.1
 	done
 	kill -USR1 "$sup"
