@@ -6,6 +6,7 @@
  * (run.c) or a policy file's graph (run_policy.c) -> exit status.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,9 +24,20 @@ int main(int argc, char **argv)
 	struct minos_config cfg;
 	char err[512];
 
+	/* --checkpoint's SIGUSR1 is held from main's first instruction (the
+	 * loop reads it from its signalfd): one sent as soon as minos-exec
+	 * has started, before the loop existed, ended it (exit 138).  Without
+	 * --checkpoint it does what it does to any program. */
+	sigset_t usr1;
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, NULL);
+
 	stdio_fill_closed();
 
 	enum cli_result parsed = cli_parse(argc, argv, environ, &cfg, err, sizeof(err));
+	if (parsed != CLI_RUN || !cfg.checkpoint)
+		sigprocmask(SIG_UNBLOCK, &usr1, NULL);
 	if (parsed != CLI_RUN)
 		cli_free(&cfg);
 	switch (parsed) {
