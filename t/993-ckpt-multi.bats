@@ -356,22 +356,10 @@ expect_reference() {
 		[[ "$stderr" == *"(ckpipe/1): killed: wall time limit 1s exceeded"* ]]
 	done
 	# The restored run, checkpointed again, still knows the status.
-	mkfifo "$D/err2"
-	timeout -k 5 60 "$MINOS_EXEC" --restore="$D/o.ck" --checkpoint="$D/o2.ck" \
-		</dev/null 2>"$D/err2" 3>&- &
-	pid=$!
-	exec 5<"$D/err2"
-	for i in $(seq 100); do # bounded: until the restored container is there
-		sup=$(pgrep -P $pid) && [ -n "$(pgrep -P "$sup")" ] && break
-		sleep 0.1
-	done
 	# (Asked as it is being rebuilt: its threads are asked again as they
 	# resume.)
-	kill -USR1 "$sup"
-	read -r -t 20 line <&5
-	wait $pid
-	exec 5<&-
-	[ "$line" = "minos-exec: checkpointed 1 container to $D/o2.ck" ]
+	ck_save_restored "$D/o.ck" "$D/o2.ck" </dev/null
+	[ "$ckline" = "minos-exec: checkpointed 1 container to $D/o2.ck" ]
 	ck_restore "$D/o2.ck" --wall-time=1s </dev/null
 	expect_status 3
 }

@@ -69,23 +69,13 @@ ckpt() {
 @test "a restored cnew still waiting for its code is checkpointed again, with all it has read" {
 	need_pidns
 	ckpt "$D/c.ck" codesend
-	mkfifo "$D/in2" "$D/err2"
+	mkfifo "$D/in2"
 	exec 4<>"$D/in2"
 	# The restored cnew has its 68 KiB again and waits for the rest (our
 	# "go"): stderr says nothing until the checkpoint's line.
-	timeout -k 5 60 "$MINOS_EXEC" --restore="$D/c.ck" --checkpoint="$D/c2.ck" \
-		<"$D/in2" >"$D/out2" 2>"$D/err2" 3>&- &
-	pid=$!
-	exec 5<"$D/err2"
-	for i in $(seq 100); do # bounded: until the restored container is there
-		sup=$(pgrep -P $pid) && [ -n "$(pgrep -P "$sup")" ] && break
-		sleep 0.1
-	done
-	kill -USR1 "$sup"
-	read -r -t 20 line <&5
-	wait $pid
-	exec 4>&- 5<&-
-	[ "$line" = "minos-exec: checkpointed 1 container to $D/c2.ck" ]
+	ck_save_restored "$D/c.ck" "$D/c2.ck" <"$D/in2"
+	exec 4>&-
+	[ "$ckline" = "minos-exec: checkpointed 1 container to $D/c2.ck" ]
 	ck_restore "$D/c2.ck" <<<"go"
 	expect_status 0
 	[ "$output" = "$(printf 'cnew: 1\nchild says hi')" ]

@@ -92,6 +92,33 @@ ck_restore() {
 	[[ "$stderr" != *"AddressSanitizer"* && "$stderr" != *"runtime error"* ]]
 }
 
+# ck_save_restored FILE NEW [OPTIONS...]: minos-exec OPTIONS --restore=FILE
+# --checkpoint=NEW, stdin the caller's, stdout to /dev/null, asked to save
+# (SIGUSR1) once its first container is there (polled, at most 10 s: a
+# SIGUSR1 before minos-exec has started would end it); $ckline: the line
+# it then said.
+ck_save_restored() {
+	local f="$1" new="$2" err="$BATS_TEST_TMPDIR/ck_save_restored.err" pid sup i
+	shift 2
+	rm -f "$err"
+	mkfifo "$err"
+	# (A job in the background would get /dev/null, not our stdin.)
+	exec 6<&0
+	timeout -k 5 60 "$MINOS_EXEC" "$@" --restore="$f" --checkpoint="$new" \
+		<&6 >/dev/null 2>"$err" 3>&- 6<&- &
+	pid=$!
+	exec 6<&-
+	exec 5<"$err"
+	for i in $(seq 100); do
+		sup=$(pgrep -P $pid) && [ -n "$(pgrep -P "$sup")" ] && break
+		sleep 0.1
+	done
+	kill -USR1 "$sup"
+	read -r -t 20 ckline <&5
+	wait $pid
+	exec 5<&-
+}
+
 # ck_refused FILE [OPTIONS...]: the restore is refused: 125, one line,
 # nothing printed by the guest.
 ck_refused() {
