@@ -587,6 +587,59 @@ static bool wait_again(struct thread *t, const struct user_regs_struct *r)
 	return true;
 }
 
+/* Carry on the wait or write with registers r an ignored signal broke
+ * (at its delivery stop, or at a stop after it, orig_rax kept): a wait
+ * with what is left of its timeout, else made again whole; the rest of a
+ * write, else the short count stands.  False only for a write carried on
+ * nowhere at its delivery stop (the loop delivers the ignored signal). */
+static bool carry_on(struct thread *t, struct user_regs_struct *r)
+{
+	if ((long)r->orig_rax == __NR_write)
+		return write_rest(t, r);
+	if (wait_again(t, r))
+		return true;
+	r->rip -= 2;
+	r->rax = r->orig_rax;
+	r->orig_rax = (unsigned long long)-1;
+	if (tracee_setregs(t, r) == 0)
+		tracee_resume(t, 0);
+	return true;
+}
+
+/* The vDSO sealed (or not): carry on as at the delivery stop, from the
+ * seal's exit stop (RT6-5, RT6-6). */
+static void sealed_then(struct thread *t, long got, void *arg)
+{
+	struct wait *w = arg;
+	struct user_regs_struct r = w->regs;
+	free(w);
+	if (got == -ESRCH)
+		return; /* gone */
+	if (carry_on(t, &r))
+		return;
+	/* The short write stands: no call is left to run (orig_rax -1)
+	 * whatever stop this is. */
+	r.orig_rax = (unsigned long long)-1;
+	if (tracee_setregs(t, &r) == 0)
+		tracee_resume(t, 0);
+}
+
+/* A container not started by cnew (the first) has no sealed instruction
+ * to carry a call on at until its first close sequence seals its vDSO:
+ * sealed here instead, the first time it is needed (never at start-up:
+ * it would cost every run's start).  True if the seal is under way. */
+static bool seal_then_carry(struct thread *t, const struct user_regs_struct *r)
+{
+	struct wait *w = malloc(sizeof(*w));
+	if (!w)
+		return false;
+	w->regs = *r;
+	if (tracee_seal_vdso(t, sealed_then, w) == 0)
+		return true;
+	free(w);
+	return false;
+}
+
 bool sys_ignored_signal(struct thread *t, int sig)
 {
 	struct user_regs_struct r;
@@ -613,16 +666,9 @@ bool sys_ignored_signal(struct thread *t, int sig)
 		return false;
 	if (!ignores(&m, sig) || due(&m))
 		return false;
-	if (wrote)
-		return write_rest(t, &r);
-	if (wait_again(t, &r))
+	if (!t->c->vdso_syscall && seal_then_carry(t, &r))
 		return true;
-	r.rip -= 2;
-	r.rax = r.orig_rax;
-	r.orig_rax = (unsigned long long)-1;
-	if (tracee_setregs(t, &r) == 0)
-		tracee_resume(t, 0);
-	return true;
+	return carry_on(t, &r);
 }
 
 /* Give a lent thread back as it was when it was borrowed; at a syscall
