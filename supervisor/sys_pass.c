@@ -777,6 +777,13 @@ void sys_pass_syscall_stop(struct thread *t)
 	pass_done(p);
 }
 
+bool sys_pass_installing(const struct thread *t)
+{
+	const struct pass *p = t->lent;
+	return p && t->state == T_PASS &&
+	       (p->state == P_ENTRY || p->state == P_NOTIF);
+}
+
 /* A signal-delivery stop of a thread lent to a pass.  Before its install
  * call entered, the thread gets its own registers back (so its handler
  * runs, and returns, where the thread was) and the pass starts again;
