@@ -127,7 +127,6 @@ solo_write() {
 }
 
 @test "RT6-8: the same with passes instead of SIGURG: a pass does not end the wait with EINTR" {
-	skip "open: RT6-8, the install runs at the vDSO instruction, so the thread passes through user mode first: the kernel puts the thread's own mask back and delivers the signal the call's mask held (give_back: EINTR); keeping the call's mask over the install means setting masks in start_install and after the carried wait"
 	need_pidns
 	run mx "$RT/carry" pwblockp 300 < "$RT/carry"
 	expect_status 0
