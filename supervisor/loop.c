@@ -786,7 +786,8 @@ static void on_stop(struct thread *t, pid_t tid, int status)
 	if (sig == SIGTRAP && t->lent && t->state == T_RUNNING) {
 		struct user_regs_struct regs;
 		if (ptr_getregs(t->tid, &regs) == 0 && sys_pass_stopped(t, &regs, false)) {
-			ckpt_rearm(t);
+			if (!sys_pass_installing(t))
+				ckpt_rearm(t); /* (else once it is given back) */
 			return; /* our PTRACE_INTERRUPT: it installs a passed descriptor */
 		}
 	}
@@ -921,8 +922,12 @@ static void handle(pid_t tid, int status, const struct rusage *ru)
 	if (t && t->kicked_for)
 		tracee_kick_seen(t); /* out of any call on a closed number */
 	enum event ev = classify(status);
-	if (t && ev != EV_EXIT && ev != EV_STOP)
-		ckpt_rearm(t); /* a freeze's interrupt this stop dropped */
+	/* A freeze's interrupt this stop dropped is asked for again; not
+	 * while a pass's install call runs, which it would break, again and
+	 * again as the pass starts again (RT7-4): once the thread is back. */
+	bool installing = t && sys_pass_installing(t);
+	if (t && ev != EV_EXIT && ev != EV_STOP && !installing)
+		ckpt_rearm(t);
 	switch (ev) {
 	case EV_EXIT:
 		on_exit_event(t, tid, status, ru);
@@ -960,6 +965,8 @@ static void handle(pid_t tid, int status, const struct rusage *ru)
 		ptr_cont(tid, 0);
 		break;
 	}
+	if (installing && (t = thread_find(tid)) && !sys_pass_installing(t))
+		ckpt_rearm(t);
 }
 
 /*

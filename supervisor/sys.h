@@ -82,6 +82,10 @@ bool sys_pass_stopped(struct thread *t, const struct user_regs_struct *regs,
 		      bool at_call);
 void sys_pass_syscall_stop(struct thread *t);
 bool sys_pass_signal(struct thread *t);
+/* Is t lent to a pass whose install call is under way (from the stop that
+ * points it there to that call's exit stop)?  An interrupt then (a
+ * freeze's, asked for again) would break the install (RT7-4). */
+bool sys_pass_installing(const struct thread *t);
 /* A signal the thread ignores, at its signal-delivery-stop, broke an
  * epoll wait (EINTR) or cut a pipe write short: the kernel queues even
  * ignored signals for a tracer, natively never sent (RT3-3).  The signal

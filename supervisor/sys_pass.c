@@ -223,6 +223,38 @@ static bool fd_file(pid_t tid, long fd, dev_t *dev, ino_t *ino)
 	return true;
 }
 
+/* An epoll_pwait (or epoll_pwait2) with a mask, which our interrupt
+ * ended: the mask in force is still the call's, and the thread's way to
+ * the install through user mode would put its own back and deliver a
+ * signal the call's holds back, ending the wait with EINTR (RT6-8).  The
+ * call's is kept in force (PTRACE_SETSIGMASK, which also drops the
+ * kernel's pending restore of the thread's own) until the wait is over;
+ * its own (PTRACE_GETSIGMASK gives it here) goes back then (own_back,
+ * wait_done). */
+static void keep_call_mask(struct pass *p, struct thread *t,
+			   const struct user_regs_struct *r)
+{
+	long nr = (long)r->orig_rax;
+	uint64_t own;
+	struct proc_sigmasks m;
+	if (p->masked || !tracee_epoll_wait_nr(nr) || nr == __NR_epoll_wait ||
+	    !r->r8 || (long)r->rax != -EINTR)
+		return;
+	if (tracee_get_sigmask(t, &own) == 0 && proc_sigmasks(t->tid, &m) == 0 &&
+	    m.blocked != own && tracee_set_sigmask(t, m.blocked) == 0) {
+		p->masked = true;
+		p->own_mask = own;
+	}
+}
+
+/* The thread's own mask back, if the pass kept the call's (once). */
+static void own_back(struct pass *p, struct thread *t)
+{
+	if (p->masked)
+		tracee_set_sigmask(t, p->own_mask);
+	p->masked = false;
+}
+
 /* Point the target at an install call; it is stopped (interrupt or seccomp). */
 static void start_install(struct pass *p, struct thread *t,
 			  const struct user_regs_struct *now)
@@ -249,6 +281,7 @@ static void start_install(struct pass *p, struct thread *t,
 		p->insn = at;
 		p->restartable = now->orig_rax != (unsigned long long)-1 &&
 				 is_restart((long)now->rax);
+		keep_call_mask(p, t, now);
 		/* A write cut short: which file it wrote to, before the
 		 * install may take a number a sibling freed (RT3-1). */
 		p->wfile_known = (long)now->orig_rax == __NR_write &&
@@ -411,14 +444,22 @@ static bool write_rest(struct thread *t, const struct user_regs_struct *r);
  * regs, as if the thread's own call had ended so.  A pass's interrupt that
  * ended it borrows the thread here (the call is carried on again after
  * the install); else the thread goes on. */
-static void carried_end(struct thread *t, const struct user_regs_struct *regs)
+static void carried_end(struct thread *t, const struct user_regs_struct *regs,
+			const uint64_t *own)
 {
 	t->in_rest = false;
 	struct pass *p = t->lent;
 	if (p && p->state == P_INTERRUPTING) {
+		/* (The wait's mask stays in force over this install too.) */
+		if (own) {
+			p->masked = true;
+			p->own_mask = *own;
+		}
 		sys_pass_stopped(t, regs, false);
 		return;
 	}
+	if (own)
+		tracee_set_sigmask(t, *own);
 	if (tracee_setregs(t, regs) == 0)
 		tracee_resume(t, 0);
 }
@@ -434,7 +475,7 @@ static void rest_done(struct thread *t, long got, void *arg)
 	/* (orig_rax stays the write's: if an ignored signal cut the rest
 	 * short, its delivery stop sees a short write, and carries it on
 	 * again: sys_ignored_signal.) */
-	carried_end(t, &regs);
+	carried_end(t, &regs, NULL);
 }
 
 static bool write_rest(struct thread *t, const struct user_regs_struct *r)
@@ -500,12 +541,17 @@ static bool taken_due(const struct thread *t)
  * epoll_pwait's, in milliseconds rounded up. */
 struct wait {
 	struct user_regs_struct regs; /* the wait's, at its end */
+	bool masked;                  /* own: the thread's mask, to put back
+				       * at the end (keep_call_mask) */
+	uint64_t own;
 };
 
 static void wait_done(struct thread *t, long got, void *arg)
 {
 	struct wait *w = arg;
 	struct user_regs_struct regs = w->regs;
+	uint64_t own = w->own;
+	bool masked = w->masked;
 	free(w);
 	if (got == -ESRCH)
 		return; /* gone */
@@ -515,7 +561,7 @@ static void wait_done(struct thread *t, long got, void *arg)
 	 * call. */
 	if (got != -EINTR || taken_due(t))
 		t->ep.set = false;
-	carried_end(t, &regs);
+	carried_end(t, &regs, masked ? &own : NULL);
 }
 
 /* The wait's timeout in ns, or -1: none (infinite) or not ours to shorten. */
@@ -543,7 +589,8 @@ static long long wait_timeout(const struct thread *t, const struct user_regs_str
 /* Carry on the epoll wait with registers r (ended EINTR by our stop) for
  * what is left of its timeout.  False: it has none (the caller winds it
  * back whole, as before). */
-static bool wait_again(struct thread *t, const struct user_regs_struct *r)
+static bool wait_again(struct thread *t, const struct user_regs_struct *r,
+		       const uint64_t *own)
 {
 	uint64_t at = t->c->vdso_syscall;
 	long long now = now_ns();
@@ -568,6 +615,8 @@ static bool wait_again(struct thread *t, const struct user_regs_struct *r)
 		struct user_regs_struct regs = *r;
 		regs.rax = 0;
 		t->ep.set = false;
+		if (own)
+			tracee_set_sigmask(t, *own);
 		if (tracee_setregs(t, &regs) == 0)
 			tracee_resume(t, 0);
 		return true;
@@ -577,6 +626,8 @@ static bool wait_again(struct thread *t, const struct user_regs_struct *r)
 	if (!w)
 		return false;
 	w->regs = *r;
+	w->masked = own != NULL;
+	w->own = own ? *own : 0;
 	long nr = (long)r->orig_rax == __NR_epoll_wait ? __NR_epoll_wait : __NR_epoll_pwait;
 	uint64_t args[6] = { r->rdi, r->rsi, r->rdx, (uint64_t)ms, r->r8, r->r9 };
 	if (tracee_call_own_at(t, at, nr, args, wait_done, w) < 0) {
@@ -585,6 +636,59 @@ static bool wait_again(struct thread *t, const struct user_regs_struct *r)
 	}
 	t->in_rest = true;
 	return true;
+}
+
+/* Carry on the wait or write with registers r an ignored signal broke
+ * (at its delivery stop, or at a stop after it, orig_rax kept): a wait
+ * with what is left of its timeout, else made again whole; the rest of a
+ * write, else the short count stands.  False only for a write carried on
+ * nowhere at its delivery stop (the loop delivers the ignored signal). */
+static bool carry_on(struct thread *t, struct user_regs_struct *r)
+{
+	if ((long)r->orig_rax == __NR_write)
+		return write_rest(t, r);
+	if (wait_again(t, r, NULL))
+		return true;
+	r->rip -= 2;
+	r->rax = r->orig_rax;
+	r->orig_rax = (unsigned long long)-1;
+	if (tracee_setregs(t, r) == 0)
+		tracee_resume(t, 0);
+	return true;
+}
+
+/* The vDSO sealed (or not): carry on as at the delivery stop, from the
+ * seal's exit stop (RT6-5, RT6-6). */
+static void sealed_then(struct thread *t, long got, void *arg)
+{
+	struct wait *w = arg;
+	struct user_regs_struct r = w->regs;
+	free(w);
+	if (got == -ESRCH)
+		return; /* gone */
+	if (carry_on(t, &r))
+		return;
+	/* The short write stands: no call is left to run (orig_rax -1)
+	 * whatever stop this is. */
+	r.orig_rax = (unsigned long long)-1;
+	if (tracee_setregs(t, &r) == 0)
+		tracee_resume(t, 0);
+}
+
+/* A container not started by cnew (the first) has no sealed instruction
+ * to carry a call on at until its first close sequence seals its vDSO:
+ * sealed here instead, the first time it is needed (never at start-up:
+ * it would cost every run's start).  True if the seal is under way. */
+static bool seal_then_carry(struct thread *t, const struct user_regs_struct *r)
+{
+	struct wait *w = malloc(sizeof(*w));
+	if (!w)
+		return false;
+	w->regs = *r;
+	if (tracee_seal_vdso(t, sealed_then, w) == 0)
+		return true;
+	free(w);
+	return false;
 }
 
 bool sys_ignored_signal(struct thread *t, int sig)
@@ -613,16 +717,9 @@ bool sys_ignored_signal(struct thread *t, int sig)
 		return false;
 	if (!ignores(&m, sig) || due(&m))
 		return false;
-	if (wrote)
-		return write_rest(t, &r);
-	if (wait_again(t, &r))
+	if (!t->c->vdso_syscall && seal_then_carry(t, &r))
 		return true;
-	r.rip -= 2;
-	r.rax = r.orig_rax;
-	r.orig_rax = (unsigned long long)-1;
-	if (tracee_setregs(t, &r) == 0)
-		tracee_resume(t, 0);
-	return true;
+	return carry_on(t, &r);
 }
 
 /* Give a lent thread back as it was when it was borrowed; at a syscall
@@ -644,9 +741,12 @@ static void give_back(struct pass *p, struct thread *t, bool at_syscall_stop)
 		t->state = T_RUNNING;
 		t->lent = NULL;
 		p->target = NULL;
-		if (wait_again(t, &p->saved))
+		if (wait_again(t, &p->saved, p->masked ? &p->own_mask : NULL)) {
+			p->masked = false; /* (put back at the wait's end) */
 			return;
+		}
 	}
+	own_back(p, t);
 	if (at_syscall_stop) {
 		if (p->from_seccomp) {
 			regs.rip -= 2; /* re-issue the call it was stopped in */
@@ -729,6 +829,13 @@ void sys_pass_syscall_stop(struct thread *t)
 	}
 	p->result = got;
 	pass_done(p);
+}
+
+bool sys_pass_installing(const struct thread *t)
+{
+	const struct pass *p = t->lent;
+	return p && t->state == T_PASS &&
+	       (p->state == P_ENTRY || p->state == P_NOTIF);
 }
 
 /* A signal-delivery stop of a thread lent to a pass.  Before its install

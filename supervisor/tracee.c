@@ -645,32 +645,122 @@ static void vdso_changed(struct thread *t)
 	closes_end(t);
 }
 
+/* After an mseal of the vDSO with result: 1, its syscall instruction at
+ * insn is the supervisor's (sealed, still `syscall`, in a page no one can
+ * write); 0, it is not but may be used unsealed (a kernel without mseal,
+ * or maps unreadable); -1, the container unmapped, moved, made writable
+ * or changed it (RCK2-1).  Only the kernel may leave it unsealed. */
+static int seal_kept(const struct thread *t, long result, uint64_t insn)
+{
+	unsigned char two[2];
+	int nw = result == 0 ? not_writable(t->tid, insn) : -1;
+	bool kept = result == 0 && nw != 0 && tracee_read(t, insn, two, 2) == 0 &&
+		    two[0] == 0x0f && two[1] == 0x05;
+	if (!kept && result != -ENOSYS)
+		return -1;
+	return kept && nw == 1;
+}
+
+/* The vDSO the kernel gave t's process (auxv): *base, *insn and its
+ * length; 0: it has none, or it is not there as the kernel made it
+ * (*base set: the container unmapped or changed it, RCK2-1). */
+static size_t vdso_of(const struct thread *t, uint64_t *base, uint64_t *insn)
+{
+	uint64_t av[2 * 64];
+	ssize_t n = proc_read(t->tid, "auxv", (char *)av, sizeof(av));
+	*base = 0;
+	*insn = 0;
+	for (ssize_t k = 0; k + 1 < n / (ssize_t)sizeof(uint64_t) &&
+			    av[k] != AT_NULL; k += 2)
+		if (av[k] == AT_SYSINFO_EHDR)
+			*base = av[k + 1];
+	return *base ? tracee_vdso_scan(t, *base, insn) : 0;
+}
+
 /* The mseal of the caller's vDSO made in place of its call: if it took,
  * and the instruction is still `syscall` in a page no one can write, every
  * close runs there.  Only the kernel may leave the closes at the caller's
  * own instruction (no mseal before Linux 6.10: ENOSYS); any other failure
- * is the container's doing, a vDSO it unmapped, moved, made writable or
- * changed (RCK2-1), and it ends. */
+ * is the container's doing, and it ends. */
 static void sealed(struct thread *t, long result, void *arg)
 {
 	uint64_t insn = (uint64_t)(uintptr_t)arg;
-	unsigned char two[2];
 	if (!t->cnew)
 		return;
 	if (result == -ESRCH) {
 		closes_end(t);
 		return;
 	}
-	int nw = result == 0 ? not_writable(t->tid, insn) : -1;
-	bool kept = result == 0 && nw != 0 && tracee_read(t, insn, two, 2) == 0 &&
-		    two[0] == 0x0f && two[1] == 0x05;
-	if (!kept && result != -ENOSYS) {
+	int kept = seal_kept(t, result, insn);
+	if (kept < 0) {
 		vdso_changed(t);
 		return;
 	}
-	if (kept && nw == 1)
+	if (kept)
 		t->c->vdso_syscall = insn;
 	close_next(t, false);
+}
+
+/* A seal made later (tracee_seal_vdso): what to do after it. */
+struct late_seal {
+	tracee_done_fn done;
+	void *arg;
+	uint64_t insn;
+};
+
+static void late_sealed(struct thread *t, long result, void *arg)
+{
+	struct late_seal s = *(struct late_seal *)arg;
+	free(arg);
+	int kept = result == -ESRCH ? -1 : seal_kept(t, result, s.insn);
+	if (kept > 0 && t->c) {
+		t->c->vdso_syscall = s.insn;
+		result = 0;
+	} else if (result >= 0) {
+		result = -EPERM;
+	}
+	/* (Tried once, unless it is the container's doing: then the
+	 * closes' seal tries again, and ends it, RCK2-1.) */
+	if (kept >= 0 && t->c)
+		t->c->vdso_tried = true;
+	s.done(t, result, s.arg);
+}
+
+int tracee_seal_vdso(struct thread *t, tracee_done_fn done, void *arg)
+{
+	uint64_t base, insn;
+	struct container *c = t->c;
+	if (!c || c->vdso_syscall || c->vdso_tried)
+		return -EALREADY;
+	size_t len = vdso_of(t, &base, &insn);
+	if (!len) {
+		if (!base)
+			c->vdso_tried = true; /* none: nothing to seal, ever */
+		return -ENOENT;
+	}
+	struct late_seal *s = malloc(sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	*s = (struct late_seal){ done, arg, insn };
+	/* Every signal held off until it has entered (as tracee_call_own_at):
+	 * no handler runs on the injected registers.  Its bytes were just
+	 * read as `syscall`; if another thread changes them first, the stop
+	 * is not the call's and it ends -EINTR. */
+	uint64_t mask, args[6] = { base, len, 0 };
+	if (ptr_getsigmask(t->tid, &mask) < 0 || ptr_setsigmask(t->tid, ~0ULL) < 0) {
+		free(s);
+		return -ESRCH;
+	}
+	int rc = call_at(t, insn, MINOS_SYS_MSEAL_NR, args, late_sealed, s,
+			 true, NULL);
+	if (rc < 0) {
+		ptr_setsigmask(t->tid, mask);
+		free(s);
+		return rc;
+	}
+	t->inj_unmask = true;
+	t->inj_mask = mask;
+	return 0;
 }
 
 /* The run's close_range key (filter.h), 0 until it is set: none. */
@@ -774,13 +864,8 @@ void tracee_close_then_answer(struct thread *t,
 	hold_signals(t);
 	if (seal) {
 		c->vdso_tried = true;
-		uint64_t av[2 * 64], base = 0, insn = 0;
-		ssize_t n = proc_read(t->tid, "auxv", (char *)av, sizeof(av));
-		for (ssize_t k = 0; k + 1 < n / (ssize_t)sizeof(uint64_t) &&
-				    av[k] != AT_NULL; k += 2)
-			if (av[k] == AT_SYSINFO_EHDR)
-				base = av[k + 1];
-		size_t len = base ? tracee_vdso_scan(t, base, &insn) : 0;
+		uint64_t base, insn;
+		size_t len = vdso_of(t, &base, &insn);
 		uint64_t args[6] = { base, len, 0 };
 		if (base && !len) {
 			/* The kernel gave it a vDSO and it is not there: it

@@ -141,6 +141,18 @@ void tracee_set_close_key(uint64_t key);
 
 #define MINOS_SYS_MSEAL_NR 462 /* __NR_mseal, Linux 6.10 */
 
+/* Seal the vDSO of t's container now, the first time a call is to be
+ * carried on there (a container not started by cnew: the first, a stage;
+ * no start-up pays for it), as its first close sequence would: mseal at
+ * its syscall instruction, from a stop after a call (syscall-exit or
+ * signal-delivery), signals held off until it has entered.  Then done(t,
+ * r) at the mseal's exit: r 0, c->vdso_syscall is the sealed instruction;
+ * r < 0, it is not (no mseal, the container's doing: -EINTR if the stop
+ * was not the call's; -ESRCH: gone), and the thread's registers are the
+ * injection's, to be set again.  < 0: not started (none to seal, tried
+ * before, already sealed), done is never called. */
+int tracee_seal_vdso(struct thread *t, tracee_done_fn done, void *arg);
+
 /* The vDSO at base: its length (0: not found), and a syscall instruction
  * in it in *insn.  Its bytes are the container's: until it is sealed and
  * checked, nothing says the instruction stays there. */

@@ -74,7 +74,6 @@ RT="$MINOS_BUILD/t/redteam"
 }
 
 @test "RT6-5: SIGURG (ignored) every ms does not keep the first container's epoll_wait(100) from timing out" {
-	skip "open: RT6-5, the first container has no sealed vDSO syscall instruction (c->vdso_syscall is recorded and sealed only for cnew children, sys_cnew_exec_stop): wait_again cannot carry the wait on and it is made again whole"
 	need_pidns
 	local C="$RT/carry"
 	# The same guest natively: Linux queues no ignored signal at all.
@@ -107,7 +106,6 @@ solo_write() {
 }
 
 @test "RT6-6: SIGURG (ignored) does not cut the first container's pipe write short" {
-	skip "open: RT6-6, as RT6-5: write_rest has no vDSO instruction in the first container, so the short write is the program's answer"
 	need_pidns
 	solo_write
 	[ "$line" = sent ] && [ "$bytes" -eq 1048576 ] && [ "$result" = "write = 1048576" ]
@@ -129,7 +127,6 @@ solo_write() {
 }
 
 @test "RT6-8: the same with passes instead of SIGURG: a pass does not end the wait with EINTR" {
-	skip "open: RT6-8, the install runs at the vDSO instruction, so the thread passes through user mode first: the kernel puts the thread's own mask back and delivers the signal the call's mask held (give_back: EINTR); keeping the call's mask over the install means setting masks in start_install and after the carried wait"
 	need_pidns
 	run mx "$RT/carry" pwblockp 300 < "$RT/carry"
 	expect_status 0

@@ -11,7 +11,11 @@
  *   - a wpass/rpass to a dead cid (ESRCH), of a wrong direction (EBADF);
  *   - a multi-rfd read of two rfds, one ready;
  *   - a Minos pipe and both ends closed.
- * Prints "errors E" (results that are not what the contract says). */
+ * Prints "errors E" (results that are not what the contract says).
+ *
+ * `churn N passes`: "passes", then N wpass/rpass pairs back to back into
+ * one flat child (a new one every 32 pairs), so that a checkpoint's freeze
+ * often starts as one is being made (RT7-4). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,10 +49,46 @@ static void expect(const char *what, long got, long want)
 		printf("%s = %ld, expected %ld\n", what, got, want);
 }
 
+/* N passes of a pipe's two ends into flat children. */
+static void passes(int n, size_t rlen)
+{
+	long cid = -1;
+	int w0 = -1;
+	for (int i = 0; i < n; i++) {
+		if (i % 32 == 0) {
+			if (cid >= 0) {
+				expect("ckill", minos_ckill((int)cid), 0);
+				minos_wclose(w0);
+			}
+			int r0;
+			minos_pipe(&w0, &r0);
+			int list[1] = { r0 };
+			cid = rt_cnew_bytes(rt_reader_start, rlen, list, 1, 0,
+					    MINOS_ARCH_X86_64_FLAT);
+			if (cid < 0) {
+				expect("cnew", cid, 1);
+				return;
+			}
+		}
+		int w, r;
+		minos_pipe(&w, &r);
+		long a = minos_wpass(w, (int)cid);
+		long b = minos_rpass(r, (int)cid);
+		if (a < 0 || b < 0)
+			expect("pass", a < 0 ? a : b, 2);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	int n = argc > 1 ? atoi(argv[1]) : 100;
 	size_t rlen = (size_t)(rt_reader_end - rt_reader_start);
+	if (argc > 2 && strcmp(argv[2], "passes") == 0) {
+		printf("passes\n"); /* (minos-exec takes SIGUSR1 now) */
+		fflush(stdout);
+		passes(n, rlen);
+		n = 0;
+	}
 	static unsigned char zeros[4096];
 	for (int i = 0; i < n; i++) {
 		int w0, r0, w1, r1, w2, r2;
