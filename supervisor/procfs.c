@@ -55,6 +55,20 @@ int proc_sigmasks(pid_t tid, struct proc_sigmasks *m)
 	return 0;
 }
 
+int proc_syscall(pid_t tid, long *nr, unsigned long long *arg0)
+{
+	char buf[256];
+	ssize_t n = proc_read(tid, "syscall", buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	*arg0 = 0;
+	if (sscanf(buf, "%ld", nr) != 1)
+		return -EAGAIN; /* "running" */
+	if (*nr >= 0 && sscanf(buf, "%*s %llx", arg0) != 1)
+		return -EIO;
+	return 0;
+}
+
 int proc_vdso(pid_t pid, uint64_t *lo, uint64_t *hi)
 {
 	char path[48], line[256];

@@ -22,6 +22,11 @@ bool proc_value(const char *text, const char *key, unsigned long long *v);
  * -errno if its maps cannot be read. */
 int proc_vdso(pid_t pid, uint64_t *lo, uint64_t *hi);
 
+/* What /proc/TID/syscall says of a thread blocked in a call: its number
+ * and first argument; -1 and 0 if it is blocked elsewhere.  0, -EAGAIN
+ * if it is running (the kernel then says nothing), or -errno. */
+int proc_syscall(pid_t tid, long *nr, unsigned long long *arg0);
+
 struct proc_sigmasks {
 	/* blocked: the mask in force, which during an epoll_pwait (and at
 	 * the stops right after it) is the call's own; PTRACE_GETSIGMASK

@@ -197,16 +197,6 @@ static bool lendable(const struct thread *t)
 		(t->state == T_INJECT_EXIT && t->in_rest));
 }
 
-static void pick(struct thread *t, void *arg)
-{
-	struct thread **best = arg;
-	if (!lendable(t))
-		return;
-	/* A thread we hold stopped needs no interrupt: take it first. */
-	if (!*best || t->state == T_WAIT_READ)
-		*best = t;
-}
-
 /* The file number fd of thread tid holds now, by its device and inode
  * (a pipe's inode is its own while it lives). */
 static bool fd_file(pid_t tid, long fd, dev_t *dev, ino_t *ino)
@@ -221,6 +211,62 @@ static bool fd_file(pid_t tid, long fd, dev_t *dev, ino_t *ino)
 	*dev = st.st_dev;
 	*ino = st.st_ino;
 	return true;
+}
+
+/* Calls whose first argument is the descriptor they wait on. */
+static bool fd_call(long nr)
+{
+	switch (nr) {
+	case __NR_read: case __NR_write: case __NR_readv: case __NR_writev:
+	case __NR_pread64: case __NR_pwrite64: case __NR_preadv:
+	case __NR_pwritev: case __NR_preadv2: case __NR_pwritev2:
+	case __NR_recvfrom: case __NR_sendto: case __NR_recvmsg:
+	case __NR_sendmsg: case __NR_epoll_wait: case __NR_epoll_pwait:
+	case __NR_epoll_pwait2:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Is t blocked in a call on a number that holds nothing now?  A sibling
+ * closed it under the call, which goes on with the file it named, as on
+ * Linux; interrupted, it would be restarted on whatever the number holds
+ * then -- likely the descriptor the pass installs, which takes the lowest
+ * free number (RT3-4, RT3-5).  Unknown (/proc unreadable): no. */
+static bool call_lost_its_number(const struct thread *t)
+{
+	long nr;
+	unsigned long long fd;
+	char path[64];
+	struct stat st;
+	if (proc_syscall(t->tid, &nr, &fd) < 0 || !fd_call(nr) || fd > INT_MAX)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/fd/%llu", (int)t->tid, fd);
+	return stat(path, &st) < 0 && errno == ENOENT;
+}
+
+struct pick {
+	struct thread *held;  /* stopped by us: needs no interrupt */
+	struct thread *sound; /* running, its call safe to interrupt */
+	struct thread *any;   /* lendable */
+};
+
+static void pick(struct thread *t, void *arg)
+{
+	struct pick *k = arg;
+	if (!lendable(t))
+		return;
+	if (t->state == T_WAIT_READ)
+		k->held = t;
+	if (!k->any)
+		k->any = t;
+	/* A thread in a call whose number a sibling closed is borrowed
+	 * only if no other can be (the race left: the close lands after
+	 * this look; documented in minos.7). */
+	if (!k->sound && !k->held && t->state == T_RUNNING &&
+	    !call_lost_its_number(t))
+		k->sound = t;
 }
 
 /* An epoll_pwait (or epoll_pwait2) with a mask, which our interrupt
@@ -308,7 +354,9 @@ static void try_start(struct pass *p)
 	if (p->child->state == C_RUNNING) { /* a starting child waits its turn */
 		if (!p->deadline_ns)
 			p->deadline_ns = now_ns() + PASS_WAIT_NS;
-		thread_each(p->child, pick, &t);
+		struct pick k = { NULL, NULL, NULL };
+		thread_each(p->child, pick, &k);
+		t = k.held ? k.held : k.sound ? k.sound : k.any;
 	}
 	if (!t) {
 		p->state = P_QUEUED; /* tried again at the next event */

@@ -45,7 +45,6 @@ RT="$MINOS_BUILD/t/redteam"
 }
 
 @test "RT3-4: a wpass that lands on the number of an epoll instance a sibling closed under a wait does not make that wait fail EINVAL" {
-	skip "open: RT3-4, eintr_ours winds the wait back onto whatever the number holds then"
 	need_pidns
 	local i
 	# The sibling's close can come before the wait has begun (EBADF,
@@ -60,7 +59,6 @@ RT="$MINOS_BUILD/t/redteam"
 }
 
 @test "RT3-5: an rpass that lands on the number of a pipe a sibling closed under a blocked read does not feed that read from the passed stream" {
-	skip "open: RT3-5, give_back restarts the read on whatever the number holds then"
 	need_pidns
 	run mx "$RT/rest" rclosed < "$RT/rest"
 	expect_status 0
