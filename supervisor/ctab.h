@@ -145,9 +145,6 @@ struct pass {
 	dev_t wfile_dev;
 	ino_t wfile_ino;
 	uint64_t insn;            /* the syscall instruction it installs at */
-	bool masked;              /* the target's epoll_pwait mask kept in
-				   * force, its own (own_mask) to put back */
-	uint64_t own_mask;
 	unsigned tries;           /* starts so far (signals restart it) */
 	long long deadline_ns;    /* EAGAIN if no thread by then (0: child
 				   * not running yet) */

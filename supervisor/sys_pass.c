@@ -269,38 +269,6 @@ static void pick(struct thread *t, void *arg)
 		k->sound = t;
 }
 
-/* An epoll_pwait (or epoll_pwait2) with a mask, which our interrupt
- * ended: the mask in force is still the call's, and the thread's way to
- * the install through user mode would put its own back and deliver a
- * signal the call's holds back, ending the wait with EINTR (RT6-8).  The
- * call's is kept in force (PTRACE_SETSIGMASK, which also drops the
- * kernel's pending restore of the thread's own) until the wait is over;
- * its own (PTRACE_GETSIGMASK gives it here) goes back then (own_back,
- * wait_done). */
-static void keep_call_mask(struct pass *p, struct thread *t,
-			   const struct user_regs_struct *r)
-{
-	long nr = (long)r->orig_rax;
-	uint64_t own;
-	struct proc_sigmasks m;
-	if (p->masked || !tracee_epoll_wait_nr(nr) || nr == __NR_epoll_wait ||
-	    !r->r8 || (long)r->rax != -EINTR)
-		return;
-	if (tracee_get_sigmask(t, &own) == 0 && proc_sigmasks(t->tid, &m) == 0 &&
-	    m.blocked != own && tracee_set_sigmask(t, m.blocked) == 0) {
-		p->masked = true;
-		p->own_mask = own;
-	}
-}
-
-/* The thread's own mask back, if the pass kept the call's (once). */
-static void own_back(struct pass *p, struct thread *t)
-{
-	if (p->masked)
-		tracee_set_sigmask(t, p->own_mask);
-	p->masked = false;
-}
-
 /* Point the target at an install call; it is stopped (interrupt or seccomp). */
 static void start_install(struct pass *p, struct thread *t,
 			  const struct user_regs_struct *now)
@@ -327,7 +295,6 @@ static void start_install(struct pass *p, struct thread *t,
 		p->insn = at;
 		p->restartable = now->orig_rax != (unsigned long long)-1 &&
 				 is_restart((long)now->rax);
-		keep_call_mask(p, t, now);
 		/* A write cut short: which file it wrote to, before the
 		 * install may take a number a sibling freed (RT3-1). */
 		p->wfile_known = (long)now->orig_rax == __NR_write &&
@@ -492,22 +459,14 @@ static bool write_rest(struct thread *t, const struct user_regs_struct *r);
  * regs, as if the thread's own call had ended so.  A pass's interrupt that
  * ended it borrows the thread here (the call is carried on again after
  * the install); else the thread goes on. */
-static void carried_end(struct thread *t, const struct user_regs_struct *regs,
-			const uint64_t *own)
+static void carried_end(struct thread *t, const struct user_regs_struct *regs)
 {
 	t->in_rest = false;
 	struct pass *p = t->lent;
 	if (p && p->state == P_INTERRUPTING) {
-		/* (The wait's mask stays in force over this install too.) */
-		if (own) {
-			p->masked = true;
-			p->own_mask = *own;
-		}
 		sys_pass_stopped(t, regs, false);
 		return;
 	}
-	if (own)
-		tracee_set_sigmask(t, *own);
 	if (tracee_setregs(t, regs) == 0)
 		tracee_resume(t, 0);
 }
@@ -523,7 +482,7 @@ static void rest_done(struct thread *t, long got, void *arg)
 	/* (orig_rax stays the write's: if an ignored signal cut the rest
 	 * short, its delivery stop sees a short write, and carries it on
 	 * again: sys_ignored_signal.) */
-	carried_end(t, &regs, NULL);
+	carried_end(t, &regs);
 }
 
 static bool write_rest(struct thread *t, const struct user_regs_struct *r)
@@ -589,17 +548,12 @@ static bool taken_due(const struct thread *t)
  * epoll_pwait's, in milliseconds rounded up. */
 struct wait {
 	struct user_regs_struct regs; /* the wait's, at its end */
-	bool masked;                  /* own: the thread's mask, to put back
-				       * at the end (keep_call_mask) */
-	uint64_t own;
 };
 
 static void wait_done(struct thread *t, long got, void *arg)
 {
 	struct wait *w = arg;
 	struct user_regs_struct regs = w->regs;
-	uint64_t own = w->own;
-	bool masked = w->masked;
 	free(w);
 	if (got == -ESRCH)
 		return; /* gone */
@@ -609,7 +563,7 @@ static void wait_done(struct thread *t, long got, void *arg)
 	 * call. */
 	if (got != -EINTR || taken_due(t))
 		t->ep.set = false;
-	carried_end(t, &regs, masked ? &own : NULL);
+	carried_end(t, &regs);
 }
 
 /* The wait's timeout in ns, or -1: none (infinite) or not ours to shorten. */
@@ -637,8 +591,7 @@ static long long wait_timeout(const struct thread *t, const struct user_regs_str
 /* Carry on the epoll wait with registers r (ended EINTR by our stop) for
  * what is left of its timeout.  False: it has none (the caller winds it
  * back whole, as before). */
-static bool wait_again(struct thread *t, const struct user_regs_struct *r,
-		       const uint64_t *own)
+static bool wait_again(struct thread *t, const struct user_regs_struct *r)
 {
 	uint64_t at = t->c->vdso_syscall;
 	long long now = now_ns();
@@ -663,8 +616,6 @@ static bool wait_again(struct thread *t, const struct user_regs_struct *r,
 		struct user_regs_struct regs = *r;
 		regs.rax = 0;
 		t->ep.set = false;
-		if (own)
-			tracee_set_sigmask(t, *own);
 		if (tracee_setregs(t, &regs) == 0)
 			tracee_resume(t, 0);
 		return true;
@@ -674,8 +625,6 @@ static bool wait_again(struct thread *t, const struct user_regs_struct *r,
 	if (!w)
 		return false;
 	w->regs = *r;
-	w->masked = own != NULL;
-	w->own = own ? *own : 0;
 	long nr = (long)r->orig_rax == __NR_epoll_wait ? __NR_epoll_wait : __NR_epoll_pwait;
 	uint64_t args[6] = { r->rdi, r->rsi, r->rdx, (uint64_t)ms, r->r8, r->r9 };
 	if (tracee_call_own_at(t, at, nr, args, wait_done, w) < 0) {
@@ -695,7 +644,7 @@ static bool carry_on(struct thread *t, struct user_regs_struct *r)
 {
 	if ((long)r->orig_rax == __NR_write)
 		return write_rest(t, r);
-	if (wait_again(t, r, NULL))
+	if (wait_again(t, r))
 		return true;
 	r->rip -= 2;
 	r->rax = r->orig_rax;
@@ -789,12 +738,9 @@ static void give_back(struct pass *p, struct thread *t, bool at_syscall_stop)
 		t->state = T_RUNNING;
 		t->lent = NULL;
 		p->target = NULL;
-		if (wait_again(t, &p->saved, p->masked ? &p->own_mask : NULL)) {
-			p->masked = false; /* (put back at the wait's end) */
+		if (wait_again(t, &p->saved))
 			return;
-		}
 	}
-	own_back(p, t);
 	if (at_syscall_stop) {
 		if (p->from_seccomp) {
 			regs.rip -= 2; /* re-issue the call it was stopped in */
