@@ -229,26 +229,34 @@ static bool fd_call(long nr)
 	}
 }
 
-/* Is t blocked in a call on a number that holds nothing now?  A sibling
- * closed it under the call, which goes on with the file it named, as on
- * Linux; interrupted, it would be restarted on whatever the number holds
- * then -- likely the descriptor the pass installs, which takes the lowest
- * free number (RT3-4, RT3-5).  Unknown (/proc unreadable): no. */
-static bool call_lost_its_number(const struct thread *t)
+/* Is t's call sound to interrupt: 1 blocked in a call whose descriptor
+ * number still holds a file (or in one without such a number), 0 not
+ * known (running: the kernel says nothing of it; /proc unreadable), -1
+ * blocked in a call on a number that holds nothing now.  A sibling closed
+ * it under the call, which goes on with the file it named, as on Linux;
+ * interrupted, it would be restarted on whatever the number holds then --
+ * likely the descriptor the pass installs, which takes the lowest free
+ * number (RT3-4, RT3-5). */
+static int call_sound(const struct thread *t)
 {
 	long nr;
 	unsigned long long fd;
 	char path[64];
 	struct stat st;
-	if (proc_syscall(t->tid, &nr, &fd) < 0 || !fd_call(nr) || fd > INT_MAX)
-		return false;
+	if (proc_syscall(t->tid, &nr, &fd) < 0)
+		return 0;
+	if (!fd_call(nr) || fd > INT_MAX)
+		return 1;
 	snprintf(path, sizeof(path), "/proc/%d/fd/%llu", (int)t->tid, fd);
-	return stat(path, &st) < 0 && errno == ENOENT;
+	if (stat(path, &st) == 0)
+		return 1;
+	return errno == ENOENT ? -1 : 0;
 }
 
 struct pick {
 	struct thread *held;  /* stopped by us: needs no interrupt */
-	struct thread *sound; /* running, its call safe to interrupt */
+	struct thread *sound; /* at a call's end, or blocked in a sound call */
+	struct thread *maybe; /* running: not known */
 	struct thread *any;   /* lendable */
 };
 
@@ -261,12 +269,18 @@ static void pick(struct thread *t, void *arg)
 		k->held = t;
 	if (!k->any)
 		k->any = t;
+	if (k->held || k->sound)
+		return;
 	/* A thread in a call whose number a sibling closed is borrowed
 	 * only if no other can be (the race left: the close lands after
-	 * this look; documented in minos.7). */
-	if (!k->sound && !k->held && t->state == T_RUNNING &&
-	    !call_lost_its_number(t))
+	 * this look; documented in minos.7).  One stopped at a call's end
+	 * has nothing to restart; a running one may be about to enter a
+	 * call (it will find the numbers as they are then, as on Linux). */
+	int sound = t->state == T_RUNNING ? call_sound(t) : 1;
+	if (sound > 0)
 		k->sound = t;
+	else if (sound == 0 && !k->maybe)
+		k->maybe = t;
 }
 
 /* Point the target at an install call; it is stopped (interrupt or seccomp). */
@@ -321,9 +335,9 @@ static void try_start(struct pass *p)
 	if (p->child->state == C_RUNNING) { /* a starting child waits its turn */
 		if (!p->deadline_ns)
 			p->deadline_ns = now_ns() + PASS_WAIT_NS;
-		struct pick k = { NULL, NULL, NULL };
+		struct pick k = { NULL, NULL, NULL, NULL };
 		thread_each(p->child, pick, &k);
-		t = k.held ? k.held : k.sound ? k.sound : k.any;
+		t = k.held ? k.held : k.sound ? k.sound : k.maybe ? k.maybe : k.any;
 	}
 	if (!t) {
 		p->state = P_QUEUED; /* tried again at the next event */

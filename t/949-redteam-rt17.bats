@@ -47,11 +47,14 @@ RT="$MINOS_BUILD/t/redteam"
 @test "RT3-4: a wpass that lands on the number of an epoll instance a sibling closed under a wait does not make that wait fail EINVAL" {
 	need_pidns
 	local i
-	# The sibling's close can come before the wait has begun (EBADF,
-	# the child ends, the wpass is ESRCH): then again, at most 5 times.
+	# The guest cannot know that its wait has begun: the sibling's close
+	# can come before it (EBADF, the child ends, the wpass is ESRCH), or
+	# the close and the wpass both can (EINVAL, as on Linux: the number
+	# is the passed pipe by then).  Then again, at most 5 times; the old
+	# build failed every time (the waiting thread was the one borrowed).
 	for i in 1 2 3 4 5; do
 		run mx "$RT/rest" epclose < "$RT/rest"
-		[[ "$output" == *"EBADF, EINTR 0"* ]] || break
+		[[ "$output" == *"EBADF, EINTR 0"* || "$output" == *"EINVAL, EINTR 0"* ]] || break
 	done
 	expect_status 0
 	# Linux's wait goes on with the instance it named: the byte wakes it.
@@ -60,7 +63,14 @@ RT="$MINOS_BUILD/t/redteam"
 
 @test "RT3-5: an rpass that lands on the number of a pipe a sibling closed under a blocked read does not feed that read from the passed stream" {
 	need_pidns
-	run mx "$RT/rest" rclosed < "$RT/rest"
+	local i
+	# As for RT3-4, the read may not have begun when the sibling closes
+	# its number (EBADF) or when the rpass lands ("secret", as on Linux):
+	# then again, at most 5 times.
+	for i in 1 2 3 4 5; do
+		run mx "$RT/rest" rclosed < "$RT/rest"
+		[[ "$output" == *"read = -1 ''"* || "$output" == *"'secret'"* ]] || break
+	done
 	expect_status 0
 	# Linux's read goes on with the pipe it named ("x"); the passed
 	# stream's "secret" is for the program's later reads of number 3.
