@@ -30,7 +30,7 @@
 /* Fixed sizes of records in the file. */
 #define HOST_LEN 176u      /* kernel[72] page_size xstate_size xcr0 cpuid x4 sha
 			    * vdso vvar cpuid x5, pad */
-#define RUN_LEN 56u        /* ncontainers nstreams wall_ns nstages pad sha[32] */
+#define RUN_LEN 56u        /* ncontainers nstreams wall_ns nstages first sha[32] */
 #define STAGE_LEN 8u       /* status pad */
 #define STREAM_MIN 8u      /* capacity len, then the bytes */
 #define CONTAINER_LEN (16u + CK_NAME_MAX + 48u + 32u * CK_NSIG + 16u)
@@ -40,9 +40,10 @@
 #define FD_LEN 32u         /* num kind role stream status cloexec offset */
 #define OBJ_MIN 48u        /* num kind flags clockid count value interval nregs pad */
 #define REG_LEN 16u        /* tfd events data */
+#define CODE_MIN 16u       /* thread fd len, then the bytes */
 /* The least a container takes in a file: CONTAINER, THREADS with one
- * thread, FDS, OBJECTS and MAPS. */
-#define CONTAINER_MIN_BYTES (5u * CK_SECTION_LEN + CONTAINER_LEN + THREAD_MIN)
+ * thread, FDS, OBJECTS, CNEWS and MAPS. */
+#define CONTAINER_MIN_BYTES (6u * CK_SECTION_LEN + CONTAINER_LEN + THREAD_MIN)
 
 /* x86-64 user segments (__USER_CS, __USER_DS). */
 #define USER_CS 0x33u
@@ -61,7 +62,7 @@ static const char *const sec_name[] = {
 	[CK_S_CONTAINER] = "CONTAINER", [CK_S_THREADS] = "THREADS",
 	[CK_S_FDS] = "FDS", [CK_S_MAPS] = "MAPS", [CK_S_PAD] = "PAD",
 	[CK_S_PAGES] = "PAGES", [CK_S_END] = "END", [CK_S_OBJECTS] = "OBJECTS",
-	[CK_S_STAGES] = "STAGES",
+	[CK_S_STAGES] = "STAGES", [CK_S_CNEWS] = "CNEWS",
 };
 
 /* ---- errors -------------------------------------------------------------- */
@@ -138,6 +139,10 @@ static int check_run(struct ctx *x, const struct ck_run *r, uint64_t off)
 	bool digest = false;
 	for (unsigned i = 0; i < 32; i++)
 		digest |= r->policy_sha256[i] != 0;
+	if (r->first_status != CK_STAGE_LIVE &&
+	    (r->nstages != 0 || r->first_status < 0 || r->first_status > 255))
+		return fail(x, off, "RUN: the first container's status %d (-1: it "
+			    "runs; 0..255 only outside a policy run)", r->first_status);
 	if (digest != (r->nstages != 0))
 		return fail(x, off, "RUN: %u stages %s a policy's SHA-256 (a policy "
 			    "run has both, another run neither)", r->nstages,
@@ -187,11 +192,13 @@ static int check_container(struct ctx *x, const struct ck_run *r, uint32_t ci,
 			   const struct ck_container *c, uint64_t off)
 {
 	if (ci == 0 ? c->parent != -1 :
-	    c->parent == -1 ? r->nstages == 0 : (c->parent < 0 || (uint32_t)c->parent >= ci))
+	    c->parent == -1 ? r->nstages == 0 && r->first_status == CK_STAGE_LIVE :
+	    (c->parent < 0 || (uint32_t)c->parent >= ci))
 		return fail(x, off, "container %u: parent %d (%s)", ci, c->parent,
 			    ci == 0 ? "the first has none: -1" :
-			    r->nstages ? "-1, or an earlier container's index"
-				       : "an earlier container's index");
+			    r->nstages || r->first_status != CK_STAGE_LIVE ?
+			    "-1, or an earlier container's index" :
+			    "an earlier container's index");
 	if (c->next_cid < 0 || (c->parent < 0 && c->cid != 0) ||
 	    (c->parent >= 0 && (c->cid < 0 || c->cid > r->containers[c->parent].next_cid)))
 		return fail(x, off, "container %u: cid %d, next cid %d (a child's cid "
@@ -488,6 +495,27 @@ static int check_regs(struct ctx *x, uint32_t ci, const struct ck_container *k,
 	return 0;
 }
 
+/* A cnew wound back: a thread of k (one record each, in their order),
+ * its code rfd a read end k holds, 1..CK_MAX_CODE bytes read. */
+static int check_code(struct ctx *x, uint32_t ci, const struct ck_container *k,
+		      uint32_t i, const struct ck_code *cd, const struct ck_code *prev,
+		      uint64_t off)
+{
+	const struct ck_fd *f = fd_at(k, cd->fd);
+
+	if (cd->thread >= k->nthreads || (prev && cd->thread <= prev->thread))
+		return fail(x, off, "container %u cnew %u: thread %u (one of its %u, "
+			    "above the one before)", ci, i, cd->thread, k->nthreads);
+	if (!f || !(f->kind == CK_FD_PIPE_R || (f->kind == CK_FD_OUTSIDE && f->role == 0)))
+		return fail(x, off, "container %u cnew %u: code rfd %d is not a read "
+			    "end it holds", ci, i, cd->fd);
+	if (cd->len == 0 || cd->len > CK_MAX_CODE)
+		return fail(x, off, "container %u cnew %u: %llu bytes read (1..%llu)",
+			    ci, i, (unsigned long long)cd->len,
+			    (unsigned long long)CK_MAX_CODE);
+	return 0;
+}
+
 static int check_map(struct ctx *x, uint32_t ci, uint32_t mi,
 		     const struct ck_mapping *m, const struct ck_mapping *prev, uint64_t off)
 {
@@ -570,7 +598,7 @@ static int section(struct rd *r, uint32_t want, struct sec *s)
 	s->len = le64(h + 8);
 	s->count = le32(h + 16);
 	s->off = r->pos + CK_SECTION_LEN;
-	if (s->type < CK_S_HOST || s->type > CK_S_STAGES)
+	if (s->type < CK_S_HOST || s->type > CK_S_CNEWS)
 		return fail(&r->x, r->pos, "unknown section type %u", s->type);
 	name = sec_name[s->type];
 	if (want ? s->type != want : s->type != CK_S_PAD && s->type != CK_S_PAGES)
@@ -653,7 +681,7 @@ static void gbytes(struct cur *c, void *dst, size_t n)
 }
 
 /* n bytes in place, then padding to 8 (zero). */
-static int gblob(struct cur *c, uint32_t n, const uint8_t **p, const char *what, uint32_t i)
+static int gblob(struct cur *c, uint64_t n, const uint8_t **p, const char *what, uint32_t i)
 {
 	uint64_t padded = ((uint64_t)n + 7) & ~7ull;
 
@@ -745,8 +773,7 @@ static int read_run(struct rd *r, struct ck_run *out)
 	out->nstreams = g32(&c);
 	out->wall_ns = g64(&c);
 	out->nstages = g32(&c);
-	if (g32(&c) != 0)
-		return fail(&r->x, c.at - 4, "RUN: nonzero padding");
+	out->first_status = (int32_t)g32(&c);
 	gbytes(&c, out->policy_sha256, 32);
 	if (check_run(&r->x, out, s.off) < 0)
 		return -1;
@@ -993,6 +1020,43 @@ static int read_objs(struct rd *r, struct ck_container *k, uint32_t ci)
 	return ended(&c);
 }
 
+/* The cnews wound back (CNEWS): records of variable length. */
+static int read_codes(struct rd *r, struct ck_container *k, uint32_t ci)
+{
+	struct sec s;
+	struct cur c;
+
+	if (section(r, CK_S_CNEWS, &s) < 0)
+		return -1;
+	if (s.count > k->nthreads)
+		return fail(&r->x, s.at, "container %u: %u cnews wound back for %u "
+			    "threads", ci, s.count, k->nthreads);
+	if (counted(r, &s, s.count, CODE_MIN) < 0)
+		return -1;
+	k->codes = calloc(s.count ? s.count : 1, sizeof(*k->codes));
+	if (!k->codes)
+		return fail(&r->x, s.at, "CNEWS: out of memory");
+	cur_init(&c, r, &s);
+	for (uint32_t i = 0; i < s.count; i++) {
+		struct ck_code *cd = &k->codes[i];
+		uint64_t at = c.at;
+		if (need(&c, CODE_MIN, "cnew", i) < 0)
+			return -1;
+		cd->thread = g32(&c);
+		cd->fd = (int32_t)g32(&c);
+		cd->len = g64(&c);
+		if (check_code(&r->x, ci, k, i, cd, i ? cd - 1 : NULL, at) < 0)
+			return -1;
+		if (cd->len > c.end - c.at)
+			return fail(&r->x, at, "container %u cnew %u: %llu bytes run past "
+				    "the section's end", ci, i, (unsigned long long)cd->len);
+		if (gblob(&c, cd->len, &cd->bytes, "cnew", i) < 0)
+			return -1;
+		k->ncodes = i + 1;
+	}
+	return ended(&c);
+}
+
 /* The maps; *pages: the bytes their extents need in PAGES. */
 static int read_maps(struct rd *r, struct ck_container *k, uint32_t ci, uint64_t *pages)
 {
@@ -1144,7 +1208,7 @@ int ck_read(const void *buf, size_t len, struct ck_run *out, char *err, size_t e
 		uint64_t pages;
 		if (read_container(&r, out, ci) < 0 || read_threads(&r, k, ci) < 0 ||
 		    read_fds(&r, out, k, ci) < 0 || read_objs(&r, k, ci) < 0 ||
-		    read_maps(&r, k, ci, &pages) < 0)
+		    read_codes(&r, k, ci) < 0 || read_maps(&r, k, ci, &pages) < 0)
 			goto bad;
 		if (pages > 0 && read_pages(&r, k, ci, pages) < 0)
 			goto bad;
@@ -1172,6 +1236,7 @@ void ck_free(struct ck_run *run)
 			free(k->maps);
 			free(k->fds);
 			free(k->objs);
+			free(k->codes);
 		}
 	free(run->containers);
 	free(run->streams);
@@ -1556,6 +1621,26 @@ static int w_container(struct wr *w, const struct ck_run *run, uint32_t ci, bool
 			    "object descriptors", ci, k->nobjs, nobj);
 	sec_end(w, at, CK_S_OBJECTS, nobj);
 
+	at = sec_begin(w);
+	if (check && k->ncodes > k->nthreads)
+		return fail(&w->x, w_off(w), "container %u: %u cnews wound back for "
+			    "%u threads", ci, k->ncodes, k->nthreads);
+	for (uint32_t i = 0; i < k->ncodes; i++) {
+		const struct ck_code *cd = &k->codes[i];
+		if (check && check_code(&w->x, ci, k, i, cd, i ? cd - 1 : NULL,
+					w_off(w)) < 0)
+			return -1;
+		if (!cd->bytes || cd->len > CK_MAX_CODE)
+			return fail(&w->x, w_off(w), "container %u cnew %u: %llu bytes "
+				    "without them", ci, i, (unsigned long long)cd->len);
+		w32(w, cd->thread);
+		w32(w, (uint32_t)cd->fd);
+		w64(w, cd->len);
+		wbytes(w, cd->bytes, (size_t)cd->len);
+		wpad8(w);
+	}
+	sec_end(w, at, CK_S_CNEWS, k->ncodes);
+
 	/* The extents without zero pages first: MAPS says where their
 	 * bytes will be. */
 	first_run = w->nruns;
@@ -1776,7 +1861,7 @@ int ck_write_from(int fd, const struct ck_run *run, uint32_t flags,
 	w32(&w, run->nstreams);
 	w64(&w, run->wall_ns);
 	w32(&w, run->nstages);
-	w32(&w, 0);
+	w32(&w, (uint32_t)run->first_status);
 	wbytes(&w, run->policy_sha256, 32);
 	sec_end(&w, at, CK_S_RUN, 1);
 	at = sec_begin(&w);

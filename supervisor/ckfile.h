@@ -8,8 +8,8 @@
  *   sections each: type, payload length, record count, CRC-32C of the
  *            payload, CRC-32C of the section header; 8-byte aligned;
  *            in a fixed order: HOST RUN STREAMS STAGES, then for each
- *            container CONTAINER THREADS FDS OBJECTS MAPS [PAD] [PAGES],
- *            then END
+ *            container CONTAINER THREADS FDS OBJECTS CNEWS MAPS [PAD]
+ *            [PAGES], then END
  *   RUN      counts, wall time, the policy's stages and its SHA-256
  *   STAGES   a policy run's stages, in the policy's order: live, or the
  *            status a stage that ended before the checkpoint ended with
@@ -19,6 +19,9 @@
  *   OBJECTS  the container's private objects (epoll sets with their
  *            registrations, eventfds, timerfds), one record for each
  *            descriptor of kind CK_FD_OBJECT in FDS, in the same order
+ *   CNEWS    the container's cnews wound back while they waited for
+ *            their code: each one's thread, code rfd and the bytes it
+ *            had read of the stream (padded to 8)
  *   PAGES    the container's saved pages, in the order of its mappings'
  *            extents, starting on a 4096-byte boundary of the file (a
  *            reader may mmap it or read it with O_DIRECT); all-zero pages
@@ -40,7 +43,7 @@
 #include "ckstate.h"
 
 #define CK_MAGIC "MINOSCKP"
-#define CK_FILE_VERSION 4u
+#define CK_FILE_VERSION 5u
 
 /* Header flags. */
 #define CK_F_DIGEST_PAGES 1u  /* END's SHA-256 covers the PAGES payloads too */
@@ -50,6 +53,7 @@ enum ck_section {
 	CK_S_HOST = 1, CK_S_RUN = 2, CK_S_STREAMS = 3, CK_S_CONTAINER = 4,
 	CK_S_THREADS = 5, CK_S_FDS = 6, CK_S_MAPS = 7, CK_S_PAD = 8,
 	CK_S_PAGES = 9, CK_S_END = 10, CK_S_OBJECTS = 11, CK_S_STAGES = 12,
+	CK_S_CNEWS = 13,
 };
 
 /* Bytes of the file header and of a section header. */
@@ -69,9 +73,10 @@ enum ck_section {
  * is left zeroed on failure (ck_free() on it is harmless).
  *
  * Lifetimes: out's arrays (containers, threads, maps, extents, fds,
- * objects and their registrations, streams, stages) are allocated and freed by
+ * objects and their registrations, codes, streams, stages) are allocated and freed by
  * ck_free(); the bytes a thread's xstate, a stream's bytes and an extent's data point at are inside buf
- * (zero-copy; never written through), and so do the pending signals
+ * (zero-copy; never written through), and so do a wound-back cnew's
+ * bytes (codes) and the pending signals
  * (sigq of a container and of a thread), so buf must outlive out and stay
  * unchanged.  extent.file_off is also set: the offset of its bytes in buf.
  * out->host is the host that wrote the file; comparing it with this host

@@ -141,6 +141,32 @@ void ckpt_stage(unsigned stage, const struct container *c, int status)
 	stages[stage].status = c ? CK_STAGE_LIVE : status;
 }
 
+/* Outside --policy: the run's first container (its id; 0: none, or it
+ * had ended before the restore this run came from, with first_st), and
+ * how its status is known once it has ended (the run's status). */
+static int first_id;
+static int first_st = CK_STAGE_LIVE;
+static int (*first_status_of)(const struct container *c);
+
+void ckpt_first(const struct container *c, int status,
+		int (*status_of)(const struct container *c))
+{
+	first_id = c ? c->id : 0;
+	first_st = c ? CK_STAGE_LIVE : status;
+	first_status_of = status_of;
+}
+
+/* The status the first container ended with, or CK_STAGE_LIVE. */
+static int first_ended(void)
+{
+	if (nstages || !first_id)
+		return nstages ? CK_STAGE_LIVE : first_st;
+	CTAB_FOREACH(c)
+		if (c->id == first_id && !ctab_counts(c) && first_status_of)
+			return first_status_of(c);
+	return CK_STAGE_LIVE;
+}
+
 /* The stage whose tree c is in (0 outside --policy). */
 static unsigned stage_of(const struct container *c)
 {
@@ -203,22 +229,23 @@ static void ask(struct thread *t, void *unused)
 	}
 }
 
+bool ckpt_asked(const struct thread *t)
+{
+	const struct held *h = active ? held_of(t->tid, false) : NULL;
+	return h && h->asked && !h->held;
+}
+
 /* Work under way that ends by itself within a bounded time: a pass (a
  * thread lent to it), a cnew past its code (making the child, closing
- * the caller's descriptors).  A cnew still waiting for its code is not:
- * its stream may never end. */
-struct under_way {
-	bool bounded;
-	const struct thread *code; /* a cnew waiting for its code */
-};
-
+ * the caller's descriptors).  A cnew still waiting for its code is not
+ * waited for (its stream may never end): the loop winds it back once
+ * its thread is asked to stop (sys_cnew_rewind), and it is saved with
+ * the bytes it had read (save_codes). */
 static void under_way(struct thread *t, void *arg)
 {
-	struct under_way *u = arg;
+	bool *bounded = arg;
 	if (t->lent || (t->cnew && t->state != T_WAIT_CODE))
-		u->bounded = true;
-	else if (t->cnew && !u->code)
-		u->code = t;
+		*bounded = true;
 }
 
 void ckpt_request(void)
@@ -226,8 +253,7 @@ void ckpt_request(void)
 	if (active)
 		return;
 	unsigned live = 0;
-	bool waiting = false;
-	struct under_way u = { false, NULL };
+	bool waiting = false, bounded = false;
 	CTAB_FOREACH(c) {
 		if (ctab_counts(c)) {
 			live++;
@@ -236,25 +262,18 @@ void ckpt_request(void)
 			 * they have all started. */
 			waiting |= c->state != C_RUNNING || !c->threads;
 			/* A pass or a cnew under way: made once it is done. */
-			thread_each(c, under_way, &u);
-			u.bounded |= c->pins != 0;
+			thread_each(c, under_way, &bounded);
+			bounded |= c->pins != 0;
 		} else if (c->state != C_DEAD && !c->parent) {
 			waiting = true; /* a stage ending: its status first */
 		}
 	}
-	if (u.code) {
-		deferred_ns = 0;
-		msg("checkpoint refused: container %d (%s): a cnew is waiting for "
-		    "its code (a cnew is saved only once it has it); try again",
-		    u.code->c->id, u.code->c->name);
-		return;
-	}
-	if (!live || waiting || u.bounded) {
+	if (!live || waiting || bounded) {
 		if (!deferred_ns)
 			deferred_ns = mono_ns();
 		else if (mono_ns() - deferred_ns > FREEZE_NS) {
 			deferred_ns = 0;
-			if (u.bounded)
+			if (bounded)
 				msg("checkpoint not made: a cnew or a descriptor "
 				    "pass was still under way after 5 s");
 			else
@@ -1297,6 +1316,39 @@ static int save_streams(struct cap *k, struct ck_container *o, struct ck_run *ru
 	return 0;
 }
 
+/* The cnews wound back while they waited for their code (the loop's
+ * rewind_code_wait): each one's bytes, read from the thread's record
+ * (the thread is held: nothing changes them until the file is written).
+ * Its code rfd must still be a read end the container holds. */
+static int save_codes(struct cap *k, struct thread **threads, unsigned n,
+		      struct ck_container *o)
+{
+	unsigned want = 0;
+	for (unsigned i = 0; i < n; i++)
+		want += threads[i]->code_pre != NULL;
+	if (!want)
+		return 0;
+	o->codes = calloc(want, sizeof(*o->codes));
+	if (!o->codes)
+		return refuse(k, "out of memory");
+	for (unsigned i = 0; i < n; i++) {
+		const struct cnew_pre *pre = threads[i]->code_pre;
+		const struct ck_fd *f = NULL;
+		if (!pre)
+			continue;
+		for (uint32_t j = 0; j < o->nfds && !f; j++)
+			if (o->fds[j].num == pre->fd)
+				f = &o->fds[j];
+		if (!f || !(f->kind == CK_FD_PIPE_R ||
+			    (f->kind == CK_FD_OUTSIDE && f->role == 0)))
+			return refuse(k, "thread %d: the code stream of its cnew (%d) "
+				      "is no longer a stream it reads", threads[i]->tid,
+				      pre->fd);
+		o->codes[o->ncodes++] = (struct ck_code){ i, pre->fd, pre->len, pre->buf };
+	}
+	return 0;
+}
+
 static void free_container(struct ck_container *o)
 {
 	for (uint32_t i = 0; i < o->nthreads; i++) {
@@ -1312,6 +1364,7 @@ static void free_container(struct ck_container *o)
 	for (uint32_t i = 0; i < o->nobjs; i++)
 		free(o->objs[i].regs);
 	free(o->objs);
+	free(o->codes); /* the bytes are the threads' (save_codes) */
 	memset(o, 0, sizeof(*o));
 }
 
@@ -1370,6 +1423,8 @@ int ckpt_capture(struct container *c, struct thread **threads, unsigned n,
 		rc = save_fds(&k, o, &inos);
 	if (rc == 0)
 		rc = save_streams(&k, o, run, inos);
+	if (rc == 0)
+		rc = save_codes(&k, threads, n, o);
 	free(inos);
 	/* The threads as they were (a call cut short wound back as the
 	 * kernel would have on its way out: the injected calls passed the
@@ -1568,6 +1623,10 @@ static int parent_index(const struct container *c, unsigned before, bool *direct
 static int capture_all(struct ck_run *run, struct thread **t0, char *err, size_t errlen)
 {
 	nseen = 0;
+	/* Outside --policy, a first container that has ended leaves its
+	 * status (the run's) in the file, and the containers it left are
+	 * saved as roots (nothing can name them by a cid). */
+	run->first_status = first_ended();
 	for (unsigned i = 0; i < ntg; i++) {
 		struct thread *busy = NULL;
 		thread_each(tg[i], in_flight, &busy);
@@ -1578,9 +1637,10 @@ static int capture_all(struct ck_run *run, struct thread **t0, char *err, size_t
 			return -1;
 		}
 		bool direct;
-		if (tg[i]->parent && parent_index(tg[i], i, &direct) < 0) {
+		if (tg[i]->parent && parent_index(tg[i], i, &direct) < 0 &&
+		    run->first_status == CK_STAGE_LIVE) {
 			snprintf(err, errlen, "checkpoint refused: container %d (%s): the "
-				 "container its tree started from has ended (saving a "
+				 "root of its stage's tree has ended (saving a stage's "
 				 "tree without its root is not built yet)", tg[i]->id,
 				 tg[i]->name);
 			return -1;
@@ -1619,7 +1679,7 @@ static int capture_all(struct ck_run *run, struct thread **t0, char *err, size_t
 		run->containers[i].stage = stage_of(c);
 		bool direct = true;
 		run->containers[i].parent = parent_index(c, i, &direct);
-		if (!direct)
+		if (!direct || run->containers[i].parent < 0)
 			run->containers[i].cid = 0; /* no caller can name it (ctab.h) */
 	}
 	return 0;
@@ -1646,7 +1706,8 @@ enum ckpt_step ckpt_step(void)
 	if (let_signals_in())
 		return CKPT_IDLE;
 	char err[600] = "checkpoint refused: out of memory";
-	struct ck_run run = { .version = CK_MODEL_VERSION };
+	struct ck_run run = { .version = CK_MODEL_VERSION,
+			      .first_status = CK_STAGE_LIVE };
 	char herr[256];
 	struct thread **t0 = calloc(ntg, sizeof(*t0));
 	int rc = t0 ? 0 : -1;

@@ -47,6 +47,13 @@ void ckpt_policy(unsigned nstages, const uint8_t sha256[32],
 /* c is the root of stage `stage`; or (c NULL: a restored run) that stage
  * ended before the checkpoint it was restored from, with status. */
 void ckpt_stage(unsigned stage, const struct container *c, int status);
+/* Outside --policy (run.c, restore.c): c is the run's first container,
+ * whose status (status_of, once it has ended) is the run's; or (c NULL:
+ * a restored run) it had ended before the checkpoint, with status.  A
+ * checkpoint after it has ended saves that status, and the containers it
+ * left as roots. */
+void ckpt_first(const struct container *c, int status,
+		int (*status_of)(const struct container *c));
 /* SIGUSR1 or --checkpoint-at: freeze the run and save it. */
 void ckpt_request(void);
 /* A freeze is in progress, or one waits for the container to start. */
@@ -54,6 +61,9 @@ bool ckpt_active(void);
 /* How long the loop may sleep (-1: as long as it likes; 50 ms while
  * freezing; 1 ms while a checkpoint waits for the container to start). */
 int ckpt_wait_ms(void);
+/* A freeze has asked t to stop (its interrupt is pending) and does not
+ * hold it yet: the loop winds back a cnew t waits in for its code. */
+bool ckpt_asked(const struct thread *t);
 /* The loop: t has stopped where it may be held (regs: what it runs on
  * with).  True: the checkpoint holds it; the loop must not resume it. */
 bool ckpt_hold(struct thread *t, const struct user_regs_struct *regs);

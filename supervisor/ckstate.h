@@ -27,7 +27,7 @@
 
 /* The version of this model; ckfile.c writes it into the file.  A file of
  * another version is refused. */
-#define CK_MODEL_VERSION 4u
+#define CK_MODEL_VERSION 5u
 
 /* Bounds (a file beyond them is refused by ck_read). */
 #define CK_MAX_CONTAINERS 4096u
@@ -44,6 +44,8 @@
 #define CK_NREGS          27u        /* struct user_regs_struct, x86_64 */
 #define CK_NAME_MAX       64u        /* bytes of a container's name, with NUL */
 #define CK_PAGE           4096u      /* page size the model assumes */
+#define CK_MAX_CODE       (4ull << 30) /* bytes a cnew wound back had read
+				       * (cli.h's largest --image-size) */
 
 /* ---- the host the file was written on ------------------------------------ */
 
@@ -249,6 +251,24 @@ struct ck_obj {
 	struct ck_epoll_reg *regs; /* epoll: nregs of them, sorted by tfd */
 };
 
+/* ---- cnews wound back ----------------------------------------------------- */
+
+/* A thread's cnew that was waiting for the rest of its code: wound back
+ * (it runs again after a restore), with the bytes it had already read of
+ * its code stream (they are no longer in the stream).  After a restore
+ * the thread's next cnew on code rfd fd reads them first, then the
+ * stream.  restore.c also checks len against the restoring command
+ * line's --image-size and --memory. */
+struct ck_code {
+	uint32_t thread;        /* index into the container's threads; one
+				 * record per thread at most, increasing */
+	int32_t fd;             /* its code rfd: a descriptor of the container,
+				 * a read end (CK_FD_PIPE_R, or CK_FD_OUTSIDE
+				 * with role 0) */
+	uint64_t len;           /* 1..CK_MAX_CODE */
+	const uint8_t *bytes;   /* len bytes, in the stream's order */
+};
+
 /* ---- one container ------------------------------------------------------- */
 
 struct ck_container {
@@ -286,6 +306,8 @@ struct ck_container {
 	uint32_t nobjs;         /* its CK_FD_OBJECT descriptors: one each, in
 				 * their order in fds */
 	struct ck_obj *objs;
+	uint32_t ncodes;        /* 0..nthreads */
+	struct ck_code *codes;  /* its cnews wound back, by thread */
 };
 
 /* ---- the stages of a policy run ------------------------------------------ */
@@ -307,6 +329,12 @@ struct ck_run {
 	uint32_t nstages;       /* 0: not a policy run (one root, container
 				 * 0); else the policy's containers,
 				 * 1..CK_MAX_CONTAINERS, at least one live */
+	int32_t first_status;   /* CK_STAGE_LIVE: outside a policy run, the
+				 * first container is container 0 and runs;
+				 * else (only outside a policy run) the exit
+				 * status 0..255 it had ended with, the run's
+				 * status, and the containers it left are
+				 * roots (parent -1, cid 0) */
 	uint64_t wall_ns;       /* the run's wall time used so far */
 	uint8_t policy_sha256[32]; /* SHA-256 of the policy file's bytes
 				 * (all zero without stages): a restore

@@ -176,6 +176,14 @@ struct cnew_op {
 	bool masked;             /* mask is to be put back at the answer */
 };
 
+/* The bytes a wound-back cnew had read of its code stream at number fd
+ * (sys_cnew.c): cap bytes charged to the container as image bytes. */
+struct cnew_pre {
+	unsigned char *buf;
+	size_t len, cap;
+	int fd;
+};
+
 struct thread {
 	pid_t tid;
 	struct container *c;
@@ -194,6 +202,10 @@ struct thread {
 	bool install_solo;
 	unsigned long install_gen;
 	struct cnew_op *cnew;  /* T_WAIT_CODE, T_INJECT_*: the cnew in progress */
+	/* A cnew a checkpoint wound back while it waited for its code (or
+	 * one a restore made so): what it had read of the stream, which the
+	 * thread's next cnew on that number reads first (sys_cnew.c). */
+	struct cnew_pre *code_pre;
 	struct pass *passing;  /* T_WAIT_PASS: the pass it waits for */
 	struct pass *lent;     /* this thread installs that pass's descriptor */
 	/* A pipe's install went elsewhere than sys_pipe foresaw; at the stop

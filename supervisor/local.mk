@@ -9,7 +9,7 @@ minos_exec_core = \
 	supervisor/loop.c supervisor/loop.h supervisor/ptrace.c supervisor/ptrace.h \
 	supervisor/mem.c supervisor/mem.h supervisor/procfs.c supervisor/procfs.h supervisor/tracee.c supervisor/tracee.h \
 	supervisor/sys.h supervisor/sys_minos.c \
-	supervisor/sys_linux.c supervisor/sys_fd.c supervisor/sys_fd.h supervisor/sys_cnew.c supervisor/sys_pass.c supervisor/launch.c supervisor/launch.h \
+	supervisor/sys_linux.c supervisor/sys_fd.c supervisor/sys_fd.h supervisor/sys_cnew.c supervisor/sys_cnew.h supervisor/sys_pass.c supervisor/launch.c supervisor/launch.h \
 	supervisor/hostprobe.c supervisor/hostprobe.h \
 	supervisor/stdfds.c supervisor/stdfds.h supervisor/log.c supervisor/log.h \
 	supervisor/report.c supervisor/report.h supervisor/trace.c supervisor/trace.h supervisor/sha256.c supervisor/sha256.h \

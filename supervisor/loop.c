@@ -53,6 +53,7 @@
 #include "ptrace.h"
 #include "report.h"
 #include "sys.h"
+#include "sys_cnew.h"
 #include "sys_fd.h"
 #include "trace.h"
 #include "tracee.h"
@@ -87,6 +88,7 @@ static struct loop_result result;
 static void hook_answered(struct thread *t, long r);
 static void hook_closed(struct thread *t, int num, int copy);
 static void loop_release_waits(struct thread *t);
+static void rewind_code_waits(void);
 
 static void watch(int fd, uint64_t tag)
 {
@@ -286,6 +288,7 @@ static void wait_unregister(struct thread *t)
 			unwatch(t->cnew->code);
 		sys_cnew_abandon(t);
 	}
+	sys_cnew_preload_drop(t);
 }
 
 static void drop_thread(struct thread *t, void *unused)
@@ -1112,6 +1115,7 @@ static void on_signalfd(void)
 			continue;
 		if (si.ssi_signo == SIGUSR1 && cfg->checkpoint) {
 			ckpt_request();
+			rewind_code_waits();
 			continue;
 		}
 		if (si.ssi_signo == (uint32_t)enforce_cpu_signal()) {
@@ -1274,11 +1278,43 @@ static void on_listener(struct container *c)
 	ioctl(c->listener, SECCOMP_IOCTL_NOTIF_SEND, resp);
 }
 
+/* A cnew waiting for its code that a freeze asked to stop (its
+ * interrupt is pending): wound back, it stops before it runs on
+ * (sys_cnew_rewind; ckpt.c holds it there). */
+static void rewind_code_wait(struct thread *t, void *unused)
+{
+	(void)unused;
+	if (t->state != T_WAIT_CODE || !t->cnew || !ckpt_asked(t))
+		return;
+	if (t->cnew->watched) {
+		unwatch(t->cnew->code);
+		t->cnew->watched = false;
+	}
+	sys_cnew_rewind(t);
+	if (t->cnew && !t->cnew->watched) { /* not wound back: waits on */
+		watch(t->cnew->code, TAG(W_CODE, 0, t->tid));
+		t->cnew->watched = true;
+	}
+}
+
+static void rewind_code_waits(void)
+{
+	if (!ckpt_active())
+		return;
+	CTAB_FOREACH(c)
+		if (ctab_counts(c))
+			thread_each(c, rewind_code_wait, NULL);
+}
+
 static void on_code_ready(pid_t tid)
 {
 	struct thread *t = thread_find(tid);
 	if (!t || t->state != T_WAIT_CODE || !t->cnew)
 		return;
+	if (ckpt_asked(t)) {
+		rewind_code_wait(t, NULL);
+		return;
+	}
 	long r = sys_cnew_code_ready(t);
 	if (r == SYS_INJECT)
 		inject_start(t, &t->entry);
@@ -1298,6 +1334,7 @@ struct loop_result loop_run(void)
 			result.checkpointed = ckpt_saved();
 			end_all(END_CHECKPOINT, SIGKILL);
 		}
+		rewind_code_waits();
 		sys_pass_retry();
 		/* Watch the listeners of containers that have started. */
 		CTAB_FOREACH(c)
@@ -1354,8 +1391,10 @@ struct loop_result loop_run(void)
 				break;
 			case W_CKPT: {
 				uint64_t ticks;
-				if (read(ckptfd, &ticks, sizeof(ticks)) > 0)
+				if (read(ckptfd, &ticks, sizeof(ticks)) > 0) {
 					ckpt_request();
+					rewind_code_waits();
+				}
 				break;
 			}
 			}

@@ -66,6 +66,7 @@
 #include "restore.h"
 #include "run.h"
 #include "stdfds.h"
+#include "sys_cnew.h"
 #include "sys_fd.h"
 #include "tracee.h"
 
@@ -702,6 +703,17 @@ static bool rebuild(struct thread *t, const struct user_regs_struct *regs)
 		else if (tracee_setregs(made[i], &r) < 0)
 			rc = fail(&b, "thread %u: cannot set its registers", i + 1);
 	}
+	/* A cnew wound back reads what it had read of its code first, when
+	 * its thread makes it again (fits() checked the limits). */
+	for (uint32_t i = 0; rc == 0 && i < C->ncodes; i++) {
+		const struct ck_code *cd = &C->codes[i];
+		int e = sys_cnew_preload(made[cd->thread], cd->fd, cd->bytes,
+					 (size_t)cd->len);
+		if (e < 0)
+			rc = fail(&b, "thread %u: cannot keep the %llu bytes its cnew had "
+				  "read: %s", cd->thread + 1, (unsigned long long)cd->len,
+				  strerror(-e));
+	}
 	/* The main stack is no longer the kernel's [stack]: mremap's check
 	 * (sys_mremap) keeps to the saved one. */
 	t->c->stack_lo = t->c->stack_hi = 1;
@@ -724,8 +736,14 @@ static bool rebuild(struct thread *t, const struct user_regs_struct *regs)
 		free(made);
 		return true;
 	}
-	for (uint32_t i = 0; i < C->nthreads; i++)
+	/* A checkpoint asked for since its exec's seccomp stop (the container
+	 * counts as started from there) had its interrupt taken by the
+	 * rebuild's own calls: asked again, each thread stops for it as it
+	 * resumes. */
+	for (uint32_t i = 0; i < C->nthreads; i++) {
+		ckpt_rearm(made[i]);
 		tracee_resume(made[i], 0);
+	}
 	free(made);
 	return true;
 }
@@ -735,9 +753,27 @@ static bool rebuild(struct thread *t, const struct user_regs_struct *regs)
 static const struct policy *P;       /* a policy run's policy, or NULL */
 static struct container **stage_root; /* each live stage's restored root */
 
+/* The first container's status: the one it had ended with before the
+ * checkpoint, if it had (the containers it left are roots here). */
 static int first_status(int session_sig)
 {
+	if (R->first_status != CK_STAGE_LIVE)
+		return R->first_status;
 	return container_status(ctab_head(), session_sig);
+}
+
+static int ended_status(const struct container *c)
+{
+	return container_status(c, 0);
+}
+
+/* Is container j of the file below container i? */
+static bool below_of(uint32_t j, uint32_t i)
+{
+	for (int32_t a = ones[j].ck->parent; a >= 0; a = ones[a].ck->parent)
+		if ((uint32_t)a == i)
+			return true;
+	return false;
 }
 
 /* A policy run's status, as run_policy's: the last stage that did not
@@ -783,6 +819,19 @@ static int fits(const char *path, const struct ck_container *k,
 	if (k->start_brk < CK_PAGE * 32 || k->start_brk >= (1ULL << 46))
 		die(MINOS_EXIT_FAIL, "%s: container '%s': its heap starts at %#" PRIx64
 		    ", where restore cannot place it", path, who, k->start_brk);
+	/* A cnew wound back holds its bytes as cnew holds an image: within
+	 * --image-size, and charged to the container's --memory. */
+	uint64_t code = 0;
+	for (uint32_t i = 0; i < k->ncodes; i++) {
+		if (k->codes[i].len > lim->image_size)
+			die(MINOS_EXIT_FAIL, "%s: container '%s': a cnew had read %" PRIu64
+			    " bytes of its code, over --image-size=%llu", path, who,
+			    k->codes[i].len, lim->image_size);
+		code += k->codes[i].len;
+	}
+	if (code > lim->memory)
+		die(MINOS_EXIT_FAIL, "%s: container '%s': its cnews had read %" PRIu64
+		    " bytes of code, over --memory=%llu", path, who, code, lim->memory);
 	int maxfd = -1;
 	for (uint32_t i = 0; i < k->nfds; i++)
 		if (k->fds[i].num > maxfd)
@@ -814,12 +863,19 @@ static void room(const char *path, const struct minos_config *session,
 		if (k->parent >= 0)
 			continue;
 		for (unsigned j = i + 1; j < nones; j++)
-			below += ones[j].ck->parent >= 0 && ones[j].ck->stage == k->stage;
+			below += below_of(j, i);
 		if (below > lim->containers)
 			die(MINOS_EXIT_FAIL, "%s: container '%s' has %u descendants, over "
 			    "its containers limit %u", path, k->name, below,
 			    lim->containers);
 	}
+	unsigned long long code = 0;
+	for (unsigned i = 0; i < nones; i++)
+		for (uint32_t j = 0; j < ones[i].ck->ncodes; j++)
+			code += ones[i].ck->codes[j].len;
+	if (code > total)
+		die(MINOS_EXIT_FAIL, "%s: its cnews had read %llu bytes of code, over "
+		    "the run's total memory %llu", path, code, total);
 	if (nones > 1 && used > total)
 		die(MINOS_EXIT_FAIL, "%s: its %u containers reserve %llu bytes of "
 		    "memory, over the run's total %llu", path, nones, used, total);
@@ -1079,6 +1135,10 @@ int run_restore(struct minos_config *cfg)
 	stdio_after_spawn(&io);
 	if (!p)
 		stdio_count_target(&io, ones[0].c->pidfd, ones[0].c->id);
+	if (!p && run.first_status != CK_STAGE_LIVE)
+		ckpt_first(NULL, run.first_status, NULL);
+	else if (!p)
+		ckpt_first(ones[0].c, 0, ended_status);
 	/* The containers hold the pipes now: a stream ends when its writers
 	 * do (one whose writers had all ended ends after its bytes). */
 	for (uint32_t s = 0; s < run.nstreams; s++) {

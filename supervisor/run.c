@@ -113,6 +113,12 @@ static int first_status(int session_sig)
 	return container_status(ctab_head(), session_sig);
 }
 
+/* The first container's status once it has ended (a checkpoint's). */
+static int ended_status(const struct container *c)
+{
+	return container_status(c, 0);
+}
+
 /* env(1): a PROGRAM without execute permission is 126, not run. */
 static void check_executable(const char *program)
 {
@@ -161,6 +167,7 @@ int run_program(struct minos_config *cfg)
 		die(MINOS_EXIT_FAIL, "%s", err);
 	for (unsigned k = 0; k < 3; k++)
 		ckpt_outside(0, CKPT_STD, k, io.fd[k]); /* a checkpoint's roles */
+	ckpt_first(c, 0, ended_status);
 	if (c->stats) {
 		static char *names[3] = { "stdin", "stdout", "stderr" };
 		static struct slot_info std[3];

@@ -39,6 +39,7 @@
 #include "report.h"
 #include "sha256.h"
 #include "sys.h"
+#include "sys_cnew.h"
 #include "sys_fd.h"
 
 
@@ -225,6 +226,91 @@ static void image_drop(struct cnew_op *op)
 	free(op->buf);
 	op->buf = NULL;
 	op->len = op->cap = 0;
+}
+
+/* ---- cnews wound back ----------------------------------------------------
+ * A checkpoint does not wait for a cnew whose code stream has not ended
+ * (it may never end): the call is wound back, to run again once the
+ * thread runs on (here, or after a restore), and what it had read of the
+ * stream -- gone from the stream -- waits with the thread (t->code_pre),
+ * still charged to the container as a pending image.  The thread's next
+ * cnew on the same code rfd number reads those bytes first, then the
+ * stream; everything else of the call (its arguments, the descriptors it
+ * lists, the limits) is taken and checked again, as for any call. */
+
+void sys_cnew_rewind(struct thread *t)
+{
+	struct cnew_op *op = t->cnew;
+	struct user_regs_struct r = t->entry;
+	if (!op)
+		return;
+	if (op->len) {
+		struct cnew_pre *pre = t->code_pre ? NULL : malloc(sizeof(*pre));
+		if (!pre)
+			return; /* stays waiting: the freeze gives up (5 s) */
+		*pre = (struct cnew_pre){ op->buf, op->len, op->cap, op->consume[0] };
+		t->code_pre = pre; /* its charge with it (image_drop gives none) */
+		op->owner = NULL;
+		op->buf = NULL;
+		op->len = op->cap = 0;
+	}
+	sys_cnew_abandon(t);
+	/* Back on the syscall instruction with the call's number; the call
+	 * is skipped at this stop (orig_rax -1), as the kernel winds back a
+	 * call it restarts. */
+	r.rip -= 2;
+	r.rax = r.orig_rax;
+	r.orig_rax = (unsigned long long)-1;
+	t->state = T_RUNNING;
+	if (tracee_setregs(t, &r) == 0)
+		tracee_resume(t, 0);
+}
+
+int sys_cnew_preload(struct thread *t, int fd, const void *bytes, size_t len)
+{
+	if (t->code_pre || !len)
+		return -EINVAL;
+	if (len > image_room(t->c))
+		return -ENOMEM;
+	struct cnew_pre *pre = malloc(sizeof(*pre));
+	unsigned char *buf = malloc(len);
+	if (!pre || !buf) {
+		free(pre);
+		free(buf);
+		return -ENOMEM;
+	}
+	memcpy(buf, bytes, len);
+	*pre = (struct cnew_pre){ buf, len, len, fd };
+	t->c->image_bytes += len;
+	pending_total += len;
+	t->code_pre = pre;
+	return 0;
+}
+
+void sys_cnew_preload_drop(struct thread *t)
+{
+	struct cnew_pre *pre = t->code_pre;
+	if (!pre)
+		return;
+	t->c->image_bytes -= pre->cap;
+	pending_total -= pre->cap;
+	free(pre->buf);
+	free(pre);
+	t->code_pre = NULL;
+}
+
+/* A cnew on the number a wound-back one read: it goes on from there. */
+static void preload_take(struct thread *t, struct cnew_op *op, int64_t code_rfd)
+{
+	struct cnew_pre *pre = t->code_pre;
+	if (!pre || pre->fd != code_rfd)
+		return;
+	op->buf = pre->buf;
+	op->len = pre->len;
+	op->cap = pre->cap;
+	op->owner = t->c; /* the charge is the op's now: image_drop gives it back */
+	free(pre);
+	t->code_pre = NULL;
 }
 
 /* ---- cnew --------------------------------------------------------------- */
@@ -482,6 +568,7 @@ long sys_cnew(struct thread *t, struct sysargs *a)
 	op->consume[0] = (int)code_rfd;
 	op->copies[0] = code;
 	op->nconsume = 1;
+	preload_take(t, op, code_rfd);
 	if (arch != MINOS_ARCH_X86_64_FLAT && arch != MINOS_ARCH_X86_64_ELF)
 		return finish(t, -EINVAL);
 	if (rcount > t->c->lim->fds || wcount > t->c->lim->fds)

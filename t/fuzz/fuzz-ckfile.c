@@ -102,9 +102,21 @@ static void check(const uint8_t *b, size_t len)
 		abort();
 	if (ck_read(copy, (size_t)st.st_size, &again, err, sizeof(err)) < 0 ||
 	    again.ncontainers != run.ncontainers || again.nstreams != run.nstreams ||
-	    again.nstages != run.nstages ||
+	    again.nstages != run.nstages || again.first_status != run.first_status ||
 	    memcmp(again.policy_sha256, run.policy_sha256, 32) != 0)
 		abort();
+	for (uint32_t i = 0; i < run.ncontainers; i++) {
+		const struct ck_container *a = &run.containers[i], *b = &again.containers[i];
+		if (a->ncodes != b->ncodes)
+			abort();
+		for (uint32_t j = 0; j < a->ncodes; j++)
+			if (a->codes[j].thread != b->codes[j].thread ||
+			    a->codes[j].fd != b->codes[j].fd ||
+			    a->codes[j].len != b->codes[j].len ||
+			    memcmp(a->codes[j].bytes, b->codes[j].bytes,
+				   (size_t)a->codes[j].len) != 0)
+				abort();
+	}
 	ck_free(&again);
 	free(copy);
 	close(fd);

@@ -37,13 +37,19 @@
  *                  the parent's ckill.
  *   ckpipe tree    cnew a flat child that sleeps, "tree ready", one line
  *                  of fd 0, ckill the child; exit 0.
- *   ckpipe orphan  cnew a flat child that sleeps, "orphan ready"; exit 0
- *                  (the child lives on without the root of its tree).
+ *   ckpipe orphan  cnew a flat child that sleeps, "orphan ready"; exit 3
+ *                  (the child lives on without the root of its tree; the
+ *                  run's status is 3).
  *   ckpipe codewait  a cnew from a pipe that a second thread fills with
  *                  more than the pipe holds (so the write returns only
  *                  once the supervisor reads the code), "codewait
  *                  ready", one line of fd 0, then the pipe's end: the
  *                  cnew is ENOEXEC (junk), "cnew: -8"; exit 0.
+ *   ckpipe codesend  the same with a real image: a flat child (its
+ *                  fd 1 a pipe to us) that says "child says hi"; its
+ *                  first 68 KiB, "codesend ready", one line of fd 0,
+ *                  the rest and the pipe's end; "cnew: 1", then what the
+ *                  child said; exit 0.
  */
 #include <pthread.h>
 #include <stdbool.h>
@@ -217,7 +223,7 @@ static int tree(bool orphan)
 		return 125;
 	if (orphan) {
 		say(2, "orphan ready\n");
-		return 0;
+		return 3;
 	}
 	say(2, "tree ready\n");
 	line(0, in, sizeof(in));
@@ -295,6 +301,52 @@ static void *feed(void *arg)
 	return NULL;
 }
 
+/* A flat child: write(1, msg, 14); exit(0); msg.  Then zeros. */
+static const unsigned char hi[] = {
+	0x48, 0x8d, 0x35, 0x1a, 0, 0, 0,      /* lea rsi, [rip + 26] */
+	0xbf, 1, 0, 0, 0,                     /* mov edi, 1 */
+	0xba, 14, 0, 0, 0,                    /* mov edx, 14 */
+	0xb8, 1, 0, 0, 0,                     /* mov eax, 1 (write) */
+	0x0f, 0x05,                           /* syscall */
+	0x31, 0xff,                           /* xor edi, edi */
+	0xb8, 60, 0, 0, 0,                    /* mov eax, 60 (exit) */
+	0x0f, 0x05,                           /* syscall */
+	'c', 'h', 'i', 'l', 'd', ' ', 's', 'a', 'y', 's', ' ', 'h', 'i', '\n',
+};
+
+#define HI_LEN (80 * 1024)
+#define HI_FIRST (68 * 1024)
+static unsigned char hi_image[HI_LEN];
+
+static void *send_hi(void *arg)
+{
+	char in[64];
+	(void)arg;
+	put(code_w, (const char *)hi_image, HI_FIRST);
+	say(2, "codesend ready\n");
+	line(0, in, sizeof(in));
+	put(code_w, (const char *)hi_image + HI_FIRST, HI_LEN - HI_FIRST);
+	minos_wclose(code_w);
+	return NULL;
+}
+
+static int codesend(void)
+{
+	int r, bw, br;
+	char buf[64];
+	pthread_t th;
+	memcpy(hi_image, hi, sizeof(hi));
+	if (minos_pipe(&code_w, &r) < 0 || minos_pipe(&bw, &br) < 0 ||
+	    pthread_create(&th, NULL, send_hi, NULL) != 0)
+		return 124;
+	long cid = minos_cnew(r, (int[]){ -1, bw }, 0, 2, MINOS_ARCH_X86_64_FLAT);
+	pthread_join(th, NULL);
+	snprintf(buf, sizeof(buf), "cnew: %ld\n", cid);
+	say(1, buf);
+	copy_to1(br);
+	return 0;
+}
+
 static int codewait(void)
 {
 	int r;
@@ -333,6 +385,8 @@ int main(int argc, char **argv)
 		return tree(true);
 	if (argc > 1 && strcmp(argv[1], "codewait") == 0)
 		return codewait();
+	if (argc > 1 && strcmp(argv[1], "codesend") == 0)
+		return codesend();
 	if (argc > 2 && strcmp(argv[1], "gen") == 0)
 		return gen(atoi(argv[2]));
 	if (argc > 1 && strcmp(argv[1], "sort") == 0)

@@ -38,6 +38,8 @@ struct model {
 	struct ck_obj o[3];
 	struct ck_epoll_reg g[3];
 	struct ck_stream s[2];
+	struct ck_code cd[3];   /* cnews wound back: two in container 0, one in 1 */
+	uint8_t code[3000];
 	uint8_t xstate[2][600];
 	/* container 0's 2 shared signals, its thread 1's 3 (room for one
 	 * more than a queue may hold, for the files that say so) */
@@ -95,6 +97,7 @@ static void model_init(struct model *md)
 				md->pages[p * 4096 + i] = (uint8_t)(p * 31 + i + 1);
 	struct ck_run *r = &md->run;
 	r->version = CK_MODEL_VERSION;
+	r->first_status = CK_STAGE_LIVE;
 	r->ncontainers = 2;
 	r->nstreams = 2;
 	r->wall_ns = 123456789;
@@ -181,6 +184,15 @@ static void model_init(struct model *md)
 				    .count = 3, .value_ns = 123456789,
 				    .interval_ns = 250000000 };
 
+	/* two cnews wound back: thread 0's code from stdin, thread 1's from
+	 * nothing (refusals point it elsewhere); container 1's from its pipe */
+	for (unsigned i = 0; i < sizeof(md->code); i++)
+		md->code[i] = (uint8_t)(i * 13 + 1);
+	c->ncodes = 1;
+	c->codes = md->cd;
+	md->cd[0] = (struct ck_code){ .thread = 0, .fd = 0, .len = 3000, .bytes = md->code };
+	md->cd[1] = (struct ck_code){ .thread = 1, .fd = 0, .len = 5, .bytes = md->code };
+
 	c = &md->c[1];
 	c->id = 2;
 	c->parent = 0;
@@ -197,6 +209,9 @@ static void model_init(struct model *md)
 	c->nfds = 1;
 	c->fds = md->f + 6;
 	md->f[6] = (struct ck_fd){ .num = 3, .kind = CK_FD_PIPE_R, .stream = 1 };
+	c->ncodes = 1;
+	c->codes = md->cd + 2;
+	md->cd[2] = (struct ck_code){ .thread = 0, .fd = 3, .len = 13, .bytes = md->code + 7 };
 }
 
 /* The same two containers as two stages of a policy run of three: stage
@@ -219,6 +234,17 @@ static void policy_init(struct model *md)
 	md->c[1].nfds = 2;
 	md->f[7] = (struct ck_fd){ .num = 4, .kind = CK_FD_FILE, .role = 4,
 				   .offset = 1234 };
+}
+
+/* The first container had ended (status 7) and left container 1, a root
+ * now (the model's containers are the live ones: c[1] stands for what
+ * c[0] left). */
+static void orphan_init(struct model *md)
+{
+	model_init(md);
+	md->run.first_status = 7;
+	md->c[1].parent = -1;
+	md->c[1].cid = 0;
 }
 
 /* ---- files in memory ----------------------------------------------------- */
@@ -323,6 +349,7 @@ static uint8_t *contents(const struct ck_mapping *m)
 static bool same_run(const struct ck_run *a, const struct ck_run *b)
 {
 	if (a->version != b->version || a->ncontainers != b->ncontainers ||
+	    a->first_status != b->first_status ||
 	    a->nstreams != b->nstreams || a->wall_ns != b->wall_ns ||
 	    memcmp(&a->host, &b->host, sizeof(a->host)) != 0 ||
 	    a->nstages != b->nstages ||
@@ -368,6 +395,14 @@ static bool same_run(const struct ck_run *a, const struct ck_run *b)
 				return false;
 			p.regs = q.regs = NULL;
 			if (memcmp(&p, &q, sizeof(p)))
+				return false;
+		}
+		if (x->ncodes != y->ncodes)
+			return false;
+		for (uint32_t j = 0; j < x->ncodes; j++) {
+			const struct ck_code *p = &x->codes[j], *q = &y->codes[j];
+			if (p->thread != q->thread || p->fd != q->fd || p->len != q->len ||
+			    memcmp(p->bytes, q->bytes, p->len))
 				return false;
 		}
 		for (uint32_t j = 0; j < x->nmaps; j++) {
@@ -509,6 +544,18 @@ M(m_stagenone, policy_init(md); md->st[1].status = 0; md->st[2].status = 0)
 M(m_stagesha, policy_init(md); memset(md->run.policy_sha256, 0, 32))
 M(m_shaonly, md->run.policy_sha256[5] = 1)
 M(m_fileoffset, policy_init(md); md->f[7].offset = 1ull << 63)
+M(m_firstpolicy, policy_init(md); md->run.first_status = 3)
+M(m_firstneg, orphan_init(md); md->run.first_status = -2)
+M(m_firstlive, orphan_init(md); md->run.first_status = CK_STAGE_LIVE)
+/* the cnews wound back */
+M(m_codethread, md->cd[0].thread = 2)
+M(m_codetwice, md->c[0].ncodes = 2; md->cd[1].thread = 0)
+M(m_codeorder, md->c[0].ncodes = 2; md->cd[0].thread = 1; md->cd[1].thread = 0)
+M(m_codewfd, md->cd[0].fd = 7)
+M(m_codestdout, md->cd[0].fd = 1)
+M(m_codegone, md->cd[2].fd = 4)
+M(m_codeobj, md->cd[0].fd = 9)
+M(m_codelen0, md->cd[1].len = 0; md->c[0].ncodes = 2)
 #undef M
 
 /* Patches of the bytes. */
@@ -533,7 +580,7 @@ P(p_count, st32(f->b + sec_at(f, CK_S_RUN, 0) + 16, 2))
 P(p_kpad, f->b[sec_at(f, CK_S_HOST, 0) + CK_SECTION_LEN + 70] = 1)
 P(p_hostpad, f->b[sec_at(f, CK_S_HOST, 0) + CK_SECTION_LEN + 175] = 1)
 P(p_fit, st32(f->b + sec_at(f, CK_S_RUN, 0) + CK_SECTION_LEN, 4000))
-P(p_runpad, st32(f->b + sec_at(f, CK_S_RUN, 0) + CK_SECTION_LEN + 20, 1))
+P(p_runfirst, st32(f->b + sec_at(f, CK_S_RUN, 0) + CK_SECTION_LEN + 20, 256))
 P(p_nstreams, st32(f->b + sec_at(f, CK_S_RUN, 0) + CK_SECTION_LEN + 4, 70000))
 /* stream 0 is 5 bytes: its record is 8 + 8 */
 P(p_stream_past, st32(f->b + sec_at(f, CK_S_STREAMS, 0) + CK_SECTION_LEN + 4, 6000))
@@ -596,6 +643,13 @@ P(p_unaligned, size_t p = sec_at(f, CK_S_PAD, 0); uint64_t n = le64(f->b + p + 8
   memmove(f->b + p + CK_SECTION_LEN + n - 8, f->b + p + CK_SECTION_LEN + n,
 	  f->len - (p + CK_SECTION_LEN + n));
   f->len -= 8)
+/* container 0's cnew 0: its length (byte 8 of its record), its count */
+P(p_codebig, st64(f->b + sec_at(f, CK_S_CNEWS, 0) + CK_SECTION_LEN + 8,
+		  CK_MAX_CODE + 1))
+P(p_codepast, st64(f->b + sec_at(f, CK_S_CNEWS, 0) + CK_SECTION_LEN + 8, 3008))
+P(p_codecount, st32(f->b + sec_at(f, CK_S_CNEWS, 1) + 16, 2))
+P(p_codepad, f->b[sec_at(f, CK_S_CNEWS, 1) + CK_SECTION_LEN + 16 + 13] = 1)
+P(p_codetype, st32(f->b + sec_at(f, CK_S_CNEWS, 0), CK_S_MAPS))
 #undef P
 
 /* ---- sweeps -------------------------------------------------------------- */
@@ -748,10 +802,12 @@ static int corpus(const char *dir)
 	char path[4096], werr[512];
 	static const char *const name[] = { "full", "full-metadigest", "nopages",
 					    "one-container", "no-streams",
-					    "no-signals", "policy" };
+					    "no-signals", "policy", "first-ended" };
 
-	for (int i = 0; i < 7; i++) {
-		if (i == 6)
+	for (int i = 0; i < 8; i++) {
+		if (i == 7)
+			orphan_init(&md);
+		else if (i == 6)
 			policy_init(&md);
 		else
 			model_init(&md);
@@ -878,6 +934,15 @@ int main(int argc, char **argv)
 		ck_free(&out);
 		free(f.b);
 	}
+	/* a first container that had ended: its status, its child a root */
+	orphan_init(&md);
+	ok(write_file(&md.run, CK_F_DIGEST_PAGES, &f, werr, sizeof(werr)) == 0 &&
+	   read_file(&f, &out) == 0 && same_run(&md.run, &out) &&
+	   out.first_status == 7 && out.containers[1].parent == -1,
+	   "an ended first container's status and the roots it left read back %s%s",
+	   werr, err);
+	ck_free(&out);
+	free(f.b);
 	/* a policy run: two stages' roots, an ended stage, a policy's file */
 	policy_init(&md);
 	ok(write_file(&md.run, CK_F_DIGEST_PAGES, &f, werr, sizeof(werr)) == 0 &&
@@ -980,6 +1045,10 @@ int main(int argc, char **argv)
 	refuse_model("RUN: 3 stages without a policy's SHA-256", m_stagesha);
 	refuse_model("RUN: 0 stages with a policy's SHA-256", m_shaonly);
 	refuse_model("descriptor 4: offset 9223372036854775808", m_fileoffset);
+	refuse_model("RUN: the first container's status 3 (-1: it runs; 0..255 only "
+		     "outside a policy run)", m_firstpolicy);
+	refuse_model("RUN: the first container's status -2", m_firstneg);
+	refuse_model("container 1: parent -1 (an earlier container's index)", m_firstlive);
 	refuse_model("descriptor 7: status 0x2", m_fdstatus);
 	refuse_model("mapping 0: 0x10000001", m_map);
 	refuse_model("mapping 1: starts at 0x10001000, before the end", m_maporder);
@@ -996,6 +1065,18 @@ int main(int argc, char **argv)
 	refuse_model("container 0 shared signal 0: si_signo 19", m_sigstop_q);
 	refuse_model("container 0 thread 1 signal 1: signal 10 a second time in one queue",
 		     m_twice);
+
+	refuse_model("container 0 cnew 0: thread 2 (one of its 2", m_codethread);
+	refuse_model("container 0 cnew 1: thread 0 (one of its 2, above the one before)",
+		     m_codetwice);
+	refuse_model("container 0 cnew 1: thread 0 (one of its 2, above the one before)",
+		     m_codeorder);
+	refuse_model("container 0 cnew 0: code rfd 7 is not a read end it holds", m_codewfd);
+	refuse_model("container 0 cnew 0: code rfd 1 is not a read end it holds",
+		     m_codestdout);
+	refuse_model("container 1 cnew 0: code rfd 4 is not a read end it holds", m_codegone);
+	refuse_model("container 0 cnew 0: code rfd 9 is not a read end it holds", m_codeobj);
+	refuse_model("container 0 cnew 1: 0 bytes read (1..4294967296)", m_codelen0);
 
 	/* every refusal of the bytes */
 	refuse_bytes("shorter than a checkpoint header", true, p_short);
@@ -1016,7 +1097,8 @@ int main(int argc, char **argv)
 	refuse_bytes("nonzero padding after the kernel release", false, p_kpad);
 	refuse_bytes("HOST: nonzero padding at its end", false, p_hostpad);
 	refuse_bytes("4000 containers, 2 streams and 0 stages cannot fit", false, p_fit);
-	refuse_bytes("RUN: nonzero padding", false, p_runpad);
+	refuse_bytes("RUN: the first container's status 256 (-1: it runs; 0..255",
+		     false, p_runfirst);
 	refuse_bytes("RUN: 70000 streams (at most 65536)", false, p_nstreams);
 	refuse_bytes("STREAMS section: stream 0 runs past the section's end", false,
 		     p_stream_past);
@@ -1067,6 +1149,13 @@ int main(int argc, char **argv)
 	refuse_bytes("the file ends inside the padding after the PAD section", true,
 		     p_secpad_trunc);
 	refuse_bytes("not a multiple of 4096", false, p_unaligned);
+	refuse_bytes("container 0 cnew 0: 4294967297 bytes read (1..4294967296)", false,
+		     p_codebig);
+	refuse_bytes("container 0 cnew 0: 3008 bytes run past the section's end", false,
+		     p_codepast);
+	refuse_bytes("container 1: 2 cnews wound back for 1 threads", false, p_codecount);
+	refuse_bytes("CNEWS section: nonzero padding after cnew 0", false, p_codepad);
+	refuse_bytes("a MAPS section where CNEWS was expected", false, p_codetype);
 
 	/* the writer's own refusals */
 	model_init(&md);
