@@ -177,11 +177,14 @@ struct cnew_op {
 };
 
 /* The bytes a wound-back cnew had read of its code stream at number fd
- * (sys_cnew.c): cap bytes charged to the container as image bytes. */
+ * (sys_cnew.c): cap bytes charged to the container as image bytes.  The
+ * stream is known by its inode (dev, ino), not by the number, which the
+ * thread may close and give to another stream meanwhile. */
 struct cnew_pre {
 	unsigned char *buf;
 	size_t len, cap;
 	int fd;
+	unsigned long long dev, ino;
 };
 
 struct thread {

@@ -242,13 +242,16 @@ void sys_cnew_rewind(struct thread *t)
 {
 	struct cnew_op *op = t->cnew;
 	struct user_regs_struct r = t->entry;
+	struct stat st;
 	if (!op)
 		return;
 	if (op->len) {
-		struct cnew_pre *pre = t->code_pre ? NULL : malloc(sizeof(*pre));
+		struct cnew_pre *pre = t->code_pre || fstat(op->code, &st) < 0 ? NULL :
+				       malloc(sizeof(*pre));
 		if (!pre)
 			return; /* stays waiting: the freeze gives up (5 s) */
-		*pre = (struct cnew_pre){ op->buf, op->len, op->cap, op->consume[0] };
+		*pre = (struct cnew_pre){ op->buf, op->len, op->cap, op->consume[0],
+					  st.st_dev, st.st_ino };
 		t->code_pre = pre; /* its charge with it (image_drop gives none) */
 		op->owner = NULL;
 		op->buf = NULL;
@@ -272,6 +275,15 @@ int sys_cnew_preload(struct thread *t, int fd, const void *bytes, size_t len)
 		return -EINVAL;
 	if (len > image_room(t->c))
 		return -ENOMEM;
+	/* The stream now at fd: the bytes are its (preload_take). */
+	struct stat st;
+	int code = fd_take_dir(t->c, fd, O_RDONLY);
+	if (code < 0)
+		return code;
+	int rc = fstat(code, &st);
+	close(code);
+	if (rc < 0)
+		return -EBADF;
 	struct cnew_pre *pre = malloc(sizeof(*pre));
 	unsigned char *buf = malloc(len);
 	if (!pre || !buf) {
@@ -280,7 +292,7 @@ int sys_cnew_preload(struct thread *t, int fd, const void *bytes, size_t len)
 		return -ENOMEM;
 	}
 	memcpy(buf, bytes, len);
-	*pre = (struct cnew_pre){ buf, len, len, fd };
+	*pre = (struct cnew_pre){ buf, len, len, fd, st.st_dev, st.st_ino };
 	t->c->image_bytes += len;
 	pending_total += len;
 	t->code_pre = pre;
@@ -299,12 +311,22 @@ void sys_cnew_preload_drop(struct thread *t)
 	t->code_pre = NULL;
 }
 
-/* A cnew on the number a wound-back one read: it goes on from there. */
+/* A cnew on the number a wound-back one read: it goes on from there if
+ * the number is still that stream.  If it is another one (the thread,
+ * its handler or a sibling closed the number and gave it to another
+ * stream), the bytes were read from a stream no cnew can read on that
+ * number again: dropped, never put in front of another stream's. */
 static void preload_take(struct thread *t, struct cnew_op *op, int64_t code_rfd)
 {
 	struct cnew_pre *pre = t->code_pre;
+	struct stat st;
 	if (!pre || pre->fd != code_rfd)
 		return;
+	if (fstat(op->code, &st) < 0 || st.st_dev != pre->dev ||
+	    st.st_ino != pre->ino) {
+		sys_cnew_preload_drop(t);
+		return;
+	}
 	op->buf = pre->buf;
 	op->len = pre->len;
 	op->cap = pre->cap;

@@ -117,3 +117,8 @@ GUESTS += t/redteam/carry
 EXTRA_DIST += t/redteam/carry.c
 t/redteam/carry: t/redteam/carry.c $(RT_DEPS)
 	$(GUEST_LINK)
+# t/956-redteam8.bats
+GUESTS += t/redteam/rt8
+EXTRA_DIST += t/redteam/rt8.c
+t/redteam/rt8: t/redteam/rt8.c $(RT_DEPS)
+	$(GUEST_LINK)

@@ -1,0 +1,78 @@
+#!/usr/bin/env bats
+# Red team 8: hostile cases against a cnew wound back by a checkpoint
+# (sys_cnew_rewind, the bytes it had read kept with its thread), a tree
+# whose first container has ended, and the loop's wait draining.  The
+# guest is t/redteam/rt8.c.  A test of a finding still open skips,
+# naming it (RT8-N); "RT8 held" tests pin down attacks that held.
+
+load helpers
+
+setup() {
+	D="$BATS_TEST_TMPDIR"
+	RT="$MINOS_BUILD/t/redteam"
+}
+
+# start FILE READY [OPTIONS...] -- PROGRAM...: minos-exec --checkpoint=FILE
+# OPTIONS PROGRAM in the background, its stdin a fifo on fd 4, its stderr
+# read on fd 5; returns once its first stderr line is READY.
+start() {
+	local f=$1 ready=$2
+	shift 2
+	rm -f "$D/in" "$D/err"
+	mkfifo "$D/in" "$D/err"
+	exec 4<>"$D/in"
+	timeout -k 5 60 "$MINOS_EXEC" --checkpoint="$f" "$@" \
+		<"$D/in" >"$D/out" 2>"$D/err" 3>&- &
+	pid=$!
+	exec 5<"$D/err"
+	read -r -t 20 line <&5
+	[ "$line" = "$ready" ]
+	sup=$(pgrep -P $pid)
+}
+
+# ask: a checkpoint; $line is the next stderr line.
+ask() {
+	kill -USR1 "$sup"
+	read -r -t 20 line <&5
+}
+
+finish() {
+	wait $pid || st=$?
+	st=${st:-0}
+	exec 4>&- 5<&-
+}
+
+@test "RT8-1: a wound-back cnew's bytes stay with their stream: a handler's cnew on the number, now another stream, gets only that stream's bytes" {
+	need_pidns
+	start "$D/c.ck" "sigswap ready" --leave-running "$RT/rt8" sigswap
+	ask
+	[ "$line" = "minos-exec: checkpointed 1 container to $D/c.ck; the run goes on" ]
+	echo go >&4
+	finish
+	cat "$D/out"
+	[ "$st" -eq 0 ]
+	# The handler's child is made of P2's bytes alone (a flat child that
+	# says hi), not of P1's int3s with P2's bytes after them.
+	grep -qx "handler cnew: 1" "$D/out"
+	grep -qx "child says hi" "$D/out"
+}
+
+@test "RT8-2: a thread holding a wound-back cnew's bytes, in a second cnew waiting for its code, does not stop checkpoints" {
+	need_pidns
+	start "$D/c.ck" "twocode ready" --leave-running "$RT/rt8" twocode
+	ask
+	[ "$line" = "minos-exec: checkpointed 1 container to $D/c.ck; the run goes on" ]
+	# The handler's cnew on P2 has read part of it and waits.
+	read -r -t 20 line <&5
+	[ "$line" = "twocode again" ]
+	ask
+	echo "second: $line"
+	[ "$line" = "minos-exec: checkpointed 1 container to $D/c2.ck; the run goes on" ] ||
+	[ "$line" = "minos-exec: checkpointed 1 container to $D/c.ck; the run goes on" ]
+	echo go >&4
+	echo go >&4
+	finish
+	cat "$D/out"
+	[ "$st" -eq 0 ]
+	[ "$(cat "$D/out")" = "$(printf 'handler cnew: 1\ncnew: 2\nchild says hi\nchild says hi')" ]
+}

@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * rt8 - red team 8's hostile guest (t/956-redteam8.bats): a cnew wound
+ * back by a checkpoint, and a tree whose first container has ended.
+ *
+ *   rt8 sigswap   a cnew (flat) from pipe P1 at rfd A; a second thread
+ *                 writes 68 KiB of int3 to P1 (more than it holds: the
+ *                 supervisor has read part of it), sends the cnew's
+ *                 thread SIGUSR2 (pending while it waits), says "sigswap
+ *                 ready" on stderr, waits for a line of stdin and ends
+ *                 P1.  The handler (run once a checkpoint winds the cnew
+ *                 back) closes A, makes a new pipe P2 whose read end is
+ *                 A, writes a whole flat child to P2 (it says "child
+ *                 says hi" on its fd 1, a pipe to us) and cnews it from
+ *                 A: "handler cnew: CID", and lets the second thread end
+ *                 P1 (a byte on a gate pipe).  Then "cnew: R" for the first
+ *                 cnew made again, what the children said; exit 0.
+ *   rt8 twocode   as sigswap, but the handler's cnew is from a second
+ *                 pipe P2 at a new number, which the second thread
+ *                 fills with 68 KiB of the flat child ("twocode again"
+ *                 on stderr) and ends after a second line of stdin; P1
+ *                 gets the rest of its child and ends after the first.
+ *   rt8 root SIG  cnew a flat child that sleeps, "root ready", then end
+ *                 by SIG: "kill" (tgkill SIGKILL), "segv" (a fault),
+ *                 "abrt" (raise SIGABRT), a number (exit with it).
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "minos.h"
+
+static void put(int fd, const void *p, size_t n)
+{
+	const char *s = p;
+	while (n > 0) {
+		long w = minos_write(fd, s, n);
+		if (w <= 0)
+			_exit(120);
+		s += w;
+		n -= (size_t)w;
+	}
+}
+
+static void say(int fd, const char *s)
+{
+	put(fd, s, strlen(s));
+}
+
+static void line(int fd, char *buf, size_t cap)
+{
+	size_t n = 0;
+	while (n + 1 < cap) {
+		if (read(fd, buf + n, 1) != 1)
+			break;
+		if (buf[n++] == '\n')
+			break;
+	}
+	buf[n] = 0;
+}
+
+/* A flat child: write(1, msg, 14); exit(0); msg. */
+static const unsigned char hi[] = {
+	0x48, 0x8d, 0x35, 0x1a, 0, 0, 0,      /* lea rsi, [rip + 26] */
+	0xbf, 1, 0, 0, 0,                     /* mov edi, 1 */
+	0xba, 14, 0, 0, 0,                    /* mov edx, 14 */
+	0xb8, 1, 0, 0, 0,                     /* mov eax, 1 (write) */
+	0x0f, 0x05,                           /* syscall */
+	0x31, 0xff,                           /* xor edi, edi */
+	0xb8, 60, 0, 0, 0,                    /* mov eax, 60 (exit) */
+	0x0f, 0x05,                           /* syscall */
+	'c', 'h', 'i', 'l', 'd', ' ', 's', 'a', 'y', 's', ' ', 'h', 'i', '\n',
+};
+
+/* A flat child that sleeps 100 s at a time for ever. */
+static const unsigned char sleeper[] = {
+	0xb8, 0x23, 0, 0, 0, 0x48, 0x8d, 0x3d, 6, 0, 0, 0, 0x31, 0xf6, 0x0f, 0x05,
+	0xeb, 0xee, 100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
+#define FIRST (68 * 1024)
+#define WHOLE (80 * 1024)
+static unsigned char image[WHOLE];  /* the flat child, then zeros */
+static unsigned char traps[FIRST];  /* int3 */
+static int gw = -1, gr = -1, spare = -1, A = -1, w1 = -1, bw = -1, br = -1, w2 = -1, r2 = -1;
+static pid_t main_tid;
+static int twocode;
+static char msgbuf[128];
+
+static void on_usr2(int sig)
+{
+	(void)sig;
+	if (twocode) {
+		long cid = minos_cnew(r2, (int[]){ -1, bw }, 0, 2,
+				      MINOS_ARCH_X86_64_FLAT);
+		snprintf(msgbuf, sizeof(msgbuf), "handler cnew: %ld\n", cid);
+		say(1, msgbuf);
+		return;
+	}
+	int nk = 0, w = -1, r = -1;
+	/* A pipe's wfd takes the lowest free number, its rfd the next:
+	 * free one below A first. */
+	if (minos_wclose(spare) < 0 || minos_rclose(A) < 0)
+		say(1, "handler: close failed\n");
+	while (nk++ < 4 && minos_pipe(&w, &r) == 0 && r != A)
+		continue;
+	if (r != A) {
+		snprintf(msgbuf, sizeof(msgbuf), "handler: no pipe at A=%d (%d %d)\n",
+			 A, w, r);
+		say(1, msgbuf);
+		put(gw, "g", 1);
+		return;
+	}
+	put(w, image, 4096);
+	minos_wclose(w);
+	long cid = minos_cnew(A, (int[]){ -1, bw }, 0, 2, MINOS_ARCH_X86_64_FLAT);
+	snprintf(msgbuf, sizeof(msgbuf), "handler cnew: %ld\n", cid);
+	say(1, msgbuf);
+	put(gw, "g", 1);
+}
+
+static void *feed(void *arg)
+{
+	char in[64];
+	(void)arg;
+	if (twocode) {
+		put(w1, image, FIRST);
+		syscall(SYS_tgkill, getpid(), main_tid, SIGUSR2);
+		say(2, "twocode ready\n");
+		put(w2, image, FIRST);
+		say(2, "twocode again\n");
+		line(0, in, sizeof(in));
+		put(w1, image + FIRST, WHOLE - FIRST);
+		minos_wclose(w1);
+		line(0, in, sizeof(in));
+		put(w2, image + FIRST, WHOLE - FIRST);
+		minos_wclose(w2);
+		return NULL;
+	}
+	put(w1, traps, FIRST);
+	syscall(SYS_tgkill, getpid(), main_tid, SIGUSR2);
+	say(2, "sigswap ready\n");
+	line(0, in, sizeof(in));
+	minos_read(&gr, 1, in, 1, NULL); /* the handler is done */
+	minos_wclose(w1);
+	return NULL;
+}
+
+static int swap(void)
+{
+	pthread_t th;
+	char buf[4096];
+	long n;
+	memcpy(image, hi, sizeof(hi));
+	memset(traps, 0xcc, sizeof(traps));
+	main_tid = (pid_t)syscall(SYS_gettid);
+	struct sigaction sa = { .sa_handler = on_usr2 };
+	sigaction(SIGUSR2, &sa, NULL);
+	int sr;
+	if (minos_pipe(&gw, &gr) < 0 || minos_pipe(&spare, &sr) < 0 || minos_pipe(&w1, &A) < 0 || minos_pipe(&bw, &br) < 0 ||
+	    (twocode && minos_pipe(&w2, &r2) < 0) ||
+	    pthread_create(&th, NULL, feed, NULL) != 0)
+		return 124;
+	long cid = minos_cnew(A, (int[]){ -1, bw }, 0, 2, MINOS_ARCH_X86_64_FLAT);
+	snprintf(buf, sizeof(buf), "cnew: %ld\n", cid);
+	say(1, buf);
+	pthread_join(th, NULL);
+	minos_wclose(bw);
+	while ((n = minos_read(&br, 1, buf, sizeof(buf), NULL)) > 0)
+		put(1, buf, (size_t)n);
+	return 0;
+}
+
+static int root(const char *how)
+{
+	static int *volatile bad;
+	int w, r;
+	if (minos_pipe(&w, &r) < 0 || minos_write(w, sleeper, sizeof(sleeper)) < 0 ||
+	    minos_wclose(w) < 0)
+		return 124;
+	long cid = minos_cnew(r, NULL, 0, 0, MINOS_ARCH_X86_64_FLAT);
+	if (cid <= 0)
+		return 124;
+	say(2, "root ready\n");
+	if (strcmp(how, "kill") == 0)
+		syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), SIGKILL);
+	if (strcmp(how, "segv") == 0)
+		*bad = 1;
+	if (strcmp(how, "abrt") == 0)
+		raise(SIGABRT);
+	return atoi(how);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && strcmp(argv[1], "sigswap") == 0)
+		return swap();
+	if (argc > 1 && strcmp(argv[1], "twocode") == 0) {
+		twocode = 1;
+		return swap();
+	}
+	if (argc > 2 && strcmp(argv[1], "root") == 0)
+		return root(argv[2]);
+	return 125;
+}
