@@ -1317,34 +1317,44 @@ static int save_streams(struct cap *k, struct ck_container *o, struct ck_run *ru
 }
 
 /* The cnews wound back while they waited for their code (the loop's
- * rewind_code_wait): each one's bytes, read from the thread's record
- * (the thread is held: nothing changes them until the file is written).
- * Its code rfd must still be a read end the container holds. */
+ * rewind_code_wait): each one's bytes, read from the thread's records
+ * (the thread is held: nothing changes them until the file is written),
+ * by thread, then by code rfd (a thread may keep several: a handler's
+ * cnew wound back while another was).  Each code rfd must still be a
+ * read end the container holds. */
 static int save_codes(struct cap *k, struct thread **threads, unsigned n,
 		      struct ck_container *o)
 {
 	unsigned want = 0;
 	for (unsigned i = 0; i < n; i++)
-		want += threads[i]->code_pre != NULL;
+		for (const struct cnew_pre *p = threads[i]->code_pre; p; p = p->next)
+			want++;
 	if (!want)
 		return 0;
 	o->codes = calloc(want, sizeof(*o->codes));
 	if (!o->codes)
 		return refuse(k, "out of memory");
 	for (unsigned i = 0; i < n; i++) {
-		const struct cnew_pre *pre = threads[i]->code_pre;
-		const struct ck_fd *f = NULL;
-		if (!pre)
-			continue;
-		for (uint32_t j = 0; j < o->nfds && !f; j++)
-			if (o->fds[j].num == pre->fd)
-				f = &o->fds[j];
-		if (!f || !(f->kind == CK_FD_PIPE_R ||
-			    (f->kind == CK_FD_OUTSIDE && f->role == 0)))
-			return refuse(k, "thread %d: the code stream of its cnew (%d) "
-				      "is no longer a stream it reads", threads[i]->tid,
-				      pre->fd);
-		o->codes[o->ncodes++] = (struct ck_code){ i, pre->fd, pre->len, pre->buf };
+		uint32_t first = o->ncodes;
+		for (const struct cnew_pre *pre = threads[i]->code_pre; pre;
+		     pre = pre->next) {
+			const struct ck_fd *f = NULL;
+			for (uint32_t j = 0; j < o->nfds && !f; j++)
+				if (o->fds[j].num == pre->fd)
+					f = &o->fds[j];
+			if (!f || !(f->kind == CK_FD_PIPE_R ||
+				    (f->kind == CK_FD_OUTSIDE && f->role == 0)))
+				return refuse(k, "thread %d: the code stream of its cnew "
+					      "(%d) is no longer a stream it reads",
+					      threads[i]->tid, pre->fd);
+			/* in place by its number (a few at most) */
+			uint32_t at = o->ncodes++;
+			while (at > first && o->codes[at - 1].fd > pre->fd) {
+				o->codes[at] = o->codes[at - 1];
+				at--;
+			}
+			o->codes[at] = (struct ck_code){ i, pre->fd, pre->len, pre->buf };
+		}
 	}
 	return 0;
 }

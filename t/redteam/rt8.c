@@ -16,15 +16,21 @@
  *                 P1 (a byte on a gate pipe).  Then "cnew: R" for the first
  *                 cnew made again, what the children said; exit 0.
  *   rt8 twocode   as sigswap, but the handler's cnew is from a second
- *                 pipe P2 at a new number, which the second thread
+ *                 pipe P2 at a new number (the child's fd 1 another pipe
+ *                 to us), which the second thread
  *                 fills with 68 KiB of the flat child ("twocode again"
  *                 on stderr) and ends after a second line of stdin; P1
  *                 gets the rest of its child and ends after the first.
  *   rt8 root SIG  cnew a flat child that sleeps, "root ready", then end
  *                 by SIG: "kill" (tgkill SIGKILL), "segv" (a fault),
  *                 "abrt" (raise SIGABRT), a number (exit with it).
+ *   rt8 storm T K K children (flat) that make Minos calls (an rclose of
+ *                 -1) in a tight loop, T threads of ours that do the
+ *                 same, one more that sends them SIGUSR2 (a handler) in
+ *                 a tight loop; "storm ready" on stderr, then for ever.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,7 +92,7 @@ static const unsigned char sleeper[] = {
 #define WHOLE (80 * 1024)
 static unsigned char image[WHOLE];  /* the flat child, then zeros */
 static unsigned char traps[FIRST];  /* int3 */
-static int gw = -1, gr = -1, spare = -1, A = -1, w1 = -1, bw = -1, br = -1, w2 = -1, r2 = -1;
+static int bw2 = -1, br2 = -1, gw = -1, gr = -1, spare = -1, A = -1, w1 = -1, bw = -1, br = -1, w2 = -1, r2 = -1;
 static pid_t main_tid;
 static int twocode;
 static char msgbuf[128];
@@ -95,7 +101,7 @@ static void on_usr2(int sig)
 {
 	(void)sig;
 	if (twocode) {
-		long cid = minos_cnew(r2, (int[]){ -1, bw }, 0, 2,
+		long cid = minos_cnew(r2, (int[]){ -1, bw2 }, 0, 2,
 				      MINOS_ARCH_X86_64_FLAT);
 		snprintf(msgbuf, sizeof(msgbuf), "handler cnew: %ld\n", cid);
 		say(1, msgbuf);
@@ -162,7 +168,7 @@ static int swap(void)
 	sigaction(SIGUSR2, &sa, NULL);
 	int sr;
 	if (minos_pipe(&gw, &gr) < 0 || minos_pipe(&spare, &sr) < 0 || minos_pipe(&w1, &A) < 0 || minos_pipe(&bw, &br) < 0 ||
-	    (twocode && minos_pipe(&w2, &r2) < 0) ||
+	    (twocode && (minos_pipe(&w2, &r2) < 0 || minos_pipe(&bw2, &br2) < 0)) ||
 	    pthread_create(&th, NULL, feed, NULL) != 0)
 		return 124;
 	long cid = minos_cnew(A, (int[]){ -1, bw }, 0, 2, MINOS_ARCH_X86_64_FLAT);
@@ -171,6 +177,8 @@ static int swap(void)
 	pthread_join(th, NULL);
 	minos_wclose(bw);
 	while ((n = minos_read(&br, 1, buf, sizeof(buf), NULL)) > 0)
+		put(1, buf, (size_t)n);
+	while (twocode && (n = minos_read(&br2, 1, buf, sizeof(buf), NULL)) > 0)
 		put(1, buf, (size_t)n);
 	return 0;
 }
@@ -195,8 +203,72 @@ static int root(const char *how)
 	return atoi(how);
 }
 
+/* A flat child: for (;;) rclose(-1). */
+static const unsigned char spinner[] = {
+	0xb8, 0x07, 0x44, 0, 0,               /* mov eax, 0x4407 (rclose) */
+	0xbf, 0xff, 0xff, 0xff, 0xff,         /* mov edi, -1 */
+	0x0f, 0x05,                           /* syscall */
+	0xeb, 0xf2,                           /* jmp 0 */
+};
+
+static pid_t tids[64];
+static int ntids;
+static volatile int nstarted;
+
+static void on_usr2_storm(int sig)
+{
+	(void)sig;
+	minos_rclose(-1);
+}
+
+static void *spin(void *arg)
+{
+	tids[(long)arg] = (pid_t)syscall(SYS_gettid);
+	__atomic_add_fetch(&nstarted, 1, __ATOMIC_SEQ_CST);
+	for (;;)
+		minos_rclose(-1);
+	return NULL;
+}
+
+static void *pester(void *arg)
+{
+	(void)arg;
+	for (unsigned i = 0;; i++)
+		syscall(SYS_tgkill, getpid(), tids[i % (unsigned)ntids], SIGUSR2);
+	return NULL;
+}
+
+static int storm(int nt, int nk)
+{
+	pthread_t th;
+	struct sigaction sa = { .sa_handler = on_usr2_storm };
+	sigaction(SIGUSR2, &sa, NULL);
+	for (int k = 0; k < nk; k++) {
+		int w, r;
+		if (minos_pipe(&w, &r) < 0 || minos_write(w, spinner, sizeof(spinner)) < 0 ||
+		    minos_wclose(w) < 0 ||
+		    minos_cnew(r, NULL, 0, 0, MINOS_ARCH_X86_64_FLAT) <= 0)
+			return 124;
+	}
+	if (nt < 1 || nt > 64)
+		return 124;
+	ntids = nt;
+	for (long i = 0; i < nt; i++)
+		if (pthread_create(&th, NULL, spin, (void *)i) != 0)
+			return 124;
+	while (__atomic_load_n(&nstarted, __ATOMIC_SEQ_CST) < nt)
+		sched_yield();
+	if (pthread_create(&th, NULL, pester, NULL) != 0)
+		return 124;
+	say(2, "storm ready\n");
+	for (;;)
+		minos_rclose(-1);
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 3 && strcmp(argv[1], "storm") == 0)
+		return storm(atoi(argv[2]), atoi(argv[3]));
 	if (argc > 1 && strcmp(argv[1], "sigswap") == 0)
 		return swap();
 	if (argc > 1 && strcmp(argv[1], "twocode") == 0) {
