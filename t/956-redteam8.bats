@@ -81,3 +81,48 @@ finish() {
 	expect_status 0
 	[ "$output" = "$want" ]
 }
+
+@test "RT8 held: a checkpoint before every chunk of a slow code stream (the cnew wound back 16 times) leaves its image exactly the bytes sent; a file from the middle restores to the same" {
+	need_pidns
+	start "$D/c.ck" "chunk 1" --leave-running "$RT/rt8" slow 24
+	for i in $(seq 2 24); do
+		ask
+		[ "$line" = "minos-exec: checkpointed 1 container to $D/c.ck; the run goes on" ]
+		[ "$i" -ne 12 ] || cp "$D/c.ck" "$D/mid.ck"
+		echo go >&4
+		read -r -t 20 line <&5
+		[ "$line" = "chunk $i" ]
+	done
+	echo go >&4
+	finish
+	[ "$st" -eq 0 ]
+	[ "$(cat "$D/out")" = "$(printf 'cnew: 1\nimage ok')" ]
+	# The middle file: the cnew wound back with what it had read by then.
+	ck_restore "$D/mid.ck" < <(for i in $(seq 12 24); do echo go; done)
+	expect_status 0
+	[ "$output" = "$(printf 'cnew: 1\nimage ok')" ]
+	[ "$(grep -c '^chunk' <<<"$stderr")" -eq 13 ]
+}
+
+@test "RT8 held: a cnew whose code stream's writer is a child container, wound back mid-stream: both restores and the run left running make the image sent" {
+	need_pidns
+	start "$D/c.ck" "writer ready" "$RT/rt8" writer
+	ask
+	[ "$line" = "minos-exec: checkpointed 2 containers to $D/c.ck" ]
+	echo go >&4
+	finish
+	[ "$st" -eq 0 ]
+	[ ! -s "$D/out" ]
+	for i in 1 2; do
+		ck_restore "$D/c.ck" <<<"go"
+		expect_status 0
+		[ "$output" = "$(printf 'cnew: 2\nimage ok')" ]
+	done
+	start "$D/l.ck" "writer ready" --leave-running "$RT/rt8" writer
+	ask
+	[ "$line" = "minos-exec: checkpointed 2 containers to $D/l.ck; the run goes on" ]
+	echo go >&4
+	finish
+	[ "$st" -eq 0 ]
+	[ "$(cat "$D/out")" = "$(printf 'cnew: 2\nimage ok')" ]
+}

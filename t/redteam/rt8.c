@@ -24,6 +24,20 @@
  *   rt8 root SIG  cnew a flat child that sleeps, "root ready", then end
  *                 by SIG: "kill" (tgkill SIGKILL), "segv" (a fault),
  *                 "abrt" (raise SIGABRT), a number (exit with it).
+ *   rt8 slow N    a cnew (flat) from a pipe that a second thread fills
+ *                 in N chunks of 16 KiB, saying "chunk I" on stderr and
+ *                 waiting for a line of stdin before each; the child
+ *                 writes its whole image to its fd 1 (a pipe to us), we
+ *                 compare: "cnew: CID", "image ok" (or where it
+ *                 differs); exit 0.
+ *   rt8 writer   the code stream's writer is a child container: a flat
+ *                 child C1 writes the first 68 KiB of an 80 KiB image
+ *                 (a flat child that writes its own image to its fd 1)
+ *                 to our code pipe, reads a byte of its fd 0 (a gate
+ *                 from us), writes the rest and ends.  We cnew from the
+ *                 pipe; a second thread says "writer ready" on stderr,
+ *                 waits for a line of stdin, opens the gate.  Then
+ *                 "cnew: CID", "image ok" (or where it differs); exit 0.
  *   rt8 storm T K K children (flat) that make Minos calls (an rclose of
  *                 -1) in a tight loop, T threads of ours that do the
  *                 same, one more that sends them SIGUSR2 (a handler) in
@@ -32,6 +46,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +107,7 @@ static const unsigned char sleeper[] = {
 #define WHOLE (80 * 1024)
 static unsigned char image[WHOLE];  /* the flat child, then zeros */
 static unsigned char traps[FIRST];  /* int3 */
+static unsigned char writer_img[72 + WHOLE]; /* rt8 writer's C1 */
 static int bw2 = -1, br2 = -1, gw = -1, gr = -1, spare = -1, A = -1, w1 = -1, bw = -1, br = -1, w2 = -1, r2 = -1;
 static pid_t main_tid;
 static int twocode;
@@ -183,6 +199,188 @@ static int swap(void)
 	return 0;
 }
 
+/* A flat child: write(1, its own image, len); exit(0). */
+static const unsigned char echo_self[] = {
+	0x48, 0x8d, 0x35, 0xf9, 0xff, 0xff, 0xff, /* lea rsi, [rip - 7] */
+	0xbf, 1, 0, 0, 0,                     /* mov edi, 1 */
+	0xba, 0, 0, 0, 0,                     /* mov edx, len (patched) */
+	0xb8, 1, 0, 0, 0,                     /* mov eax, 1 (write) */
+	0x0f, 0x05,                           /* syscall */
+	0x31, 0xff,                           /* xor edi, edi */
+	0xb8, 60, 0, 0, 0,                    /* mov eax, 60 (exit) */
+	0x0f, 0x05,                           /* syscall */
+};
+
+#define CHUNK (16 * 1024)
+static unsigned char *slow_image;
+static size_t slow_len;
+static unsigned char *slow_back;
+
+static void *slow_feed(void *arg)
+{
+	char in[64];
+	(void)arg;
+	for (size_t off = 0, i = 1; off < slow_len; off += CHUNK, i++) {
+		snprintf(in, sizeof(in), "chunk %zu\n", i);
+		say(2, in);
+		line(0, in, sizeof(in));
+		put(w1, slow_image + off, CHUNK);
+	}
+	minos_wclose(w1);
+	return NULL;
+}
+
+static void *writer_feed(void *arg)
+{
+	(void)arg;
+	put(w1, writer_img, sizeof(writer_img));
+	minos_wclose(w1);
+	return NULL;
+}
+
+static void *slow_drain(void *arg)
+{
+	size_t n = 0;
+	long r;
+	(void)arg;
+	while (n < slow_len &&
+	       (r = minos_read(&br, 1, slow_back + n, slow_len - n, NULL)) > 0)
+		n += (size_t)r;
+	return (void *)n;
+}
+
+static int slow(int chunks)
+{
+	pthread_t th, dr;
+	void *got;
+	char buf[96];
+	if (chunks < 1 || chunks > 256)
+		return 124;
+	slow_len = (size_t)chunks * CHUNK;
+	slow_image = malloc(slow_len);
+	slow_back = malloc(slow_len);
+	if (!slow_image || !slow_back)
+		return 124;
+	for (size_t i = 0; i < slow_len; i++)
+		slow_image[i] = (unsigned char)(i * 131 + i / 251);
+	memcpy(slow_image, echo_self, sizeof(echo_self));
+	uint32_t len = (uint32_t)slow_len;
+	memcpy(slow_image + 13, &len, 4);
+	if (minos_pipe(&w1, &A) < 0 || minos_pipe(&bw, &br) < 0 ||
+	    pthread_create(&th, NULL, slow_feed, NULL) != 0 ||
+	    pthread_create(&dr, NULL, slow_drain, NULL) != 0)
+		return 124;
+	long cid = minos_cnew(A, (int[]){ -1, bw }, 0, 2, MINOS_ARCH_X86_64_FLAT);
+	snprintf(buf, sizeof(buf), "cnew: %ld\n", cid);
+	say(1, buf);
+	pthread_join(th, NULL);
+	minos_wclose(bw);
+	pthread_join(dr, &got);
+	size_t n = (size_t)got, at = 0;
+	while (at < n && slow_back[at] == slow_image[at])
+		at++;
+	if (n == slow_len && at == n)
+		snprintf(buf, sizeof(buf), "image ok\n");
+	else
+		snprintf(buf, sizeof(buf), "image differs at %zu (%zu bytes of %zu)\n",
+			 at, n, slow_len);
+	say(1, buf);
+	return 0;
+}
+
+/* A flat writer: write(1, payload, FIRST); read(0, sp, 1);
+ * write(1, payload + FIRST, WHOLE - FIRST); exit(0); payload at 72. */
+static const unsigned char writer_code[] = {
+	0x48, 0x8d, 0x35, 65, 0, 0, 0,        /* lea rsi, [rip + 65] (72) */
+	0xbf, 1, 0, 0, 0,                     /* mov edi, 1 */
+	0xba, 0, 0, 0, 0,                     /* mov edx, FIRST (patched) */
+	0xb8, 1, 0, 0, 0,                     /* mov eax, 1 (write) */
+	0x0f, 0x05,                           /* syscall */
+	0x31, 0xff,                           /* xor edi, edi */
+	0x48, 0x89, 0xe6,                     /* mov rsi, rsp */
+	0xba, 1, 0, 0, 0,                     /* mov edx, 1 */
+	0x31, 0xc0,                           /* xor eax, eax (read) */
+	0x0f, 0x05,                           /* syscall */
+	0x48, 0x8d, 0x35, 0, 0, 0, 0,         /* lea rsi, [rip + FIRST + 27]
+					       * (patched) */
+	0xbf, 1, 0, 0, 0,                     /* mov edi, 1 */
+	0xba, 0, 0, 0, 0,                     /* mov edx, WHOLE - FIRST (patched) */
+	0xb8, 1, 0, 0, 0,                     /* mov eax, 1 (write) */
+	0x0f, 0x05,                           /* syscall */
+	0x31, 0xff,                           /* xor edi, edi */
+	0xb8, 60, 0, 0, 0,                    /* mov eax, 60 (exit) */
+	0x0f, 0x05,                           /* syscall */
+};
+
+static void *gate_feed(void *arg)
+{
+	char in[64];
+	(void)arg;
+	say(2, "writer ready\n");
+	line(0, in, sizeof(in));
+	put(gw, "g", 1);
+	return NULL;
+}
+
+static int writer(void)
+{
+	pthread_t th, dr;
+	void *got;
+	char buf[96];
+	uint32_t v;
+	slow_len = WHOLE;
+	slow_image = image;
+	slow_back = malloc(slow_len);
+	if (!slow_back)
+		return 124;
+	for (size_t i = 0; i < slow_len; i++)
+		image[i] = (unsigned char)(i * 131 + i / 251);
+	memcpy(image, echo_self, sizeof(echo_self));
+	v = WHOLE;
+	memcpy(image + 13, &v, 4);
+	memcpy(writer_img, writer_code, sizeof(writer_code));
+	v = FIRST;
+	memcpy(writer_img + 13, &v, 4);
+	v = FIRST + 72 - 45;
+	memcpy(writer_img + 41, &v, 4);
+	v = WHOLE - FIRST;
+	memcpy(writer_img + 51, &v, 4);
+	memcpy(writer_img + 72, image, WHOLE);
+	int cw, cr, gr, iw, ir;
+	if (minos_pipe(&cw, &cr) < 0 || minos_pipe(&gw, &gr) < 0 ||
+	    minos_pipe(&iw, &ir) < 0 || minos_pipe(&bw, &br) < 0)
+		return 124;
+	/* C1's image through a pipe of its own, fed by a thread (it is more
+	 * than a pipe holds). */
+	w1 = iw;
+	pthread_t fe;
+	if (pthread_create(&fe, NULL, writer_feed, NULL) != 0)
+		return 124;
+	long c1 = minos_cnew(ir, (int[]){ gr, -1, cw }, 1, 2, MINOS_ARCH_X86_64_FLAT);
+	pthread_join(fe, NULL);
+	if (c1 <= 0)
+		return 124;
+	if (pthread_create(&th, NULL, gate_feed, NULL) != 0 ||
+	    pthread_create(&dr, NULL, slow_drain, NULL) != 0)
+		return 124;
+	long cid = minos_cnew(cr, (int[]){ -1, bw }, 0, 2, MINOS_ARCH_X86_64_FLAT);
+	snprintf(buf, sizeof(buf), "cnew: %ld\n", cid);
+	say(1, buf);
+	pthread_join(th, NULL);
+	minos_wclose(bw);
+	pthread_join(dr, &got);
+	size_t n = (size_t)got, at = 0;
+	while (at < n && slow_back[at] == slow_image[at])
+		at++;
+	if (n == slow_len && at == n)
+		snprintf(buf, sizeof(buf), "image ok\n");
+	else
+		snprintf(buf, sizeof(buf), "image differs at %zu (%zu bytes of %zu)\n",
+			 at, n, slow_len);
+	say(1, buf);
+	return 0;
+}
+
 static int root(const char *how)
 {
 	static int *volatile bad;
@@ -267,6 +465,10 @@ static int storm(int nt, int nk)
 
 int main(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "writer") == 0)
+		return writer();
+	if (argc > 2 && strcmp(argv[1], "slow") == 0)
+		return slow(atoi(argv[2]));
 	if (argc > 3 && strcmp(argv[1], "storm") == 0)
 		return storm(atoi(argv[2]), atoi(argv[3]));
 	if (argc > 1 && strcmp(argv[1], "sigswap") == 0)
