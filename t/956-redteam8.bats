@@ -126,3 +126,70 @@ finish() {
 	[ "$st" -eq 0 ]
 	[ "$(cat "$D/out")" = "$(printf 'cnew: 2\nimage ok')" ]
 }
+
+# root_ended HOW STATUS: rt8 root HOW ends the first container (its child
+# sleeps on); checkpointed once it has ended, restored twice and
+# checkpointed again from a restore, every run ends (--wall-time ends the
+# child) with STATUS, as the uninterrupted run does.
+root_ended() {
+	local how=$1 want=$2
+	run mx --wall-time=1s "$RT/rt8" root "$how"
+	expect_status "$want"
+	start "$D/r.ck" "root ready" "$RT/rt8" root "$how"
+	# bounded: until the first container has ended and is reaped (its
+	# child is the supervisor's only one left)
+	for i in $(seq 100); do
+		[ "$(pgrep -c -P "$sup")" -eq 1 ] && break
+		sleep 0.1
+	done
+	[ "$(pgrep -c -P "$sup")" -eq 1 ]
+	ask
+	# (a line about how the first container ended may come first)
+	for i in 1 2; do
+		[[ "$line" != "minos-exec: container 1 (rt8): killed by signal"* ]] ||
+		read -r -t 20 line <&5
+	done
+	[ "$line" = "minos-exec: checkpointed 1 container to $D/r.ck" ]
+	finish
+	[ "$st" -eq 0 ]
+	for i in 1 2; do
+		ck_restore "$D/r.ck" --wall-time=1s
+		expect_status "$want"
+	done
+	timeout -k 5 60 "$MINOS_EXEC" --restore="$D/r.ck" --checkpoint="$D/r2.ck" \
+		--checkpoint-at=0.3s 2>/dev/null
+	ck_restore "$D/r2.ck" --wall-time=1s
+	expect_status "$want"
+}
+
+@test "RT8 held: a first container killed by its own SIGKILL before the checkpoint: every restore ends with 137" {
+	need_pidns
+	root_ended kill 137
+}
+
+@test "RT8 held: a first container killed by a fault (SIGSEGV) before the checkpoint: every restore ends with 139" {
+	need_pidns
+	root_ended segv 139
+}
+
+@test "RT8 held: a first container that exited 7 before the checkpoint: every restore ends with 7" {
+	need_pidns
+	root_ended 7 7
+}
+
+@test "RT8 held: 60 threads and 30 children in tight Minos-call loops, one thread signalling the others: --wall-time, --cpu-time and --checkpoint-at still act (bound: the test's timeout)" {
+	need_pidns
+	run --separate-stderr mx --wall-time=2s --containers=40 "$RT/rt8" storm 60 30
+	expect_status 137
+	[[ "$stderr" == *"container 1 (rt8): killed: wall time limit 2s exceeded"* ]]
+	run --separate-stderr mx --cpu-time=1s --wall-time=50s --containers=40 \
+		"$RT/rt8" storm 60 30
+	expect_status 137
+	[[ "$stderr" == *"container 1 (rt8): killed: CPU time limit 1s exceeded"* ]]
+	run --separate-stderr mx --checkpoint="$D/s.ck" --checkpoint-at=1s \
+		--wall-time=50s --containers=40 "$RT/rt8" storm 60 30
+	expect_status 0
+	[[ "$stderr" == *"minos-exec: checkpointed 31 containers to $D/s.ck"* ]]
+	ck_restore "$D/s.ck" --wall-time=2s --containers=40
+	expect_status 137
+}

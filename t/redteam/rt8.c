@@ -38,6 +38,8 @@
  *                 pipe; a second thread says "writer ready" on stderr,
  *                 waits for a line of stdin, opens the gate.  Then
  *                 "cnew: CID", "image ok" (or where it differs); exit 0.
+ *   rt8 stdincode  "stdincode ready" on stderr, then a cnew (flat) from
+ *                 rfd 0, our standard input: "cnew: CID"; exit 0.
  *   rt8 storm T K K children (flat) that make Minos calls (an rclose of
  *                 -1) in a tight loop, T threads of ours that do the
  *                 same, one more that sends them SIGUSR2 (a handler) in
@@ -465,6 +467,14 @@ static int storm(int nt, int nk)
 
 int main(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "stdincode") == 0) {
+		char buf[64];
+		say(2, "stdincode ready\n");
+		long cid = minos_cnew(0, NULL, 0, 0, MINOS_ARCH_X86_64_FLAT);
+		snprintf(buf, sizeof(buf), "cnew: %ld\n", cid);
+		say(1, buf);
+		return 0;
+	}
 	if (argc > 1 && strcmp(argv[1], "writer") == 0)
 		return writer();
 	if (argc > 2 && strcmp(argv[1], "slow") == 0)
