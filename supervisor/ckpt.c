@@ -235,6 +235,12 @@ bool ckpt_asked(const struct thread *t)
 	return h && h->asked && !h->held;
 }
 
+bool ckpt_held(const struct thread *t)
+{
+	const struct held *h = active ? held_of(t->tid, false) : NULL;
+	return h && h->held;
+}
+
 /* Work under way that ends by itself within a bounded time: a pass (a
  * thread lent to it), a cnew past its code (making the child, closing
  * the caller's descriptors).  A cnew still waiting for its code is not

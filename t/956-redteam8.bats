@@ -193,3 +193,15 @@ root_ended() {
 	ck_restore "$D/s.ck" --wall-time=2s --containers=40
 	expect_status 137
 }
+
+@test "RT8-3: threads making cnews in a tight loop (a cnew's closes wait for its siblings to stop) do not keep checkpoints from being made" {
+	need_pidns
+	start "$D/l.ck" "cnewloop ready" --leave-running --wall-time=50s "$RT/rt8" cnewloop 12
+	for i in $(seq 20); do
+		ask
+		echo "checkpoint $i: $line"
+		[ "$line" = "minos-exec: checkpointed 1 container to $D/l.ck; the run goes on" ]
+	done
+	kill "$sup"
+	finish
+}

@@ -40,6 +40,10 @@
  *                 "cnew: CID", "image ok" (or where it differs); exit 0.
  *   rt8 stdincode  "stdincode ready" on stderr, then a cnew (flat) from
  *                 rfd 0, our standard input: "cnew: CID"; exit 0.
+ *   rt8 cnewloop T  T threads that each make a pipe and a cnew from it
+ *                 with a bad arch (EINVAL: the code rfd is still closed
+ *                 by the supervisor) in a tight loop; "cnewloop ready"
+ *                 on stderr once all run, then for ever.
  *   rt8 storm T K K children (flat) that make Minos calls (an rclose of
  *                 -1) in a tight loop, T threads of ours that do the
  *                 same, one more that sends them SIGUSR2 (a handler) in
@@ -110,6 +114,7 @@ static const unsigned char sleeper[] = {
 static unsigned char image[WHOLE];  /* the flat child, then zeros */
 static unsigned char traps[FIRST];  /* int3 */
 static unsigned char writer_img[72 + WHOLE]; /* rt8 writer's C1 */
+static volatile int nstarted;
 static int bw2 = -1, br2 = -1, gw = -1, gr = -1, spare = -1, A = -1, w1 = -1, bw = -1, br = -1, w2 = -1, r2 = -1;
 static pid_t main_tid;
 static int twocode;
@@ -383,6 +388,33 @@ static int writer(void)
 	return 0;
 }
 
+static void *cnew_spin(void *arg)
+{
+	(void)arg;
+	__atomic_add_fetch(&nstarted, 1, __ATOMIC_SEQ_CST);
+	for (;;) {
+		int w, r;
+		if (minos_pipe(&w, &r) < 0)
+			continue;
+		minos_cnew(r, NULL, 0, 0, 99);
+		minos_wclose(w);
+	}
+	return NULL;
+}
+
+static int cnewloop(int nt)
+{
+	pthread_t th;
+	for (int i = 0; i < nt; i++)
+		if (pthread_create(&th, NULL, cnew_spin, NULL) != 0)
+			return 124;
+	while (__atomic_load_n(&nstarted, __ATOMIC_SEQ_CST) < nt)
+		sched_yield();
+	say(2, "cnewloop ready\n");
+	for (;;)
+		pause();
+}
+
 static int root(const char *how)
 {
 	static int *volatile bad;
@@ -413,7 +445,6 @@ static const unsigned char spinner[] = {
 
 static pid_t tids[64];
 static int ntids;
-static volatile int nstarted;
 
 static void on_usr2_storm(int sig)
 {
@@ -475,6 +506,8 @@ int main(int argc, char **argv)
 		say(1, buf);
 		return 0;
 	}
+	if (argc > 2 && strcmp(argv[1], "cnewloop") == 0)
+		return cnewloop(atoi(argv[2]));
 	if (argc > 1 && strcmp(argv[1], "writer") == 0)
 		return writer();
 	if (argc > 2 && strcmp(argv[1], "slow") == 0)
