@@ -205,3 +205,42 @@ root_ended() {
 	kill "$sup"
 	finish
 }
+
+# slowfile FILE: rt8 slow 4 checkpointed with its cnew wound back after
+# its first chunk (thread 0's one CNEWS record, 16 KiB, if the
+# supervisor had read the chunk by then; else the bytes are in the pipe).
+slowfile() {
+	start "$1" "chunk 1" "$RT/rt8" slow 4
+	echo go >&4
+	read -r -t 20 line <&5
+	[ "$line" = "chunk 2" ]
+	ask
+	[ "$line" = "minos-exec: checkpointed 1 container to $1" ]
+	finish
+	[ "$st" -eq 0 ]
+}
+
+@test "RT8 held: forged CNEWS records over --memory together (each within --image-size), or one over it, are refused with one line, nothing started" {
+	need_pidns
+	slowfile "$D/s.ck"
+	"$RT/ckmut8" "$D/s.ck" "$D/many.ck" many
+	ck_refused "$D/many.ck" --image-size=16M --memory=32M <<<""
+	[[ "$stderr" == *"$D/many.ck: container 'rt8': its cnews had read 37748736 bytes of code, over --memory=33554432"* ]]
+	"$RT/ckmut8" "$D/s.ck" "$D/big.ck" big
+	ck_refused "$D/big.ck" --image-size=64M --memory=32M <<<""
+	[[ "$stderr" == *"$D/big.ck: container 'rt8': its cnews had read 41943040 bytes of code, over --memory=33554432"* ]]
+	ck_refused "$D/big.ck" --image-size=32M <<<""
+	[[ "$stderr" == *"a cnew had read 41943040 bytes of its code, over --image-size=33554432"* ]]
+}
+
+@test "RT8 held: a forged CNEWS record for a thread in no cnew waits with it, charged, and goes with it; the run ends as it would" {
+	need_pidns
+	slowfile "$D/s.ck"
+	"$RT/ckmut8" "$D/s.ck" "$D/extra.ck" extra
+	ck_restore "$D/extra.ck" < <(printf 'go\ngo\ngo\n')
+	expect_status 0
+	[ "$output" = "$(printf 'cnew: 1\nimage ok')" ]
+	ck_restore "$D/s.ck" < <(printf 'go\ngo\ngo\n')
+	expect_status 0
+	[ "$output" = "$(printf 'cnew: 1\nimage ok')" ]
+}
