@@ -57,6 +57,26 @@ finish() {
 	grep -qx "child says hi" "$D/out"
 }
 
+@test "RT8-4: a wound-back cnew's bytes whose number is another stream at the checkpoint are not saved as that stream's" {
+	need_pidns
+	start "$D/c.ck" "sigswap ready" --leave-running "$RT/rt8" swapwait
+	ask
+	[ "$line" = "minos-exec: checkpointed 1 container to $D/c.ck; the run goes on" ]
+	# The handler has closed A and put P2 (a whole flat child) there.
+	read -r -t 20 line <&5
+	[ "$line" = "swapped" ]
+	ask
+	[ "$line" = "minos-exec: checkpointed 1 container to $D/c.ck; the run goes on" ]
+	echo go >&4
+	finish
+	[ "$st" -eq 0 ]
+	grep -qx "child says hi" "$D/out"
+	ck_restore "$D/c.ck" <<<"go"
+	expect_status 0
+	[[ "$output" == *"handler cnew: 1"* ]]
+	[[ "$output" == *"child says hi"* ]]
+}
+
 @test "RT8-2: a thread keeping a wound-back cnew's bytes, in a handler's cnew waiting for its code, does not stop checkpoints; both restore" {
 	need_pidns
 	start "$D/c.ck" "twocode ready" --leave-running "$RT/rt8" twocode

@@ -15,6 +15,9 @@
  *                 A: "handler cnew: CID", and lets the second thread end
  *                 P1 (a byte on a gate pipe).  Then "cnew: R" for the first
  *                 cnew made again, what the children said; exit 0.
+ *   rt8 swapwait  as sigswap, but the handler, once P2 is at A, says
+ *                 "swapped" on stderr and waits for a line of stdin
+ *                 before its cnew (the second thread reads no stdin).
  *   rt8 twocode   as sigswap, but the handler's cnew is from a second
  *                 pipe P2 at a new number (the child's fd 1 another pipe
  *                 to us), which the second thread
@@ -117,7 +120,7 @@ static unsigned char writer_img[72 + WHOLE]; /* rt8 writer's C1 */
 static volatile int nstarted;
 static int bw2 = -1, br2 = -1, gw = -1, gr = -1, spare = -1, A = -1, w1 = -1, bw = -1, br = -1, w2 = -1, r2 = -1;
 static pid_t main_tid;
-static int twocode;
+static int twocode, swapwait;
 static char msgbuf[128];
 
 static void on_usr2(int sig)
@@ -146,6 +149,11 @@ static void on_usr2(int sig)
 	}
 	put(w, image, 4096);
 	minos_wclose(w);
+	if (swapwait) {
+		char in[64];
+		say(2, "swapped\n");
+		line(0, in, sizeof(in));
+	}
 	long cid = minos_cnew(A, (int[]){ -1, bw }, 0, 2, MINOS_ARCH_X86_64_FLAT);
 	snprintf(msgbuf, sizeof(msgbuf), "handler cnew: %ld\n", cid);
 	say(1, msgbuf);
@@ -173,7 +181,8 @@ static void *feed(void *arg)
 	put(w1, traps, FIRST);
 	syscall(SYS_tgkill, getpid(), main_tid, SIGUSR2);
 	say(2, "sigswap ready\n");
-	line(0, in, sizeof(in));
+	if (!swapwait)
+		line(0, in, sizeof(in));
 	minos_read(&gr, 1, in, 1, NULL); /* the handler is done */
 	minos_wclose(w1);
 	return NULL;
@@ -516,6 +525,10 @@ int main(int argc, char **argv)
 		return storm(atoi(argv[2]), atoi(argv[3]));
 	if (argc > 1 && strcmp(argv[1], "sigswap") == 0)
 		return swap();
+	if (argc > 1 && strcmp(argv[1], "swapwait") == 0) {
+		swapwait = 1;
+		return swap();
+	}
 	if (argc > 1 && strcmp(argv[1], "twocode") == 0) {
 		twocode = 1;
 		return swap();
