@@ -264,3 +264,10 @@ slowfile() {
 	expect_status 0
 	[ "$output" = "$(printf 'cnew: 1\nimage ok')" ]
 }
+
+@test "RT8 held: a container's Minos calls are served while 30 children make Minos calls in a tight loop (bound: the test's timeout)" {
+	need_pidns
+	run --separate-stderr mx --containers=40 "$RT/rt8" victim 30 2000
+	expect_status 0
+	[ "$output" = "victim done 2000" ]
+}

@@ -47,6 +47,10 @@
  *                 with a bad arch (EINVAL: the code rfd is still closed
  *                 by the supervisor) in a tight loop; "cnewloop ready"
  *                 on stderr once all run, then for ever.
+ *   rt8 victim K N  K children (flat) that make Minos calls in a tight
+ *                 loop; then N Minos calls of ours (a byte written to a
+ *                 pipe and read back), "victim done N", ckill of every
+ *                 child; exit 0.
  *   rt8 storm T K K children (flat) that make Minos calls (an rclose of
  *                 -1) in a tight loop, T threads of ours that do the
  *                 same, one more that sends them SIGUSR2 (a handler) in
@@ -505,8 +509,33 @@ static int storm(int nt, int nk)
 		minos_rclose(-1);
 }
 
+static int victim(int nk, long n)
+{
+	int w, r;
+	char b = 'v', buf[64];
+	for (int k = 0; k < nk; k++) {
+		if (minos_pipe(&w, &r) < 0 || minos_write(w, spinner, sizeof(spinner)) < 0 ||
+		    minos_wclose(w) < 0 ||
+		    minos_cnew(r, NULL, 0, 0, MINOS_ARCH_X86_64_FLAT) <= 0)
+			return 124;
+	}
+	if (minos_pipe(&w, &r) < 0)
+		return 124;
+	long i;
+	for (i = 0; i < n; i++)
+		if (minos_write(w, &b, 1) != 1 || minos_read(&r, 1, &b, 1, NULL) != 1)
+			break;
+	snprintf(buf, sizeof(buf), "victim done %ld\n", i);
+	say(1, buf);
+	for (int k = 1; k <= nk; k++)
+		minos_ckill(k);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 3 && strcmp(argv[1], "victim") == 0)
+		return victim(atoi(argv[2]), atol(argv[3]));
 	if (argc > 1 && strcmp(argv[1], "stdincode") == 0) {
 		char buf[64];
 		say(2, "stdincode ready\n");
