@@ -271,3 +271,33 @@ slowfile() {
 	expect_status 0
 	[ "$output" = "victim done 2000" ]
 }
+
+# multi_ok TEXT: four lines, one per thread, each child's image the
+# bytes sent.
+multi_ok() {
+	[ "$(grep -c '' <<<"$1")" -eq 4 ]
+	for i in 0 1 2 3; do
+		grep -Eqx "thread $i: cnew [1-4], image ok" <<<"$1"
+	done
+}
+
+@test "RT8 held: four threads each in a cnew waiting for its code are wound back together; two restores and the run left running make every image as sent" {
+	need_pidns
+	start "$D/m.ck" "multi ready" "$RT/rt8" multi
+	ask
+	[ "$line" = "minos-exec: checkpointed 1 container to $D/m.ck" ]
+	finish
+	[ "$st" -eq 0 ]
+	for i in 1 2; do
+		ck_restore "$D/m.ck" <<<"go"
+		expect_status 0
+		multi_ok "$output"
+	done
+	start "$D/l.ck" "multi ready" --leave-running "$RT/rt8" multi
+	ask
+	[ "$line" = "minos-exec: checkpointed 1 container to $D/l.ck; the run goes on" ]
+	echo go >&4
+	finish
+	[ "$st" -eq 0 ]
+	multi_ok "$(cat "$D/out")"
+}

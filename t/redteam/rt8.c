@@ -51,6 +51,13 @@
  *                 loop; then N Minos calls of ours (a byte written to a
  *                 pipe and read back), "victim done N", ckill of every
  *                 child; exit 0.
+ *   rt8 multi    4 threads, each in a cnew (flat) from a pipe of its own;
+ *                 a fifth writes the first 68 KiB of an 80 KiB image (a
+ *                 flat child that writes its own image to its fd 1) to
+ *                 each, says "multi ready" on stderr, waits for a line
+ *                 of stdin and writes the rest.  Each thread reads what
+ *                 its child wrote: "thread I: cnew CID, image ok" (or
+ *                 "differs"), in any order; exit 0.
  *   rt8 storm T K K children (flat) that make Minos calls (an rclose of
  *                 -1) in a tight loop, T threads of ours that do the
  *                 same, one more that sends them SIGUSR2 (a handler) in
@@ -532,8 +539,56 @@ static int victim(int nk, long n)
 	return 0;
 }
 
+#define MT 4
+static int mw[MT], mr[MT], mbw[MT], mbr[MT];
+
+static void *multi_one(void *arg)
+{
+	long i = (long)arg;
+	char buf[96];
+	static unsigned char back[MT][WHOLE];
+	long cid = minos_cnew(mr[i], (int[]){ -1, mbw[i] }, 0, 2, MINOS_ARCH_X86_64_FLAT);
+	size_t n = 0;
+	long got;
+	while (cid > 0 && n < WHOLE &&
+	       (got = minos_read(&mbr[i], 1, back[i] + n, WHOLE - n, NULL)) > 0)
+		n += (size_t)got;
+	snprintf(buf, sizeof(buf), "thread %ld: cnew %ld, image %s\n", i, cid,
+		 n == WHOLE && memcmp(back[i], image, WHOLE) == 0 ? "ok" : "differs");
+	say(1, buf);
+	return NULL;
+}
+
+static int multi(void)
+{
+	pthread_t th[MT];
+	char in[64];
+	for (size_t i = 0; i < WHOLE; i++)
+		image[i] = (unsigned char)(i * 131 + i / 251);
+	memcpy(image, echo_self, sizeof(echo_self));
+	uint32_t v = WHOLE;
+	memcpy(image + 13, &v, 4);
+	for (long i = 0; i < MT; i++)
+		if (minos_pipe(&mw[i], &mr[i]) < 0 || minos_pipe(&mbw[i], &mbr[i]) < 0 ||
+		    pthread_create(&th[i], NULL, multi_one, (void *)i) != 0)
+			return 124;
+	for (int i = 0; i < MT; i++)
+		put(mw[i], image, FIRST);
+	say(2, "multi ready\n");
+	line(0, in, sizeof(in));
+	for (int i = 0; i < MT; i++) {
+		put(mw[i], image + FIRST, WHOLE - FIRST);
+		minos_wclose(mw[i]);
+	}
+	for (int i = 0; i < MT; i++)
+		pthread_join(th[i], NULL);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "multi") == 0)
+		return multi();
 	if (argc > 3 && strcmp(argv[1], "victim") == 0)
 		return victim(atoi(argv[2]), atol(argv[3]));
 	if (argc > 1 && strcmp(argv[1], "stdincode") == 0) {
