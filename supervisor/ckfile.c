@@ -495,17 +495,20 @@ static int check_regs(struct ctx *x, uint32_t ci, const struct ck_container *k,
 	return 0;
 }
 
-/* A cnew wound back: a thread of k (one record each, in their order),
- * its code rfd a read end k holds, 1..CK_MAX_CODE bytes read. */
+/* A cnew wound back: a thread of k (in their order; one record per code
+ * rfd of a thread, in the rfds' order), its code rfd a read end k holds,
+ * 1..CK_MAX_CODE bytes read. */
 static int check_code(struct ctx *x, uint32_t ci, const struct ck_container *k,
 		      uint32_t i, const struct ck_code *cd, const struct ck_code *prev,
 		      uint64_t off)
 {
 	const struct ck_fd *f = fd_at(k, cd->fd);
 
-	if (cd->thread >= k->nthreads || (prev && cd->thread <= prev->thread))
-		return fail(x, off, "container %u cnew %u: thread %u (one of its %u, "
-			    "above the one before)", ci, i, cd->thread, k->nthreads);
+	if (cd->thread >= k->nthreads || (prev && (cd->thread < prev->thread ||
+	    (cd->thread == prev->thread && cd->fd <= prev->fd))))
+		return fail(x, off, "container %u cnew %u: thread %u, code rfd %d (one "
+			    "of its %u threads; after the one before, in thread "
+			    "then rfd order)", ci, i, cd->thread, cd->fd, k->nthreads);
 	if (!f || !(f->kind == CK_FD_PIPE_R || (f->kind == CK_FD_OUTSIDE && f->role == 0)))
 		return fail(x, off, "container %u cnew %u: code rfd %d is not a read "
 			    "end it holds", ci, i, cd->fd);
@@ -1028,9 +1031,10 @@ static int read_codes(struct rd *r, struct ck_container *k, uint32_t ci)
 
 	if (section(r, CK_S_CNEWS, &s) < 0)
 		return -1;
-	if (s.count > k->nthreads)
+	if ((uint64_t)s.count > (uint64_t)k->nthreads * k->nfds)
 		return fail(&r->x, s.at, "container %u: %u cnews wound back for %u "
-			    "threads", ci, s.count, k->nthreads);
+			    "threads and %u descriptors", ci, s.count, k->nthreads,
+			    k->nfds);
 	if (counted(r, &s, s.count, CODE_MIN) < 0)
 		return -1;
 	k->codes = calloc(s.count ? s.count : 1, sizeof(*k->codes));
@@ -1622,9 +1626,10 @@ static int w_container(struct wr *w, const struct ck_run *run, uint32_t ci, bool
 	sec_end(w, at, CK_S_OBJECTS, nobj);
 
 	at = sec_begin(w);
-	if (check && k->ncodes > k->nthreads)
+	if (check && (uint64_t)k->ncodes > (uint64_t)k->nthreads * k->nfds)
 		return fail(&w->x, w_off(w), "container %u: %u cnews wound back for "
-			    "%u threads", ci, k->ncodes, k->nthreads);
+			    "%u threads and %u descriptors", ci, k->ncodes, k->nthreads,
+			    k->nfds);
 	for (uint32_t i = 0; i < k->ncodes; i++) {
 		const struct ck_code *cd = &k->codes[i];
 		if (check && check_code(&w->x, ci, k, i, cd, i ? cd - 1 : NULL,

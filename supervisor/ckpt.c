@@ -235,6 +235,12 @@ bool ckpt_asked(const struct thread *t)
 	return h && h->asked && !h->held;
 }
 
+bool ckpt_held(const struct thread *t)
+{
+	const struct held *h = active ? held_of(t->tid, false) : NULL;
+	return h && h->held;
+}
+
 /* Work under way that ends by itself within a bounded time: a pass (a
  * thread lent to it), a cnew past its code (making the child, closing
  * the caller's descriptors).  A cnew still waiting for its code is not
@@ -1316,35 +1322,59 @@ static int save_streams(struct cap *k, struct ck_container *o, struct ck_run *ru
 	return 0;
 }
 
+/* Is pre's code rfd, in k's container, still the stream its bytes came
+ * from, and one the container reads? */
+static bool code_stream_of(const struct cap *k, const struct ck_container *o,
+			   const struct cnew_pre *pre)
+{
+	const struct ck_fd *f = NULL;
+	for (uint32_t j = 0; j < o->nfds && !f; j++)
+		if (o->fds[j].num == pre->fd)
+			f = &o->fds[j];
+	if (!f || !(f->kind == CK_FD_PIPE_R ||
+		    (f->kind == CK_FD_OUTSIDE && f->role == 0)))
+		return false;
+	char lp[64];
+	struct stat st;
+	snprintf(lp, sizeof(lp), "/proc/%d/fd/%d", k->c->pid, pre->fd);
+	return stat(lp, &st) == 0 && st.st_dev == pre->dev && st.st_ino == pre->ino;
+}
+
 /* The cnews wound back while they waited for their code (the loop's
- * rewind_code_wait): each one's bytes, read from the thread's record
- * (the thread is held: nothing changes them until the file is written).
- * Its code rfd must still be a read end the container holds. */
+ * rewind_code_wait): each one's bytes, read from the thread's records
+ * (the thread is held: nothing changes them until the file is written),
+ * by thread, then by code rfd (a thread may keep several: a handler's
+ * cnew wound back while another was).  Bytes whose code rfd is no longer
+ * the stream they came from (closed, or given to another stream since)
+ * are not saved: no cnew can read them again (sys_cnew.c drops them at
+ * the next cnew on that number), and a restore would give them to the
+ * stream now there. */
 static int save_codes(struct cap *k, struct thread **threads, unsigned n,
 		      struct ck_container *o)
 {
 	unsigned want = 0;
 	for (unsigned i = 0; i < n; i++)
-		want += threads[i]->code_pre != NULL;
+		for (const struct cnew_pre *p = threads[i]->code_pre; p; p = p->next)
+			want++;
 	if (!want)
 		return 0;
 	o->codes = calloc(want, sizeof(*o->codes));
 	if (!o->codes)
 		return refuse(k, "out of memory");
 	for (unsigned i = 0; i < n; i++) {
-		const struct cnew_pre *pre = threads[i]->code_pre;
-		const struct ck_fd *f = NULL;
-		if (!pre)
-			continue;
-		for (uint32_t j = 0; j < o->nfds && !f; j++)
-			if (o->fds[j].num == pre->fd)
-				f = &o->fds[j];
-		if (!f || !(f->kind == CK_FD_PIPE_R ||
-			    (f->kind == CK_FD_OUTSIDE && f->role == 0)))
-			return refuse(k, "thread %d: the code stream of its cnew (%d) "
-				      "is no longer a stream it reads", threads[i]->tid,
-				      pre->fd);
-		o->codes[o->ncodes++] = (struct ck_code){ i, pre->fd, pre->len, pre->buf };
+		uint32_t first = o->ncodes;
+		for (const struct cnew_pre *pre = threads[i]->code_pre; pre;
+		     pre = pre->next) {
+			if (!code_stream_of(k, o, pre))
+				continue;
+			/* in place by its number (a few at most) */
+			uint32_t at = o->ncodes++;
+			while (at > first && o->codes[at - 1].fd > pre->fd) {
+				o->codes[at] = o->codes[at - 1];
+				at--;
+			}
+			o->codes[at] = (struct ck_code){ i, pre->fd, pre->len, pre->buf };
+		}
 	}
 	return 0;
 }

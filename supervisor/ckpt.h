@@ -64,6 +64,9 @@ int ckpt_wait_ms(void);
 /* A freeze has asked t to stop (its interrupt is pending) and does not
  * hold it yet: the loop winds back a cnew t waits in for its code. */
 bool ckpt_asked(const struct thread *t);
+/* Is t held stopped by the freeze under way (it stops no more until the
+ * freeze lets it go)? */
+bool ckpt_held(const struct thread *t);
 /* The loop: t has stopped where it may be held (regs: what it runs on
  * with).  True: the checkpoint holds it; the loop must not resume it. */
 bool ckpt_hold(struct thread *t, const struct user_regs_struct *regs);

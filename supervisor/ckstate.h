@@ -260,8 +260,10 @@ struct ck_obj {
  * stream.  restore.c also checks len against the restoring command
  * line's --image-size and --memory. */
 struct ck_code {
-	uint32_t thread;        /* index into the container's threads; one
-				 * record per thread at most, increasing */
+	uint32_t thread;        /* index into the container's threads,
+				 * increasing; a thread's records (one per
+				 * code rfd: a signal handler's cnew wound
+				 * back while another was) by increasing fd */
 	int32_t fd;             /* its code rfd: a descriptor of the container,
 				 * a read end (CK_FD_PIPE_R, or CK_FD_OUTSIDE
 				 * with role 0) */
@@ -306,7 +308,7 @@ struct ck_container {
 	uint32_t nobjs;         /* its CK_FD_OBJECT descriptors: one each, in
 				 * their order in fds */
 	struct ck_obj *objs;
-	uint32_t ncodes;        /* 0..nthreads */
+	uint32_t ncodes;        /* 0..nthreads x nfds */
 	struct ck_code *codes;  /* its cnews wound back, by thread */
 };
 

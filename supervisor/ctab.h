@@ -177,11 +177,15 @@ struct cnew_op {
 };
 
 /* The bytes a wound-back cnew had read of its code stream at number fd
- * (sys_cnew.c): cap bytes charged to the container as image bytes. */
+ * (sys_cnew.c): cap bytes charged to the container as image bytes.  The
+ * stream is known by its inode (dev, ino), not by the number, which the
+ * thread may close and give to another stream meanwhile. */
 struct cnew_pre {
 	unsigned char *buf;
 	size_t len, cap;
 	int fd;
+	unsigned long long dev, ino;
+	struct cnew_pre *next;   /* the thread's others, for other numbers */
 };
 
 struct thread {
@@ -202,9 +206,10 @@ struct thread {
 	bool install_solo;
 	unsigned long install_gen;
 	struct cnew_op *cnew;  /* T_WAIT_CODE, T_INJECT_*: the cnew in progress */
-	/* A cnew a checkpoint wound back while it waited for its code (or
-	 * one a restore made so): what it had read of the stream, which the
-	 * thread's next cnew on that number reads first (sys_cnew.c). */
+	/* The cnews a checkpoint wound back while they waited for their
+	 * code (or a restore made so): what each had read of its stream,
+	 * which the thread's next cnew on that number reads first
+	 * (sys_cnew.c); a list, one per number. */
 	struct cnew_pre *code_pre;
 	struct pass *passing;  /* T_WAIT_PASS: the pass it waits for */
 	struct pass *lent;     /* this thread installs that pass's descriptor */

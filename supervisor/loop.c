@@ -143,6 +143,7 @@ void loop_init(const struct minos_config *config)
 		.closed = hook_closed,
 		.forget = sys_cnew_abandon,
 		.release_waits = loop_release_waits,
+		.held = ckpt_held,
 	};
 	tracee_set_hooks(&hooks);
 }

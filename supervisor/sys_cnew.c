@@ -232,24 +232,54 @@ static void image_drop(struct cnew_op *op)
  * A checkpoint does not wait for a cnew whose code stream has not ended
  * (it may never end): the call is wound back, to run again once the
  * thread runs on (here, or after a restore), and what it had read of the
- * stream -- gone from the stream -- waits with the thread (t->code_pre),
+ * stream -- gone from the stream -- waits with the thread (t->code_pre,
+ * one per code rfd number: a signal handler may make another cnew,
+ * wound back in its turn, before the first is made again),
  * still charged to the container as a pending image.  The thread's next
  * cnew on the same code rfd number reads those bytes first, then the
  * stream; everything else of the call (its arguments, the descriptors it
  * lists, the limits) is taken and checked again, as for any call. */
 
+/* The bytes t keeps for its code rfd number fd, and where they are
+ * linked. */
+static struct cnew_pre **pre_at(struct thread *t, int64_t fd)
+{
+	struct cnew_pre **pp = &t->code_pre;
+	while (*pp && (*pp)->fd != fd)
+		pp = &(*pp)->next;
+	return pp;
+}
+
+/* Free the bytes at *pp, give their charge back. */
+static void pre_drop(struct thread *t, struct cnew_pre **pp)
+{
+	struct cnew_pre *pre = *pp;
+	*pp = pre->next;
+	t->c->image_bytes -= pre->cap;
+	pending_total -= pre->cap;
+	free(pre->buf);
+	free(pre);
+}
+
 void sys_cnew_rewind(struct thread *t)
 {
 	struct cnew_op *op = t->cnew;
 	struct user_regs_struct r = t->entry;
+	struct stat st;
 	if (!op)
 		return;
 	if (op->len) {
-		struct cnew_pre *pre = t->code_pre ? NULL : malloc(sizeof(*pre));
+		/* t may keep some already, for other numbers: a handler's
+		 * cnew made while another was wound back (preload_take took
+		 * or dropped any for this one). */
+		struct cnew_pre **at = pre_at(t, op->consume[0]);
+		struct cnew_pre *pre = *at || fstat(op->code, &st) < 0 ? NULL :
+				       malloc(sizeof(*pre));
 		if (!pre)
 			return; /* stays waiting: the freeze gives up (5 s) */
-		*pre = (struct cnew_pre){ op->buf, op->len, op->cap, op->consume[0] };
-		t->code_pre = pre; /* its charge with it (image_drop gives none) */
+		*pre = (struct cnew_pre){ op->buf, op->len, op->cap, op->consume[0],
+					  st.st_dev, st.st_ino, NULL };
+		*at = pre; /* its charge with it (image_drop gives none) */
 		op->owner = NULL;
 		op->buf = NULL;
 		op->len = op->cap = 0;
@@ -268,10 +298,20 @@ void sys_cnew_rewind(struct thread *t)
 
 int sys_cnew_preload(struct thread *t, int fd, const void *bytes, size_t len)
 {
-	if (t->code_pre || !len)
+	struct cnew_pre **at = pre_at(t, fd);
+	if (*at || !len)
 		return -EINVAL;
 	if (len > image_room(t->c))
 		return -ENOMEM;
+	/* The stream now at fd: the bytes are its (preload_take). */
+	struct stat st;
+	int code = fd_take_dir(t->c, fd, O_RDONLY);
+	if (code < 0)
+		return code;
+	int rc = fstat(code, &st);
+	close(code);
+	if (rc < 0)
+		return -EBADF;
 	struct cnew_pre *pre = malloc(sizeof(*pre));
 	unsigned char *buf = malloc(len);
 	if (!pre || !buf) {
@@ -280,37 +320,41 @@ int sys_cnew_preload(struct thread *t, int fd, const void *bytes, size_t len)
 		return -ENOMEM;
 	}
 	memcpy(buf, bytes, len);
-	*pre = (struct cnew_pre){ buf, len, len, fd };
+	*pre = (struct cnew_pre){ buf, len, len, fd, st.st_dev, st.st_ino, NULL };
 	t->c->image_bytes += len;
 	pending_total += len;
-	t->code_pre = pre;
+	*at = pre;
 	return 0;
 }
 
 void sys_cnew_preload_drop(struct thread *t)
 {
-	struct cnew_pre *pre = t->code_pre;
-	if (!pre)
-		return;
-	t->c->image_bytes -= pre->cap;
-	pending_total -= pre->cap;
-	free(pre->buf);
-	free(pre);
-	t->code_pre = NULL;
+	while (t->code_pre)
+		pre_drop(t, &t->code_pre);
 }
 
-/* A cnew on the number a wound-back one read: it goes on from there. */
+/* A cnew on the number a wound-back one read: it goes on from there if
+ * the number is still that stream.  If it is another one (the thread,
+ * its handler or a sibling closed the number and gave it to another
+ * stream), the bytes were read from a stream no cnew can read on that
+ * number again: dropped, never put in front of another stream's. */
 static void preload_take(struct thread *t, struct cnew_op *op, int64_t code_rfd)
 {
-	struct cnew_pre *pre = t->code_pre;
-	if (!pre || pre->fd != code_rfd)
+	struct cnew_pre **at = pre_at(t, code_rfd), *pre = *at;
+	struct stat st;
+	if (!pre)
 		return;
+	if (fstat(op->code, &st) < 0 || st.st_dev != pre->dev ||
+	    st.st_ino != pre->ino) {
+		pre_drop(t, at);
+		return;
+	}
 	op->buf = pre->buf;
 	op->len = pre->len;
 	op->cap = pre->cap;
 	op->owner = t->c; /* the charge is the op's now: image_drop gives it back */
+	*at = pre->next;
 	free(pre);
-	t->code_pre = NULL;
 }
 
 /* ---- cnew --------------------------------------------------------------- */

@@ -447,15 +447,19 @@ static bool holds_no_stream(pid_t tid)
  * restarts any call a ptrace stop breaks), and the restarted call finds
  * the number closed, as if the close had come first.  A thread running
  * in user mode only gets a harmless stop (the loop resumes it as it was);
- * threads we hold stopped are in no call.  (A thread another closer
- * already waits for is not waited for twice: its interrupt is on its way,
- * but this closer may be answered before it lands.) */
+ * threads we hold stopped are in no call, and so are those a checkpoint's
+ * freeze holds (its interrupt made them leave any call, to restart it as
+ * they resume; they stop no more until then, so waiting for them would
+ * keep the closer, and the freeze waiting for the closer, stopped for
+ * ever).  (A thread another closer already waits for is not waited for
+ * twice: its interrupt is on its way, but this closer may be answered
+ * before it lands.) */
 static void kick(struct thread *o, void *arg)
 {
 	struct thread *closer = arg;
 	if (o == closer || o->lent || o->kicked_for || o->cnew || o->passing ||
 	    (o->state != T_RUNNING && o->state != T_EXIT_STOP) ||
-	    holds_no_stream(o->tid))
+	    (hooks.held && hooks.held(o)) || holds_no_stream(o->tid))
 		return;
 	if (ptr_interrupt(o->tid) == 0) {
 		o->kicked_for = closer->tid;

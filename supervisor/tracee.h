@@ -221,6 +221,9 @@ struct tracee_hooks {
 	void (*forget)(struct thread *t);
 	/* Drop a stopped thread's multi-rfd read waits before it is lent. */
 	void (*release_waits)(struct thread *t);
+	/* Is t held stopped for a checkpoint (it stops no more until the
+	 * freeze lets it go)?  NULL: never. */
+	bool (*held)(const struct thread *t);
 };
 void tracee_set_hooks(const struct tracee_hooks *h);
 void tracee_release_waits(struct thread *t);

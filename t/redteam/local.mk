@@ -117,3 +117,14 @@ GUESTS += t/redteam/carry
 EXTRA_DIST += t/redteam/carry.c
 t/redteam/carry: t/redteam/carry.c $(RT_DEPS)
 	$(GUEST_LINK)
+# t/956-redteam8.bats
+GUESTS += t/redteam/rt8
+EXTRA_DIST += t/redteam/rt8.c
+t/redteam/rt8: t/redteam/rt8.c $(RT_DEPS)
+	$(GUEST_LINK)
+# ckmut8: red team 8's forged CNEWS records (t/956-redteam8.bats).
+check_PROGRAMS += t/redteam/ckmut8
+t_redteam_ckmut8_SOURCES = t/redteam/ckmut8.c supervisor/ckfile.c \
+	supervisor/ckhost.c supervisor/crc32c.c supervisor/sha256.c
+t_redteam_ckmut8_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS)
+t_redteam_ckmut8_LDADD =

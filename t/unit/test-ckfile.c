@@ -1066,11 +1066,13 @@ int main(int argc, char **argv)
 	refuse_model("container 0 thread 1 signal 1: signal 10 a second time in one queue",
 		     m_twice);
 
-	refuse_model("container 0 cnew 0: thread 2 (one of its 2", m_codethread);
-	refuse_model("container 0 cnew 1: thread 0 (one of its 2, above the one before)",
-		     m_codetwice);
-	refuse_model("container 0 cnew 1: thread 0 (one of its 2, above the one before)",
-		     m_codeorder);
+	refuse_model("container 0 cnew 0: thread 2, code rfd 0 (one of its 2 threads",
+		     m_codethread);
+	/* a thread's records: one per code rfd, by rfd */
+	refuse_model("container 0 cnew 1: thread 0, code rfd 0 (one of its 2 threads; "
+		     "after the one before, in thread then rfd order)", m_codetwice);
+	refuse_model("container 0 cnew 1: thread 0, code rfd 0 (one of its 2 threads; "
+		     "after the one before, in thread then rfd order)", m_codeorder);
 	refuse_model("container 0 cnew 0: code rfd 7 is not a read end it holds", m_codewfd);
 	refuse_model("container 0 cnew 0: code rfd 1 is not a read end it holds",
 		     m_codestdout);
@@ -1153,7 +1155,8 @@ int main(int argc, char **argv)
 		     p_codebig);
 	refuse_bytes("container 0 cnew 0: 3008 bytes run past the section's end", false,
 		     p_codepast);
-	refuse_bytes("container 1: 2 cnews wound back for 1 threads", false, p_codecount);
+	refuse_bytes("container 1: 2 cnews wound back for 1 threads and 1 descriptors",
+		     false, p_codecount);
 	refuse_bytes("CNEWS section: nonzero padding after cnew 0", false, p_codepad);
 	refuse_bytes("a MAPS section where CNEWS was expected", false, p_codetype);
 
