@@ -88,7 +88,10 @@ int container_status(const struct container *c, int session_sig)
 int run_finish(struct run *r, int (*status_of)(int session_sig))
 {
 	struct loop_result lr = loop_run();
-	int status = status_of(lr.session_sig);
+	/* SIGINT, SIGTERM, SIGHUP that ended the run: 128 + it, whatever
+	 * the first container (or a stage) had ended with before
+	 * (minos-exec.1). */
+	int status = lr.session_sig ? 128 + lr.session_sig : status_of(lr.session_sig);
 	if (lr.checkpointed) {
 		msg("checkpointed %u container%s to %s", lr.checkpointed,
 		    lr.checkpointed == 1 ? "" : "s", r->cfg->checkpoint);

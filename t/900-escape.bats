@@ -337,6 +337,30 @@ minos-exec: container 1 (spin): killed: wall time limit 500ms exceeded"
 	expect_exact "minos-exec: container 1 (spin): killed: minos-exec received SIGTERM"
 }
 
+@test "SIGTERM to minos-exec after the first container has ended still gives 143 (128 + 15, as minos-exec(1) says)" {
+	need_pidns
+	local d="$BATS_TEST_TMPDIR" i sup
+	mkfifo "$d/err"
+	# ckpipe orphan: the first container exits 3 after its cnew; its
+	# child sleeps on until a signal or the wall time ends it.
+	timeout -k 5 60 "$MINOS_EXEC" --wall-time=50s "$G/ckpipe" orphan \
+		</dev/null 2>"$d/err" 3>&- &
+	exec 7<"$d/err"
+	read -r -t 30 line <&7
+	[ "$line" = "orphan ready" ]
+	sup=$(pgrep -P $!)
+	for i in $(seq 100); do # bounded: until the first container is gone
+		[ "$(pgrep -P "$sup" | wc -l)" -eq 1 ] && break
+		sleep 0.1
+	done
+	kill -TERM "$sup"
+	timeout 30 cat <&7 >/dev/null
+	exec 7<&-
+	status=0
+	wait $! || status=$?
+	expect_status 143
+}
+
 @test "escape attempts leave nothing running" {
 	need_pidns
 	run mx "$PROBE" clonens
