@@ -838,6 +838,8 @@ static void on_signal(struct thread *t, int sig)
 	}
 	/* A thread lent to a pass gets its own registers back first, so the
 	 * signal finds it where it was (sys_pass.c). */
+	if (tracee_injected_fault(t, sig))
+		return; /* our call's instruction faulted: dropped (RT9-1) */
 	sys_pass_signal(t);
 	pipe_disarm(t);
 	/* An ignored signal (queued only because we trace the thread) that

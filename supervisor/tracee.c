@@ -351,6 +351,28 @@ void tracee_thread_gone(struct thread *t)
 		inj_end(t, -ESRCH);
 }
 
+bool tracee_injected_fault(struct thread *t, int sig)
+{
+	siginfo_t si;
+	struct user_regs_struct regs;
+	if (t->state != T_INJECT_ENTRY || !t->inj_rip)
+		return false;
+	switch (sig) {
+	case SIGSEGV: case SIGBUS: case SIGILL: case SIGTRAP: case SIGFPE:
+		break;
+	default:
+		return false;
+	}
+	/* The kernel's (si_code > 0), at the instruction itself: one a
+	 * sibling sent (SI_TKILL) is the program's own signal. */
+	if (ptr_siginfo(t->tid, &si) < 0 || si.si_code <= 0 ||
+	    ptr_getregs(t->tid, &regs) < 0 || regs.rip != t->inj_rip - 2)
+		return false;
+	t->inj_after = NULL;
+	inj_end(t, -EINTR);
+	return true;
+}
+
 void tracee_answer(struct thread *t, long result)
 {
 	struct user_regs_struct regs = t->entry;

@@ -116,6 +116,13 @@ void tracee_seccomp_stop(struct thread *t, const struct user_regs_struct *regs);
  * harmlessly). */
 void tracee_thread_gone(struct thread *t);
 
+/* At a signal-delivery stop of sig: is it a fault the injected call's
+ * instruction took before the call entered (a sibling made the page
+ * unexecutable, moved or unmapped it meanwhile: RT9-1)?  Then the call
+ * never ran; the signal is dropped (natively the thread never runs
+ * there) and done gets -EINTR, as for any stop not the call's. */
+bool tracee_injected_fault(struct thread *t, int sig);
+
 /* Give a thread stopped in its own call back with result in rax (and its
  * registers as in t->entry otherwise): the call is answered, skipped. */
 void tracee_answer(struct thread *t, long result);

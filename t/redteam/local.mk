@@ -128,3 +128,8 @@ t_redteam_ckmut8_SOURCES = t/redteam/ckmut8.c supervisor/ckfile.c \
 	supervisor/ckhost.c supervisor/crc32c.c supervisor/sha256.c
 t_redteam_ckmut8_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS)
 t_redteam_ckmut8_LDADD =
+# t/957-redteam9.bats
+GUESTS += t/redteam/seal9
+EXTRA_DIST += t/redteam/seal9.c
+t/redteam/seal9: t/redteam/seal9.c $(RT_DEPS)
+	$(GUEST_LINK)
