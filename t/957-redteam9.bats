@@ -49,6 +49,72 @@ seal_runs() {
 	[ "$(grep -cE '^0 waits 4, zeros 4, other 0 ?$' <<<"$outs")" -eq 6 ]
 }
 
+@test "RT9-3: a pass and SIGURG (ignored) breaking the same epoll_pwait, whose mask blocks a pending SIGUSR1: 0 at its timeout, then the handler, as on Linux" {
+	skip "open: RT9-3, as RT6-8 (main reverted the kept mask, c1d5f87): without it the install and carried wait run under the thread's own mask and the pending SIGUSR1 ends the wait with EINTR; red team 9's fix (redteam9 8916b0d, 0755146) was made on the reverted design and is not merged"
+	need_pidns
+	# carry pwblock with passes too (the mix RT6-8's fix left untested).
+	# Old build: every run "wait = -1 EINTR after early ms": the pending
+	# SIGURG counted as a signal taken (eintr_ours), a carried wait's
+	# end and a pass given back at SIGURG's stop put the thread's own
+	# mask back before SIGURG's stop judged the wait.
+	local i
+	for i in 1 2 3 4 5; do
+		run mx "$RT/carry" pwblock 300 < "$RT/carry"
+		expect_status 0
+		expect_output "wait = 0 after in time ms, usr1 1"
+		[[ "$output" != *"no pass placed"* ]]
+	done
+}
+
+# ck_pwblock MODE MS: carry MODE MS with 15 checkpoints (--leave-running)
+# asked every 20 ms from its start; $rest is what it said.
+ck_pwblock() {
+	local pid mxpid i blk
+	timeout -k 5 60 "$MINOS_EXEC" --checkpoint="$D/c.ck" --leave-running \
+		"$RT/carry" "$1" "$2" <"$RT/carry" >"$D/out" 2>"$D/err" &
+	pid=$!
+	# (Asked only once minos-exec blocks SIGUSR1: before its exec, or
+	# its first instruction, SIGUSR1 would end it.)
+	for i in $(seq 500); do
+		mxpid=$(pgrep -P $pid) && [ -n "$mxpid" ] &&
+			blk=$(awk '/^SigBlk/ { print $2 }' "/proc/$mxpid/status" 2>/dev/null) &&
+			[ -n "$blk" ] && (( 0x$blk & 0x200 )) && break
+		sleep 0.01
+	done
+	for i in $(seq 15); do
+		kill -USR1 "$mxpid" 2>/dev/null || break
+		sleep 0.02
+	done
+	wait $pid
+	rest=$(cat "$D/out")
+	echo "$1 $2: $rest; $(grep -c checkpointed "$D/err") checkpoints"
+	! grep -E 'internal error|runtime error' "$D/err"
+}
+
+@test "RT9-3: the same racing checkpoints (--leave-running): the handler of the pending SIGUSR1 still runs after the wait (its mask never left blocking it)" {
+	need_pidns
+	# RT9-3's first fix owed the thread its mask after any EINTR of a
+	# carried wait: a freeze's ended one too, whose stop is no signal's,
+	# and SIGUSR1 stayed blocked for good (usr1 0).
+	local i
+	for i in 1 2 3; do
+		ck_pwblock pwblock 300
+		[[ "$rest" == *", usr1 1"* ]]
+		ck_pwblock pwblockp 300
+		[[ "$rest" == *", usr1 1"* ]]
+	done
+}
+
+@test "RT9-4: a checkpoint's freeze (--leave-running) does not end an epoll_pwait whose mask blocks a pending SIGUSR1 with EINTR" {
+	skip "open: RT9-4, the freeze's stop breaks the wait with EINTR and the run goes on with it (the pending signal, blocked by the call's mask Linux's wait goes by, is delivered): old and new builds alike; not found where in ckpt.c by the deadline (eintr_of_freeze judging by the call's mask is not enough)"
+	need_pidns
+	local i
+	for i in 1 2 3; do
+		ck_pwblock pwblock 0
+		[ "$rest" = "wait = 0 after in time ms, usr1 1" ]
+	done
+}
+
 # ---- what held ----------------------------------------------------------
 
 @test "RT9 held: a Minos pipe's lone wfd closed by the supervisor's injected close (EMFILE for the rfd) races 60 checkpoints (--leave-running): no number lost or left behind" {
@@ -87,5 +153,39 @@ seal_runs() {
 		run mx --restore="$D/c.ck" </dev/null
 		expect_status 0
 		expect_output "lone 2000 bad 0"
+	done
+}
+
+@test "RT9 held: the seal raced by PROT_NONE flips and 20 checkpoints (--leave-running): every checkpoint is made (or refused in one line once the vDSO is sealed unreadable, RT9-2), nothing faults, no freeze left unfinished" {
+	need_pidns
+	local pid mxpid i r blk rc
+	for r in 1 2 3; do
+		timeout -k 2 8 "$MINOS_EXEC" --checkpoint="$D/c.ck" --leave-running \
+			"$RT/seal9" prot 400 </dev/null >"$D/out" 2>"$D/err" &
+		pid=$!
+		for i in $(seq 500); do
+			mxpid=$(pgrep -P $pid) && [ -n "$mxpid" ] &&
+				blk=$(awk '/^SigBlk/ { print $2 }' "/proc/$mxpid/status" 2>/dev/null) &&
+				[ -n "$blk" ] && (( 0x$blk & 0x200 )) && break
+			sleep 0.01
+		done
+		for i in $(seq 20); do
+			kill -USR1 "$mxpid" 2>/dev/null || break
+			sleep 0.02
+		done
+		rc=0
+		wait $pid || rc=$?
+		echo "run $r: $rc $(cat "$D/out"); $(grep -c checkpointed "$D/err") checkpoints"
+		# (124: RT9-2's endless wait, not this test's; its vDSO sealed
+		# PROT_NONE, a checkpoint is then refused, one line each, as for
+		# any container that made its vDSO unreadable.)
+		if [ "$rc" -eq 124 ]; then
+			! grep -v -e 'cannot read its vDSO' -e 'received SIGTERM' "$D/err"
+		else
+			[ "$rc" -eq 0 ]
+			[ "$(grep -c '^minos-exec: checkpointed' "$D/err")" -ge 3 ]
+			[ "$(grep -vc '^minos-exec: checkpointed' "$D/err")" -eq 0 ]
+		fi
+		! grep -E 'SIGSEGV|internal error|runtime error|not every thread' "$D/err"
 	done
 }
