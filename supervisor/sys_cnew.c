@@ -210,19 +210,23 @@ static unsigned long long image_room(const struct container *c)
 	return mine < run ? mine : run;
 }
 
+/* c's pending image bytes (and the run's) grow by n, or shrink by -n. */
+static void charge(struct container *c, long long n)
+{
+	c->image_bytes += (unsigned long long)n;
+	pending_total += (unsigned long long)n;
+}
+
 static void image_charge(struct cnew_op *op, size_t more)
 {
-	op->owner->image_bytes += more;
-	pending_total += more;
+	charge(op->owner, (long long)more);
 }
 
 /* The image buffer is no longer needed: free it, give its charge back. */
 static void image_drop(struct cnew_op *op)
 {
-	if (op->owner) {
-		op->owner->image_bytes -= op->cap;
-		pending_total -= op->cap;
-	}
+	if (op->owner)
+		charge(op->owner, -(long long)op->cap);
 	free(op->buf);
 	op->buf = NULL;
 	op->len = op->cap = 0;
@@ -255,8 +259,7 @@ static void pre_drop(struct thread *t, struct cnew_pre **pp)
 {
 	struct cnew_pre *pre = *pp;
 	*pp = pre->next;
-	t->c->image_bytes -= pre->cap;
-	pending_total -= pre->cap;
+	charge(t->c, -(long long)pre->cap);
 	free(pre->buf);
 	free(pre);
 }
@@ -321,8 +324,7 @@ int sys_cnew_preload(struct thread *t, int fd, const void *bytes, size_t len)
 	}
 	memcpy(buf, bytes, len);
 	*pre = (struct cnew_pre){ buf, len, len, fd, st.st_dev, st.st_ino, NULL };
-	t->c->image_bytes += len;
-	pending_total += len;
+	charge(t->c, (long long)len);
 	*at = pre;
 	return 0;
 }
