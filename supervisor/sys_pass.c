@@ -241,16 +241,15 @@ static int call_sound(const struct thread *t)
 {
 	long nr;
 	unsigned long long fd;
-	char path[64];
-	struct stat st;
+	dev_t dev;
+	ino_t ino;
 	if (proc_syscall(t->tid, &nr, &fd) < 0)
 		return 0;
 	if (!fd_call(nr) || fd > INT_MAX)
 		return 1;
-	snprintf(path, sizeof(path), "/proc/%d/fd/%llu", (int)t->tid, fd);
-	if (stat(path, &st) == 0)
+	if (fd_file(t->tid, (long)fd, &dev, &ino))
 		return 1;
-	return errno == ENOENT ? -1 : 0;
+	return errno == ENOENT ? -1 : 0; /* (fd_file's stat) */
 }
 
 struct pick {

@@ -189,13 +189,16 @@ int tracee_call_at(struct thread *t, uint64_t insn, long nr,
 	return call_at(t, insn, nr, args, done, arg, false, NULL);
 }
 
-int tracee_call_own_at(struct thread *t, uint64_t insn, long nr,
-		       const uint64_t args[6], tracee_done_fn done, void *arg)
+/* call_at with every signal held off until the call has entered: no
+ * handler runs on the injected registers (unmask gives the mask back). */
+static int call_own_at(struct thread *t, uint64_t insn, long nr,
+		       const uint64_t args[6], tracee_done_fn done, void *arg,
+		       bool traced)
 {
 	uint64_t mask;
 	if (ptr_getsigmask(t->tid, &mask) < 0 || ptr_setsigmask(t->tid, ~0ULL) < 0)
 		return -ESRCH;
-	int rc = call_at(t, insn, nr, args, done, arg, false, NULL);
+	int rc = call_at(t, insn, nr, args, done, arg, traced, NULL);
 	if (rc < 0) {
 		ptr_setsigmask(t->tid, mask);
 		return rc;
@@ -203,6 +206,12 @@ int tracee_call_own_at(struct thread *t, uint64_t insn, long nr,
 	t->inj_unmask = true;
 	t->inj_mask = mask;
 	return 0;
+}
+
+int tracee_call_own_at(struct thread *t, uint64_t insn, long nr,
+		       const uint64_t args[6], tracee_done_fn done, void *arg)
+{
+	return call_own_at(t, insn, nr, args, done, arg, false);
 }
 
 /* The thread's own mask back (tracee_call_own_at), once. */
@@ -768,25 +777,14 @@ int tracee_seal_vdso(struct thread *t, tracee_done_fn done, void *arg)
 	if (!s)
 		return -ENOMEM;
 	*s = (struct late_seal){ done, arg, insn };
-	/* Every signal held off until it has entered (as tracee_call_own_at):
-	 * no handler runs on the injected registers.  Its bytes were just
-	 * read as `syscall`; if another thread changes them first, the stop
-	 * is not the call's and it ends -EINTR. */
-	uint64_t mask, args[6] = { base, len, 0 };
-	if (ptr_getsigmask(t->tid, &mask) < 0 || ptr_setsigmask(t->tid, ~0ULL) < 0) {
+	/* Its bytes were just read as `syscall`; if another thread changes
+	 * them first, the stop is not the call's and it ends -EINTR. */
+	uint64_t args[6] = { base, len, 0 };
+	int rc = call_own_at(t, insn, MINOS_SYS_MSEAL_NR, args, late_sealed, s,
+			     true);
+	if (rc < 0)
 		free(s);
-		return -ESRCH;
-	}
-	int rc = call_at(t, insn, MINOS_SYS_MSEAL_NR, args, late_sealed, s,
-			 true, NULL);
-	if (rc < 0) {
-		ptr_setsigmask(t->tid, mask);
-		free(s);
-		return rc;
-	}
-	t->inj_unmask = true;
-	t->inj_mask = mask;
-	return 0;
+	return rc;
 }
 
 /* The run's close_range key (filter.h), 0 until it is set: none. */
