@@ -755,16 +755,11 @@ static struct container **stage_root; /* each live stage's restored root */
 
 /* The first container's status: the one it had ended with before the
  * checkpoint, if it had (the containers it left are roots here). */
-static int first_status(int session_sig)
+static int first_status(void)
 {
 	if (R->first_status != CK_STAGE_LIVE)
 		return R->first_status;
-	return container_status(ctab_head(), session_sig);
-}
-
-static int ended_status(const struct container *c)
-{
-	return container_status(c, 0);
+	return container_status(ctab_head());
 }
 
 /* Is container j of the file below container i? */
@@ -779,13 +774,13 @@ static bool below_of(uint32_t j, uint32_t i)
 /* A policy run's status, as run_policy's: the last stage that did not
  * succeed, a stage that ended before the checkpoint with its saved
  * status. */
-static int stages_status(int session_sig)
+static int stages_status(void)
 {
 	int status = 0;
 	for (uint32_t i = 0; i < R->nstages; i++) {
 		int s = R->stages[i].status;
 		if (s == CK_STAGE_LIVE)
-			s = stage_root[i] ? container_status(stage_root[i], session_sig)
+			s = stage_root[i] ? container_status(stage_root[i])
 					  : MINOS_EXIT_FAIL;
 		if (s != 0)
 			status = s;
@@ -1138,7 +1133,7 @@ int run_restore(struct minos_config *cfg)
 	if (!p && run.first_status != CK_STAGE_LIVE)
 		ckpt_first(NULL, run.first_status, NULL);
 	else if (!p)
-		ckpt_first(ones[0].c, 0, ended_status);
+		ckpt_first(ones[0].c, 0, container_status);
 	/* The containers hold the pipes now: a stream ends when its writers
 	 * do (one whose writers had all ended ends after its bytes). */
 	for (uint32_t s = 0; s < run.nstreams; s++) {

@@ -62,15 +62,11 @@ void run_setup(struct run *r, const struct minos_config *cfg)
 	loop_init(cfg);
 }
 
-int container_status(const struct container *c, int session_sig)
+int container_status(const struct container *c)
 {
 	switch (c->end) {
 	case END_START:
 		return MINOS_EXIT_FAIL;
-	case END_SESSION:
-		if (session_sig)
-			return 128 + session_sig;
-		break;
 	case END_SIGNAL:
 	case END_CPU:
 	case END_OUTPUT:
@@ -85,13 +81,14 @@ int container_status(const struct container *c, int session_sig)
 	return MINOS_EXIT_FAIL;
 }
 
-int run_finish(struct run *r, int (*status_of)(int session_sig))
+int run_finish(struct run *r, int (*status_of)(void))
 {
 	struct loop_result lr = loop_run();
 	/* SIGINT, SIGTERM, SIGHUP that ended the run: 128 + it, whatever
 	 * the first container (or a stage) had ended with before
-	 * (minos-exec.1). */
-	int status = lr.session_sig ? 128 + lr.session_sig : status_of(lr.session_sig);
+	 * (minos-exec.1); so a container ended by it (END_SESSION) has no
+	 * status of its own. */
+	int status = lr.session_sig ? 128 + lr.session_sig : status_of();
 	if (lr.checkpointed) {
 		msg("checkpointed %u container%s to %s", lr.checkpointed,
 		    lr.checkpointed == 1 ? "" : "s", r->cfg->checkpoint);
@@ -111,15 +108,9 @@ int run_finish(struct run *r, int (*status_of)(int session_sig))
 	return status;
 }
 
-static int first_status(int session_sig)
+static int first_status(void)
 {
-	return container_status(ctab_head(), session_sig);
-}
-
-/* The first container's status once it has ended (a checkpoint's). */
-static int ended_status(const struct container *c)
-{
-	return container_status(c, 0);
+	return container_status(ctab_head());
 }
 
 /* env(1): a PROGRAM without execute permission is 126, not run. */
@@ -170,7 +161,7 @@ int run_program(struct minos_config *cfg)
 		die(MINOS_EXIT_FAIL, "%s", err);
 	for (unsigned k = 0; k < 3; k++)
 		ckpt_outside(0, CKPT_STD, k, io.fd[k]); /* a checkpoint's roles */
-	ckpt_first(c, 0, ended_status);
+	ckpt_first(c, 0, container_status);
 	if (c->stats) {
 		static char *names[3] = { "stdin", "stdout", "stderr" };
 		static struct slot_info std[3];

@@ -20,11 +20,12 @@ struct run {
 /* Check the host, build the filter, prepare capabilities, start the loop. */
 void run_setup(struct run *r, const struct minos_config *cfg);
 /* Run the loop to its end; write the report (if asked) with the exit
- * status status_of gives; returns that status. */
-int run_finish(struct run *r, int (*status_of)(int session_sig));
+ * status (128 + a signal that ended the run, else what status_of gives);
+ * returns that status. */
+int run_finish(struct run *r, int (*status_of)(void));
 
 /* SPEC section 6: N, or 128 + the signal that ended c. */
-int container_status(const struct container *c, int session_sig);
+int container_status(const struct container *c);
 
 /* The exit status of `minos-exec PROGRAM` (run.c) and of --policy
  * (run_policy.c, which also does --check). */

@@ -204,12 +204,6 @@ static int **open_files(const struct policy *p, const char *file,
 	return files;
 }
 
-/* A stage's status once its root has ended (a checkpoint keeps it). */
-static int ended_status(const struct container *c)
-{
-	return container_status(c, 0);
-}
-
 /* The policy file, parsed; its SHA-256 (a checkpoint names the policy it
  * was made from by it) and the directory of its relative paths. */
 static struct policy *read_and_parse(const struct minos_config *cfg,
@@ -269,7 +263,7 @@ struct policy *run_policy_read(struct minos_config *cfg, uint8_t sha[32], char *
 
 void run_policy_stages(const struct policy *p, const uint8_t sha[32])
 {
-	ckpt_policy(p->ncontainers, sha, ended_status);
+	ckpt_policy(p->ncontainers, sha, container_status);
 }
 
 int run_policy_reopen(const struct policy *p, const char *dir, unsigned i, unsigned k,
@@ -350,13 +344,13 @@ static void tell_checkpoint(const struct policy_container *pc, unsigned i,
 
 /* The pipeline's status, as `set -o pipefail` gives: the last stage (in
  * file order) that did not succeed, or 0. */
-static int pipefail_status(int session_sig)
+static int pipefail_status(void)
 {
 	int status = 0;
 	CTAB_FOREACH(c) {
 		if (c->parent)
 			continue;
-		int s = container_status(c, session_sig);
+		int s = container_status(c);
 		if (s != 0)
 			status = s;
 	}
