@@ -88,7 +88,7 @@ static struct loop_result result;
 static void hook_answered(struct thread *t, long r);
 static void hook_closed(struct thread *t, int num, int copy);
 static void loop_release_waits(struct thread *t);
-static void rewind_code_waits(void);
+static void rewind_waits(void);
 
 static void watch(int fd, uint64_t tag)
 {
@@ -622,9 +622,7 @@ static void on_syscall_exit(struct thread *t)
 			 * with a handler that does not restart, EINTR as for
 			 * a read. */
 			if (r > 0) {
-				regs.rip -= 2;
-				regs.rax = t->entry.orig_rax;
-				regs.orig_rax = (unsigned long long)-1;
+				tracee_wind_back(&regs);
 			} else {
 				regs.rax = (unsigned long long)-512; /* ERESTARTSYS */
 			}
@@ -1125,7 +1123,7 @@ static void on_signalfd(void)
 			continue;
 		if (si.ssi_signo == SIGUSR1 && cfg->checkpoint) {
 			ckpt_request();
-			rewind_code_waits();
+			rewind_waits();
 			continue;
 		}
 		if (si.ssi_signo == (uint32_t)enforce_cpu_signal()) {
@@ -1307,13 +1305,25 @@ static void rewind_code_wait(struct thread *t, void *unused)
 	}
 }
 
-static void rewind_code_waits(void)
+/* A wpass/rpass whose caller a freeze asked to stop, still waiting for a
+ * thread of its child (held by the freeze itself, say: RT7-4): withdrawn,
+ * the caller wound back (sys_pass_rewind), else the freeze and the pass
+ * would wait for each other until the pass's time ran out (EAGAIN). */
+static void rewind_wait(struct thread *t, void *unused)
+{
+	if (t->state == T_WAIT_PASS && ckpt_asked(t))
+		sys_pass_rewind(t);
+	else
+		rewind_code_wait(t, unused);
+}
+
+static void rewind_waits(void)
 {
 	if (!ckpt_active())
 		return;
 	CTAB_FOREACH(c)
 		if (ctab_counts(c))
-			thread_each(c, rewind_code_wait, NULL);
+			thread_each(c, rewind_wait, NULL);
 }
 
 static void on_code_ready(pid_t tid)
@@ -1344,7 +1354,7 @@ struct loop_result loop_run(void)
 			result.checkpointed = ckpt_saved();
 			end_all(END_CHECKPOINT, SIGKILL);
 		}
-		rewind_code_waits();
+		rewind_waits();
 		sys_pass_retry();
 		/* Watch the listeners of containers that have started. */
 		CTAB_FOREACH(c)
@@ -1403,7 +1413,7 @@ struct loop_result loop_run(void)
 				uint64_t ticks;
 				if (read(ckptfd, &ticks, sizeof(ticks)) > 0) {
 					ckpt_request();
-					rewind_code_waits();
+					rewind_waits();
 				}
 				break;
 			}

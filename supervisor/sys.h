@@ -86,6 +86,12 @@ bool sys_pass_signal(struct thread *t);
  * points it there to that call's exit stop)?  An interrupt then (a
  * freeze's, asked for again) would break the install (RT7-4). */
 bool sys_pass_installing(const struct thread *t);
+/* A freeze asked caller, stopped in a wpass/rpass, to stop: if its pass
+ * has not begun (no thread of the child borrowed: nothing of it is in
+ * the child), it is withdrawn and the caller wound back onto its call,
+ * made again when the caller runs on (after the freeze, or a restore);
+ * its pending interrupt stops it first.  True if so. */
+bool sys_pass_rewind(struct thread *caller);
 /* A signal the thread ignores, at its signal-delivery-stop, broke an
  * epoll wait (EINTR) or cut a pipe write short: the kernel queues even
  * ignored signals for a tracer, natively never sent (RT3-3).  The signal

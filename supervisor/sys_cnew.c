@@ -288,12 +288,7 @@ void sys_cnew_rewind(struct thread *t)
 		op->len = op->cap = 0;
 	}
 	sys_cnew_abandon(t);
-	/* Back on the syscall instruction with the call's number; the call
-	 * is skipped at this stop (orig_rax -1), as the kernel winds back a
-	 * call it restarts. */
-	r.rip -= 2;
-	r.rax = r.orig_rax;
-	r.orig_rax = (unsigned long long)-1;
+	tracee_wind_back(&r);
 	t->state = T_RUNNING;
 	if (tracee_setregs(t, &r) == 0)
 		tracee_resume(t, 0);

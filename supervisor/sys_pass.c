@@ -190,8 +190,10 @@ static void fail_pass(struct pass *p, long err)
 static bool lendable(const struct thread *t)
 {
 	/* (Not before its program's first stop is over: sys_cnew_exec_stop
-	 * seals the instruction a pass uses.) */
+	 * seals the instruction a pass uses.  Not one a freeze holds: it
+	 * stops for no interrupt of ours until the freeze is over.) */
 	return !t->lent && !t->passing && !t->cnew && t->fix != FIX_EXEC &&
+	       !tracee_held(t) &&
 	       (t->state == T_RUNNING || t->state == T_EXIT_STOP ||
 		t->state == T_WAIT_READ ||
 		(t->state == T_INJECT_EXIT && t->in_rest));
@@ -257,11 +259,13 @@ struct pick {
 	struct thread *sound; /* at a call's end, or blocked in a sound call */
 	struct thread *maybe; /* running: not known */
 	struct thread *any;   /* lendable */
+	bool frozen;          /* a thread a freeze holds */
 };
 
 static void pick(struct thread *t, void *arg)
 {
 	struct pick *k = arg;
+	k->frozen |= tracee_held(t);
 	if (!lendable(t))
 		return;
 	if (t->state == T_WAIT_READ)
@@ -334,9 +338,14 @@ static void try_start(struct pass *p)
 	if (p->child->state == C_RUNNING) { /* a starting child waits its turn */
 		if (!p->deadline_ns)
 			p->deadline_ns = now_ns() + PASS_WAIT_NS;
-		struct pick k = { NULL, NULL, NULL, NULL };
+		struct pick k = { NULL, NULL, NULL, NULL, false };
 		thread_each(p->child, pick, &k);
 		t = k.held ? k.held : k.sound ? k.sound : k.maybe ? k.maybe : k.any;
+		/* A child a freeze holds is not slow: its time starts again
+		 * once the freeze is over (its caller, asked to stop too, is
+		 * wound back meanwhile: sys_pass_rewind). */
+		if (!t && k.frozen)
+			p->deadline_ns = 0;
 	}
 	if (!t) {
 		p->state = P_QUEUED; /* tried again at the next event */
@@ -416,9 +425,7 @@ bool sys_pass_stopped(struct thread *t, const struct user_regs_struct *regs,
 		 * made (orig_rax -1), and let the interrupt stop it: the
 		 * install happens there, and then it makes its call. */
 		struct user_regs_struct back = *regs;
-		back.rip -= 2;
-		back.rax = regs->orig_rax;
-		back.orig_rax = (unsigned long long)-1;
+		tracee_wind_back(&back);
 		t->state = T_RUNNING;
 		if (tracee_setregs(t, &back) == 0) {
 			tracee_stop(t);
@@ -659,9 +666,7 @@ static bool carry_on(struct thread *t, struct user_regs_struct *r)
 		return write_rest(t, r);
 	if (wait_again(t, r))
 		return true;
-	r->rip -= 2;
-	r->rax = r->orig_rax;
-	r->orig_rax = (unsigned long long)-1;
+	tracee_wind_back(r);
 	if (tracee_setregs(t, r) == 0)
 		tracee_resume(t, 0);
 	return true;
@@ -836,6 +841,22 @@ void sys_pass_syscall_stop(struct thread *t)
 	}
 	p->result = got;
 	pass_done(p);
+}
+
+bool sys_pass_rewind(struct thread *caller)
+{
+	struct pass *p = caller->passing;
+	if (!p || caller->state != T_WAIT_PASS || p->state != P_QUEUED)
+		return false;
+	struct user_regs_struct r = caller->entry;
+	caller->passing = NULL;
+	p->caller = NULL;
+	pass_free(p); /* (our copy closed: the number is still the caller's) */
+	tracee_wind_back(&r);
+	caller->state = T_RUNNING;
+	if (tracee_setregs(caller, &r) == 0)
+		tracee_resume(caller, 0);
+	return true;
 }
 
 bool sys_pass_installing(const struct thread *t)

@@ -45,6 +45,11 @@ void tracee_release_waits(struct thread *t)
 
 /* ---- stop and resume ------------------------------------------------------ */
 
+bool tracee_held(const struct thread *t)
+{
+	return hooks.held && hooks.held(t);
+}
+
 int tracee_stop(struct thread *t)
 {
 	return ptr_interrupt(t->tid);
@@ -490,7 +495,7 @@ static void kick(struct thread *o, void *arg)
 	struct thread *closer = arg;
 	if (o == closer || o->lent || o->kicked_for || o->cnew || o->passing ||
 	    (o->state != T_RUNNING && o->state != T_EXIT_STOP) ||
-	    (hooks.held && hooks.held(o)) || holds_no_stream(o->tid))
+	    tracee_held(o) || holds_no_stream(o->tid))
 		return;
 	if (ptr_interrupt(o->tid) == 0) {
 		o->kicked_for = closer->tid;

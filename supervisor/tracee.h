@@ -44,6 +44,17 @@ int tracee_resume(struct thread *t, int sig);
 
 int tracee_getregs(const struct thread *t, struct user_regs_struct *r);
 int tracee_setregs(const struct thread *t, const struct user_regs_struct *r);
+
+/* r, a thread's registers at a stop in a call (its syscall instruction
+ * just run): put back onto that instruction with the call's number, the
+ * call skipped at this stop (orig_rax -1), as the kernel winds back a
+ * call it restarts.  Resumed so, the thread makes the call again. */
+static inline void tracee_wind_back(struct user_regs_struct *r)
+{
+	r->rip -= 2;
+	r->rax = r->orig_rax;
+	r->orig_rax = (unsigned long long)-1;
+}
 /* The extended state (PTRACE_GETREGSET NT_X86_XSTATE) into buf of *len
  * bytes; *len becomes the size the kernel wrote. */
 int tracee_get_xstate(const struct thread *t, void *buf, size_t *len);
@@ -233,6 +244,9 @@ struct tracee_hooks {
 	bool (*held)(const struct thread *t);
 };
 void tracee_set_hooks(const struct tracee_hooks *h);
+/* Is t held stopped for a checkpoint (hooks.held)?  Such a thread stops
+ * no more for an interrupt until the freeze lets it go: not to be lent. */
+bool tracee_held(const struct thread *t);
 void tracee_release_waits(struct thread *t);
 
 #endif

@@ -93,7 +93,11 @@ mutate() { # BASE MUTATION
 	# A pass begun while a freeze was on borrowed a thread whose freeze
 	# interrupt the loop asked for again at once (ckpt_rearm): it broke
 	# the install call, the pass started again, and again, 1000 times,
-	# then EAGAIN (about one freeze in ten on the old build).
+	# then EAGAIN (about one freeze in ten on the old build).  And the
+	# other way round: a wpass whose stop came just after the freeze's
+	# ask borrowed a child thread the freeze held, whose interrupt never
+	# came; the pass and the freeze waited for each other until the
+	# pass's 1 s ran out: EAGAIN (every other run, sanitizer build).
 	need_pidns
 	local pid mxpid line rest i
 	mkfifo "$D/out"
