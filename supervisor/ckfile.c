@@ -158,9 +158,11 @@ static int check_stage(struct ctx *x, uint32_t i, const struct ck_stage *st, uin
 	return 0;
 }
 
-/* The roots: outside a policy run, container 0 alone; in one, one root
- * for each live stage, in the stages' order (check_container has
- * checked each root's stage is live and above the root's before it). */
+/* The roots: outside a policy run, container 0 alone (or, its status
+ * saved, the containers it left); in one, one root for each live stage,
+ * in the stages' order, and any number of the containers an ended
+ * stage's root left, anywhere (check_container has checked each root's
+ * stage, and a live one's above the live root's before it). */
 static int check_roots(struct ctx *x, const struct ck_run *r, uint64_t off)
 {
 	uint32_t live = 0, roots = 0;
@@ -169,8 +171,11 @@ static int check_roots(struct ctx *x, const struct ck_run *r, uint64_t off)
 		return 0;
 	for (uint32_t i = 0; i < r->nstages; i++)
 		live += r->stages[i].status == CK_STAGE_LIVE;
-	for (uint32_t ci = 0; ci < r->ncontainers; ci++)
-		roots += r->containers[ci].parent < 0;
+	for (uint32_t ci = 0; ci < r->ncontainers; ci++) {
+		const struct ck_container *c = &r->containers[ci];
+		roots += c->parent < 0 && c->stage < r->nstages &&
+			 r->stages[c->stage].status == CK_STAGE_LIVE;
+	}
 	if (roots != live)
 		return fail(x, off, "%u live stages but %u roots (one root each)",
 			    live, roots);
@@ -216,16 +221,22 @@ static int check_container(struct ctx *x, const struct ck_run *r, uint32_t ci,
 		return fail(x, off, "container %u: stage %u outside a policy run", ci,
 			    c->stage);
 	if (c->parent < 0 && r->nstages) {
+		/* A live stage's root: above the live root's before it.  An
+		 * ended stage's (a container its root left): any ended one. */
 		int64_t prev = -1;
-		for (uint32_t j = ci; j-- > 0;)
-			if (r->containers[j].parent < 0) {
-				prev = r->containers[j].stage;
+		for (uint32_t j = ci; j-- > 0;) {
+			const struct ck_container *b = &r->containers[j];
+			if (b->parent < 0 && b->stage < r->nstages &&
+			    r->stages[b->stage].status == CK_STAGE_LIVE) {
+				prev = b->stage;
 				break;
 			}
-		if (c->stage >= r->nstages || (int64_t)c->stage <= prev ||
-		    r->stages[c->stage].status != CK_STAGE_LIVE)
-			return fail(x, off, "container %u: stage %u (a live stage of "
-				    "the %u, above the root's before it)", ci,
+		}
+		if (c->stage >= r->nstages ||
+		    (r->stages[c->stage].status == CK_STAGE_LIVE &&
+		     (int64_t)c->stage <= prev))
+			return fail(x, off, "container %u: stage %u (one of the %u; a "
+				    "live stage's root above the one before it)", ci,
 				    c->stage, r->nstages);
 	}
 	if (memchr(c->name, '\0', sizeof(c->name)) == NULL)
@@ -798,8 +809,6 @@ static int read_stages(struct rd *r, struct ck_run *out)
 {
 	struct sec s;
 	struct cur c;
-	uint32_t live = 0;
-
 	if (section(r, CK_S_STAGES, &s) < 0 || fixed(r, &s, out->nstages, STAGE_LEN) < 0)
 		return -1;
 	cur_init(&c, r, &s);
@@ -810,10 +819,7 @@ static int read_stages(struct rd *r, struct ck_run *out)
 			return fail(&r->x, c.at - 4, "stage %u: nonzero padding", i);
 		if (check_stage(&r->x, i, &out->stages[i], at) < 0)
 			return -1;
-		live += out->stages[i].status == CK_STAGE_LIVE;
 	}
-	if (out->nstages && !live)
-		return fail(&r->x, s.at, "STAGES: none of the %u is live", out->nstages);
 	return 0;
 }
 
@@ -1886,17 +1892,11 @@ int ck_write_from(int fd, const struct ck_run *run, uint32_t flags,
 	}
 	sec_end(&w, at, CK_S_STREAMS, run->nstreams);
 	at = sec_begin(&w);
-	uint32_t live = 0;
 	for (uint32_t i = 0; i < run->nstages; i++) {
 		if (check && check_stage(&w.x, i, &run->stages[i], w_off(&w)) < 0)
 			goto out;
-		live += run->stages[i].status == CK_STAGE_LIVE;
 		w32(&w, (uint32_t)run->stages[i].status);
 		w32(&w, 0);
-	}
-	if (check && run->nstages && !live) {
-		fail(&w.x, w_off(&w), "STAGES: none of the %u is live", run->nstages);
-		goto out;
 	}
 	sec_end(&w, at, CK_S_STAGES, run->nstages);
 	for (uint32_t ci = 0; ci < run->ncontainers; ci++)

@@ -90,6 +90,9 @@ static struct stage *stages;
 static unsigned nstages;
 static uint8_t policy_sha[32];
 static int (*stage_status)(const struct container *c);
+/* A restored run's roots of ended stages (ckpt_stage_orphan). */
+static struct stage *orphans; /* (id: the root's; status: its stage) */
+static unsigned norphans;
 
 /* The threads asked to stop and those held; a held thread with a signal
  * it would take is let go to take it (deliver) and asked again at its
@@ -141,6 +144,15 @@ void ckpt_stage(unsigned stage, const struct container *c, int status)
 	stages[stage].status = c ? CK_STAGE_LIVE : status;
 }
 
+void ckpt_stage_orphan(unsigned stage, const struct container *c)
+{
+	struct stage *v = realloc(orphans, (norphans + 1) * sizeof(*v));
+	if (!v)
+		die(MINOS_EXIT_FAIL, "out of memory");
+	orphans = v;
+	orphans[norphans++] = (struct stage){ c->id, (int)stage };
+}
+
 /* Outside --policy: the run's first container (its id; 0: none, or it
  * had ended before the restore this run came from, with first_st), and
  * how its status is known once it has ended (the run's status). */
@@ -167,13 +179,18 @@ static int first_ended(void)
 	return CK_STAGE_LIVE;
 }
 
-/* The stage whose tree c is in (0 outside --policy). */
+/* The stage whose tree c is in (0 outside --policy): its top's, the
+ * stage's root (ended or not), or a root an ended stage left in the run
+ * this one was restored from. */
 static unsigned stage_of(const struct container *c)
 {
 	const struct container *top = c->stage ? c->stage : c;
 	for (unsigned i = 0; i < nstages; i++)
 		if (stages[i].id == top->id)
 			return i;
+	for (unsigned i = 0; i < norphans; i++)
+		if (orphans[i].id == top->id)
+			return (unsigned)orphans[i].status;
 	return 0;
 }
 
@@ -1654,8 +1671,9 @@ static int capture_all(struct ck_run *run, struct thread **t0, char *err, size_t
 {
 	nseen = 0;
 	/* Outside --policy, a first container that has ended leaves its
-	 * status (the run's) in the file, and the containers it left are
-	 * saved as roots (nothing can name them by a cid). */
+	 * status (the run's) in the file; with it, a stage's root that has
+	 * ended leaves its stage's (save_stages).  The containers it left
+	 * are saved as roots of its stage (nothing can name them by a cid). */
 	run->first_status = first_ended();
 	for (unsigned i = 0; i < ntg; i++) {
 		struct thread *busy = NULL;
@@ -1664,15 +1682,6 @@ static int capture_all(struct ck_run *run, struct thread **t0, char *err, size_t
 			snprintf(err, errlen, "checkpoint refused: container %d (%s): a "
 				 "%s is under way; try again", tg[i]->id, tg[i]->name,
 				 busy && busy->cnew ? "cnew" : "descriptor pass");
-			return -1;
-		}
-		bool direct;
-		if (tg[i]->parent && parent_index(tg[i], i, &direct) < 0 &&
-		    run->first_status == CK_STAGE_LIVE) {
-			snprintf(err, errlen, "checkpoint refused: container %d (%s): the "
-				 "root of its stage's tree has ended (saving a stage's "
-				 "tree without its root is not built yet)", tg[i]->id,
-				 tg[i]->name);
 			return -1;
 		}
 	}

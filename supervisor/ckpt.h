@@ -47,6 +47,9 @@ void ckpt_policy(unsigned nstages, const uint8_t sha256[32],
 /* c is the root of stage `stage`; or (c NULL: a restored run) that stage
  * ended before the checkpoint it was restored from, with status. */
 void ckpt_stage(unsigned stage, const struct container *c, int status);
+/* A restored run: c is a root of stage `stage`, which had ended before the
+ * checkpoint, leaving c (a container its root had made) running. */
+void ckpt_stage_orphan(unsigned stage, const struct container *c);
 /* Outside --policy (run.c, restore.c): c is the run's first container,
  * whose status (status_of, once it has ended) is the run's; or (c NULL:
  * a restored run) it had ended before the checkpoint, with status.  A

@@ -900,7 +900,8 @@ static struct policy *policy_of(struct minos_config *cfg, const char *path,
 		    path, cfg->policy);
 	for (uint32_t i = 0; i < R->ncontainers; i++) {
 		const struct ck_container *k = &R->containers[i];
-		if (k->parent < 0 &&
+		/* (A root an ended stage left is named as a child of it.) */
+		if (k->parent < 0 && R->stages[k->stage].status == CK_STAGE_LIVE &&
 		    strncmp(k->name, p->containers[k->stage].name, CK_NAME_MAX - 1) != 0)
 			die(MINOS_EXIT_FAIL, "%s: stage %u is '%s' in the saved run, "
 			    "'%s' in %s", path, k->stage + 1, k->name,
@@ -1121,9 +1122,11 @@ int run_restore(struct minos_config *cfg)
 		o->c->next_cid = k->next_cid;
 		if (k->nobjs && sys_fd_made_private(o->c) < 0)
 			die(MINOS_EXIT_FAIL, "out of memory");
-		if (p && k->parent < 0) {
+		if (p && k->parent < 0 && run.stages[k->stage].status == CK_STAGE_LIVE) {
 			stage_root[k->stage] = o->c;
 			ckpt_stage(k->stage, o->c, 0);
+		} else if (p && k->parent < 0) {
+			ckpt_stage_orphan(k->stage, o->c); /* its root had ended */
 		}
 		given_away(o, &g);
 	}

@@ -363,3 +363,61 @@ expect_reference() {
 	ck_restore "$D/o2.ck" --wall-time=1s </dev/null
 	expect_status 3
 }
+
+# ckpipe handoff: stage 2's root gives its stdin and its stream to a
+# child and ends (status 3) before the checkpoint; the child, a root of
+# stage 2 now, waits for stdin and upper-cases it into the stream that
+# stage 1 (ckpipe cat) prints.  Saved with stage 2's status; the
+# restored run prints what the uninterrupted one does and returns 3,
+# and so does a restore of the restored run checkpointed again (the
+# child is still stage 2's: its stdin is rebound by that stage's role).
+@test "a policy stage whose root has ended is saved with its status, the containers it left as its roots; restored twice and again from a restored run" {
+	need_pidns
+	cat >"$D/h.yaml" <<-EOF
+	limits: {wall-time: 60s, containers: 4}
+	defaults: {memory: 64M, cpu-time: 20s, threads: 1, containers: 2}
+	streams: [s]
+	containers:
+	  cat:
+	    program: $G/ckpipe
+	    argv: [ckpipe, cat]
+	    fds: {0: {read: s}, 1: stdout, 2: stderr}
+	  hand:
+	    program: $G/ckpipe
+	    argv: [ckpipe, handoff]
+	    fds: {0: stdin, 1: {write: s}, 2: stderr, 5: {file: $G/ckpipe}}
+	EOF
+	run --separate-stderr mx --policy="$D/h.yaml" <<<"go"
+	expect_status 3
+	[ "$output" = GO ]
+	mkfifo "$D/in" "$D/err"
+	exec 4<>"$D/in"
+	timeout -k 5 60 "$MINOS_EXEC" --policy="$D/h.yaml" --checkpoint="$D/h.ck" \
+		<"$D/in" >"$D/part1.out" 2>"$D/err" 3>&- &
+	pid=$!
+	exec 5<"$D/err"
+	read -r -t 20 line <&5
+	[ "$line" = "handoff ready" ]
+	sup=$(pgrep -P $pid)
+	for i in $(seq 100); do # bounded: until the stage's root is gone
+		[ "$(pgrep -P "$sup" | wc -l)" -eq 2 ] && break
+		sleep 0.1
+	done
+	kill -USR1 "$sup"
+	read -r -t 20 line <&5
+	wait $pid
+	exec 5<&-
+	[ "$line" = "minos-exec: checkpointed 2 containers to $D/h.ck" ]
+	[ ! -s "$D/part1.out" ]
+	for i in 1 2; do
+		ck_restore "$D/h.ck" --policy="$D/h.yaml" <<<"go"
+		expect_status 3
+		[ "$output" = GO ]
+	done
+	ck_save_restored "$D/h.ck" "$D/h2.ck" --policy="$D/h.yaml" <"$D/in"
+	exec 4>&-
+	[ "$ckline" = "minos-exec: checkpointed 2 containers to $D/h2.ck" ]
+	ck_restore "$D/h2.ck" --policy="$D/h.yaml" <<<"go"
+	expect_status 3
+	[ "$output" = GO ]
+}

@@ -40,6 +40,12 @@
  *   ckpipe orphan  cnew a flat child that sleeps, "orphan ready"; exit 3
  *                  (the child lives on without the root of its tree; the
  *                  run's status is 3).
+ *   ckpipe handoff  fd 5: this program's image.  cnew it as a child
+ *                  given our fd 0 and fd 1 and a gate (its 3) with two
+ *                  bytes in it, "handoff ready"; exit 3 (the stage's
+ *                  root ends; its child copies fd 0 upper-cased to its
+ *                  fd 1, the stage's stream, to the end).
+ *   ckpipe cat     fd 0 copied to fd 1 to its end; exit 0.
  *   ckpipe codewait  a cnew from a pipe that a second thread fills with
  *                  more than the pipe holds (so the write returns only
  *                  once the supervisor reads the code), "codewait
@@ -233,6 +239,20 @@ static int tree(bool orphan)
 
 static void copy_to1(int fd);
 
+static int handoff(void)
+{
+	int cw, cr;
+	if (minos_pipe(&cw, &cr) < 0)
+		return 124;
+	long cid = minos_cnew(5, (int[]){ 0, -1, -1, cr, -1, 1 }, 4, 2,
+			      MINOS_ARCH_X86_64_ELF);
+	if (cid <= 0)
+		return 125;
+	put(cw, "cc", 2);
+	say(2, "handoff ready\n");
+	return 3;
+}
+
 static int parent(int k)
 {
 	int aw, ar, bw, br, cw, cr;
@@ -381,6 +401,12 @@ int main(int argc, char **argv)
 	}
 	if (argc > 1 && strcmp(argv[1], "tree") == 0)
 		return tree(false);
+	if (argc > 1 && strcmp(argv[1], "handoff") == 0)
+		return handoff();
+	if (argc > 1 && strcmp(argv[1], "cat") == 0) {
+		copy_to1(0);
+		return 0;
+	}
 	if (argc > 1 && strcmp(argv[1], "orphan") == 0)
 		return tree(true);
 	if (argc > 1 && strcmp(argv[1], "codewait") == 0)

@@ -540,7 +540,7 @@ M(m_stageorder, policy_init(md); md->c[0].stage = 2; md->c[1].stage = 1)
 M(m_stagebig, policy_init(md); md->c[1].stage = 3)
 M(m_stageroot, policy_init(md); md->st[0].status = CK_STAGE_LIVE)
 M(m_stagestatus, policy_init(md); md->st[0].status = 256)
-M(m_stagenone, policy_init(md); md->st[1].status = 0; md->st[2].status = 0)
+M(m_stagetwo, policy_init(md); md->c[1].stage = 1)
 M(m_stagesha, policy_init(md); memset(md->run.policy_sha256, 0, 32))
 M(m_shaonly, md->run.policy_sha256[5] = 1)
 M(m_fileoffset, policy_init(md); md->f[7].offset = 1ull << 63)
@@ -802,10 +802,15 @@ static int corpus(const char *dir)
 	char path[4096], werr[512];
 	static const char *const name[] = { "full", "full-metadigest", "nopages",
 					    "one-container", "no-streams",
-					    "no-signals", "policy", "first-ended" };
+					    "no-signals", "policy", "first-ended",
+					    "stage-ended" };
 
-	for (int i = 0; i < 8; i++) {
-		if (i == 7)
+	for (int i = 0; i < 9; i++) {
+		if (i == 8) {
+			policy_init(&md);
+			md.st[2].status = 5;
+			md.c[1].stage = 0;
+		} else if (i == 7)
 			orphan_init(&md);
 		else if (i == 6)
 			policy_init(&md);
@@ -954,6 +959,24 @@ int main(int argc, char **argv)
 	   "a policy run's stages, roots and files read back as written %s%s", werr, err);
 	ck_free(&out);
 	free(f.b);
+	/* stage 0 ended and left container 1 (a root of stage 0 after stage
+	 * 1's); stage 2 ended; no stage live at all is fine too */
+	for (int all = 0; all < 2; all++) {
+		policy_init(&md);
+		md.st[2].status = 5;
+		md.c[1].stage = 0;
+		if (all)
+			md.st[1].status = 0;
+		ok(write_file(&md.run, CK_F_DIGEST_PAGES, &f, werr, sizeof(werr)) == 0 &&
+		   read_file(&f, &out) == 0 && same_run(&md.run, &out) &&
+		   out.containers[1].parent == -1 && out.containers[1].stage == 0 &&
+		   out.stages[0].status == 3 && out.stages[2].status == 5,
+		   "the containers an ended stage's root left are roots of that stage, "
+		   "after a later stage's root%s %s%s", all ? ", every stage ended" : "",
+		   werr, err);
+		ck_free(&out);
+		free(f.b);
+	}
 	{
 		struct ck_host h, g;
 		char why[512];
@@ -1036,12 +1059,14 @@ int main(int argc, char **argv)
 	refuse_model("container 2: cid 1, as container 1's", m_cidtwice);
 	refuse_model("descriptor 7: a policy's file in a run without a policy", m_fdfile);
 	refuse_model("descriptor 0: offset 1 (", m_fdoffset);
-	refuse_model("container 0: stage 0 (a live stage", m_stagedead);
-	refuse_model("container 1: stage 1 (a live stage", m_stageorder);
-	refuse_model("container 1: stage 3 (a live stage", m_stagebig);
+	refuse_model("2 live stages but 1 roots", m_stagedead);
+	refuse_model("container 1: stage 1 (one of the 3; a live stage's root above",
+		     m_stageorder);
+	refuse_model("container 1: stage 3 (one of the 3", m_stagebig);
+	refuse_model("container 1: stage 1 (one of the 3; a live stage's root above",
+		     m_stagetwo);
 	refuse_model("3 live stages but 2 roots", m_stageroot);
 	refuse_model("stage 0: status 256 (-1: live", m_stagestatus);
-	refuse_model("STAGES: none of the 3 is live", m_stagenone);
 	refuse_model("RUN: 3 stages without a policy's SHA-256", m_stagesha);
 	refuse_model("RUN: 0 stages with a policy's SHA-256", m_shaonly);
 	refuse_model("descriptor 4: offset 9223372036854775808", m_fileoffset);
