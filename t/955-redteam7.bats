@@ -20,20 +20,13 @@ refused() { ck_refused "$@" <<<"go"; }
 # base_tree: $D/t.ck, t/redteam/cktree7 (a container and its sleeping
 # flat child, cid 1) frozen at "tree7 ready".
 base_tree() {
-	mkfifo "$D/tin" "$D/terr"
-	exec 4<>"$D/tin"
-	timeout -k 5 60 "$MINOS_EXEC" --checkpoint="$D/t.ck" "$@" "$RT/cktree7" \
-		<"$D/tin" >"$D/t.part1" 2>"$D/terr" 3>&- &
-	local pid=$! line
-	exec 5<"$D/terr"
-	read -r -t 20 line <&5
-	[ "$line" = "tree7 ready" ]
-	kill -USR1 "$(pgrep -P $pid)"
-	read -r -t 20 line <&5
-	wait $pid
-	exec 4>&- 5<&-
+	local pid sup line st
+	ck_start "$D/t.ck" "tree7 ready" "$@" "$RT/cktree7"
+	ck_ask
+	ck_finish
+	[ "$st" -eq 0 ]
 	[ "$line" = "minos-exec: checkpointed 2 containers to $D/t.ck" ]
-	[ ! -s "$D/t.part1" ]
+	[ ! -s "$D/out" ]
 }
 mutate() { # BASE MUTATION
 	"$RT/ckmut7" "$D/$1.ck" "$D/$2.ck" "$2"

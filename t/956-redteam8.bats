@@ -12,43 +12,13 @@ setup() {
 	RT="$MINOS_BUILD/t/redteam"
 }
 
-# start FILE READY [OPTIONS...] -- PROGRAM...: minos-exec --checkpoint=FILE
-# OPTIONS PROGRAM in the background, its stdin a fifo on fd 4, its stderr
-# read on fd 5; returns once its first stderr line is READY.
-start() {
-	local f=$1 ready=$2
-	shift 2
-	rm -f "$D/in" "$D/err"
-	mkfifo "$D/in" "$D/err"
-	exec 4<>"$D/in"
-	timeout -k 5 60 "$MINOS_EXEC" --checkpoint="$f" "$@" \
-		<"$D/in" >"$D/out" 2>"$D/err" 3>&- &
-	pid=$!
-	exec 5<"$D/err"
-	read -r -t 20 line <&5
-	[ "$line" = "$ready" ]
-	sup=$(pgrep -P $pid)
-}
-
-# ask: a checkpoint; $line is the next stderr line.
-ask() {
-	kill -USR1 "$sup"
-	read -r -t 20 line <&5
-}
-
-finish() {
-	wait $pid || st=$?
-	st=${st:-0}
-	exec 4>&- 5<&-
-}
-
 @test "RT8-1: a wound-back cnew's bytes stay with their stream: a handler's cnew on the number, now another stream, gets only that stream's bytes" {
 	need_pidns
-	start "$D/c.ck" "sigswap ready" --leave-running "$RT/rt8" sigswap
-	ask
+	ck_start "$D/c.ck" "sigswap ready" --leave-running "$RT/rt8" sigswap
+	ck_ask
 	[ "$line" = "minos-exec: checkpointed 1 container to $D/c.ck; the run goes on" ]
 	echo go >&4
-	finish
+	ck_finish
 	cat "$D/out"
 	[ "$st" -eq 0 ]
 	# The handler's child is made of P2's bytes alone (a flat child that
@@ -59,16 +29,16 @@ finish() {
 
 @test "RT8-4: a wound-back cnew's bytes whose number is another stream at the checkpoint are not saved as that stream's" {
 	need_pidns
-	start "$D/c.ck" "sigswap ready" --leave-running "$RT/rt8" swapwait
-	ask
+	ck_start "$D/c.ck" "sigswap ready" --leave-running "$RT/rt8" swapwait
+	ck_ask
 	[ "$line" = "minos-exec: checkpointed 1 container to $D/c.ck; the run goes on" ]
 	# The handler has closed A and put P2 (a whole flat child) there.
 	read -r -t 20 line <&5
 	[ "$line" = "swapped" ]
-	ask
+	ck_ask
 	[ "$line" = "minos-exec: checkpointed 1 container to $D/c.ck; the run goes on" ]
 	echo go >&4
-	finish
+	ck_finish
 	[ "$st" -eq 0 ]
 	grep -qx "child says hi" "$D/out"
 	ck_restore "$D/c.ck" <<<"go"
@@ -79,18 +49,18 @@ finish() {
 
 @test "RT8-2: a thread keeping a wound-back cnew's bytes, in a handler's cnew waiting for its code, does not stop checkpoints; both restore" {
 	need_pidns
-	start "$D/c.ck" "twocode ready" --leave-running "$RT/rt8" twocode
-	ask
+	ck_start "$D/c.ck" "twocode ready" --leave-running "$RT/rt8" twocode
+	ck_ask
 	[ "$line" = "minos-exec: checkpointed 1 container to $D/c.ck; the run goes on" ]
 	# The handler's cnew on P2 has read part of it and waits.
 	read -r -t 20 line <&5
 	[ "$line" = "twocode again" ]
 	cp "$D/c.ck" "$D/first.ck"
-	ask
+	ck_ask
 	[ "$line" = "minos-exec: checkpointed 1 container to $D/c.ck; the run goes on" ]
 	echo go >&4
 	echo go >&4
-	finish
+	ck_finish
 	want=$(printf 'handler cnew: 1\ncnew: 2\nchild says hi\nchild says hi')
 	[ "$st" -eq 0 ]
 	cat "$D/out"
@@ -104,9 +74,9 @@ finish() {
 
 @test "RT8 held: a checkpoint before every chunk of a slow code stream (the cnew wound back 16 times) leaves its image exactly the bytes sent; a file from the middle restores to the same" {
 	need_pidns
-	start "$D/c.ck" "chunk 1" --leave-running "$RT/rt8" slow 24
+	ck_start "$D/c.ck" "chunk 1" --leave-running "$RT/rt8" slow 24
 	for i in $(seq 2 24); do
-		ask
+		ck_ask
 		[ "$line" = "minos-exec: checkpointed 1 container to $D/c.ck; the run goes on" ]
 		[ "$i" -ne 12 ] || cp "$D/c.ck" "$D/mid.ck"
 		echo go >&4
@@ -114,7 +84,7 @@ finish() {
 		[ "$line" = "chunk $i" ]
 	done
 	echo go >&4
-	finish
+	ck_finish
 	[ "$st" -eq 0 ]
 	[ "$(cat "$D/out")" = "$(printf 'cnew: 1\nimage ok')" ]
 	# The middle file: the cnew wound back with what it had read by then.
@@ -126,11 +96,11 @@ finish() {
 
 @test "RT8 held: a cnew whose code stream's writer is a child container, wound back mid-stream: both restores and the run left running make the image sent" {
 	need_pidns
-	start "$D/c.ck" "writer ready" "$RT/rt8" writer
-	ask
+	ck_start "$D/c.ck" "writer ready" "$RT/rt8" writer
+	ck_ask
 	[ "$line" = "minos-exec: checkpointed 2 containers to $D/c.ck" ]
 	echo go >&4
-	finish
+	ck_finish
 	[ "$st" -eq 0 ]
 	[ ! -s "$D/out" ]
 	for i in 1 2; do
@@ -138,11 +108,11 @@ finish() {
 		expect_status 0
 		[ "$output" = "$(printf 'cnew: 2\nimage ok')" ]
 	done
-	start "$D/l.ck" "writer ready" --leave-running "$RT/rt8" writer
-	ask
+	ck_start "$D/l.ck" "writer ready" --leave-running "$RT/rt8" writer
+	ck_ask
 	[ "$line" = "minos-exec: checkpointed 2 containers to $D/l.ck; the run goes on" ]
 	echo go >&4
-	finish
+	ck_finish
 	[ "$st" -eq 0 ]
 	[ "$(cat "$D/out")" = "$(printf 'cnew: 2\nimage ok')" ]
 }
@@ -155,7 +125,7 @@ root_ended() {
 	local how=$1 want=$2
 	run mx --wall-time=1s "$RT/rt8" root "$how"
 	expect_status "$want"
-	start "$D/r.ck" "root ready" "$RT/rt8" root "$how"
+	ck_start "$D/r.ck" "root ready" "$RT/rt8" root "$how"
 	# bounded: until the first container has ended and is reaped (its
 	# child is the supervisor's only one left)
 	for i in $(seq 100); do
@@ -163,14 +133,14 @@ root_ended() {
 		sleep 0.1
 	done
 	[ "$(pgrep -c -P "$sup")" -eq 1 ]
-	ask
+	ck_ask
 	# (a line about how the first container ended may come first)
 	for i in 1 2; do
 		[[ "$line" != "minos-exec: container 1 (rt8): killed by signal"* ]] ||
 		read -r -t 20 line <&5
 	done
 	[ "$line" = "minos-exec: checkpointed 1 container to $D/r.ck" ]
-	finish
+	ck_finish
 	[ "$st" -eq 0 ]
 	for i in 1 2; do
 		ck_restore "$D/r.ck" --wall-time=1s
@@ -216,27 +186,27 @@ root_ended() {
 
 @test "RT8-3: threads making cnews in a tight loop (a cnew's closes wait for its siblings to stop) do not keep checkpoints from being made" {
 	need_pidns
-	start "$D/l.ck" "cnewloop ready" --leave-running --wall-time=50s "$RT/rt8" cnewloop 12
+	ck_start "$D/l.ck" "cnewloop ready" --leave-running --wall-time=50s "$RT/rt8" cnewloop 12
 	for i in $(seq 20); do
-		ask
+		ck_ask
 		echo "checkpoint $i: $line"
 		[ "$line" = "minos-exec: checkpointed 1 container to $D/l.ck; the run goes on" ]
 	done
 	kill "$sup"
-	finish
+	ck_finish
 }
 
 # slowfile FILE: rt8 slow 4 checkpointed with its cnew wound back after
 # its first chunk (thread 0's one CNEWS record, 16 KiB, if the
 # supervisor had read the chunk by then; else the bytes are in the pipe).
 slowfile() {
-	start "$1" "chunk 1" "$RT/rt8" slow 4
+	ck_start "$1" "chunk 1" "$RT/rt8" slow 4
 	echo go >&4
 	read -r -t 20 line <&5
 	[ "$line" = "chunk 2" ]
-	ask
+	ck_ask
 	[ "$line" = "minos-exec: checkpointed 1 container to $1" ]
-	finish
+	ck_finish
 	[ "$st" -eq 0 ]
 }
 
@@ -283,21 +253,21 @@ multi_ok() {
 
 @test "RT8 held: four threads each in a cnew waiting for its code are wound back together; two restores and the run left running make every image as sent" {
 	need_pidns
-	start "$D/m.ck" "multi ready" "$RT/rt8" multi
-	ask
+	ck_start "$D/m.ck" "multi ready" "$RT/rt8" multi
+	ck_ask
 	[ "$line" = "minos-exec: checkpointed 1 container to $D/m.ck" ]
-	finish
+	ck_finish
 	[ "$st" -eq 0 ]
 	for i in 1 2; do
 		ck_restore "$D/m.ck" <<<"go"
 		expect_status 0
 		multi_ok "$output"
 	done
-	start "$D/l.ck" "multi ready" --leave-running "$RT/rt8" multi
-	ask
+	ck_start "$D/l.ck" "multi ready" --leave-running "$RT/rt8" multi
+	ck_ask
 	[ "$line" = "minos-exec: checkpointed 1 container to $D/l.ck; the run goes on" ]
 	echo go >&4
-	finish
+	ck_finish
 	[ "$st" -eq 0 ]
 	multi_ok "$(cat "$D/out")"
 }

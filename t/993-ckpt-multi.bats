@@ -271,50 +271,34 @@ expect_reference() {
 	EOF
 	echo go | mx --policy="$D/t.yaml" >"$D/ref.out" 2>/dev/null
 	[ "$(tail -n 1 "$D/ref.out")" = "ckill: 0" ]
-	mkfifo "$D/in" "$D/err"
-	exec 4<>"$D/in"
-	timeout -k 5 60 "$MINOS_EXEC" --policy="$D/t.yaml" --checkpoint="$D/t.ck" \
-		<"$D/in" >"$D/part1.out" 2>"$D/err" 3>&- &
-	pid=$!
-	exec 5<"$D/err"
-	read -r -t 20 line <&5
-	[ "$line" = "parent ready" ]
-	kill -USR1 "$(pgrep -P $pid)"
-	read -r -t 20 line <&5
-	wait $pid
-	exec 4>&- 5<&-
+	ck_start "$D/t.ck" "parent ready" --policy="$D/t.yaml"
+	ck_ask
+	ck_finish
+	[ "$st" -eq 0 ]
 	[ "$line" = "minos-exec: checkpointed 2 containers to $D/t.ck" ]
-	[ "$(cat "$D/part1.out")" = "cnew: 1" ]
+	[ "$(cat "$D/out")" = "cnew: 1" ]
 	for i in 1 2; do
 		run --separate-stderr mx --restore="$D/t.ck" --policy="$D/t.yaml" <<<"go"
 		expect_status 0
 		[ "$stderr" = "minos-exec: container 2 (parent/1): killed: ckill by container 1" ]
-		printf '%s\n' "$output" | cat "$D/part1.out" - | cmp - "$D/ref.out"
+		printf '%s\n' "$output" | cat "$D/out" - | cmp - "$D/ref.out"
 	done
 	# The run's total memory is the policy's, derived from its
 	# containers (64M each), as the first run had it, not containers x
 	# --memory (4 x 16M, which the two 64M containers would not fit).
 	run --separate-stderr mx --restore="$D/t.ck" --policy="$D/t.yaml" --memory=16M <<<"go"
 	expect_status 0
-	printf '%s\n' "$output" | cat "$D/part1.out" - | cmp - "$D/ref.out"
+	printf '%s\n' "$output" | cat "$D/out" - | cmp - "$D/ref.out"
 }
 
 # ckpipe tree: a flat child sleeping in nanosleep (an interrupted sleep
 # is EINTR after restore, and it sleeps again) under the first container.
 @test "a first container with a flat child is saved and restored as a tree; --containers below it is refused before anything starts" {
 	need_pidns
-	mkfifo "$D/in" "$D/err"
-	exec 4<>"$D/in"
-	timeout -k 5 60 "$MINOS_EXEC" --checkpoint="$D/t.ck" "$G/ckpipe" tree \
-		<"$D/in" 2>"$D/err" 3>&- &
-	pid=$!
-	exec 5<"$D/err"
-	read -r -t 20 line <&5
-	[ "$line" = "tree ready" ]
-	kill -USR1 "$(pgrep -P $pid)"
-	read -r -t 20 line <&5
-	wait $pid
-	exec 4>&- 5<&-
+	ck_start "$D/t.ck" "tree ready" "$G/ckpipe" tree
+	ck_ask
+	ck_finish
+	[ "$st" -eq 0 ]
 	[ "$line" = "minos-exec: checkpointed 2 containers to $D/t.ck" ]
 	run --separate-stderr mx --restore="$D/t.ck" <<<"go"
 	expect_status 0
@@ -390,30 +374,22 @@ expect_reference() {
 	run --separate-stderr mx --policy="$D/h.yaml" <<<"go"
 	expect_status 3
 	[ "$output" = GO ]
-	mkfifo "$D/in" "$D/err"
-	exec 4<>"$D/in"
-	timeout -k 5 60 "$MINOS_EXEC" --policy="$D/h.yaml" --checkpoint="$D/h.ck" \
-		<"$D/in" >"$D/part1.out" 2>"$D/err" 3>&- &
-	pid=$!
-	exec 5<"$D/err"
-	read -r -t 20 line <&5
-	[ "$line" = "handoff ready" ]
-	sup=$(pgrep -P $pid)
+	ck_start "$D/h.ck" "handoff ready" --policy="$D/h.yaml"
 	for i in $(seq 100); do # bounded: until the stage's root is gone
 		[ "$(pgrep -P "$sup" | wc -l)" -eq 2 ] && break
 		sleep 0.1
 	done
-	kill -USR1 "$sup"
-	read -r -t 20 line <&5
-	wait $pid
-	exec 5<&-
+	ck_ask
+	ck_finish
+	[ "$st" -eq 0 ]
 	[ "$line" = "minos-exec: checkpointed 2 containers to $D/h.ck" ]
-	[ ! -s "$D/part1.out" ]
+	[ ! -s "$D/out" ]
 	for i in 1 2; do
 		ck_restore "$D/h.ck" --policy="$D/h.yaml" <<<"go"
 		expect_status 3
 		[ "$output" = GO ]
 	done
+	exec 4<>"$D/in" # (the child waits on it: no "go" yet)
 	ck_save_restored "$D/h.ck" "$D/h2.ck" --policy="$D/h.yaml" <"$D/in"
 	exec 4>&-
 	[ "$ckline" = "minos-exec: checkpointed 2 containers to $D/h2.ck" ]

@@ -23,20 +23,11 @@ setup() {
 ckpt() {
 	local f=$1 mode=$2
 	shift 2
-	rm -f "$D/in" "$D/err"
-	mkfifo "$D/in" "$D/err"
-	exec 4<>"$D/in"
-	timeout -k 5 60 "$MINOS_EXEC" --checkpoint="$f" "$@" "$G/ckpipe" "$mode" \
-		<"$D/in" >"$D/out" 2>"$D/err" 3>&- &
-	pid=$!
-	exec 5<"$D/err"
-	read -r -t 20 line <&5
-	[ "$line" = "$mode ready" ]
-	kill -USR1 "$(pgrep -P $pid)"
-	read -r -t 20 line <&5
+	ck_start "$f" "$mode ready" "$@" "$G/ckpipe" "$mode"
+	ck_ask
 	echo go >&4
-	wait $pid
-	exec 4>&- 5<&-
+	ck_finish
+	[ "$st" -eq 0 ]
 }
 
 @test "a cnew waiting for its code is saved with the bytes it had read; two restores of the file end as the run would" {

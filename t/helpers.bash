@@ -127,3 +127,36 @@ ck_refused() {
 	[ "$(grep -vc 'namespaces cannot be made here' <<<"$stderr")" -eq 1 ]
 	[ -z "$output" ]
 }
+
+# ck_start FILE READY [OPTIONS...] PROGRAM...: minos-exec --checkpoint=FILE
+# OPTIONS PROGRAM in the background, its stdin a FIFO ($BATS_TEST_TMPDIR/in)
+# held open on fd 4, its stdout to $BATS_TEST_TMPDIR/out, its stderr a
+# FIFO read on fd 5; returns once its first stderr line is READY.  $pid:
+# timeout's, $sup: minos-exec's.
+ck_start() {
+	local f=$1 ready=$2 d=$BATS_TEST_TMPDIR
+	shift 2
+	rm -f "$d/in" "$d/err"
+	mkfifo "$d/in" "$d/err"
+	exec 4<>"$d/in"
+	timeout -k 5 60 "$MINOS_EXEC" --checkpoint="$f" "$@" \
+		<"$d/in" >"$d/out" 2>"$d/err" 3>&- &
+	pid=$!
+	exec 5<"$d/err"
+	read -r -t 20 line <&5
+	[ "$line" = "$ready" ]
+	sup=$(pgrep -P $pid)
+}
+
+# ck_ask: a checkpoint (SIGUSR1); $line is the next stderr line.
+ck_ask() {
+	kill -USR1 "$sup"
+	read -r -t 20 line <&5
+}
+
+# ck_finish: wait for the run ($st its status), close fds 4 and 5.
+ck_finish() {
+	wait $pid || st=$?
+	st=${st:-0}
+	exec 4>&- 5<&-
+}
