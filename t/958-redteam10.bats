@@ -1,0 +1,115 @@
+#!/usr/bin/env bats
+# Red team 10 against wpass/rpass racing a checkpoint's freeze (7120e67:
+# a pass never borrows a thread the freeze holds; one not begun is wound
+# back, sys_pass_rewind) and the calls a freeze meets at their stop.  One
+# test per finding ("RT10-N"; one still open is skipped, naming it), then
+# what held.  t/redteam/rt10.c says what each mode does.
+
+load helpers
+
+RT="$MINOS_BUILD/t/redteam"
+
+setup() {
+	D="$BATS_TEST_TMPDIR"
+}
+
+# no_faults TEXT: no internal error, no sanitizer report in TEXT.
+no_faults() {
+	[[ "$1" != *"internal error"* && "$1" != *"runtime error"* &&
+		"$1" != *"AddressSanitizer"* && "$1" != *"LeakSanitizer"* ]]
+}
+
+# storm N ARGS...: rt10 ARGS (its image on stdin) under --leave-running,
+# asked to save N times, 20 ms apart, once it said its first line; $rest
+# is what it said after it, $ckn how many checkpoints were made.
+storm() {
+	local n=$1 pid mxpid line i
+	shift
+	rm -f "$D/out"
+	mkfifo "$D/out"
+	timeout -k 5 120 "$MINOS_EXEC" --checkpoint="$D/c.ck" --leave-running \
+		"$RT/rt10" "$@" <"$RT/rt10" >"$D/out" 2>"$D/err" &
+	pid=$!
+	exec 5<"$D/out"
+	read -r -t 30 line <&5
+	[ -n "$line" ]
+	mxpid=$(pgrep -P $pid)
+	for i in $(seq "$n"); do
+		kill -USR1 "$mxpid" 2>/dev/null || break
+		sleep 0.02
+	done
+	rest=$(cat <&5)
+	exec 5<&-
+	wait $pid
+	grep -v 'ckill by' "$D/err" | sort | uniq -c
+	echo "$rest"
+	ckn=$(grep -c '^minos-exec: checkpointed' "$D/err" || true)
+	no_faults "$(cat "$D/err")"
+}
+
+# saved_at AT ARGS...: rt10 ARGS saved (a real checkpoint) AT after its
+# start, then restored; $out is what the restored run said (the run's own
+# when the checkpoint was not made).
+saved_at() {
+	local at=$1
+	shift
+	rm -f "$D/c.ck"
+	run --separate-stderr timeout -k 5 60 "$MINOS_EXEC" --checkpoint="$D/c.ck" \
+		--checkpoint-at="$at" "$RT/rt10" "$@" <"$RT/rt10"
+	echo "at $at: $status [$output] $(grep -v 'ckill by' <<<"$stderr")"
+	expect_status 0
+	no_faults "$stderr"
+	out=$output
+	[ -s "$D/c.ck" ] || return 0
+	run --separate-stderr timeout -k 5 60 "$MINOS_EXEC" --restore="$D/c.ck" </dev/null
+	echo "restored: $status [$output] $(grep -v 'ckill by' <<<"$stderr")"
+	expect_status 0
+	no_faults "$stderr"
+	out=$output
+}
+
+@test "RT10-1: a signal handler that makes a Minos call, run as its thread makes a Minos pipe, leaves no descriptor open behind (no pass, no checkpoint)" {
+	skip "open: RT10-1, the interrupted Minos pipe is made again and again (each made pipe's two ends stay open, until EMFILE): cause not found (present before 7120e67)"
+	need_pidns
+	# SIG 3: the handler makes a Minos pipe and closes both ends; the
+	# thread passes pipes into the child and closes what it keeps.
+	run --separate-stderr mx "$RT/rt10" passes 3 1 8 3 0 <"$RT/rt10"
+	echo "$status [$output] $stderr"
+	expect_status 0
+	# Every run: "errors N, own 252", "pipe = -24" (EMFILE).
+	[ "$output" = "passes"$'\n'"rounds 3: lost 0, extra 0, errors 0, own 2" ]
+}
+
+# ---- held ------------------------------------------------------------------
+
+@test "RT10 held: 60 checkpoints (--leave-running) of 4 threads passing pipe ends into one child: every pass arrives exactly once (the child's count), none fails, nothing is left open" {
+	need_pidns
+	storm 60 passes 40 4 8 0 0
+	[ "$rest" = "rounds 40: lost 0, extra 0, errors 0, own 2" ]
+	[ "$ckn" -ge 5 ]
+}
+
+@test "RT10 held: the same while the child passes pipe ends into a grandchild of its own (ckilled and made again every 32)" {
+	need_pidns
+	storm 60 passes 40 4 8 0 1
+	[ "$rest" = "rounds 40: lost 0, extra 0, errors 0, own 2" ]
+	[ "$ckn" -ge 5 ]
+}
+
+@test "RT10 held: a passing thread whose handler (SIGUSR2 all the time) closes the number being passed: the descriptor is passed or closed, exactly one, across 60 checkpoints" {
+	need_pidns
+	storm 60 passes 20 1 8 2 0
+	[ "$rest" = "rounds 20: lost 0, extra 0, errors 0, own 2" ]
+	[ "$ckn" -ge 5 ]
+}
+
+@test "RT10 held: passes (and a child passing into a grandchild) saved at any moment and restored: every pass arrives exactly once, the run ends as the uninterrupted one" {
+	need_pidns
+	local at
+	for at in 20ms 45ms 70ms 110ms 160ms; do
+		saved_at $at passes 30 4 8 0 1
+		[ "$out" = "rounds 30: lost 0, extra 0, errors 0, own 2" ]
+		saved_at $at passes 30 4 8 0 0
+		[ "$out" = "rounds 30: lost 0, extra 0, errors 0, own 2" ]
+	done
+}
