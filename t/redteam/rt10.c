@@ -19,8 +19,7 @@
  *          before its pass into C (counted).
  *   SIG 2: (T 1) as 1, but the handler closes the number being passed
  *          (a wpass then EBADF: not in C, not counted).
- *   SIG 3: as 1, but the handler makes a Minos pipe and closes both ends
- *          (RT10-1: it must leave nothing open).
+ *   SIG 3: as 1, but the handler makes a Minos pipe and closes both ends.
  *   GRAND 1: C has a grandchild G (flat, reads its rfd 0) and a thread
  *          that passes pipe ends into it all the time (a new G every 32),
  *          paused while C counts.
@@ -86,7 +85,7 @@ static void on_usr2(int sig)
 			close(n); /* (EBADF if the pass came first) */
 	} else if (sigmode == 3) {
 		int w, r;
-		if (minos_pipe(&w, &r) == 0) {
+		if (minos_pipe(&w, &r) >= 0) {
 			minos_rclose(r);
 			minos_wclose(w);
 		}
@@ -116,7 +115,7 @@ static void *work(void *arg)
 			continue;
 		}
 		int sw = -1, sr = -1;
-		if (sigmode == 1 && minos_pipe(&sw, &sr) == 0)
+		if (sigmode == 1 && minos_pipe(&sw, &sr) >= 0)
 			spare = sw;
 		long a;
 		if (((k + w->i) & 1) || sigmode == 2) {
