@@ -48,8 +48,8 @@ storm() {
 }
 
 # saved_at AT ARGS...: rt10 ARGS saved (a real checkpoint) AT after its
-# start, then restored; $out is what the restored run said (the run's own
-# when the checkpoint was not made).
+# start, then restored; $out is the last line the restored run said (the
+# run's own when the checkpoint was not made).
 saved_at() {
 	local at=$1
 	shift
@@ -59,13 +59,13 @@ saved_at() {
 	echo "at $at: $status [$output] $(grep -v 'ckill by' <<<"$stderr")"
 	expect_status 0
 	no_faults "$stderr"
-	out=$output
+	out=${output##*$'\n'}
 	[ -s "$D/c.ck" ] || return 0
 	run --separate-stderr timeout -k 5 60 "$MINOS_EXEC" --restore="$D/c.ck" </dev/null
 	echo "restored: $status [$output] $(grep -v 'ckill by' <<<"$stderr")"
 	expect_status 0
 	no_faults "$stderr"
-	out=$output
+	out=${output##*$'\n'} # (its first line too if saved before it)
 }
 
 # (RT10-1, a descriptor leak under a handler's Minos pipe, was this
