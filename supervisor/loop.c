@@ -475,6 +475,26 @@ static void dispatch(struct thread *t, struct sysargs *a,
 	}
 }
 
+/* A cnew, wpass or rpass whose thread a freeze has asked to stop (its
+ * stop came just after the ask; the interrupt is pending again: handle)
+ * is not begun: wound back onto its call, it stops for the freeze, and
+ * makes the call when it runs on (after the freeze, or a restore), as
+ * had the interrupt come a moment earlier.  Begun, a cnew whose code is
+ * all in its stream made a child the freeze neither held nor saved (the
+ * file had its cid, not the child: RT10-2), and a pass could move a
+ * descriptor into such a child.  True if so. */
+static bool freeze_first(struct thread *t, const struct sysargs *a)
+{
+	if ((a->nr != MINOS_SYS_CNEW && a->nr != MINOS_SYS_WPASS &&
+	     a->nr != MINOS_SYS_RPASS) || !ckpt_asked(t))
+		return false;
+	struct user_regs_struct r = a->regs;
+	tracee_wind_back(&r);
+	if (ptr_setregs(t->tid, &r) == 0)
+		ptr_cont(t->tid, 0);
+	return true;
+}
+
 static void on_seccomp(struct thread *t)
 {
 	struct user_regs_struct regs;
@@ -500,6 +520,8 @@ static void on_seccomp(struct thread *t)
 		return; /* lent to a pass: its call runs afterwards */
 	switch (why) {
 	case FILTER_HANDLE: {
+		if (freeze_first(t, &a))
+			return;
 		const char *name;
 		sys_handler h = sys_lookup(a.nr, &name);
 		long r = h ? h(t, &a) : -ENOSYS;

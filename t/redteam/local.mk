@@ -133,3 +133,8 @@ GUESTS += t/redteam/seal9
 EXTRA_DIST += t/redteam/seal9.c
 t/redteam/seal9: t/redteam/seal9.c $(RT_DEPS)
 	$(GUEST_LINK)
+# t/958-redteam10.bats
+GUESTS += t/redteam/rt10
+EXTRA_DIST += t/redteam/rt10.c
+t/redteam/rt10: t/redteam/rt10.c $(RT_DEPS)
+	$(GUEST_LINK)
