@@ -876,6 +876,20 @@ static void room(const char *path, const struct minos_config *session,
 		    "memory, over the run's total %llu", path, nones, used, total);
 }
 
+static const char *const outside_name[3] = { "stdin", "stdout", "stderr" };
+
+/* Does stage pc bind minos-exec's stream `role` (0..2, ckfile.c has
+ * checked) to a slot?  Only then can a container of its tree hold it: a
+ * descriptor is passed down a tree, never to another stage's (RT11-1). */
+static bool binds_outside(const struct policy_container *pc, uint32_t role)
+{
+	static const enum bind_kind kind[3] = { BIND_STDIN, BIND_STDOUT, BIND_STDERR };
+	for (unsigned s = 0; s < pc->nslots; s++)
+		if (pc->slots[s].kind == kind[role])
+			return true;
+	return false;
+}
+
 /* The saved run and the command line agree: a policy run is restored
  * with the same policy file (its stages' limits and files), any other
  * without one. */
@@ -906,6 +920,13 @@ static struct policy *policy_of(struct minos_config *cfg, const char *path,
 			die(MINOS_EXIT_FAIL, "%s: stage %u is '%s' in the saved run, "
 			    "'%s' in %s", path, k->stage + 1, k->name,
 			    p->containers[k->stage].name, cfg->policy);
+		for (uint32_t j = 0; j < k->nfds; j++)
+			if (k->fds[j].kind == CK_FD_OUTSIDE &&
+			    !binds_outside(&p->containers[k->stage], k->fds[j].role))
+				die(MINOS_EXIT_FAIL, "%s: container '%s' fd %d: minos-exec's "
+				    "%s, which %s does not give stage %u", path, k->name,
+				    k->fds[j].num, outside_name[k->fds[j].role],
+				    cfg->policy, k->stage + 1);
 	}
 	return p;
 }

@@ -133,3 +133,11 @@ GUESTS += t/redteam/seal9
 EXTRA_DIST += t/redteam/seal9.c
 t/redteam/seal9: t/redteam/seal9.c $(RT_DEPS)
 	$(GUEST_LINK)
+# t/959-redteam11.bats
+EXTRA_DIST += t/redteam/ckmut11.c
+# ckmut11: red team 11's forged roots of ended stages (t/959-redteam11.bats).
+check_PROGRAMS += t/redteam/ckmut11
+t_redteam_ckmut11_SOURCES = t/redteam/ckmut11.c supervisor/ckfile.c \
+	supervisor/ckhost.c supervisor/crc32c.c supervisor/sha256.c
+t_redteam_ckmut11_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS)
+t_redteam_ckmut11_LDADD =
