@@ -134,7 +134,10 @@ EXTRA_DIST += t/redteam/seal9.c
 t/redteam/seal9: t/redteam/seal9.c $(RT_DEPS)
 	$(GUEST_LINK)
 # t/959-redteam11.bats
-EXTRA_DIST += t/redteam/ckmut11.c
+GUESTS += t/redteam/orph11
+EXTRA_DIST += t/redteam/orph11.c t/redteam/ckmut11.c
+t/redteam/orph11: t/redteam/orph11.c $(RT_DEPS)
+	$(GUEST_LINK)
 # ckmut11: red team 11's forged roots of ended stages (t/959-redteam11.bats).
 check_PROGRAMS += t/redteam/ckmut11
 t_redteam_ckmut11_SOURCES = t/redteam/ckmut11.c supervisor/ckfile.c \
