@@ -751,7 +751,8 @@ static bool rebuild(struct thread *t, const struct user_regs_struct *regs)
 /* ---- the command ------------------------------------------------------------ */
 
 static const struct policy *P;       /* a policy run's policy, or NULL */
-static struct container **stage_root; /* each live stage's restored root */
+static struct container **stage_root; /* each live stage's restored root;
+					* an ended one's first orphan */
 
 /* The first container's status: the one it had ended with before the
  * checkpoint, if it had (the containers it left are roots here). */
@@ -859,6 +860,16 @@ static void room(const char *path, const struct minos_config *session,
 			continue;
 		for (unsigned j = i + 1; j < nones; j++)
 			below += below_of(j, i);
+		/* The roots an ended stage's root left: one tree (RT11-2),
+		 * all of them counted, checked at its first. */
+		if (p && R->stages[k->stage].status != CK_STAGE_LIVE) {
+			bool lead = true;
+			for (unsigned j = 0; j < i; j++)
+				lead &= ones[j].ck->stage != k->stage;
+			below = 0;
+			for (unsigned j = 0; lead && j < nones; j++)
+				below += ones[j].ck->stage == k->stage;
+		}
 		if (below > lim->containers)
 			die(MINOS_EXIT_FAIL, "%s: container '%s' has %u descendants, over "
 			    "its containers limit %u", path, k->name, below,
@@ -1148,6 +1159,14 @@ int run_restore(struct minos_config *cfg)
 			ckpt_stage(k->stage, o->c, 0);
 		} else if (p && k->parent < 0) {
 			ckpt_stage_orphan(k->stage, o->c); /* its root had ended */
+			/* One tree, as the uninterrupted run has them under
+			 * the ended root: its containers limit counts them
+			 * all (the first of them its top). */
+			if (stage_root[k->stage])
+				o->c->stage = stage_root[k->stage];
+			else
+				stage_root[k->stage] = o->c;
+			o->c->stage_member = true;
 		}
 		given_away(o, &g);
 	}

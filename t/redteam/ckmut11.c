@@ -28,6 +28,8 @@
  *              has no file at 5)
  *   twinorphan O saved twice (a second copy of it, another root of the
  *              ended stage, its descriptors the same)
+ *   tripleorphan O saved three times (three containers in a stage whose
+ *              tree holds two beyond its root)
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -147,12 +149,14 @@ int main(int argc, char **argv)
 		if (fd_at(c, 5))
 			return 2;
 		add_fd(c, (struct ck_fd){ .num = 5, .kind = CK_FD_FILE, .role = 5 });
-	} else if (!strcmp(m, "twinorphan")) {
-		struct ck_container *v = calloc(3, sizeof(*v));
+	} else if (!strcmp(m, "twinorphan") || !strcmp(m, "tripleorphan")) {
+		uint32_t n = !strcmp(m, "twinorphan") ? 3 : 4;
+		struct ck_container *v = calloc(n, sizeof(*v));
 		memcpy(v, r.containers, 2 * sizeof(*v));
-		v[2] = v[1 - ci];
+		for (uint32_t i = 2; i < n; i++)
+			v[i] = v[1 - ci];
 		r.containers = v;
-		r.ncontainers = 3;
+		r.ncontainers = n;
 	} else {
 		fprintf(stderr, "unknown mutation %s\n", m);
 		return 2;
