@@ -147,7 +147,7 @@ orphans_ck() {
 	handoff
 	local m
 	# refused by the reader (written unchecked), or by the restore
-	for m in livesteal oddstage hugestage liveorphan file2cat; do
+	for m in livesteal oddstage hugestage status256 statusneg liveorphan file2cat; do
 		mutate $m
 		refused "$D/$m.ck"
 	done
@@ -160,6 +160,12 @@ orphans_ck() {
 		expect_status 3
 		[ "$output" = GO ]
 	done
+	# an ended stage's status is the file's: the run's when it is the
+	# last that did not succeed
+	mutate status77
+	restore "$D/status77.ck"
+	expect_status 77
+	[ "$output" = GO ]
 	# the ended stage forged live, its orphan named as its root: that
 	# container is restored as the stage's root, its status the run's
 	mutate liveorphan2
@@ -188,4 +194,52 @@ orphans_ck() {
 	ck_restore "$D/o3.ck" --policy="$D/o.yaml" <<<"go"
 	expect_status 3
 	[ "$output" = "$want" ]
+}
+
+@test "RT11 held: two stages each leaving a container behind are saved and restored as the uninterrupted run (output, pipefail status), and again from a restored run" {
+	need_pidns
+	local pid sup line st i
+	cat >"$D/two.yaml" <<-EOF2
+	limits: {wall-time: 60s, containers: 6}
+	defaults: {memory: 64M, cpu-time: 20s, threads: 1, containers: 2}
+	streams: [s, t]
+	containers:
+	  a:
+	    program: $G/ckpipe
+	    argv: [ckpipe, handoff]
+	    fds: {0: stdin, 1: {write: s}, 2: stderr, 5: {file: $G/ckpipe}}
+	  b:
+	    program: $G/ckpipe
+	    argv: [ckpipe, handoff]
+	    fds: {0: {read: s}, 1: {write: t}, 2: stderr, 5: {file: $G/ckpipe}}
+	  cat:
+	    program: $G/ckpipe
+	    argv: [ckpipe, cat]
+	    fds: {0: {read: t}, 1: stdout, 2: stderr}
+	EOF2
+	run --separate-stderr mx --policy="$D/two.yaml" <<<"go"
+	expect_status 3
+	[ "$output" = GO ]
+	ck_start "$D/two.ck" "handoff ready" --policy="$D/two.yaml"
+	read -r -t 20 line <&5
+	[ "$line" = "handoff ready" ]
+	for i in $(seq 100); do # bounded: until both stages' roots are gone
+		[ "$(pgrep -P "$sup" | wc -l)" -eq 3 ] && break
+		sleep 0.1
+	done
+	ck_ask
+	ck_finish
+	[ "$line" = "minos-exec: checkpointed 3 containers to $D/two.ck" ]
+	[ ! -s "$D/out" ]
+	ck_restore "$D/two.ck" --policy="$D/two.yaml" <<<"go"
+	expect_status 3
+	[ "$output" = GO ]
+	mkfifo "$D/in2"
+	exec 4<>"$D/in2"
+	ck_save_restored "$D/two.ck" "$D/two2.ck" --policy="$D/two.yaml" <"$D/in2"
+	exec 4>&-
+	[ "$ckline" = "minos-exec: checkpointed 3 containers to $D/two2.ck" ]
+	ck_restore "$D/two2.ck" --policy="$D/two.yaml" <<<"go"
+	expect_status 3
+	[ "$output" = GO ]
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* ckmut11: red team 11's hostile checkpoint files (t/959-redteam11.bats):
  * the roots an ended policy stage left (082d045), forged, with valid
- * checksums (ckfile.c's writer; livesteal, oddstage and hugestage
- * unchecked, ckfile.c's test-only CK_W_UNCHECKED: the reader's checks are the ones tried).  IN is t/993's handoff file: stage 1 ("cat", live: container C,
+ * checksums (ckfile.c's writer; livesteal, oddstage, hugestage and the
+ * status256/statusneg ones unchecked, ckfile.c's test-only CK_W_UNCHECKED: the reader's checks are the ones tried).  IN is t/993's handoff file: stage 1 ("cat", live: container C,
  * its root) and stage 2 ("hand", ended, status 3: container O, the root
  * of it its root left; O's 0 is stdin, its 1 the stream cat reads).
  *
@@ -20,6 +20,7 @@
  *              child, not "hand")
  *   liveorphan2 the same, O named "hand"
  *   status77   stage 2's status 77 (a plausible exit status)
+ *   status256, statusneg  stage 2's status 256, -2 (no exit status)
  *   stdin2cat  C's 0 is stdin (the policy binds stage 1's 0 to the
  *              stream), O's 0 is closed
  *   stdout2o   O's 1 is minos-exec's stdout (the policy binds stage 2's
@@ -134,6 +135,10 @@ int main(int argc, char **argv)
 		snprintf(o->name, sizeof(o->name), "hand");
 	} else if (!strcmp(m, "status77")) {
 		r.stages[1].status = 77;
+	} else if (!strcmp(m, "status256")) {
+		r.stages[1].status = 256;
+	} else if (!strcmp(m, "statusneg")) {
+		r.stages[1].status = -2;
 	} else if (!strcmp(m, "stdin2cat")) {
 		struct ck_fd *f = fd_at(c, 0);
 		if (!f)
@@ -164,7 +169,8 @@ int main(int argc, char **argv)
 	/* What the writer's checks would refuse is written unchecked: the
 	 * reader must refuse it. */
 	uint32_t flags = !strcmp(m, "livesteal") || !strcmp(m, "oddstage") ||
-			 !strcmp(m, "hugestage") ? 0x80000000u : 0; /* ckfile.c's CK_W_UNCHECKED */
+			 !strcmp(m, "hugestage") || !strcmp(m, "status256") ||
+			 !strcmp(m, "statusneg") ? 0x80000000u : 0; /* ckfile.c's CK_W_UNCHECKED */
 	fd = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0 || ck_write_flags(fd, &r, flags, err, sizeof(err)) < 0) {
 		fprintf(stderr, "write: %s\n", err);
