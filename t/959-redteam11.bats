@@ -136,8 +136,9 @@ orphans_ck() {
 	# Now: the orphans run on to the run's 8 s ("wall time limit 8s
 	# exceeded"): loop.c's on_timer skips a top that no longer counts,
 	# so a stage escapes its wall-time by handing its work to a child
-	# and ending; a restore of such a run (each orphan a top with the
-	# stage's limit) ends them at 1 s, as the uninterrupted run does not.
+	# and ending; a restore of such a run (the first orphan the top of
+	# them all, with the stage's limit) ends them at 1 s, as the
+	# uninterrupted run does not.
 	[[ "$stderr" == *"wall time limit 1s exceeded"* ]] ||
 		skip "open: RT11-3, a stage's wall-time does not end its tree once its root has ended (loop.c on_timer)"
 }
