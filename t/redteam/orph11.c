@@ -10,7 +10,7 @@
  *                 "done" pipe) and orphan 1 (code fd 5; its 0: our stdin,
  *                 its 3: a gate holding '1', its 5, 6: files 7, 8, its 4:
  *                 orphan 2's gate, its 7: the read end of "done"; its 1
- *                 and 2: ours), "root ready" on stderr; exit 3.
+ *                 and 2: ours); exit 3 (the gates' write ends go with it).
  *   (no arguments, gate byte '1' or '2': an orphan)
  *                 orphan 1: its gate's end (the root has ended), "o1
  *                 ready" on fd 2, one line of fd 0; then the probe (below);
@@ -21,7 +21,7 @@
  *                 The probe: up to two cnews of a real child (code fd 5,
  *                 then 6), then one of an empty code pipe (ENOEXEC if
  *                 there was room for a child, EAGAIN if not); "oN: made
- *                 M, probe E" on fd 1.
+ *                 M, probe E" (orphan 1 on fd 1, orphan 2 on "done").
  *   (no arguments, gate byte 'L': a leaf) waits for its gate's end.
  */
 #include <stdio.h>
