@@ -80,6 +80,9 @@ struct container {
 	const struct minos_limits *lim; /* its own limits (a policy stage's,
 				 * or the run's), inherited by its children */
 	struct container *stage; /* the top of its tree: itself if no parent */
+	bool stage_member;  /* a restored root an ended stage left: it counts
+			     * in its stage's tree (containers limit) as
+			     * the others its root left, whose top it is */
 	long long deadline_ns;  /* a stage's wall-time end (CLOCK_MONOTONIC), 0: none */
 	unsigned long long end_ms; /* END_CPU, END_WALL: the limit, for messages */
 	struct cstats *stats;   /* what --report says of it; NULL without --report */

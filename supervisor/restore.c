@@ -751,7 +751,8 @@ static bool rebuild(struct thread *t, const struct user_regs_struct *regs)
 /* ---- the command ------------------------------------------------------------ */
 
 static const struct policy *P;       /* a policy run's policy, or NULL */
-static struct container **stage_root; /* each live stage's restored root */
+static struct container **stage_root; /* each live stage's restored root;
+					* an ended one's first orphan */
 
 /* The first container's status: the one it had ended with before the
  * checkpoint, if it had (the containers it left are roots here). */
@@ -859,6 +860,16 @@ static void room(const char *path, const struct minos_config *session,
 			continue;
 		for (unsigned j = i + 1; j < nones; j++)
 			below += below_of(j, i);
+		/* The roots an ended stage's root left: one tree (RT11-2),
+		 * all of them counted, checked at its first. */
+		if (p && R->stages[k->stage].status != CK_STAGE_LIVE) {
+			bool lead = true;
+			for (unsigned j = 0; j < i; j++)
+				lead &= ones[j].ck->stage != k->stage;
+			below = 0;
+			for (unsigned j = 0; lead && j < nones; j++)
+				below += ones[j].ck->stage == k->stage;
+		}
 		if (below > lim->containers)
 			die(MINOS_EXIT_FAIL, "%s: container '%s' has %u descendants, over "
 			    "its containers limit %u", path, k->name, below,
@@ -874,6 +885,20 @@ static void room(const char *path, const struct minos_config *session,
 	if (nones > 1 && used > total)
 		die(MINOS_EXIT_FAIL, "%s: its %u containers reserve %llu bytes of "
 		    "memory, over the run's total %llu", path, nones, used, total);
+}
+
+static const char *const outside_name[3] = { "stdin", "stdout", "stderr" };
+
+/* Does stage pc bind minos-exec's stream `role` (0..2, ckfile.c has
+ * checked) to a slot?  Only then can a container of its tree hold it: a
+ * descriptor is passed down a tree, never to another stage's (RT11-1). */
+static bool binds_outside(const struct policy_container *pc, uint32_t role)
+{
+	static const enum bind_kind kind[3] = { BIND_STDIN, BIND_STDOUT, BIND_STDERR };
+	for (unsigned s = 0; s < pc->nslots; s++)
+		if (pc->slots[s].kind == kind[role])
+			return true;
+	return false;
 }
 
 /* The saved run and the command line agree: a policy run is restored
@@ -906,6 +931,13 @@ static struct policy *policy_of(struct minos_config *cfg, const char *path,
 			die(MINOS_EXIT_FAIL, "%s: stage %u is '%s' in the saved run, "
 			    "'%s' in %s", path, k->stage + 1, k->name,
 			    p->containers[k->stage].name, cfg->policy);
+		for (uint32_t j = 0; j < k->nfds; j++)
+			if (k->fds[j].kind == CK_FD_OUTSIDE &&
+			    !binds_outside(&p->containers[k->stage], k->fds[j].role))
+				die(MINOS_EXIT_FAIL, "%s: container '%s' fd %d: minos-exec's "
+				    "%s, which %s does not give stage %u", path, k->name,
+				    k->fds[j].num, outside_name[k->fds[j].role],
+				    cfg->policy, k->stage + 1);
 	}
 	return p;
 }
@@ -1127,6 +1159,14 @@ int run_restore(struct minos_config *cfg)
 			ckpt_stage(k->stage, o->c, 0);
 		} else if (p && k->parent < 0) {
 			ckpt_stage_orphan(k->stage, o->c); /* its root had ended */
+			/* One tree, as the uninterrupted run has them under
+			 * the ended root: its containers limit counts them
+			 * all (the first of them its top). */
+			if (stage_root[k->stage])
+				o->c->stage = stage_root[k->stage];
+			else
+				stage_root[k->stage] = o->c;
+			o->c->stage_member = true;
 		}
 		given_away(o, &g);
 	}

@@ -405,7 +405,8 @@ static bool memory_left(const struct container *parent)
 }
 
 /* Room for one more container: in the run, and in its stage's tree (a
- * policy stage's "containers" limit). */
+ * policy stage's "containers" limit: below its root, or, the root ended
+ * before a restore, every container it left and theirs: RT11-2). */
 static bool room_for_child(const struct container *parent)
 {
 	const struct container *stage = parent->stage;
@@ -413,7 +414,8 @@ static bool room_for_child(const struct container *parent)
 	CTAB_FOREACH(c)
 		if (ctab_counts(c)) {
 			in_run++;
-			in_tree += c != stage && c->stage == stage;
+			in_tree += (c != stage || c->stage_member) &&
+				   c->stage == stage;
 		}
 	return in_run < sys_cfg->lim.containers && in_tree < stage->lim->containers;
 }

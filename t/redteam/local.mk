@@ -138,3 +138,14 @@ GUESTS += t/redteam/rt10
 EXTRA_DIST += t/redteam/rt10.c
 t/redteam/rt10: t/redteam/rt10.c $(RT_DEPS)
 	$(GUEST_LINK)
+# t/959-redteam11.bats
+GUESTS += t/redteam/orph11
+EXTRA_DIST += t/redteam/orph11.c t/redteam/ckmut11.c
+t/redteam/orph11: t/redteam/orph11.c $(RT_DEPS)
+	$(GUEST_LINK)
+# ckmut11: red team 11's forged roots of ended stages (t/959-redteam11.bats).
+check_PROGRAMS += t/redteam/ckmut11
+t_redteam_ckmut11_SOURCES = t/redteam/ckmut11.c supervisor/ckfile.c \
+	supervisor/ckhost.c supervisor/crc32c.c supervisor/sha256.c
+t_redteam_ckmut11_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS)
+t_redteam_ckmut11_LDADD =
