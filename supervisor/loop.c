@@ -149,12 +149,25 @@ void loop_init(const struct minos_config *config)
 }
 
 /* Arm the one timer at the earliest wall-time end: the run's or a stage's. */
+/* Does anything of top's tree (a stage's) still count?  Its root may have
+ * ended and left containers it made: the stage's wall-time is theirs too
+ * (RT11-3: handing the work to a child and ending escaped it). */
+static bool tree_counts(const struct container *top)
+{
+	if (ctab_counts(top))
+		return true;
+	CTAB_FOREACH(c)
+		if (c->stage == top && ctab_counts(c))
+			return true;
+	return false;
+}
+
 static void arm_clock(void)
 {
 	long long next = session_end_ns;
 	CTAB_FOREACH(c)
-		if (c->deadline_ns && ctab_counts(c) &&
-		    (!next || c->deadline_ns < next))
+		if (c->deadline_ns && (!next || c->deadline_ns < next) &&
+		    tree_counts(c))
 			next = c->deadline_ns;
 	if (!next)
 		return;
@@ -1172,7 +1185,7 @@ static void on_timer(void)
 		return;
 	}
 	CTAB_FOREACH(top) {
-		if (!top->deadline_ns || now < top->deadline_ns || !ctab_counts(top))
+		if (!top->deadline_ns || now < top->deadline_ns || !tree_counts(top))
 			continue;
 		CTAB_FOREACH(c)
 			if (c->stage == top)
