@@ -104,7 +104,7 @@ saved_at() {
 }
 
 @test "RT10-3: a passing thread whose handler (SIGUSR2 all the time) closes the number being passed: the descriptor is passed or closed, exactly one, across 60 checkpoints" {
-	skip "open: RT10-3, on a quiet machine a sibling's tgkill storm (no pause) keeps the passing threads' Minos pipes and passes from ending: rt10 passes 20 1 8 2 0 runs past 20 s with no checkpoint at all, both cores busy in the supervisor (it passed red team 10's runs on a loaded machine)"
+	skip "open: RT10-3, on a quiet machine a sibling's tgkill storm (no pause) keeps the passing thread from its next call: rt10 passes 20 1 8 2 0 runs past 20 s with no checkpoint at all; the supervisor only takes signal-delivery stops (PTRACE_GETREGS, /proc status, PTRACE_CONT: about 4100 a second), each a round trip through the supervisor, so a signal is always pending again when the handler returns (minos.7, Signals; it passed red team 10's runs on a loaded machine)"
 	need_pidns
 	storm 60 passes 20 1 8 2 0
 	[ "$rest" = "rounds 20: lost 0, extra 0, errors 0, own 2" ]
