@@ -148,7 +148,6 @@ void loop_init(const struct minos_config *config)
 	tracee_set_hooks(&hooks);
 }
 
-/* Arm the one timer at the earliest wall-time end: the run's or a stage's. */
 /* Does anything of top's tree (a stage's) still count?  Its root may have
  * ended and left containers it made: the stage's wall-time is theirs too
  * (RT11-3: handing the work to a child and ending escaped it). */
@@ -162,6 +161,7 @@ static bool tree_counts(const struct container *top)
 	return false;
 }
 
+/* Arm the one timer at the earliest wall-time end: the run's or a stage's. */
 static void arm_clock(void)
 {
 	long long next = session_end_ns;
@@ -501,10 +501,7 @@ static bool freeze_first(struct thread *t, const struct sysargs *a)
 	if ((a->nr != MINOS_SYS_CNEW && a->nr != MINOS_SYS_WPASS &&
 	     a->nr != MINOS_SYS_RPASS) || !ckpt_asked(t))
 		return false;
-	struct user_regs_struct r = a->regs;
-	tracee_wind_back(&r);
-	if (ptr_setregs(t->tid, &r) == 0)
-		ptr_cont(t->tid, 0);
+	tracee_rerun(t, &a->regs);
 	return true;
 }
 

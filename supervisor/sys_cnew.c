@@ -288,10 +288,7 @@ void sys_cnew_rewind(struct thread *t)
 		op->len = op->cap = 0;
 	}
 	sys_cnew_abandon(t);
-	tracee_wind_back(&r);
-	t->state = T_RUNNING;
-	if (tracee_setregs(t, &r) == 0)
-		tracee_resume(t, 0);
+	tracee_rerun(t, &r);
 }
 
 int sys_cnew_preload(struct thread *t, int fd, const void *bytes, size_t len)

@@ -848,14 +848,10 @@ bool sys_pass_rewind(struct thread *caller)
 	struct pass *p = caller->passing;
 	if (!p || caller->state != T_WAIT_PASS || p->state != P_QUEUED)
 		return false;
-	struct user_regs_struct r = caller->entry;
 	caller->passing = NULL;
 	p->caller = NULL;
 	pass_free(p); /* (our copy closed: the number is still the caller's) */
-	tracee_wind_back(&r);
-	caller->state = T_RUNNING;
-	if (tracee_setregs(caller, &r) == 0)
-		tracee_resume(caller, 0);
+	tracee_rerun(caller, &caller->entry);
 	return true;
 }
 

@@ -50,6 +50,15 @@ bool tracee_held(const struct thread *t)
 	return hooks.held && hooks.held(t);
 }
 
+void tracee_rerun(struct thread *t, const struct user_regs_struct *at)
+{
+	struct user_regs_struct r = *at;
+	tracee_wind_back(&r);
+	t->state = T_RUNNING;
+	if (ptr_setregs(t->tid, &r) == 0)
+		ptr_cont(t->tid, 0);
+}
+
 int tracee_stop(struct thread *t)
 {
 	return ptr_interrupt(t->tid);

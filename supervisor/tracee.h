@@ -244,6 +244,10 @@ struct tracee_hooks {
 	bool (*held)(const struct thread *t);
 };
 void tracee_set_hooks(const struct tracee_hooks *h);
+/* t, stopped in a call whose registers at that stop are *at: wound back
+ * onto the call (tracee_wind_back), T_RUNNING, and resumed: it makes the
+ * call again (a pending interrupt stops it first). */
+void tracee_rerun(struct thread *t, const struct user_regs_struct *at);
 /* Is t held stopped for a checkpoint (hooks.held)?  Such a thread stops
  * no more for an interrupt until the freeze lets it go: not to be lent. */
 bool tracee_held(const struct thread *t);
