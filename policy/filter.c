@@ -449,6 +449,26 @@ static void search(struct prog *p, const struct target *t, size_t n,
 	search(p, t + mid, n - mid, sc, next_label);
 }
 
+/* At label: the key in r9 and argument 2 zero, allowed; else to no. */
+static void keyed_block(struct prog *p, int label, uint64_t key, int no_label,
+			int *next_label)
+{
+	struct scope sc;
+	scope_init(&sc);
+	int no = near(&sc, no_label, next_label);
+	here(p, label);
+	load(p, OFF_ARG_HI(5));
+	emit(p, BPF_ALU | BPF_XOR | BPF_K, (uint32_t)(key >> 32));
+	emit(p, BPF_MISC | BPF_TAX, 0);
+	load(p, OFF_ARG_LO(5));
+	emit(p, BPF_ALU | BPF_XOR | BPF_K, (uint32_t)key);
+	emit(p, BPF_ALU | BPF_OR | BPF_X, 0);
+	jump(p, BPF_JEQ, 0, -1, no);
+	compare(p, 2, ~(uint64_t)0, 0, no);
+	goto_label(p, L_ALLOW);
+	stubs(p, &sc);
+}
+
 int filter_build(bool trace_refusals, struct filter *out, char *err, size_t errlen)
 {
 	return filter_build_watch(trace_refusals, false, out, err, errlen);
@@ -499,6 +519,12 @@ int filter_build_run(bool trace_refusals, bool watch_memory, bool note_tid,
 	load(p, OFF_NR);
 	p->ins[emit(p, BPF_JMP | BPF_JGE | BPF_K, X32_SYSCALL_BIT)].jf = 1;
 	goto_label(p, L_FOREIGN);
+	/* The run's key (filter.h), drawn before the dispatch needs it. */
+	uint64_t key = 0;
+	if (getrandom(&key, sizeof(key), 0) != (ssize_t)sizeof(key))
+		key = 0;
+	int close_range = key ? next_label++ : L_NOSYS;
+	int mseal = key ? next_label++ : L_HANDLE;
 	/* 2. dispatch: a binary search over the numbers */
 	struct target dispatch[sizeof(rows) / sizeof(rows[0]) + 2];
 	for (size_t i = 0; i < nrows; i++) {
@@ -506,8 +532,12 @@ int filter_build_run(bool trace_refusals, bool watch_memory, bool note_tid,
 		switch (rows[i].action) {
 		case ALLOW: to = L_ALLOW; break;
 		case TRACE:
-			to = !note_tid && rows[i].nr == __NR_set_tid_address
-			     ? L_ALLOW : L_HANDLE;
+			if (!note_tid && rows[i].nr == __NR_set_tid_address)
+				to = L_ALLOW;
+			else if (rows[i].nr == FILTER_MSEAL_NR)
+				to = mseal;
+			else
+				to = L_HANDLE;
 			break;
 		case FORM:
 		case FTRACE: to = block_label[i] = next_label++; break;
@@ -523,10 +553,6 @@ int filter_build_run(bool trace_refusals, bool watch_memory, bool note_tid,
 	dispatch[nrows] = (struct target){ MINOS_PRIV_INSTALL, L_NOTIF };
 	/* The supervisor's close_range (filter.h): with the key, else as any
 	 * call not listed. */
-	uint64_t key = 0;
-	if (getrandom(&key, sizeof(key), 0) != (ssize_t)sizeof(key))
-		key = 0;
-	int close_range = key ? next_label++ : L_NOSYS;
 	dispatch[nrows + 1] = (struct target){ __NR_close_range, close_range };
 	qsort(dispatch, nrows + 2, sizeof(dispatch[0]), by_nr);
 	search(p, dispatch, nrows + 2, NULL, &next_label);
@@ -544,24 +570,13 @@ int filter_build_run(bool trace_refusals, bool watch_memory, bool note_tid,
 			   rows[i].action == FORM ? else_of(rows[i].nr) : L_PERM,
 			   &next_label);
 	}
-	/* close_range: the key in r9 and flags 0, or ENOSYS.  Both halves of
-	 * r9 are compared at once ((hi ^ key hi) | (lo ^ key lo) == 0), so
-	 * a wrong guess costs the same whichever half it got right. */
+	/* close_range: the key in r9 and flags 0, or ENOSYS; mseal: the
+	 * same, or it stops (sys_mseal: ENOSYS).  Both halves of r9 are
+	 * compared at once ((hi ^ key hi) | (lo ^ key lo) == 0), so a wrong
+	 * guess costs the same whichever half it got right. */
 	if (key) {
-		struct scope sc;
-		scope_init(&sc);
-		int no = near(&sc, L_NOSYS, &next_label);
-		here(p, close_range);
-		load(p, OFF_ARG_HI(5));
-		emit(p, BPF_ALU | BPF_XOR | BPF_K, (uint32_t)(key >> 32));
-		emit(p, BPF_MISC | BPF_TAX, 0);
-		load(p, OFF_ARG_LO(5));
-		emit(p, BPF_ALU | BPF_XOR | BPF_K, (uint32_t)key);
-		emit(p, BPF_ALU | BPF_OR | BPF_X, 0);
-		jump(p, BPF_JEQ, 0, -1, no);
-		compare(p, 2, ~(uint64_t)0, 0, no);
-		goto_label(p, L_ALLOW);
-		stubs(p, &sc);
+		keyed_block(p, close_range, key, L_NOSYS, &next_label);
+		keyed_block(p, mseal, key, L_HANDLE, &next_label);
 	}
 	/* The memory watch (--report): an allowed mmap, or an mprotect making
 	 * memory writable, of FILTER_MMAP_WATCH bytes or more (the length is

@@ -31,16 +31,23 @@ enum filter_why {
 /* The smallest mmap the memory watch stops on (1 MiB). */
 #define FILTER_MMAP_WATCH (1UL << 20)
 
+/* mseal (Linux 6.10; the C library may not name it yet): syscalls.def
+ * lists it as 462 too. */
+#define FILTER_MSEAL_NR 462
+
 struct filter {
 	struct sock_filter *insns;
 	unsigned short len;
-	/* The run's key to close_range, random (0: none could be drawn).
-	 * The filter allows close_range(first, last, 0) only with the key
-	 * in its sixth argument (r9, which the call ignores): the supervisor's
-	 * own, injected in place of a call it stopped, whose registers are
-	 * put back before the thread runs again, so no container ever holds
-	 * the key.  A container's own close_range is ENOSYS, as any call not
-	 * in SPEC section 4. */
+	/* The run's key to close_range and mseal, random (0: none could be
+	 * drawn).  The filter allows close_range(first, last, 0) and
+	 * mseal(addr, len, 0) only with the key in their sixth argument (r9,
+	 * which neither call reads): the supervisor's own, injected.  No
+	 * container ever holds the key: after a close_range the thread's
+	 * registers are put back before it runs again; a cnew child's mseal
+	 * returns through the vDSO's epilogue, which zeroes r9 before the
+	 * program's first instruction (tracee_start_sealed).  A container's
+	 * own close_range is ENOSYS, as any call not in SPEC section 4; its
+	 * own mseal stops, and the supervisor answers ENOSYS. */
 	uint64_t close_key;
 };
 

@@ -669,6 +669,7 @@ static int save_thread(struct cap *k, struct thread *t, struct ck_thread *o)
 	o->clear_tid = t->clear_tid;
 	o->flags |= CK_T_CLEAR_TID;
 	w = r;
+	tracee_scrub_start(t, &w);
 	if (wind_back(t, &w, true))
 		o->flags |= CK_T_REWOUND;
 	regs_out(&w, o->regs);

@@ -756,6 +756,8 @@ long sys_ckill(struct thread *t, struct sysargs *a)
  * or make writable the one instruction a pass borrows its threads at
  * (sys_pass.c), so a borrowed thread only ever runs code the supervisor
  * chose and checked.  Without mseal the instruction is used unsealed.
+ * An ELF child makes that call on its way into its program, with no stop
+ * of its own (tracee_start_sealed): the exec's exit stop is its only one.
  */
 struct exec_stop {
 	struct user_regs_struct regs; /* the child's, with its new rsp */
@@ -819,18 +821,25 @@ bool sys_cnew_exec_stop(struct thread *t, const struct user_regs_struct *regs)
 				es->regs.rsp = sp - 16;
 		}
 	}
+	/* An ELF child: sealed on its way into its program, no stop more
+	 * (tracee_start_sealed).  A flat child's registers must all be zero,
+	 * and --trace says if the seal failed: those take the stops below. */
+	bool elf = entry && entry != MINOS_FLAT_BASE;
+	if (elf && !sys_cfg->trace && tracee_start_sealed(t, vdso, &es->regs) == 0) {
+		free(es);
+		return true;
+	}
 	uint64_t insn;
 	size_t len = tracee_vdso_scan(t, vdso, &insn);
 	if (len) {
 		t->c->vdso_syscall = insn;
 		uint64_t args[6] = { vdso, len, 0 };
-		/* An ELF child starts from mseal's own stop, its program's
-		 * registers set there: rdi and rsi keep the vDSO's address
-		 * and length (the psABI leaves them unspecified at entry);
-		 * two stops in all.  A flat child's registers must all be
-		 * zero, and --trace says if the seal failed: mseal's exit
-		 * stop first, then the registers (three stops). */
-		if (entry && entry != MINOS_FLAT_BASE && !sys_cfg->trace &&
+		/* Else an ELF child starts from mseal's own stop, its
+		 * program's registers set there: rdi and rsi keep the vDSO's
+		 * address and length (the psABI leaves them unspecified at
+		 * entry); two stops in all.  A flat child, or --trace:
+		 * mseal's exit stop first, then the registers (three). */
+		if (elf && !sys_cfg->trace &&
 		    tracee_call_traced_then(t, insn, MINOS_SYS_MSEAL_NR, args,
 					    &es->regs, exec_started, es) == 0)
 			return true;

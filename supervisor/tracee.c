@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -807,6 +808,148 @@ static uint64_t close_key;
 void tracee_set_close_key(uint64_t key)
 {
 	close_key = key;
+}
+
+/* ---- a cnew child's start through its vDSO -------------------------------- */
+
+/*
+ * The x86-64 vDSO of Linux 6.x ends its gettimeofday fallback with
+ *
+ *	syscall; leave; xor edx,edx; xor ecx,ecx; xor esi,esi; xor edi,edi;
+ *	xor r8d,r8d; xor r9d,r9d; xor r10d,r10d; xor r11d,r11d; ret
+ *
+ * Found in the supervisor's own vDSO (its memory: nothing to read from a
+ * container), once.  Every x86-64 process of this kernel maps the same
+ * image, so a child's is the same bytes at another address; the first
+ * child of the run is checked against it all the same.
+ */
+static struct {
+	bool tried;
+	const unsigned char *base; /* ours */
+	size_t len;                /* of the vDSO (its PT_LOADs, whole pages) */
+	size_t off, span;          /* the syscall; syscall to ret, inclusive */
+} own;
+
+/* A `xor r32,r32` (or its r8-r15 or 64-bit form) at b, not of esp/rsp:
+ * its length, else 0.  *r9 is set if it zeroes r9. */
+static size_t zeroing_xor(const unsigned char *b, size_t room, bool *r9)
+{
+	size_t n = 0;
+	bool ext = false;
+	if (room >= 3 && (b[0] == 0x45 || b[0] == 0x4d || b[0] == 0x48)) {
+		ext = b[0] != 0x48;
+		n = 1;
+	}
+	if (room < n + 2 || b[n] != 0x31)
+		return 0;
+	unsigned m = b[n + 1];
+	if ((m & 0xc0) != 0xc0 || ((m >> 3) & 7) != (m & 7))
+		return 0;
+	if (!ext && (m & 7) == 4)
+		return 0; /* esp, rsp */
+	if (ext && (m & 7) == 1)
+		*r9 = true;
+	return n + 2;
+}
+
+static void own_vdso(void)
+{
+	if (own.tried)
+		return;
+	own.tried = true;
+	const unsigned char *b = (const void *)getauxval(AT_SYSINFO_EHDR);
+	if (!b)
+		return;
+	const Elf64_Ehdr *eh = (const void *)b;
+	if (memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 ||
+	    eh->e_phentsize != sizeof(Elf64_Phdr) || eh->e_phnum == 0 ||
+	    eh->e_phnum > 16 || eh->e_phoff > 4096)
+		return;
+	const Elf64_Phdr *ph = (const void *)(b + eh->e_phoff);
+	uint64_t end = 0;
+	for (unsigned i = 0; i < eh->e_phnum; i++)
+		if (ph[i].p_type == PT_LOAD && ph[i].p_vaddr + ph[i].p_memsz > end)
+			end = ph[i].p_vaddr + ph[i].p_memsz;
+	end = (end + 4095) & ~4095ULL;
+	if (!end || end > 65536)
+		return;
+	for (size_t i = 0; i + 4 < end; i++) {
+		if (b[i] != 0x0f || b[i + 1] != 0x05 || b[i + 2] != 0xc9)
+			continue;
+		bool r9 = false;
+		size_t k = i + 3, n;
+		while (k < end && (n = zeroing_xor(b + k, end - k, &r9)))
+			k += n;
+		if (k < end && b[k] == 0xc3 && r9 && k + 1 - i <= 64) {
+			own.base = b;
+			own.len = end;
+			own.off = i;
+			own.span = k + 1 - i;
+			return;
+		}
+	}
+}
+
+/*
+ * Start a cnew child at its execveat's exit stop, *start its program's
+ * registers (rip its entry, rsp its 16-aligned initial stack), its vDSO
+ * sealed on the way with no stop of its own: put at the syscall above
+ * with mseal(vdso, len, 0) and the run's key in r9 (the filter lets that
+ * through, filter.h), rbp at a frame [0, entry] written just below the
+ * stack, it seals, then the epilogue zeroes the argument registers (the
+ * key among them), `leave` takes rbp 0 from the frame and `ret` its
+ * entry: the program starts with rsp as given, rbp, rdx, rcx, rsi, rdi
+ * and r8-r11 zero and rax mseal's result (0; the psABI leaves rax open).
+ * The thread has run nothing of its own yet (exec ended every other), so
+ * no one sees the key.  The seal's result is not seen: on a kernel with
+ * mseal it takes (the vDSO is as the kernel made it); without, the
+ * instruction is used unsealed, as after a failed seal.  0: resumed, and
+ * c->vdso_syscall is the instruction; < 0: not started, nothing changed
+ * but the stack below rsp (the caller seals with stops instead).
+ */
+int tracee_start_sealed(struct thread *t, uint64_t vdso,
+			const struct user_regs_struct *start)
+{
+	static int same; /* a child's bytes: 1 ours, -1 not (0: unchecked) */
+	own_vdso();
+	if (!close_key || !own.base || !vdso || same < 0 || (start->rsp & 15))
+		return -ENOTSUP;
+	uint64_t insn = vdso + own.off;
+	if (!same) {
+		unsigned char b[64];
+		same = tracee_read(t, insn, b, own.span) == 0 &&
+		       memcmp(b, own.base + own.off, own.span) == 0 ? 1 : -1;
+		if (same < 0)
+			return -ENOTSUP;
+	}
+	uint64_t frame[2] = { 0, start->rip };
+	uint64_t at = start->rsp - sizeof(frame);
+	int rc = tracee_write(t, at, frame, sizeof(frame));
+	if (rc < 0)
+		return rc;
+	struct user_regs_struct r = *start;
+	r.rip = insn;
+	r.rax = MINOS_SYS_MSEAL_NR;
+	r.orig_rax = (unsigned long long)-1;
+	r.rdi = vdso;
+	r.rsi = own.len;
+	r.rdx = 0;
+	r.r9 = close_key;
+	r.rbp = at;
+	r.rsp = at;
+	rc = tracee_setregs(t, &r);
+	if (rc < 0)
+		return rc;
+	t->c->vdso_syscall = insn;
+	return tracee_resume(t, 0);
+}
+
+void tracee_scrub_start(const struct thread *t, struct user_regs_struct *r)
+{
+	uint64_t insn = t->c ? t->c->vdso_syscall : 0;
+	if (close_key && own.span && insn && r->rip - insn < own.span &&
+	    r->r9 == close_key)
+		r->r9 = 0;
 }
 
 /* No signal handler runs between the closes (it would run with the

@@ -171,6 +171,21 @@ void tracee_set_close_key(uint64_t key);
  * before, already sealed), done is never called. */
 int tracee_seal_vdso(struct thread *t, tracee_done_fn done, void *arg);
 
+/* A cnew child at its execveat's exit stop, not run yet: started with
+ * the registers *start (its entry, its initial stack), its vDSO at vdso
+ * sealed on the way in with no further stop (the run's key lets its mseal
+ * through; the vDSO's own epilogue clears the key and returns into the
+ * program).  0: running, c->vdso_syscall set; < 0: not started (no key,
+ * no such epilogue in this kernel's vDSO, a write failed): seal with
+ * stops instead. */
+int tracee_start_sealed(struct thread *t, uint64_t vdso,
+			const struct user_regs_struct *start);
+/* r, t's registers: if t is still on that way (in the vDSO's epilogue,
+ * the key in r9, which the epilogue zeroes before the program runs), r9
+ * is zeroed here already, so no copy of them (a checkpoint) holds the
+ * key. */
+void tracee_scrub_start(const struct thread *t, struct user_regs_struct *r);
+
 /* The vDSO at base: its length (0: not found), and a syscall instruction
  * in it in *insn.  Its bytes are the container's: until it is sealed and
  * checked, nothing says the instruction stays there. */

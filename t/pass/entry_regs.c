@@ -6,9 +6,10 @@
  * wfd in slot 1) and prints the child's line:
  *   child: rax 0, rdx 0, rsp aligned, others 0; rdi, rsi: vDSO | zero
  * rdx must be 0 (the psABI's atexit pointer), rax 0 (execve's result),
- * rsp 16-byte aligned at argc; rdi and rsi are the vDSO's address and
- * length when the supervisor sealed it from the child's first stop (the
- * psABI leaves them unspecified), zero otherwise. */
+ * rsp 16-byte aligned at argc; rdi and rsi would be the vDSO's address
+ * and length had the supervisor sealed it from a stop of the child's
+ * (the psABI leaves them unspecified): zero when the seal returns through
+ * the vDSO's epilogue (tracee_start_sealed), or with --trace. */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>

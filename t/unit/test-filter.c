@@ -375,12 +375,34 @@ int main(void)
 		ok(run(&unsaved, &d) == want, "other rows are as in the default filter");
 		filter_free(&unsaved);
 	}
-	/* mseal stays the supervisor's: traced, and ENOSYS for a container
-	 * (sys_mseal) with any arguments, a guessed key among them. */
-	{
-		struct seccomp_data d = { .nr = 462, .arch = X64,
-					  .args = { 0, 4096, 0, 0, 0, plain.close_key } };
-		ok(run(&plain, &d) == HANDLED, "mseal with the close key in r9 is still traced (its handler: ENOSYS)");
+	/* mseal is the supervisor's: it runs in-kernel only with the run's
+	 * key in r9 and flags 0 (a cnew child's seal on its way into its
+	 * program, tracee_start_sealed); any other stops, and a container
+	 * gets ENOSYS from its handler (sys_mseal), a guessed key among them. */
+	for (int f = 0; f < 2; f++) {
+		uint64_t k = both[f]->close_key;
+		const char *how = f ? ", with --trace" : "";
+		const struct { const char *what; uint64_t args[6]; uint32_t want; } ms[] = {
+			{ "mseal with the key runs in-kernel", { 0x7000, 8192, 0, 0, 0, k }, ALLOWED },
+			{ "mseal without a key stops", { 0x7000, 8192, 0, 0, 0, 0 }, HANDLED },
+			{ "mseal with the key and flags stops", { 0x7000, 8192, 1, 0, 0, k }, HANDLED },
+			{ "mseal with flags above 32 bits stops", { 0x7000, 8192, 1ULL << 32, 0, 0, k }, HANDLED },
+			{ "mseal with the key's high half only stops", { 0x7000, 8192, 0, 0, 0, k & ~0xffffffffULL }, HANDLED },
+			{ "mseal with the key's low half only stops", { 0x7000, 8192, 0, 0, 0, k & 0xffffffffULL }, HANDLED },
+			{ "mseal with the key one bit off stops", { 0x7000, 8192, 0, 0, 0, k ^ (1ULL << 40) }, HANDLED },
+			{ "mseal with the key in r8 stops", { 0x7000, 8192, 0, 0, k, 0 }, HANDLED },
+			{ "mseal with the other filter's key stops", { 0x7000, 8192, 0, 0, 0, both[!f]->close_key }, HANDLED },
+		};
+		for (size_t i = 0; i < sizeof(ms) / sizeof(ms[0]); i++) {
+			struct seccomp_data d = { .nr = 462, .arch = X64 };
+			memcpy(d.args, ms[i].args, sizeof(d.args));
+			int64_t got = run(both[f], &d);
+			ok(got == ms[i].want, "%s%s (got %#llx)", ms[i].what, how, (long long)got);
+		}
+		struct seccomp_data d = { .nr = 0x40000000 | 462, .arch = X64,
+					  .args = { 0x7000, 8192, 0, 0, 0, k } };
+		int64_t got = run(both[f], &d);
+		ok(got == (f ? T_FOREIGN : NOSYS), "an x32 mseal with the key is foreign%s", how);
 	}
 
 	/* Calls without argument tests never load an argument: the kernel's
