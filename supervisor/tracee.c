@@ -624,6 +624,27 @@ static void close_done(struct thread *t, long result, void *arg)
  * another address; a child's is still the kernel's (it has not run), so
  * the first scan's offset and length serve every later child, checked by
  * the two bytes at the offset (else scanned again). */
+/* A vDSO's ELF header: sane, at most 16 program headers in its first
+ * page. */
+static bool vdso_ehdr_ok(const Elf64_Ehdr *eh)
+{
+	return memcmp(eh->e_ident, ELFMAG, SELFMAG) == 0 &&
+	       eh->e_phentsize == sizeof(Elf64_Phdr) && eh->e_phnum > 0 &&
+	       eh->e_phnum <= 16 && eh->e_phoff <= 4096;
+}
+
+/* The page-rounded end of its PT_LOADs, its length: 0 if none, or over
+ * 64 KiB. */
+static size_t vdso_extent(const Elf64_Phdr *ph, unsigned n)
+{
+	uint64_t end = 0;
+	for (unsigned i = 0; i < n; i++)
+		if (ph[i].p_type == PT_LOAD && ph[i].p_vaddr + ph[i].p_memsz > end)
+			end = ph[i].p_vaddr + ph[i].p_memsz;
+	end = (end + 4095) & ~4095ULL;
+	return end <= 65536 ? (size_t)end : 0;
+}
+
 size_t tracee_vdso_scan(const struct thread *t, uint64_t base, uint64_t *insn)
 {
 	static uint64_t known_off;
@@ -639,17 +660,11 @@ size_t tracee_vdso_scan(const struct thread *t, uint64_t base, uint64_t *insn)
 		return known_len;
 	}
 	if (!base || tracee_read(t, base, &eh, sizeof(eh)) < 0 ||
-	    memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
-	    eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum == 0 ||
-	    eh.e_phnum > 16 || eh.e_phoff > 4096 ||
+	    !vdso_ehdr_ok(&eh) ||
 	    tracee_read(t, base + eh.e_phoff, ph, eh.e_phnum * sizeof(ph[0])) < 0)
 		return 0;
-	uint64_t end = 0;
-	for (unsigned i = 0; i < eh.e_phnum; i++)
-		if (ph[i].p_type == PT_LOAD && ph[i].p_vaddr + ph[i].p_memsz > end)
-			end = ph[i].p_vaddr + ph[i].p_memsz;
-	end = (end + 4095) & ~4095ULL;
-	if (!end || end > 65536)
+	size_t end = vdso_extent(ph, eh.e_phnum);
+	if (!end)
 		return 0;
 	unsigned char *buf = malloc(end);
 	if (buf && tracee_read(t, base, buf, end) == 0)
@@ -861,18 +876,9 @@ static void own_vdso(void)
 	if (!b)
 		return;
 	const Elf64_Ehdr *eh = (const void *)b;
-	if (memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 ||
-	    eh->e_phentsize != sizeof(Elf64_Phdr) || eh->e_phnum == 0 ||
-	    eh->e_phnum > 16 || eh->e_phoff > 4096)
+	if (!vdso_ehdr_ok(eh))
 		return;
-	const Elf64_Phdr *ph = (const void *)(b + eh->e_phoff);
-	uint64_t end = 0;
-	for (unsigned i = 0; i < eh->e_phnum; i++)
-		if (ph[i].p_type == PT_LOAD && ph[i].p_vaddr + ph[i].p_memsz > end)
-			end = ph[i].p_vaddr + ph[i].p_memsz;
-	end = (end + 4095) & ~4095ULL;
-	if (!end || end > 65536)
-		return;
+	size_t end = vdso_extent((const void *)(b + eh->e_phoff), eh->e_phnum);
 	for (size_t i = 0; i + 4 < end; i++) {
 		if (b[i] != 0x0f || b[i + 1] != 0x05 || b[i + 2] != 0xc9)
 			continue;
