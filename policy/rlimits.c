@@ -32,21 +32,13 @@ unsigned long limits_cpu_seconds(const struct minos_limits *lim)
 	return (unsigned long)((lim->cpu_ms + 999) / 1000) + 1;
 }
 
-static int set(int resource, rlim_t soft, rlim_t hard)
-{
-	struct rlimit r = { soft, hard };
-	return setrlimit(resource, &r) < 0 ? -errno : 0;
-}
-
-int limits_apply(const struct minos_limits *lim, const char **which)
+unsigned limits_rows(const struct minos_limits *lim, const struct rlimit *stack,
+		     struct limit_row rows[LIMITS_MAX])
 {
 	unsigned long cpu = limits_cpu_seconds(lim);
 	rlim_t as = lim->address_space ? lim->address_space : RLIM_INFINITY;
-	struct {
-		int resource;
-		rlim_t soft, hard;
-		const char *name;
-	} rows[] = {
+	rlim_t out = lim->output ? lim->output : RLIM_INFINITY;
+	const struct limit_row fixed[] = {
 		{ RLIMIT_AS, as, as, "address space (RLIMIT_AS)" },
 		{ RLIMIT_DATA, lim->memory, lim->memory, "memory (RLIMIT_DATA)" },
 		/* The supervisor's CPU timer ends the container at its limit
@@ -55,32 +47,23 @@ int limits_apply(const struct minos_limits *lim, const char **which)
 		 * does with SIGXCPU). */
 		{ RLIMIT_CPU, cpu, cpu, "CPU time (RLIMIT_CPU)" },
 		/* Writing past it: SIGXFSZ (EFBIG if the program ignores it). */
-		{ RLIMIT_FSIZE, lim->output ? lim->output : RLIM_INFINITY,
-		  lim->output ? lim->output : RLIM_INFINITY, "output (RLIMIT_FSIZE)" },
+		{ RLIMIT_FSIZE, out, out, "output (RLIMIT_FSIZE)" },
 		{ RLIMIT_CORE, 0, 0, "core dumps (RLIMIT_CORE)" },
 		{ RLIMIT_MEMLOCK, 0, 0, "locked memory (RLIMIT_MEMLOCK)" },
 		{ RLIMIT_MSGQUEUE, 0, 0, "message queues (RLIMIT_MSGQUEUE)" },
 		{ RLIMIT_RTPRIO, 0, 0, "real-time priority (RLIMIT_RTPRIO)" },
 	};
-	for (unsigned i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		int rc = set(rows[i].resource, rows[i].soft, rows[i].hard);
-		if (rc < 0) {
-			*which = rows[i].name;
-			return rc;
-		}
-	}
+	unsigned n = 0;
+	for (; n < sizeof(fixed) / sizeof(fixed[0]); n++)
+		rows[n] = fixed[n];
 	/* The main thread's stack (not counted by RLIMIT_DATA): at most a
 	 * quarter of the memory limit. */
-	struct rlimit st;
-	if (getrlimit(RLIMIT_STACK, &st) == 0 &&
-	    (st.rlim_cur == RLIM_INFINITY || st.rlim_cur > lim->memory)) {
+	if (stack->rlim_cur == RLIM_INFINITY || stack->rlim_cur > lim->memory) {
 		rlim_t cur = lim->memory / 4;
-		int rc = set(RLIMIT_STACK, cur,
-			     st.rlim_max != RLIM_INFINITY && st.rlim_max < cur ? st.rlim_max : cur);
-		if (rc < 0) {
-			*which = "stack (RLIMIT_STACK)";
-			return rc;
-		}
+		rlim_t max = stack->rlim_max != RLIM_INFINITY && stack->rlim_max < cur
+			     ? stack->rlim_max : cur;
+		rows[n++] = (struct limit_row){ RLIMIT_STACK, cur, max,
+						"stack (RLIMIT_STACK)" };
 	}
-	return 0;
+	return n;
 }

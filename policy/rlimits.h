@@ -3,13 +3,24 @@
 #ifndef MINOS_RLIMITS_H
 #define MINOS_RLIMITS_H
 
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include "config.h"
 
-/* In the new container process: set every rlimit.  Async-signal-safe.
- * Returns 0, or -errno with *which naming the limit that failed. */
-int limits_apply(const struct minos_limits *lim, const char **which);
+/* One rlimit a container process sets on itself. */
+struct limit_row {
+	int resource;
+	rlim_t soft, hard;
+	const char *name; /* for the message if it cannot be set */
+};
+#define LIMITS_MAX 9
+
+/* The rlimits a new container process sets on itself (the trampoline, in
+ * this order), from its limits and the RLIMIT_STACK it inherits (stack,
+ * minos-exec's own): how many rows. */
+unsigned limits_rows(const struct minos_limits *lim, const struct rlimit *stack,
+		     struct limit_row rows[LIMITS_MAX]);
 
 /* From the supervisor, at the trampoline's execveat stop: RLIMIT_NOFILE of
  * process pid.  0 or -errno. */

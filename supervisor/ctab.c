@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "ctab.h"
+#include "tstack.h"
 #include "log.h"
 
 #define NBUCKETS 1024
@@ -163,6 +164,13 @@ void ctab_container_dead(struct container *c)
 	if (c->errpipe >= 0)
 		close(c->errpipe);
 	c->pidfd = c->listener = c->errpipe = -1;
+	ctab_left_trampoline(c);
+}
+
+void ctab_left_trampoline(struct container *c)
+{
+	tstack_put(c->tstack, c->tstack_len);
+	c->tstack = NULL;
 }
 
 /* Numbers kept free for the supervisor's own work (see ctab.h). */

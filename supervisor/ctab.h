@@ -48,6 +48,9 @@ struct container {
 	bool listener_watched;
 	unsigned long served;   /* the loop's last round that handled its stop */
 	int errpipe;        /* trampoline failure reports; -1 once started */
+	void *tstack;       /* the trampoline's stack, until its process has
+			     * left it (tstack.h); NULL after */
+	size_t tstack_len;
 	const char *name;   /* for messages: the program's base name */
 	enum cstate state;
 	bool pidns_init;    /* pid 1 of its own pid namespace */
@@ -293,6 +296,8 @@ static inline bool ctab_counts(const struct container *c)
 void ctab_kill(struct container *c);
 void ctab_set_kill_hook(void (*before_kill)(struct container *c));
 void ctab_container_dead(struct container *c);
+/* c's process has exec'd (or ended): its trampoline stack goes back. */
+void ctab_left_trampoline(struct container *c);
 /* The held records (see above), first the first container. */
 #define CTAB_FOREACH(c) for (struct container *c = ctab_head(); c; c = c->next)
 struct container *ctab_head(void);

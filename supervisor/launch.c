@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -28,7 +29,9 @@
 #include "enforce.h"
 #include "launch.h"
 #include "report.h"
+#include "rlimits.h"
 #include "trampoline.h"
+#include "tstack.h"
 
 /* Defense in depth; the filter is the boundary.  No mount namespace: the
  * empty root is a chroot (see empty_root in trampoline.c). */
@@ -194,9 +197,10 @@ static int map_user(pid_t pid)
 	return rc;
 }
 
-/* Signals ignored here (SIGPIPE, and any we were started with, as under
- * nohup): the child resets them, since SIG_IGN survives exec. */
-static const int *ignored_signals(void)
+/* Signals not at their default here: ignored (SIGPIPE, and any we were
+ * started with, as under nohup: SIG_IGN survives exec), or handled (a
+ * sanitizer's): the child resets them before its mask opens. */
+static const int *nondefault_signals(void)
 {
 	static int list[_NSIG];
 	static bool done;
@@ -204,7 +208,7 @@ static const int *ignored_signals(void)
 		unsigned n = 0;
 		for (int sig = 1; sig < _NSIG; sig++) {
 			struct sigaction sa;
-			if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
+			if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler != SIG_DFL)
 				list[n++] = sig;
 		}
 		list[n] = 0;
@@ -213,10 +217,36 @@ static const int *ignored_signals(void)
 	return list;
 }
 
-static pid_t clone_child(unsigned long flags, int *pidfd)
+/*
+ * The trampoline's stack (tstack.h), its arguments at the top: the slots
+ * copied (the child notes there where it moved each), its limits worked
+ * out here.  Everything else they point to lives as long as the run.
+ */
+#define TRAMP_STACK_USE (16 * 1024) /* what the trampoline's calls need */
+
+static struct tramp_args *tramp_block(const struct spawn_req *rq, void **stack,
+				      size_t *len, void **sp)
 {
-	return (pid_t)syscall(SYS_clone, flags | CLONE_PIDFD | SIGCHLD, NULL,
-			      pidfd, NULL, 0);
+	size_t slots = rq->nslots * sizeof(int);
+	*len = TRAMP_STACK_USE + sizeof(struct tramp_args) + slots + 32;
+	*stack = tstack_get(len);
+	if (!*stack)
+		return NULL;
+	uintptr_t top = (uintptr_t)*stack + *len;
+	struct tramp_args *a = (void *)((top - sizeof(*a)) & ~(uintptr_t)15);
+	int *copy = (int *)((((uintptr_t)a - slots)) & ~(uintptr_t)15);
+	memcpy(copy, rq->slots, slots);
+	struct rlimit st = { 0, 0 }; /* unknown: left as it is */
+	getrlimit(RLIMIT_STACK, &st);
+	*a = (struct tramp_args){
+		.slots = copy, .nslots = rq->nslots, .memfd = rq->memfd,
+		.reset = nondefault_signals(), .filter = rq->filter,
+		.argv = rq->argv, .envp = rq->envp,
+		.no_randomize = rq->no_randomize,
+	};
+	a->nlimits = limits_rows(rq->lim, &st, a->limits);
+	*sp = copy;
+	return a;
 }
 
 /* Fail a spawn: -e, and why in err. */
@@ -258,67 +288,72 @@ int spawn_container(const struct spawn_req *rq, struct container **out,
 
 	bool ns = !cfg->no_namespaces && ns_usable != 0;
 	unsigned long flags = NS_FLAGS | (cfg->netns ? CLONE_NEWNET : 0);
-	int root = ns ? root_dir_fd() : -1;
-	const int *ignored = ignored_signals();
+	void *stack, *sp;
+	size_t stack_len;
+	struct tramp_args *a = tramp_block(rq, &stack, &stack_len, &sp);
+	if (!a) {
+		close(syncp[0]);
+		close(syncp[1]);
+		close(errp[0]);
+		close(errp[1]);
+		return spawn_fail(err, errlen, ENOMEM, "cannot create the "
+				  "container process: no memory for its stack");
+	}
+	a->sync_fd = syncp[0];
+	a->err_fd = errp[1];
+	a->root_fd = ns ? root_dir_fd() : -1;
+	a->become_root = ns;
 	/* The wall clock of the report starts before the process does, so a
 	 * container's CPU time can never exceed its wall time. */
 	struct timespec ts0;
 	clock_gettime(CLOCK_MONOTONIC, &ts0);
 	long long t0 = ts0.tv_sec * 1000000000LL + ts0.tv_nsec;
-	pid_t pid = clone_child(ns ? flags : 0, &pidfd);
+	const unsigned long base = CLONE_PIDFD | SIGCHLD;
+	long pid = tramp_start(base | (ns ? flags : 0), sp, &pidfd, a);
 	if (pid < 0 && ns && ns_usable < 0) {
 		/* No unprivileged user namespaces here: run without them. */
 		char why[96];
-		snprintf(why, sizeof(why), "clone: %s", strerror(errno));
+		snprintf(why, sizeof(why), "clone: %s", strerror((int)-pid));
 		ns_usable = 0;
 		ns = false;
-		root = -1;
+		a->root_fd = -1;
+		a->become_root = false;
 		hostprobe_no_namespaces(why);
-		pid = clone_child(0, &pidfd);
+		pid = tramp_start(base, sp, &pidfd, a);
 	}
 	if (pid < 0) {
-		int e = errno;
+		int e = (int)-pid;
 		close(syncp[0]);
 		close(syncp[1]);
 		close(errp[0]);
 		close(errp[1]);
+		tstack_put(stack, stack_len);
 		return spawn_fail(err, errlen, e,
 				  "cannot create the container process: clone: %s",
 				  strerror(e));
 	}
-	if (pid == 0) {
-		close(syncp[1]);
-		close(errp[0]);
-		struct tramp_args a = {
-			.sync_fd = syncp[0], .err_fd = errp[1],
-			.slots = rq->slots, .nslots = rq->nslots,
-			.memfd = rq->memfd, .root_fd = root, .filter = rq->filter,
-			.become_root = ns, .ignored = ignored,
-			.lim = rq->lim, .argv = rq->argv, .envp = rq->envp,
-			.no_randomize = rq->no_randomize,
-		};
-		tramp_run(&a);
-	}
 	close(syncp[0]);
 	close(errp[1]);
 	if (pidfd >= ctab_fd_floor()) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, __WALL);
+		kill((pid_t)pid, SIGKILL);
+		waitpid((pid_t)pid, NULL, __WALL);
 		close(syncp[1]);
 		close(errp[0]);
 		close(pidfd);
+		tstack_put(stack, stack_len);
 		return spawn_fail(err, errlen, ENFILE, "no descriptor left below "
 				  "minos-exec's reserve for the container's pidfd");
 	}
 
-	int seized = ptr_seize(pid, cfg->report != NULL);
-	int mapped = seized == 0 && ns ? map_user(pid) : 0;
+	int seized = ptr_seize((pid_t)pid, cfg->report != NULL);
+	int mapped = seized == 0 && ns ? map_user((pid_t)pid) : 0;
 	if (seized < 0 || mapped < 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, __WALL);
+		kill((pid_t)pid, SIGKILL);
+		waitpid((pid_t)pid, NULL, __WALL);
 		close(syncp[1]);
 		close(errp[0]);
 		close(pidfd);
+		tstack_put(stack, stack_len);
 		if (mapped < 0 && seized == 0 && ns_usable < 0) {
 			/* A user namespace is made but cannot be mapped (a
 			 * container runtime without CAP_SETUID): run without. */
@@ -342,16 +377,18 @@ int spawn_container(const struct spawn_req *rq, struct container **out,
 
 	if (ns)
 		ns_usable = 1;
-	struct container *c = ctab_new_container(pid, rq->name);
+	struct container *c = ctab_new_container((pid_t)pid, rq->name);
 	c->pidfd = pidfd;
 	c->errpipe = errp[0];
+	c->tstack = stack;
+	c->tstack_len = stack_len;
 	c->pidns_init = ns;
 	c->parent = rq->parent;
 	c->lim = rq->lim;
 	c->stage = rq->parent ? rq->parent->stage : c;
 	if (cfg->report)
 		stats_attach(c)->start_ns = t0;
-	thread_add(pid, c);
+	thread_add((pid_t)pid, c);
 	enforce_cpu_arm(c);
 	if (write(syncp[1], "g", 1) != 1)
 		BUG("cannot release the new container");

@@ -16,17 +16,17 @@ minos_exec_core = \
 	supervisor/crc32c.c supervisor/crc32c.h supervisor/ckstate.h \
 	supervisor/ckfile.c supervisor/ckfile.h supervisor/ckhost.c supervisor/ckhost.h \
 	supervisor/run.c supervisor/run_policy.c supervisor/run.h \
-	supervisor/enforce.c supervisor/enforce.h \
+	supervisor/enforce.c supervisor/enforce.h supervisor/tstack.c supervisor/tstack.h \
 	supervisor/ckpt.c supervisor/ckpt.h supervisor/restore.c supervisor/restore.h \
 	$(policy_sources) $(trampoline_sources) libminos/minos.h
 
 minos_exec_SOURCES = $(minos_exec_core)
-minos_exec_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS) $(CAP_CFLAGS) $(YAML_CFLAGS) -pthread
+minos_exec_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS) $(YAML_CFLAGS) -pthread
 minos_exec_LDFLAGS = -pthread
 if STATIC_EXEC
 minos_exec_LDFLAGS += -static
 endif
-minos_exec_LDADD = $(SECCOMP_LIBS) $(CAP_LIBS) $(YAML_LIBS)
+minos_exec_LDADD = $(SECCOMP_LIBS) $(YAML_LIBS)
 
 if SANITIZERS
 check_PROGRAMS += minos-exec-san

@@ -710,8 +710,11 @@ static void on_syscall_exit(struct thread *t)
 	 * this exit): made again as the Minos pipe (pipe_disarm). */
 	if (t->expect_notif && is_restart(r))
 		pipe_disarm_regs(t, &regs);
-	/* A child's program is in place and has not run: its initial stack
-	 * and vDSO are made ready (sys_cnew.c), then it runs. */
+	/* A child's program is in place and has not run: its trampoline's
+	 * stack goes back, its initial stack and vDSO are made ready
+	 * (sys_cnew.c), then it runs. */
+	if (exec_stop)
+		ctab_left_trampoline(t->c);
 	if (exec_stop && t->c->exec_hook) {
 		if (t->c->exec_hook(t, &regs))
 			return; /* a restore (restore.c) */

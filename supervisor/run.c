@@ -13,7 +13,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "caps.h"
 #include "ckpt.h"
 #include "hostprobe.h"
 #include "image.h"
@@ -56,8 +55,6 @@ void run_setup(struct run *r, const struct minos_config *cfg)
 			     cfg->checkpoint != NULL, &r->filter, err,
 			     sizeof(err)) < 0)
 		die(MINOS_EXIT_FAIL, "%s", err);
-	if (caps_prepare() < 0)
-		die(MINOS_EXIT_FAIL, "libcap: cannot prepare capabilities");
 	sys_filter = &r->filter;
 	loop_init(cfg);
 }
