@@ -85,7 +85,8 @@ TRAMP static _Noreturn void fail(const struct tramp_args *a, int step,
 				 long err, const char *what)
 {
 	struct tramp_err e;
-	unsigned char *p = (unsigned char *)&e;
+	/* (volatile: not made a call to memset, which is minos-exec's.) */
+	volatile unsigned char *p = (volatile unsigned char *)&e;
 	for (size_t i = 0; i < sizeof(e); i++)
 		p[i] = 0;
 	e.step = step;
