@@ -149,3 +149,8 @@ t_redteam_ckmut11_SOURCES = t/redteam/ckmut11.c supervisor/ckfile.c \
 	supervisor/ckhost.c supervisor/crc32c.c supervisor/sha256.c
 t_redteam_ckmut11_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS)
 t_redteam_ckmut11_LDADD =
+# t/962-redteam12.bats
+GUESTS += t/redteam/rt12
+EXTRA_DIST += t/redteam/rt12.c
+t/redteam/rt12: t/redteam/rt12.c $(RT_DEPS)
+	$(GUEST_LINK)
