@@ -218,3 +218,39 @@ print(sorted(collections.Counter(x["status"] for x in c).items()))' "$D/r.json"
 		no_faults "$(cat "$D/err")"
 	done
 }
+
+@test "held: passes into a child racing its stopless seal: r9 and every register zero at entry, vDSO sealed" {
+	local o
+	for o in "" --report=/dev/null; do
+		run --separate-stderr mx $o "$RT/rt12pass" race 150 <"$RT/rt12pass"
+		echo "[$o] $status [$output] $stderr"
+		expect_status 0
+		[ "$output" = "150 x r9 0 others 0 seal 1,1" ]
+		no_faults "$stderr"
+	done
+}
+
+@test "held: checkpoints (--leave-running) of children on their way through the seal, then the restore" {
+	need_pidns
+	local pid sup i n
+	timeout -k 5 60 "$MINOS_EXEC" --checkpoint="$D/s.ck" --leave-running \
+		"$RT/rt12pass" race 150 <"$RT/rt12pass" >"$D/out" 2>"$D/err" &
+	pid=$!
+	for i in $(seq 100); do # bounded: until minos-exec is there
+		sup=$(pgrep -P $pid) && break
+		sleep 0.05
+	done
+	for i in $(seq 30); do
+		kill -USR1 "$sup" 2>/dev/null || break
+		sleep 0.02
+	done
+	wait $pid
+	[ "$(cat "$D/out")" = "150 x r9 0 others 0 seal 1,1" ]
+	no_faults "$(cat "$D/err")"
+	n=$(grep -c '^minos-exec: checkpointed' "$D/err" || true)
+	echo "checkpoints: $n"
+	[ "$n" -ge 1 ] || skip "no checkpoint was made during the run"
+	ck_restore "$D/s.ck" </dev/null
+	expect_status 0
+	[ "$output" = "150 x r9 0 others 0 seal 1,1" ]
+}
