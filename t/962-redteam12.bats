@@ -54,6 +54,30 @@ ignoring() {
 	no_faults "$stderr"
 }
 
+@test "RT12-2: a SIGHUP minos-exec's caller ignores (nohup) does not end the run" {
+	need_pidns
+	command -v perl >/dev/null || skip "no perl"
+	[ -n "${RT12_OPEN:-}" ] || skip "open: RT12-2 loop.c blocks SIGHUP, SIGINT, SIGQUIT and SIGTERM and reads them from its signalfd whatever their disposition; a blocked signal is queued even while ignored, so under nohup (or as a background job of a non-interactive shell, SIGINT and SIGQUIT ignored) the hangup still ends every container"
+	local pid sup line
+	rm -f "$D/out"
+	mkfifo "$D/out"
+	ignoring HUP -- "$G/spin" block >"$D/out" 2>"$D/err" &
+	pid=$!
+	exec 5<"$D/out"
+	read -r -t 20 line <&5
+	[ "$line" = spinning ]
+	sup=$(pgrep -P $pid)
+	# Signals are taken lowest number first: a HUP not ignored would be
+	# the run's end, before the TERM.
+	kill -HUP "$sup"
+	kill -TERM "$sup"
+	wait $pid || st=$?
+	exec 5<&-
+	cat "$D/err"
+	[ "${st:-0}" -eq 143 ]
+	grep -q 'received SIGTERM' "$D/err"
+}
+
 @test "held: signals the caller ignores and blocks are default and open in every container" {
 	command -v perl >/dev/null || skip "no perl"
 	local o
