@@ -52,6 +52,18 @@ ignoring() {
 	expect_status 0
 	[ "$output" = "3 x $GOOD" ]
 	no_faults "$stderr"
+	cat >"$D/p.yaml" <<-EOF2
+	limits: {wall-time: 20s}
+	containers:
+	  a:
+	    program: $RT/rt12
+	    argv: [rt12, kids, "2"]
+	    fds: {0: {file: $RT/rt12}, 1: stdout, 2: stderr}
+	EOF2
+	run --separate-stderr ignoring CHLD -- --policy="$D/p.yaml"
+	echo "$status [$output] $stderr"
+	expect_status 0
+	[ "$output" = "2 x $GOOD" ]
 }
 
 @test "RT12-2: a SIGHUP minos-exec's caller ignores (nohup) does not end the run" {
@@ -97,6 +109,11 @@ ignoring() {
 }
 
 @test "held: cnew and ckill at once from 4 threads, then 12 children at once: all start, all killed are SIGKILL" {
+	run --separate-stderr mx --no-namespaces "$RT/rt12" storm 4 30 12 <"$RT/rt12"
+	expect_status 0
+	[ "$output" = "storm bad 0
+12 x $GOOD" ]
+	no_faults "$stderr"
 	run --separate-stderr mx --report="$D/r.json" "$RT/rt12" storm 4 60 12 <"$RT/rt12"
 	echo "$status [$output] $(grep -v 'ckill by' <<<"$stderr")"
 	expect_status 0
