@@ -295,3 +295,32 @@ print(sorted(collections.Counter(x["status"] for x in c).items()))' "$D/r.json"
 	expect_status 0
 	[ "$output" = "150 x r9 0 others 0 seal 1,1" ]
 }
+
+@test "held: checkpoint files of children on their way through the keyed seal never hold the run's key" {
+	need_pidns
+	command -v python3 >/dev/null || skip "no python3"
+	local pid sup i key
+	timeout -k 5 60 "$MINOS_EXEC" --checkpoint="$D/s.ck" --leave-running \
+		"$RT/rt12pass" race 200 <"$RT/rt12pass" >"$D/out" 2>"$D/err" &
+	pid=$!
+	for i in $(seq 100); do # bounded: until minos-exec is there
+		sup=$(pgrep -P $pid) && break
+		sleep 0.05
+	done
+	key=$(python3 "$MINOS_SRC/t/redteam/rt12key.py" "$sup" 2>/dev/null) || true
+	for i in $(seq 40); do
+		kill -USR1 "$sup" 2>/dev/null || break
+		cp "$D/s.ck" "$D/s$i.ck" 2>/dev/null || true
+		sleep 0.02
+	done
+	wait $pid
+	[ "$(cat "$D/out")" = "200 x r9 0 others 0 seal 1,1" ]
+	echo "key: $key; files: $(ls "$D" | grep -c 'ck$')"
+	[ "$(wc -l <<<"$key")" -eq 1 ] && [ -n "$key" ] ||
+		skip "the key could not be read from minos-exec's memory"
+	run python3 -c '
+import struct, sys
+k = struct.pack("<Q", int(sys.argv[1], 16))
+print(sum(open(f, "rb").read().count(k) for f in sys.argv[2:]))' "$key" "$D"/*.ck
+	[ "$output" = 0 ]
+}

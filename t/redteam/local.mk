@@ -151,7 +151,7 @@ t_redteam_ckmut11_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS)
 t_redteam_ckmut11_LDADD =
 # t/962-redteam12.bats
 GUESTS += t/redteam/rt12
-EXTRA_DIST += t/redteam/rt12.c
+EXTRA_DIST += t/redteam/rt12.c t/redteam/rt12key.py
 t/redteam/rt12: t/redteam/rt12.c $(RT_DEPS)
 	$(GUEST_LINK)
 # rt12pass: entered at regs_entry, which records its registers (962).
