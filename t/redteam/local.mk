@@ -149,3 +149,14 @@ t_redteam_ckmut11_SOURCES = t/redteam/ckmut11.c supervisor/ckfile.c \
 	supervisor/ckhost.c supervisor/crc32c.c supervisor/sha256.c
 t_redteam_ckmut11_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS)
 t_redteam_ckmut11_LDADD =
+# t/962-redteam12.bats
+GUESTS += t/redteam/rt12
+EXTRA_DIST += t/redteam/rt12.c t/redteam/rt12key.py
+t/redteam/rt12: t/redteam/rt12.c $(RT_DEPS)
+	$(GUEST_LINK)
+# rt12pass: entered at regs_entry, which records its registers (962).
+GUESTS += t/redteam/rt12pass
+EXTRA_DIST += t/redteam/rt12pass.c
+t/redteam/rt12pass: t/redteam/rt12pass.c $(RT_DEPS)
+	$(AM_V_CC)$(MKDIR_P) $(@D) && \
+	$(GUEST_CC) $(GUEST_CFLAGS) -Wl,-e,regs_entry -o $@ $< $(GUEST_LIBS)
