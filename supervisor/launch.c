@@ -205,16 +205,6 @@ static const int *nondefault_signals(void)
 	static int list[_NSIG];
 	static bool done;
 	if (!done) {
-		/* RT12-1: an ignored SIGCHLD (a caller's SIG_IGN survives
-		 * exec) makes the kernel send none for a tracee's stops or
-		 * its end, so the loop's signalfd never woke and the run hung
-		 * at its first container's first stop.  Ours is held and read
-		 * from the signalfd (loop.c): its default is what we need.
-		 * (Before the first container: this runs once, first.) */
-		struct sigaction chld;
-		if (sigaction(SIGCHLD, NULL, &chld) == 0 &&
-		    chld.sa_handler == SIG_IGN)
-			signal(SIGCHLD, SIG_DFL);
 		unsigned n = 0;
 		for (int sig = 1; sig < _NSIG; sig++) {
 			struct sigaction sa;

@@ -116,13 +116,22 @@ void loop_init(const struct minos_config *config)
 	if (!notif_buf || !resp_buf)
 		die(125, "out of memory");
 
+	/* A disposition survives exec.  An ignored SIGCHLD makes the kernel
+	 * send none for a tracee's stops or its end, and the loop would never
+	 * wake (RT12-1): ours is the default, held and read below.  A session
+	 * signal the caller ignores (nohup; INT and QUIT for a background job
+	 * of a non-interactive shell) stays ignored: a held signal is queued
+	 * even while ignored, so in the set it would end the run (RT12-2). */
+	struct sigaction sa;
+	if (sigaction(SIGCHLD, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
+		signal(SIGCHLD, SIG_DFL);
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGQUIT);
+	static const int session[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	for (size_t i = 0; i < sizeof(session) / sizeof(session[0]); i++)
+		if (sigaction(session[i], NULL, &sa) < 0 || sa.sa_handler != SIG_IGN)
+			sigaddset(&set, session[i]);
 	sigaddset(&set, enforce_cpu_signal()); /* CPU timers (enforce.c) */
 	if (cfg->checkpoint)
 		sigaddset(&set, SIGUSR1); /* --checkpoint: save the run */
