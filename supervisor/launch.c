@@ -235,7 +235,8 @@ static struct tramp_args *tramp_block(const struct spawn_req *rq, void **stack,
 	uintptr_t top = (uintptr_t)*stack + *len;
 	struct tramp_args *a = (void *)((top - sizeof(*a)) & ~(uintptr_t)15);
 	int *copy = (int *)((((uintptr_t)a - slots)) & ~(uintptr_t)15);
-	memcpy(copy, rq->slots, slots);
+	if (slots)
+		memcpy(copy, rq->slots, slots);
 	struct rlimit st = { 0, 0 }; /* unknown: left as it is */
 	getrlimit(RLIMIT_STACK, &st);
 	*a = (struct tramp_args){
