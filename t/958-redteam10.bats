@@ -132,13 +132,25 @@ saved_at() {
 }
 
 @test "RT10-4: passes (and a child passing into a grandchild) saved at any moment and restored: every pass arrives exactly once, the run ends as the uninterrupted one" {
-	skip "open: RT10-4, once a restored run said 'lost 1' (saved at 70 ms, with the grandchild): one pass of the round neither failed nor arrived; seen once in about 65 saved-and-restored runs, not in 45 more (normal and sanitizer builds); cause not found"
+	# A pass borrowed the child's thread as its interrupt broke the
+	# thread's Minos pipe, armed (rewritten into the private install
+	# call): the pass gave the call back to restart as that private call,
+	# and a freeze's stop just after (asked again once the pass was done)
+	# disarmed it and saved it so.  Restored, the thread made the private
+	# call of its own: ENOSYS, a pipe "failed" with no numbers, and the
+	# child's thread that feeds the grandchild passed its old numbers
+	# (the parent's passes by now) into the grandchild: "lost 2" (or 1).
+	# Two restores in about 1100 on the old build (the file restores so
+	# every time); now an interrupt that breaks an armed pipe disarms it
+	# first, whoever takes the stop (loop.c on_stop).
 	need_pidns
 	local at
-	for at in 20ms 45ms 70ms 110ms 160ms; do
-		saved_at $at passes 30 4 8 0 1
+	for at in 20 30 40 45 50 55 60 65 70 75 80 90 110 130 160; do
+		saved_at ${at}ms passes 30 4 8 0 1
 		[ "$out" = "rounds 30: lost 0, extra 0, errors 0, own 2" ]
-		saved_at $at passes 30 4 8 0 0
+	done
+	for at in 20 45 70 110 160; do
+		saved_at ${at}ms passes 30 4 8 0 0
 		[ "$out" = "rounds 30: lost 0, extra 0, errors 0, own 2" ]
 	done
 }
