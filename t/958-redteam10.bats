@@ -87,6 +87,19 @@ saved_at() {
 	done
 }
 
+@test "RT10-4 (no checkpoint): a Minos pipe a pass interrupts and gives back, then a signal before the pipe is made again: the pipe is made, never ENOSYS" {
+	# The same cause without a freeze: the pass restarted the armed
+	# pipe as the private install call, the signal's stop disarmed it,
+	# and the handler returned to make the private call of its own
+	# (the old build: ENOSYS 30 to 112 times in each of 7 runs).
+	need_pidns
+	run --separate-stderr timeout -k 5 60 "$MINOS_EXEC" "$RT/rt10" pipesig <"$RT/rt10"
+	echo "$status [$output] $stderr"
+	expect_status 0
+	no_faults "$stderr"
+	[ "$output" = "pipesig: enosys 0" ]
+}
+
 # ---- held ------------------------------------------------------------------
 
 @test "RT10 held: 60 checkpoints (--leave-running) of 4 threads passing pipe ends into one child: every pass arrives exactly once (the child's count), none fails, nothing is left open" {
