@@ -254,10 +254,9 @@ static int pipe_loop(void)
 			minos_wclose(w);
 			minos_rclose(r);
 		}
-		if (i % 64 != 63)
-			continue;
-		for (int fd = 2; fd < 256; fd++)
-			close(fd);
+		if (i % 64 == 63)
+			for (int fd = 2; fd < 256; fd++)
+				close(fd);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		if (rt_ms(&t0, &t1) > 2000)
 			break;
