@@ -826,6 +826,14 @@ static void on_stop(struct thread *t, pid_t tid, int status)
 		ckpt_rearm(t);
 		return;
 	}
+	/* Our interrupt broke its armed pipe: the Minos pipe again, before
+	 * a pass borrows the thread.  The pass gives the registers it found
+	 * back (the call restarted): left armed, the thread would make the
+	 * private install call of its own after any stop that disarmed it
+	 * meanwhile (a freeze's, saved so: RT10-4), answered ENOSYS, its
+	 * pipe "failed" with no numbers. */
+	if (sig == SIGTRAP && t->state == T_RUNNING)
+		pipe_disarm(t);
 	if (sig == SIGTRAP && t->lent && t->state == T_RUNNING) {
 		struct user_regs_struct regs;
 		if (ptr_getregs(t->tid, &regs) == 0 && sys_pass_stopped(t, &regs, false)) {
@@ -834,8 +842,6 @@ static void on_stop(struct thread *t, pid_t tid, int status)
 			return; /* our PTRACE_INTERRUPT: it installs a passed descriptor */
 		}
 	}
-	if (sig == SIGTRAP && t->state == T_RUNNING)
-		pipe_disarm(t); /* our interrupt broke its armed pipe */
 	if (sig == SIGTRAP && t->state == T_RUNNING && ckpt_hold(t, NULL))
 		return; /* frozen for a checkpoint (ckpt.c) */
 	if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)

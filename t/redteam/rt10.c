@@ -24,6 +24,11 @@
  *          that passes pipe ends into it all the time (a new G every 32),
  *          paused while C counts.
  *   hold:  after the last line, wait for ever (a blocking read).
+ * `rt10 pipesig < rt10`: C makes and closes Minos pipes for 2 s, its
+ * other thread signalling it (SIGUSR2, a handler that does nothing) all
+ * the time, while 2 threads of ours pass pipe ends into it: "pipesig:
+ * enosys N" (RT10-4: a pipe a pass interrupted and gave back, then a
+ * signal before it was made again: ENOSYS, no numbers).
  * Prints "rounds R: lost L, extra X, errors E, own O" (O: our descriptors
  * above 2 that are open at the end; 2: the control and reply pipes).
  */
@@ -205,6 +210,62 @@ static void *grand(void *arg)
 	return NULL;
 }
 
+static void on_usr2_nothing(int sig)
+{
+	(void)sig;
+}
+
+static atomic_int c_main_tid, c_done;
+
+static void *c_signaller(void *arg)
+{
+	(void)arg;
+	pid_t pid = getpid();
+	for (long i = 0; !atomic_load(&c_done) && i < 100000000; i++) {
+		syscall(SYS_tgkill, pid, atomic_load(&c_main_tid), SIGUSR2);
+		for (int k = 0; k < 20; k++)
+			sched_yield();
+	}
+	return NULL;
+}
+
+/* C's side of `pipesig`: Minos pipes, made and closed, for 2 s under
+ * signals; what the parent passed in closed now and then.  The pipes
+ * answered ENOSYS. */
+static int pipe_loop(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_usr2_nothing;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGUSR2, &sa, NULL);
+	atomic_store(&c_main_tid, (int)syscall(SYS_gettid));
+	pthread_t th;
+	pthread_create(&th, NULL, c_signaller, NULL);
+	struct timespec t0, t1;
+	int bad = 0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (long i = 0; i < 10000000; i++) {
+		int w, r;
+		long e = minos_pipe(&w, &r);
+		if (e == -ENOSYS)
+			bad++;
+		if (e >= 0) {
+			minos_wclose(w);
+			minos_rclose(r);
+		}
+		if (i % 64 == 63)
+			for (int fd = 2; fd < 256; fd++)
+				close(fd);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (rt_ms(&t0, &t1) > 2000)
+			break;
+	}
+	atomic_store(&c_done, 1);
+	pthread_join(th, NULL);
+	return bad;
+}
+
 static int child(void)
 {
 	char b;
@@ -217,6 +278,11 @@ static int child(void)
 		if (b == 'g' && !g) {
 			pthread_t th;
 			g = pthread_create(&th, NULL, grand, NULL) == 0;
+			continue;
+		}
+		if (b == 'p') {
+			int bad = pipe_loop();
+			minos_write(1, &bad, sizeof(bad));
 			continue;
 		}
 		if (b != 'c')
@@ -281,10 +347,59 @@ static int cnews(int n, int nt)
 	return 0;
 }
 
+/* `rt10 pipesig`: pipe ends into C, for ever (until stop_sender). */
+static void *pass_loop(void *arg)
+{
+	(void)arg;
+	for (long i = 0; !atomic_load(&stop_sender) && i < 100000000; i++) {
+		int w, r;
+		if (minos_pipe(&w, &r) < 0)
+			continue;
+		if (minos_rpass(r, cid) < 0)
+			minos_rclose(r);
+		minos_wclose(w);
+	}
+	return NULL;
+}
+
+static int pipesig(void)
+{
+	int cw, cr, rw, rr;
+	minos_pipe(&cw, &cr);
+	minos_pipe(&rw, &rr);
+	int list[3] = { cr, -1, rw };
+	long c = rt_spawn_self(list, 1, 2);
+	if (c < 0) {
+		printf("cnew: %ld\n", c);
+		return 1;
+	}
+	cid = (int)c;
+	minos_write(cw, "p", 1);
+	pthread_t th[2];
+	for (int i = 0; i < 2; i++)
+		pthread_create(&th[i], NULL, pass_loop, NULL);
+	int bad = -1;
+	long n = 0;
+	for (size_t off = 0; off < sizeof(bad); off += (size_t)n) {
+		n = minos_read(&rr, 1, (char *)&bad + off, sizeof(bad) - off, NULL);
+		if (n <= 0)
+			break;
+	}
+	atomic_store(&stop_sender, 1);
+	for (int i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+	printf("pipesig: enosys %d\n", bad);
+	fflush(stdout);
+	minos_wclose(cw);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 0)
 		return child();
+	if (argc == 2 && strcmp(argv[1], "pipesig") == 0)
+		return rt_read_self() < 0 ? 2 : pipesig();
 	if (argc == 4 && strcmp(argv[1], "cnews") == 0 && atoi(argv[3]) >= 1 &&
 	    atoi(argv[3]) <= MAXT)
 		return cnews(atoi(argv[2]), atoi(argv[3]));
