@@ -96,6 +96,19 @@ static int vdso_sizes(struct ck_host *h, char *err, size_t errlen)
 	return 0;
 }
 
+uint64_t ck_host_mmap_min(void)
+{
+	unsigned long long v = 65536;
+	FILE *f = fopen("/proc/sys/vm/mmap_min_addr", "re");
+
+	if (f) {
+		if (fscanf(f, "%llu", &v) != 1)
+			v = 65536;
+		fclose(f);
+	}
+	return v;
+}
+
 int ck_host_facts(struct ck_host *h, char *err, size_t errlen)
 {
 	struct utsname u;

@@ -18,6 +18,11 @@
  * ck_syscalls_sha256().  0, or -1 with a reason in err. */
 int ck_host_facts(struct ck_host *h, char *err, size_t errlen);
 
+/* The lowest address this host lets a process map
+ * (/proc/sys/vm/mmap_min_addr); 65536, the usual default, when that
+ * cannot be read. */
+uint64_t ck_host_mmap_min(void);
+
 /* SHA-256 of the system call table this minos-exec was built with: every
  * row of policy/syscalls.def as its text, with each call's number.
  * Pure. */

@@ -812,9 +812,15 @@ static int fits(const char *path, const struct ck_container *k,
 	if (lim->memory && need > lim->memory)
 		die(MINOS_EXIT_FAIL, "%s: container '%s' maps %" PRIu64 " bytes, "
 		    "over --memory=%llu", path, who, need, lim->memory);
-	if (k->start_brk < CK_PAGE * 32 || k->start_brk >= (1ULL << 46))
+	/* The placeholder's one page ends where the heap starts, so that
+	 * page must be one this host maps.  A flat image's heap may start
+	 * one page above its bytes at 0x10000 (brk not randomized). */
+	uint64_t low = ck_host_mmap_min() + CK_PAGE;
+	if (k->start_brk < low || k->start_brk >= (1ULL << 46))
 		die(MINOS_EXIT_FAIL, "%s: container '%s': its heap starts at %#" PRIx64
-		    ", where restore cannot place it", path, who, k->start_brk);
+		    ", where restore cannot place it (from %#" PRIx64 " on this host, "
+		    "vm.mmap_min_addr and a page, below %#llx)", path, who,
+		    k->start_brk, low, 1ULL << 46);
 	/* A cnew wound back holds its bytes as cnew holds an image: within
 	 * --image-size, and charged to the container's --memory. */
 	uint64_t code = 0;

@@ -93,6 +93,14 @@ restore_refused() {
 	done
 }
 
+@test "a heap saved below where this host maps a page (vm.mmap_min_addr) is refused before anything starts, in one line that says where it may start" {
+	need_pidns
+	base_file
+	mutate brklow
+	restore_refused "$D/brklow.ck"
+	[[ "$stderr" == *"its heap starts at 0x1000, where restore cannot place it (from 0x"*", vm.mmap_min_addr and a page"* ]]
+}
+
 @test "RCK-4: a file with pending signals is restored with them queued again, never with them dropped: SIGUSR1 pending, not blocked, not caught, ends the restored program" {
 	need_pidns
 	base_file

@@ -42,6 +42,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(m, "mapvdso")) { c->maps[c->nmaps-1].start = c->vdso; c->maps[c->nmaps-1].len = 4096; c->maps[c->nmaps-1].nextents = 0; }
 	else if (!strcmp(m, "huge")) { c->maps[c->nmaps-1].len = (1ULL<<47) - c->maps[c->nmaps-1].start; c->maps[c->nmaps-1].nextents = 0; }
 	else if (!strcmp(m, "brk")) { c->brk = c->start_brk + (1ULL<<40); }
+	else if (!strcmp(m, "brklow")) { c->start_brk = c->brk = 4096; }
 	else if (!strcmp(m, "threads")) { struct ck_thread *t = calloc(3, sizeof *t); for (int i=0;i<3;i++) t[i]=c->threads[0]; c->threads=t; c->nthreads=3; }
 	else if (!strcmp(m, "vsys")) { c->vdso_syscall = 0xfff; }
 	else if (!strcmp(m, "vdsohigh")) { c->vdso = 0x7ffffffff000ULL; c->vvar = c->vdso - 0x4000; }
