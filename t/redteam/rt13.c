@@ -6,10 +6,10 @@
  *
  * `rt13 mix T N SIG JUMP`: the parent P starts a child C and passes pipe
  * ends into it from 2 threads (each rfd holds one byte 'P', its wfd
- * closed), 16 after each of C's sweeps (its table stays below 256).  C runs T threads, each making N Minos pipes through
- * one syscall instruction of its own (rt13_call), checking every pipe
+ * closed), 48 after each of C's sweeps (its table stays below 256).  C
+ * runs T threads, each making N Minos pipes through one syscall instruction of its own (rt13_call), checking every pipe
  * (two distinct numbers, a byte written to its wfd read back from its
- * rfd) and closing it.  Every 32 pipes all of them meet and C's main
+ * rfd) and closing it.  Every 8 pipes all of them meet and C's main
  * thread sweeps its table: an rfd that holds 'P' is a pass received;
  * anything else open besides rfd 0 and wfd 1 is a leak.
  *   SIG 1: a thread of C sends the workers SIGUSR2 all the time; the
@@ -44,7 +44,7 @@
 
 #define PRIV 0x44ff
 #define MAXT 8
-#define EVERY 32
+#define EVERY 8
 
 /* One syscall instruction for the pipe and the private call alike:
  * rt13_call(nr, &rdx) -> rax, rdx out. */
@@ -298,7 +298,7 @@ static int child(void)
 static int cid;
 static atomic_int passed, stop_pass, pass_errors;
 static int tok_w = -1, tok_r = -1; /* a token a pass (mix), -1: no tokens */
-#define BATCH 16
+#define BATCH 48
 
 /* Pipe ends into the child, each holding 'P', until stop_pass (or max). */
 static void *passer(void *arg)
