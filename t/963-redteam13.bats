@@ -185,6 +185,15 @@ saved_at() {
 	done
 }
 
+@test "RT13 held: the signal storm (handlers making pipes) saved at 6 points and restored: no pipe ENOSYS, no pass lost, before or after the restore" {
+	need_pidns
+	local i
+	for i in $(seq 6); do
+		saved_at $((i * 290))ms mix 1 256 1 0
+		clean "$out"
+	done
+}
+
 @test "RT13 held: a child making Minos pipes in 4 threads ckilled while passes come in, 40 times: no descriptor left in the parent" {
 	need_pidns
 	mix "$RT/rt13" kill 40 4
