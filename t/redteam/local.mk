@@ -160,3 +160,8 @@ EXTRA_DIST += t/redteam/rt12pass.c
 t/redteam/rt12pass: t/redteam/rt12pass.c $(RT_DEPS)
 	$(AM_V_CC)$(MKDIR_P) $(@D) && \
 	$(GUEST_CC) $(GUEST_CFLAGS) -Wl,-e,regs_entry -o $@ $< $(GUEST_LIBS)
+# rt13: Minos pipes against passes, signals, freezes, kills (963).
+GUESTS += t/redteam/rt13
+EXTRA_DIST += t/redteam/rt13.c
+t/redteam/rt13: t/redteam/rt13.c $(RT_DEPS)
+	$(GUEST_LINK)
