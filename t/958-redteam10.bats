@@ -19,6 +19,15 @@ no_faults() {
 		"$1" != *"AddressSanitizer"* && "$1" != *"LeakSanitizer"* ]]
 }
 
+# rt10_5 TEXT: skip, naming it, when TEXT shows open RT10-5 (a parent's
+# Minos pipe answered ENOSYS while checkpoints were made; minos.7), so
+# each test still fails for anything else it checks.
+rt10_5() {
+	if [[ "$1" == *"rt10: pipe = -38"* ]]; then
+		skip "open: RT10-5 seen: a parent thread's Minos pipe failed with ENOSYS while checkpoints were made (about one run in 30; cause not found; minos.7)"
+	fi
+}
+
 # storm N ARGS...: rt10 ARGS (its image on stdin) under --leave-running,
 # asked to save N times, 20 ms apart, once it said its first line; $rest
 # is what it said after it, $ckn how many checkpoints were made.
@@ -45,6 +54,7 @@ storm() {
 	echo "$rest"
 	ckn=$(grep -c '^minos-exec: checkpointed' "$D/err" || true)
 	no_faults "$(cat "$D/err")"
+	rt10_5 "$(cat "$D/err")"
 }
 
 # saved_at AT ARGS...: rt10 ARGS saved (a real checkpoint) AT after its
@@ -59,12 +69,14 @@ saved_at() {
 	echo "at $at: $status [$output] $(grep -v 'ckill by' <<<"$stderr")"
 	expect_status 0
 	no_faults "$stderr"
+	rt10_5 "$stderr"
 	out=${output##*$'\n'}
 	[ -s "$D/c.ck" ] || return 0
 	run --separate-stderr timeout -k 5 60 "$MINOS_EXEC" --restore="$D/c.ck" </dev/null
 	echo "restored: $status [$output] $(grep -v 'ckill by' <<<"$stderr")"
 	expect_status 0
 	no_faults "$stderr"
+	rt10_5 "$stderr"
 	out=${output##*$'\n'} # (its first line too if saved before it)
 }
 
@@ -156,7 +168,6 @@ saved_at() {
 	# Two restores in about 1100 on the old build (the file restores so
 	# every time); now an interrupt that breaks an armed pipe disarms it
 	# first, whoever takes the stop (loop.c on_stop).
-	skip "open: RT10-5, once in a clean-clone CI (normal build, no grandchild, saved at 160 ms) a parent's Minos pipe failed with ENOSYS before the checkpoint ('rt10: pipe = -38'; restored: errors 1); not seen in 550 more runs at 150-170 ms, normal and sanitizer builds under load; cause not found. RT10-4's own cause is fixed and tested deterministically above"
 	need_pidns
 	local at
 	for at in 20 30 40 45 50 55 60 65 70 75 80 90 110 130 160; do
