@@ -12,10 +12,10 @@
  * rfd) and closing it.  Every 8 pipes all of them meet and C's main
  * thread sweeps its table: an rfd that holds 'P' is a pass received;
  * anything else open besides rfd 0 and wfd 1 is a leak.
- *   SIG 1: a thread of C sends the workers SIGUSR2 all the time; the
- *          handler makes a Minos pipe of its own (checked, closed), then
- *          calls the private install number from the same instruction;
- *          SA_RESTART.
+ *   SIG 1: a thread of C sends the workers SIGUSR2, each at most one
+ *          signal per pipe it makes; the handler makes a Minos pipe of
+ *          its own (checked, closed), then calls the private install
+ *          number from the same instruction; SA_RESTART.
  *   SIG 2: the same without SA_RESTART (a pipe's EINTR is counted apart).
  *   JUMP 1: a thread of C calls the private install number (0x44ff) from
  *          that same instruction all the time: it must be ENOSYS.
@@ -68,6 +68,7 @@ static struct cfg cfg;
 static atomic_int enosys, eintr, errors, bad, leaked, stolen, received;
 static atomic_int done, full;
 static atomic_int tids[MAXT];
+static atomic_int made[MAXT]; /* (main-line pipes per worker) */
 static pthread_barrier_t meet;
 
 static void error(const char *what, long r)
@@ -140,6 +141,7 @@ static void *worker(void *arg)
 	atomic_store(&tids[i], (int)syscall(SYS_gettid));
 	for (int k = 1; k <= cfg.n; k++) {
 		one_pipe((char)('a' + i));
+		atomic_fetch_add(&made[i], 1);
 		if (k % EVERY)
 			continue;
 		pthread_sigmask(SIG_BLOCK, &usr2, NULL);
@@ -148,22 +150,32 @@ static void *worker(void *arg)
 		pthread_sigmask(SIG_UNBLOCK, &usr2, NULL);
 	}
 	pthread_sigmask(SIG_BLOCK, &usr2, NULL); /* (all meet as often) */
+	atomic_store(&tids[i], 0);
 	return NULL;
 }
 
+/* The storm: a signal to each worker in turn, the next to the same worker
+ * only once it has made a pipe of its own since, then 0 to 31 yields.
+ * Its target's progress bounds it, not the machine's speed: every signal
+ * is a round trip through the supervisor and its handler makes a pipe, so
+ * a storm paced by time alone keeps the worker in its handler for ever on
+ * a machine fast enough (RT10-3, open) and the run never ends. */
 static void *signaller(void *arg)
 {
 	(void)arg;
-	int pid = getpid();
+	int pid = getpid(), seen[MAXT];
+	unsigned seed = 13;
+	for (int i = 0; i < MAXT; i++)
+		seen[i] = -1;
 	for (long i = 0; !atomic_load(&done) && i < 100000000; i++) {
-		int t = atomic_load(&tids[i % cfg.t]);
-		if (t > 0)
+		int w = (int)(i % cfg.t), t = atomic_load(&tids[w]);
+		int m = atomic_load(&made[w]);
+		if (t > 0 && m != seen[w]) {
+			seen[w] = m;
 			syscall(SYS_tgkill, pid, t, SIGUSR2);
-		/* A pause after each signal: with none, on a quiet machine
-		 * the storm keeps its target from its next call for ever
-		 * (RT10-3, open: each signal is a round trip through the
-		 * supervisor), and the run never ends. */
-		for (int k = 0; k < 20; k++)
+		}
+		seed = seed * 1103515245u + 12345u;
+		for (unsigned k = (seed >> 16) % 32; k > 0; k--)
 			sched_yield();
 	}
 	return NULL;
