@@ -43,7 +43,7 @@ tofile() {
 	timeout -k 5 60 "$MINOS_EXEC" "$@" </dev/null >"$D/out" 2>"$D/err" || status=$?
 	stderr=$(cat "$D/err")
 	echo "$*: status $status: $stderr"
-	[[ "$stderr" != *"AddressSanitizer"* && "$stderr" != *"runtime error"* ]]
+	no_faults "$stderr"
 }
 
 @test "RT5-1: a Minos pipe a checkpoint interrupts in its private install call is made again in the restored run, not ENOSYS (also under --trace)" {

@@ -17,12 +17,6 @@ setup() {
 	D="$BATS_TEST_TMPDIR"
 }
 
-# no_faults TEXT: no internal error, no sanitizer report in TEXT.
-no_faults() {
-	[[ "$1" != *"internal error"* && "$1" != *"runtime error"* &&
-		"$1" != *"AddressSanitizer"* && "$1" != *"LeakSanitizer"* ]]
-}
-
 # ignoring SIG... -- ARGS: minos-exec ARGS (at most 30 s) with those
 # signals ignored (SIG_IGN survives exec, as nohup and trap '' do) and
 # every signal blocked.  (Not under timeout(1): it sets SIGCHLD back.)

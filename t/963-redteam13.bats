@@ -15,12 +15,6 @@ setup() {
 	D="$BATS_TEST_TMPDIR"
 }
 
-# no_faults TEXT: no internal error, no sanitizer report in TEXT.
-no_faults() {
-	[[ "$1" != *"internal error"* && "$1" != *"runtime error"* &&
-		"$1" != *"AddressSanitizer"* && "$1" != *"LeakSanitizer"* ]]
-}
-
 # clean LINE: a "mix" line with nothing wrong (EINTR aside: SIG 2).
 clean() {
 	[[ "$1" =~ ^mix:\ enosys\ 0,\ eintr\ [0-9]+,\ errors\ 0,\ bad\ 0,\ leaked\ 0,\ stolen\ 0,\ lost\ 0,\ extra\ 0,\ passed\ some$ ]]

@@ -88,8 +88,13 @@ ck_restore() {
 	shift
 	run --separate-stderr timeout -k 5 60 "$MINOS_EXEC" "$@" --restore="$f"
 	echo "$f: status $status: [$output] $stderr"
-	[[ "$stderr" != *"internal error"* ]]
-	[[ "$stderr" != *"AddressSanitizer"* && "$stderr" != *"runtime error"* ]]
+	no_faults "$stderr"
+}
+
+# no_faults TEXT: no internal error and no sanitizer report in TEXT.
+no_faults() {
+	[[ "$1" != *"internal error"* && "$1" != *"runtime error"* &&
+		"$1" != *"AddressSanitizer"* && "$1" != *"LeakSanitizer"* ]]
 }
 
 # ck_save_restored FILE NEW [OPTIONS...]: minos-exec OPTIONS --restore=FILE
