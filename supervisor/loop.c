@@ -50,6 +50,7 @@
 #include "log.h"
 #include "loop.h"
 #include "mem.h"
+#include "pipearm.h"
 #include "ptrace.h"
 #include "report.h"
 #include "sys.h"
@@ -580,14 +581,15 @@ static bool is_restart(long r)
 /* The armed pipe call (sys_pipe rewrote it into the private install
  * call) was interrupted before its notification, by a signal or an
  * interrupt of ours: disarm it; a restart re-issues the Minos pipe
- * itself, whose stop looks for its numbers again.  Left as the private
- * call it would be ENOSYS to a thread made again from a checkpoint
+ * itself, whose stop looks for its numbers again.  Also when the kernel
+ * had restarted the private call already, unseen, and the stop came
+ * before the thread made it (pipearm.h; RT10-5).  Left as the private
+ * call it would be ENOSYS, and to a thread made again from a checkpoint
  * (RT5-1). */
 static void pipe_disarm_regs(struct thread *t, struct user_regs_struct *regs)
 {
 	t->expect_notif = false;
-	if (regs->orig_rax == MINOS_PRIV_INSTALL)
-		regs->orig_rax = MINOS_SYS_PIPE;
+	pipe_unarm_regs(t->entry.rip, regs);
 }
 
 static void pipe_disarm(struct thread *t)
@@ -596,10 +598,8 @@ static void pipe_disarm(struct thread *t)
 	if (!t->expect_notif)
 		return;
 	t->expect_notif = false;
-	if (ptr_getregs(t->tid, &regs) == 0 && regs.orig_rax == MINOS_PRIV_INSTALL) {
-		pipe_disarm_regs(t, &regs);
+	if (ptr_getregs(t->tid, &regs) == 0 && pipe_unarm_regs(t->entry.rip, &regs))
 		ptr_setregs(t->tid, &regs);
-	}
 }
 
 static bool pipe_fix(struct thread *t);
