@@ -766,13 +766,21 @@ static void on_clone(struct thread *t)
 
 /* The interrupt install_pipe asked for: the pipe call has returned and
  * the thread has not run since.  Correct rdx, or close a lone wfd (at the
- * syscall instruction it just ran) and give it back with its EMFILE. */
+ * syscall instruction it just ran) and give it back with its EMFILE.
+ * Every signal is held off until the close has entered: a handler run on
+ * the close's registers would make the close's stop another call's, and
+ * the thread be given back at that call's entry stop, where the pipe's
+ * registers (orig_rax the private number) made the private call again,
+ * disarmed: ENOSYS, and the lone wfd left open.  The pipe's answer
+ * stands, whatever stop gives the thread back: it is no call any more
+ * (orig_rax -1). */
 struct lone { struct user_regs_struct regs; };
 
 static void lone_closed(struct thread *t, long r, void *arg)
 {
 	struct lone *l = arg;
 	(void)r;
+	l->regs.orig_rax = (unsigned long long)-1;
 	if (ptr_setregs(t->tid, &l->regs) == 0)
 		ptr_cont(t->tid, 0);
 	free(l);
@@ -801,7 +809,7 @@ static bool pipe_fix(struct thread *t)
 		 * been changed by another thread meanwhile. */
 		uint64_t insn = t->c && t->c->vdso_syscall ? t->c->vdso_syscall
 							   : regs.rip - 2;
-		if (tracee_call_at(t, insn, __NR_close, args, lone_closed, l) == 0)
+		if (tracee_call_own_at(t, insn, __NR_close, args, lone_closed, l) == 0)
 			return true;
 		free(l);
 	}
