@@ -6,7 +6,7 @@ minos_exec_core = \
 	supervisor/main.c supervisor/cli.c supervisor/cli.h supervisor/units.c \
 	supervisor/units.h supervisor/clock.h supervisor/config.h supervisor/elfcheck.c supervisor/elfcheck.h \
 	supervisor/image.c supervisor/image.h supervisor/ctab.c supervisor/ctab.h \
-	supervisor/loop.c supervisor/loop.h supervisor/ptrace.c supervisor/ptrace.h \
+	supervisor/loop.c supervisor/loop.h supervisor/pipearm.h supervisor/ptrace.c supervisor/ptrace.h \
 	supervisor/mem.c supervisor/mem.h supervisor/procfs.c supervisor/procfs.h supervisor/tracee.c supervisor/tracee.h \
 	supervisor/sys.h supervisor/sys_minos.c \
 	supervisor/sys_linux.c supervisor/sys_fd.c supervisor/sys_fd.h supervisor/sys_cnew.c supervisor/sys_cnew.h supervisor/sys_pass.c supervisor/launch.c supervisor/launch.h \

@@ -50,6 +50,7 @@
 #include "log.h"
 #include "loop.h"
 #include "mem.h"
+#include "pipearm.h"
 #include "ptrace.h"
 #include "report.h"
 #include "sys.h"
@@ -580,14 +581,15 @@ static bool is_restart(long r)
 /* The armed pipe call (sys_pipe rewrote it into the private install
  * call) was interrupted before its notification, by a signal or an
  * interrupt of ours: disarm it; a restart re-issues the Minos pipe
- * itself, whose stop looks for its numbers again.  Left as the private
- * call it would be ENOSYS to a thread made again from a checkpoint
+ * itself, whose stop looks for its numbers again.  Also when the kernel
+ * had restarted the private call already, unseen, and the stop came
+ * before the thread made it (pipearm.h; RT10-5).  Left as the private
+ * call it would be ENOSYS, and to a thread made again from a checkpoint
  * (RT5-1). */
 static void pipe_disarm_regs(struct thread *t, struct user_regs_struct *regs)
 {
 	t->expect_notif = false;
-	if (regs->orig_rax == MINOS_PRIV_INSTALL)
-		regs->orig_rax = MINOS_SYS_PIPE;
+	pipe_unarm_regs(t->entry.rip, regs);
 }
 
 static void pipe_disarm(struct thread *t)
@@ -596,10 +598,8 @@ static void pipe_disarm(struct thread *t)
 	if (!t->expect_notif)
 		return;
 	t->expect_notif = false;
-	if (ptr_getregs(t->tid, &regs) == 0 && regs.orig_rax == MINOS_PRIV_INSTALL) {
-		pipe_disarm_regs(t, &regs);
+	if (ptr_getregs(t->tid, &regs) == 0 && pipe_unarm_regs(t->entry.rip, &regs))
 		ptr_setregs(t->tid, &regs);
-	}
 }
 
 static bool pipe_fix(struct thread *t);
@@ -766,13 +766,21 @@ static void on_clone(struct thread *t)
 
 /* The interrupt install_pipe asked for: the pipe call has returned and
  * the thread has not run since.  Correct rdx, or close a lone wfd (at the
- * syscall instruction it just ran) and give it back with its EMFILE. */
+ * syscall instruction it just ran) and give it back with its EMFILE.
+ * Every signal is held off until the close has entered: a handler run on
+ * the close's registers would make the close's stop another call's, and
+ * the thread be given back at that call's entry stop, where the pipe's
+ * registers (orig_rax the private number) made the private call again,
+ * disarmed: ENOSYS, and the lone wfd left open.  The pipe's answer
+ * stands, whatever stop gives the thread back: it is no call any more
+ * (orig_rax -1). */
 struct lone { struct user_regs_struct regs; };
 
 static void lone_closed(struct thread *t, long r, void *arg)
 {
 	struct lone *l = arg;
 	(void)r;
+	l->regs.orig_rax = (unsigned long long)-1;
 	if (ptr_setregs(t->tid, &l->regs) == 0)
 		ptr_cont(t->tid, 0);
 	free(l);
@@ -801,7 +809,7 @@ static bool pipe_fix(struct thread *t)
 		 * been changed by another thread meanwhile. */
 		uint64_t insn = t->c && t->c->vdso_syscall ? t->c->vdso_syscall
 							   : regs.rip - 2;
-		if (tracee_call_at(t, insn, __NR_close, args, lone_closed, l) == 0)
+		if (tracee_call_own_at(t, insn, __NR_close, args, lone_closed, l) == 0)
 			return true;
 		free(l);
 	}

@@ -29,6 +29,9 @@
  * the time, while 2 threads of ours pass pipe ends into it: "pipesig:
  * enosys N" (RT10-4: a pipe a pass interrupted and gave back, then a
  * signal before it was made again: ENOSYS, no numbers).
+ * `rt10 lonesig N < rt10`: N Minos pipes with two numbers free, another
+ * thread taking one and signalling as it does: "lonesig N: enosys E,
+ * left L" (a pipe's lone wfd closed with a signal pending; see lonesig).
  * Prints "rounds R: lost L, extra X, errors E, own O" (O: our descriptors
  * above 2 that are open at the end; 2: the control and reply pipes).
  */
@@ -40,6 +43,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -394,10 +399,83 @@ static int pipesig(void)
 	return 0;
 }
 
+/* `rt10 lonesig N`: N Minos pipes with the table two numbers short of
+ * full, while another thread takes (an eventfd) and gives back the lowest free
+ * number all the time, signalling the pipe's thread (SIGUSR2, a handler
+ * that does nothing) as it takes it: the pipe's second end often finds
+ * no room (EMFILE), and the lone wfd is closed by the supervisor with a
+ * signal pending.  "lonesig N: enosys E, left L": pipes answered ENOSYS,
+ * and numbers of the two left open at the end (a lone wfd never closed). */
+static atomic_int ls_tid, ls_stop;
+
+static void *churn(void *arg)
+{
+	(void)arg;
+	pid_t pid = getpid();
+	for (long i = 0; !atomic_load(&ls_stop) && i < 100000000; i++) {
+		int fd = eventfd(0, 0);
+		if (fd >= 0) {
+			syscall(SYS_tgkill, pid, atomic_load(&ls_tid), SIGUSR2);
+			close(fd);
+		}
+		sched_yield();
+	}
+	return NULL;
+}
+
+static int lonesig(int n)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_usr2_nothing;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGUSR2, &sa, NULL);
+	struct rlimit rl;
+	int lim = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur <= 4096 ?
+		  (int)rl.rlim_cur : 256;
+	for (int i = 0; i < lim; i++) {
+		int fd = eventfd(0, 0);
+		if (fd < 0)
+			break;
+		if (fd >= lim - 2) {
+			close(fd);
+			break;
+		}
+	}
+	atomic_store(&ls_tid, (int)syscall(SYS_gettid));
+	pthread_t th;
+	pthread_create(&th, NULL, churn, NULL);
+	int enosys = 0, made = 0, emfile = 0;
+	for (int i = 0; i < n; i++) {
+		int w, r;
+		long e = minos_pipe(&w, &r);
+		if (e == -ENOSYS)
+			enosys++;
+		else if (e == -EMFILE)
+			emfile++;
+		if (e >= 0) {
+			made++;
+			minos_wclose(w);
+			minos_rclose(r);
+		}
+	}
+	atomic_store(&ls_stop, 1);
+	pthread_join(th, NULL);
+	int left = 0;
+	for (int fd = lim - 2; fd < lim; fd++)
+		if (fcntl(fd, F_GETFD) >= 0)
+			left++;
+	fprintf(stderr, "rt10: lonesig made %d, emfile %d\n", made, emfile);
+	printf("lonesig %d: enosys %d, left %d\n", n, enosys, left);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 0)
 		return child();
+	if (argc == 3 && strcmp(argv[1], "lonesig") == 0)
+		return lonesig(atoi(argv[2]));
 	if (argc == 2 && strcmp(argv[1], "pipesig") == 0)
 		return rt_read_self() < 0 ? 2 : pipesig();
 	if (argc == 4 && strcmp(argv[1], "cnews") == 0 && atoi(argv[3]) >= 1 &&

@@ -69,6 +69,16 @@ t_unit_test_trace_CFLAGS = $(AM_CFLAGS) $(UNIT_SAN)
 t_unit_test_trace_LDFLAGS = $(AM_LDFLAGS) $(UNIT_SAN)
 t_unit_test_trace_LDADD =
 
+# How an armed Minos pipe a stop broke is disarmed (pipearm.h): the Minos
+# pipe is made again, never the private call (RT10-5).
+check_PROGRAMS += t/unit/test-pipearm
+TESTS += t/unit/test-pipearm
+t_unit_test_pipearm_SOURCES = t/unit/tap.h t/unit/test-pipearm.c \
+	supervisor/pipearm.h policy/filter.h libminos/minos.h
+t_unit_test_pipearm_CFLAGS = $(AM_CFLAGS) $(UNIT_SAN)
+t_unit_test_pipearm_LDFLAGS = $(AM_LDFLAGS) $(UNIT_SAN)
+t_unit_test_pipearm_LDADD =
+
 # The checkpoint file format (ckfile.c, crc32c.c; ckhost.c for the host's
 # facts): round trips, every refusal, every truncation and bit flip.
 # `t/unit/test-ckfile --bench [MiB]` measures it against memcpy instead.
