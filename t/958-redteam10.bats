@@ -13,12 +13,6 @@ setup() {
 	D="$BATS_TEST_TMPDIR"
 }
 
-# no_faults TEXT: no internal error, no sanitizer report in TEXT.
-no_faults() {
-	[[ "$1" != *"internal error"* && "$1" != *"runtime error"* &&
-		"$1" != *"AddressSanitizer"* && "$1" != *"LeakSanitizer"* ]]
-}
-
 # storm N ARGS...: rt10 ARGS (its image on stdin) under --leave-running,
 # asked to save N times, 20 ms apart, once it said its first line; $rest
 # is what it said after it, $ckn how many checkpoints were made.
