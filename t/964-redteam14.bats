@@ -83,6 +83,9 @@ storm() {
 		[[ "$out" == *", bad 0, same 0, "* ]]
 		[[ "$out" == *", stolen 0, leaked 0" ]]
 	done
+	rt14 --trace -- reuse 1000
+	expect_status 0
+	[[ "$out" == *", bad 0, same 0, "* ]]
 }
 
 @test "RT14-2: the supervisor's close of a lone end never closes a descriptor a sibling made at that number" {
