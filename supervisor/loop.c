@@ -1291,11 +1291,25 @@ static long install_pipe(struct thread *t, uint64_t id, long *val)
 		r = ioctl(c->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &af);
 	}
 	int err = errno;
+	if (w >= 0 && r == w) {
+		/* A sibling closed the wfd's number (one the container was
+		 * never given) before the rfd was installed, and the rfd took
+		 * it: the answer would name one number for both ends, the wfd
+		 * gone (RT14-1).  The wfd again, at the lowest free number;
+		 * no room: the rfd is closed as a lone wfd is. */
+		af.srcfd = (unsigned)p[1];
+		w = ioctl(c->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &af);
+		err = errno;
+		if (w < 0) {
+			w = r;
+			r = -1;
+		}
+	}
 	close(p[0]);
 	close(p[1]);
 	if (w < 0 || r < 0) {
-		/* A wfd alone is never left: the call failed, so its number is
-		 * closed in the caller after the answer (EMFILE only: the
+		/* An end alone is never left: the call failed, so its number
+		 * is closed in the caller after the answer (EMFILE only: the
 		 * table was full for the second end). */
 		if (w >= 0) {
 			t->pipe_close = (int)w + 1;

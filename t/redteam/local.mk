@@ -165,3 +165,8 @@ GUESTS += t/redteam/rt13
 EXTRA_DIST += t/redteam/rt13.c
 t/redteam/rt13: t/redteam/rt13.c $(RT_DEPS)
 	$(GUEST_LINK)
+# rt14: armed Minos pipes and lone wfds against signals and forged calls (964).
+GUESTS += t/redteam/rt14
+EXTRA_DIST += t/redteam/rt14.c
+t/redteam/rt14: t/redteam/rt14.c $(RT_DEPS)
+	$(GUEST_LINK)
