@@ -11,7 +11,8 @@
  * closed), ENOSYS, EINTR, EMFILE, or anything else ("odd", the first few
  * printed on stderr).  Another thread makes A's call break all the time:
  *
- * `rt14 sig N H`: tgkill(A, SIGUSR2) in a loop, from 3 threads.  H says
+ * `rt14 sig N H`: tgkill(A, SIGUSR2) in a loop, from 3 threads, each at
+ *   most one signal per call A makes (the storm paced by A).  H says
  *   what the handler (SA_RESTART) does when the signal came at rt14_insn
  *   (A's pipe call not made yet, or broken and wound back onto it, armed
  *   or not):
@@ -175,14 +176,26 @@ static void one_pipe(void)
 static int take_room; /* lone: the signaller takes a number as it signals */
 static long kill_after; /* lonekill: SIGKILL as the K-th signal */
 
+static atomic_long a_made; /* A's calls so far: the storm's pace */
+
+/* One signal per call A makes, at most, from each signaller: every
+ * signal is a round trip through the supervisor, so a storm paced by
+ * time alone keeps A in its handler for ever on a quiet machine (RT10-3,
+ * open) and the run never ends. */
 static void *signaller(void *arg)
 {
 	(void)arg;
 	pid_t pid = getpid();
+	long seen = -1, sent = 0;
 	for (long i = 0; !atomic_load(&stop) && i < 50000000; i++) {
 		int fd = take_room ? eventfd(0, 0) : -1;
-		syscall(SYS_tgkill, pid, atomic_load(&a_tid),
-			kill_after && i == kill_after ? SIGKILL : SIGUSR2);
+		long m = atomic_load(&a_made);
+		if (m != seen) {
+			seen = m;
+			sent++;
+			syscall(SYS_tgkill, pid, atomic_load(&a_tid),
+				kill_after && sent == kill_after ? SIGKILL : SIGUSR2);
+		}
 		if (fd >= 0)
 			close(fd);
 		if (!(i & 7))
@@ -311,8 +324,10 @@ int main(int argc, char **argv)
 	} else {
 		return 2;
 	}
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		one_pipe();
+		atomic_fetch_add(&a_made, 1);
+	}
 	atomic_store(&stop, 1);
 	pthread_join(th, NULL);
 	if (two)
