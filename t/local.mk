@@ -32,7 +32,7 @@ bats_tests = t/950-faults.bats t/960-storm.bats t/100-run.bats t/200-stream.bats
 	t/940-bounded.bats t/945-charged.bats t/946-redteam.bats t/947-redteam-ck.bats t/948-redteam-final.bats t/949-redteam-rt17.bats \
 	t/952-redteam-restore.bats t/953-redteam5.bats t/954-redteam6.bats t/955-redteam7.bats t/956-redteam8.bats t/957-redteam9.bats t/958-redteam10.bats \
 	t/959-redteam11.bats \
-	t/962-redteam12.bats t/963-redteam13.bats \
+	t/962-redteam12.bats t/963-redteam13.bats t/964-redteam14.bats \
 	t/990-ckpt.bats t/991-ckpt-objects.bats t/993-ckpt-multi.bats t/994-ckpt-cnew.bats
 TESTS += $(bats_tests) t/man.sh t/layout.sh t/completion.sh t/install.sh
 if SANITIZERS
